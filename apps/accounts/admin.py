@@ -1,0 +1,61 @@
+from django.contrib import admin
+from django.contrib.auth.admin import GroupAdmin, UserAdmin
+from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.contrib.auth.models import Group
+from django.utils.translation import gettext_lazy as _
+
+from apps.core.admin_sites import ops_admin
+
+from .models import Membership, User
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    fields = ["tenant", "kind", "status", "created_at"]
+    readonly_fields = ["created_at"]
+    autocomplete_fields = ["tenant"]
+
+
+class UserCreationForm(AdminUserCreationForm):
+    class Meta:
+        model = User
+        fields = ["email"]
+
+
+class UserEditForm(UserChangeForm):
+    class Meta:
+        model = User
+        fields = "__all__"
+
+
+@admin.register(User, site=ops_admin)
+class PlatformUserAdmin(UserAdmin):
+    form = UserEditForm
+    add_form = UserCreationForm
+    list_display = ["email", "full_name", "is_staff", "is_active", "locked_until", "date_joined", "last_login"]
+    list_filter = ["is_staff", "is_superuser", "is_active", "groups"]
+    search_fields = ["email", "full_name"]
+    ordering = ["email"]
+    readonly_fields = ["public_id", "date_joined", "last_login", "failed_login_count"]
+    inlines = [MembershipInline]
+    fieldsets = [
+        (None, {"fields": ["email", "password", "public_id"]}),
+        (_("Personal info"), {"fields": ["full_name", "language"]}),
+        (_("HQ access"), {"fields": ["is_active", "is_staff", "is_superuser", "groups"]}),
+        (_("Security"), {"fields": ["failed_login_count", "locked_until", "last_login", "date_joined"]}),
+    ]
+    add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "usable_password", "password1", "password2"]})]
+    filter_horizontal = ["groups"]
+
+
+@admin.register(Membership, site=ops_admin)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ["user", "tenant", "kind", "status", "created_at"]
+    list_filter = ["kind", "status"]
+    list_select_related = ["user", "tenant"]
+    search_fields = ["user__email", "tenant__slug", "tenant__name"]
+    autocomplete_fields = ["user", "tenant"]
+
+
+ops_admin.register(Group, GroupAdmin)

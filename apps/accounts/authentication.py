@@ -1,0 +1,26 @@
+from django.utils.translation import gettext_lazy as _
+from rest_framework.exceptions import AuthenticationFailed
+from rest_framework_simplejwt.authentication import JWTAuthentication
+
+from . import selectors
+
+
+class TenantJWTAuthentication(JWTAuthentication):
+    """Bearer JWTs that work only on their own tenant's host, for active members only."""
+
+    def authenticate(self, request):
+        header = self.get_header(request)
+        if header is None:
+            return None
+        raw_token = self.get_raw_token(header)
+        if raw_token is None:
+            return None
+        token = self.get_validated_token(raw_token)
+        tenant = getattr(request, "tenant", None)
+        if tenant is None or token.get("tenant") != tenant.slug:
+            raise AuthenticationFailed(_("This token belongs to another workspace."), code="token_tenant_mismatch")
+        user = selectors.member_for_token(public_id=token.get("sub"), tenant=tenant)
+        if user is None:
+            raise AuthenticationFailed(_("This account no longer has access to this workspace."),
+                                       code="membership_inactive")
+        return user, token

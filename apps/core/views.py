@@ -1,0 +1,9 @@
+from django.shortcuts import render
+
+
+def public_home(request):
+    return render(request, "core/public_home.html")
+
+
+def tenant_home(request):
+    return render(request, "core/tenant_home.html", {"tenant": request.tenant})

@@ -1,0 +1,68 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django_tenants.models import DomainMixin, TenantMixin
+
+
+class Tenant(TenantMixin):
+    """A business on the platform: one PostgreSQL schema, reached on its subdomain."""
+
+    class Status(models.TextChoices):
+        REQUESTED = "requested", _("Requested")
+        APPROVED = "approved", _("Approved")
+        PROVISIONING = "provisioning", _("Provisioning")
+        ACTIVE = "active", _("Active")
+        SUSPENDED = "suspended", _("Suspended")
+        DELETED = "deleted", _("Deleted")
+        PURGED = "purged", _("Purged")
+        FAILED = "failed", _("Provisioning failed")
+
+    class BusinessType(models.TextChoices):
+        PLATFORM = "platform", _("Platform (HQ)")
+        ACADEMY = "academy", _("Academy")
+        FOOD = "food", _("Food service")
+        RETAIL = "retail", _("Retail")
+        SERVICE = "service", _("Services")
+
+    slug = models.SlugField(_("slug"), max_length=40, unique=True)
+    name = models.CharField(_("company name"), max_length=200)
+    business_type = models.CharField(_("business type"), max_length=20, choices=BusinessType.choices)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.REQUESTED,
+                              db_index=True)
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("owner"), null=True, blank=True,
+                              on_delete=models.PROTECT, related_name="owned_tenants")
+    owner_email = models.EmailField(_("owner email"))
+    owner_name = models.CharField(_("owner name"), max_length=150, blank=True)
+    contact_phone = models.CharField(_("contact phone"), max_length=40, blank=True)
+    locale = models.CharField(_("locale"), max_length=10, default="ko")
+    timezone = models.CharField(_("time zone"), max_length=64, default="Asia/Seoul")
+    provisioning_error = models.TextField(_("provisioning error"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    activated_at = models.DateTimeField(_("activated at"), null=True, blank=True)
+    suspended_at = models.DateTimeField(_("suspended at"), null=True, blank=True)
+    suspended_reason = models.TextField(_("suspension reason"), blank=True)
+    deleted_at = models.DateTimeField(_("deleted at"), null=True, blank=True)
+    deleted_reason = models.TextField(_("deletion reason"), blank=True)
+
+    # Schemas are created by the provisioning task, never as a side effect of save().
+    auto_create_schema = False
+    auto_drop_schema = False
+
+    class Meta:
+        verbose_name = _("tenant")
+        verbose_name_plural = _("tenants")
+        ordering = ["slug"]
+
+    def __str__(self):
+        return f"{self.name} ({self.slug})"
+
+    @property
+    def is_public(self) -> bool:
+        return self.schema_name == settings.PUBLIC_SCHEMA_NAME
+
+
+class Domain(DomainMixin):
+    class Meta:
+        verbose_name = _("domain")
+        verbose_name_plural = _("domains")
+        ordering = ["domain"]

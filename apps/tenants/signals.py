@@ -1,0 +1,22 @@
+"""Cache invalidation only (no business logic): any write to a tenant or a domain, from
+a service, the admin or a shell, drops the cached host lookups."""
+
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+
+from .models import Domain, Tenant
+from .routing import forget_hosts
+
+
+@receiver([post_save, post_delete], sender=Tenant)
+def _tenant_changed(sender, instance, **kwargs):
+    hosts = list(instance.domains.values_list("domain", flat=True)) if instance.pk else []
+    forget_hosts(hosts)
+    transaction.on_commit(lambda: forget_hosts(hosts))
+
+
+@receiver([post_save, post_delete], sender=Domain)
+def _domain_changed(sender, instance, **kwargs):
+    forget_hosts([instance.domain])
+    transaction.on_commit(lambda: forget_hosts([instance.domain]))

@@ -1,0 +1,16 @@
+from celery import shared_task
+
+from .models import Tenant
+from .services import ProvisioningFailed, tenant_provision
+
+
+@shared_task(name="tenants.provision_tenant", acks_late=True)
+def provision_tenant(tenant_id: int) -> str:
+    """Provision one tenant. Failure is recorded on the tenant (status `failed`) and is
+    retried by an operator, not automatically: the error usually needs a look."""
+    try:
+        return tenant_provision(tenant_id=tenant_id).status
+    except Tenant.DoesNotExist:
+        return "missing"
+    except ProvisioningFailed:
+        return Tenant.Status.FAILED
