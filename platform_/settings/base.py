@@ -108,7 +108,8 @@ DATABASES = {
         "DATABASE_URL", default=f"postgres://postgres@127.0.0.1:{LOCAL_PG_PORT}/platform"
     )
 }
-DATABASES["default"]["ENGINE"] = "django_tenants.postgresql_backend"
+# django-tenants backend that skips redundant SET search_path (apps/core/db_backend).
+DATABASES["default"]["ENGINE"] = "apps.core.db_backend"
 # Session pooling only: transaction pooling would leak search_path between tenants.
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True

@@ -1,0 +1,43 @@
+# Two commands: `make run` (demo with web, worker, beat) and `make test` (the whole suite).
+# Both work on a fresh machine with only Python and pip: they create .venv, install
+# requirements/, and start project-local PostgreSQL and Redis unless DATABASE_URL /
+# REDIS_URL are set.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: run test stop install services migrate tools messages
+
+$(STAMP): requirements/base.txt requirements/prod.txt requirements/dev.txt
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --disable-pip-version-check -q -r requirements/dev.txt
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+services: install
+	@$(PY) -m platform_.localservices start
+
+migrate: services
+	$(PY) manage.py migrate_schemas -v 0
+	$(PY) manage.py setup_platform
+
+run: migrate
+	$(PY) manage.py seed_demo
+	$(PY) manage.py rundev
+
+# System tools the suite drives: Chromium (browser tests) and docker-compose (compose file check).
+tools:
+	@bash tests/tools/ensure_system_tools.sh
+
+test: services tools
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+stop:
+	@$(PY) -m platform_.localservices stop
+
+messages: install
+	$(PY) manage.py makemessages -l ko --ignore=.venv --ignore=var
+	$(PY) manage.py compilemessages --ignore=.venv

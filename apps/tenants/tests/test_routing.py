@@ -1,0 +1,92 @@
+import pytest
+from django.test import Client
+from rest_framework_simplejwt.tokens import AccessToken
+
+from apps.tenants.models import Tenant
+from tests.plugin import client_for, obtain_tokens
+
+JSON = {"HTTP_ACCEPT": "application/json"}
+
+
+def test_public_and_tenant_hosts_route_to_their_urlconfs(public_client, alpha_client):
+    assert "Ops portal" in public_client.get("/").content.decode()
+    response = alpha_client.get("/")
+    assert response.status_code == 200
+    assert "Alpha Academy" in response.content.decode()
+
+
+def test_unknown_host_is_404_html_for_browsers(db):
+    response = Client(HTTP_HOST="nobody.localhost").get("/", HTTP_ACCEPT="text/html")
+    assert response.status_code == 404
+    assert "text/html" in response["Content-Type"]
+    assert "no workspace at this address" in response.content.decode()
+
+
+def test_unknown_host_is_404_json_for_api_clients(db):
+    response = Client(HTTP_HOST="nobody.localhost").get("/whatever", **JSON)
+    assert response.status_code == 404
+    assert response.json()["error"]["code"] == "tenant_not_found"
+
+
+def test_disallowed_host_gets_a_clear_400(db):
+    response = Client(HTTP_HOST="evil.example.org").get("/", **JSON)
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "bad_host"
+
+
+@pytest.mark.parametrize("status,code,expected", [
+    (Tenant.Status.SUSPENDED, "tenant_suspended", 403),
+    (Tenant.Status.DELETED, "tenant_not_found", 404),
+    (Tenant.Status.PROVISIONING, "tenant_not_ready", 503),
+    (Tenant.Status.FAILED, "tenant_not_ready", 503),
+])
+def test_closed_tenants_are_refused_with_a_clear_error(tenant_alpha, alpha_client, status, code, expected):
+    assert alpha_client.get("/api/v1/me/").status_code == 401  # open: routes to the API
+    tenant_alpha.status = status
+    tenant_alpha.save()  # must drop the cached routing entry at once
+    response = alpha_client.get("/api/v1/me/", **JSON)
+    assert response.status_code == expected
+    assert response.json()["error"]["code"] == code
+    html = alpha_client.get("/admin/", HTTP_ACCEPT="text/html")
+    assert html.status_code == expected
+    assert "text/html" in html["Content-Type"]
+
+
+def test_suspended_message_is_clear(tenant_alpha, alpha_client):
+    tenant_alpha.status = Tenant.Status.SUSPENDED
+    tenant_alpha.save()
+    body = alpha_client.get("/", HTTP_ACCEPT="text/html").content.decode()
+    assert "suspended" in body
+
+
+def test_health_answers_on_unknown_and_suspended_hosts(tenant_alpha):
+    assert Client(HTTP_HOST="nobody.localhost").get("/health/").status_code == 200
+    tenant_alpha.status = Tenant.Status.SUSPENDED
+    tenant_alpha.save()
+    assert client_for("alpha").get("/health/").status_code == 200
+
+
+def test_steady_state_routing_costs_no_query(alpha_client, django_assert_num_queries):
+    access = obtain_tokens("alpha", "owner@alpha.test")["access"]
+    assert AccessToken(access)["type"] == "access"
+    verify = {"path": "/api/v1/auth/token/verify/", "data": {"token": access}, "content_type": "application/json"}
+    assert alpha_client.post(**verify).status_code == 200  # warms the host cache
+    with django_assert_num_queries(0):
+        assert alpha_client.post(**verify).status_code == 200
+
+
+def test_tenant_api_request_query_count(alpha_client, django_assert_num_queries):
+    """GET /api/v1/me/ with a JWT: user+membership (1), membership kinds (1), roles (1),
+    permissions (1); routing adds nothing."""
+    access = obtain_tokens("alpha", "owner@alpha.test")["access"]
+    alpha_client.get("/api/v1/me/", HTTP_AUTHORIZATION=f"Bearer {access}")
+    with django_assert_num_queries(4):
+        response = alpha_client.get("/api/v1/me/", HTTP_AUTHORIZATION=f"Bearer {access}")
+    assert response.status_code == 200
+
+
+def test_adding_a_domain_routes_it_at_once(tenant_alpha):
+    other = Client(HTTP_HOST="alpha-extra.localhost")
+    assert other.get("/", **JSON).status_code == 404  # cached as missing
+    tenant_alpha.domains.create(domain="alpha-extra.localhost", is_primary=False)
+    assert other.get("/").status_code == 200

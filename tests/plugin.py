@@ -1,0 +1,285 @@
+"""Fixtures for the whole suite (loaded with `-p tests.plugin`, see pyproject.toml).
+
+The test database is real PostgreSQL. Two tenants, `alpha` (academy) and `beta` (food),
+are provisioned once per session and committed, each with an owner; most tests run
+inside a transaction that is rolled back. Tests that need committed data (a real Celery
+worker, a real browser) create it through `committed` helpers and clean it up
+themselves. Never use `transactional_db` here: its flush would wipe the session tenants.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.cache import cache
+from django.core.management import call_command
+from django.db import connection
+from django.test import Client
+
+ROOT = Path(__file__).resolve().parent.parent
+ARTIFACTS = ROOT / "test-artifacts"
+PASSWORD = "Test-pass-2026!"
+
+TENANTS = {
+    "alpha": {"name": "Alpha Academy", "business_type": "academy", "owner_email": "owner@alpha.test"},
+    "beta": {"name": "Beta Bistro", "business_type": "food", "owner_email": "owner@beta.test"},
+}
+HQ_EMAIL = "hq@platform.test"
+
+
+def host_for(slug: str | None) -> str:
+    return settings.BASE_DOMAIN if slug is None else f"{slug}.{settings.BASE_DOMAIN}"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def platform_seed(django_db_setup, django_db_blocker):
+    """Public tenant, HQ groups, an HQ user and the alpha/beta tenants, committed once."""
+    from django.contrib.auth.models import Group
+
+    from apps.accounts.hq import HQ_ADMIN
+    from apps.accounts.models import User
+    from apps.tenants.models import Tenant
+    from apps.tenants.services import tenant_create
+
+    with django_db_blocker.unblock():
+        call_command("setup_platform", stdout=open(os.devnull, "w"))
+        hq = User.objects.create_user(HQ_EMAIL, PASSWORD, is_staff=True, full_name="HQ Admin")
+        hq.groups.add(Group.objects.get(name=HQ_ADMIN))
+        for slug, spec in TENANTS.items():
+            tenant = tenant_create(slug=slug, **spec, in_process=True)
+            assert tenant.status == Tenant.Status.ACTIVE, tenant.provisioning_error
+            owner = User.objects.get(email=spec["owner_email"])
+            owner.set_password(PASSWORD)
+            owner.save()
+        connection.set_schema_to_public()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_routing_cache():
+    """Tenant routing is cached in Redis; rolled-back tests must not leave ghosts."""
+    cache.delete_pattern("tenants:*")
+    yield
+    connection.set_schema_to_public()
+
+
+@pytest.fixture
+def tenant_alpha(db):
+    from apps.tenants.models import Tenant
+
+    return Tenant.objects.get(slug="alpha")
+
+
+@pytest.fixture
+def tenant_beta(db):
+    from apps.tenants.models import Tenant
+
+    return Tenant.objects.get(slug="beta")
+
+
+@pytest.fixture
+def owner_alpha(db):
+    from apps.accounts.models import User
+
+    return User.objects.get(email=TENANTS["alpha"]["owner_email"])
+
+
+@pytest.fixture
+def owner_beta(db):
+    from apps.accounts.models import User
+
+    return User.objects.get(email=TENANTS["beta"]["owner_email"])
+
+
+@pytest.fixture
+def hq_user(db):
+    from apps.accounts.models import User
+
+    return User.objects.get(email=HQ_EMAIL)
+
+
+def client_for(slug: str | None, **extra) -> Client:
+    return Client(HTTP_HOST=host_for(slug), **extra)
+
+
+@pytest.fixture
+def alpha_client(db):
+    return client_for("alpha")
+
+
+@pytest.fixture
+def beta_client(db):
+    return client_for("beta")
+
+
+@pytest.fixture
+def public_client(db):
+    return client_for(None)
+
+
+def obtain_tokens(slug: str, email: str, password: str = PASSWORD) -> dict:
+    response = client_for(slug).post("/api/v1/auth/token/", {"email": email, "password": password},
+                                     content_type="application/json")
+    assert response.status_code == 200, response.content
+    return response.json()
+
+
+# --- Committed data, real processes ------------------------------------------------------
+
+
+def subprocess_database_url() -> str:
+    db = settings.DATABASES["default"]
+    auth = db.get("USER") or ""
+    if db.get("PASSWORD"):
+        auth += f":{db['PASSWORD']}"
+    return f"postgres://{auth}@{db.get('HOST') or '127.0.0.1'}:{db.get('PORT') or 5432}/{db['NAME']}"
+
+
+def subprocess_env(**extra) -> dict:
+    env = dict(os.environ)
+    env.update({"DJANGO_SETTINGS_MODULE": "platform_.settings.test", "DATABASE_URL": subprocess_database_url(),
+                "REDIS_URL": settings.REDIS_URL, "CELERY_QUEUE": settings.CELERY_TASK_DEFAULT_QUEUE,
+                "PYTHONUNBUFFERED": "1"})
+    env.update(extra)
+    return env
+
+
+class Committed:
+    """Create committed rows for tests that talk to other processes, and remove them."""
+
+    def __init__(self):
+        self.slugs: list[str] = []
+        self.emails: list[str] = []
+
+    def tenant_slug(self, slug: str) -> str:
+        self.slugs.append(slug)
+        return slug
+
+    def email(self, email: str) -> str:
+        self.emails.append(email)
+        return email
+
+    def cleanup(self):
+        from apps.accounts.models import User
+        from apps.tenants.models import Tenant
+
+        connection.set_schema_to_public()
+        for tenant in Tenant.objects.filter(slug__in=self.slugs):
+            with connection.cursor() as cursor:
+                cursor.execute(f'DROP SCHEMA IF EXISTS "{tenant.schema_name}" CASCADE')
+            tenant.memberships.all().delete()
+            tenant.domains.all().delete()
+            tenant.delete(force_drop=False)
+        User.objects.filter(email__in=self.emails).delete()
+        cache.delete_pattern("tenants:*")
+
+
+@pytest.fixture
+def committed(platform_seed, django_db_blocker):
+    helper = Committed()
+    with django_db_blocker.unblock():
+        yield helper
+        helper.cleanup()
+
+
+def _wait_for_port(port: int, process: subprocess.Popen, log: Path, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"process exited early:\n{log.read_text()[-3000:]}")
+        with socket.socket() as sock:
+            if sock.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.2)
+    raise RuntimeError(f"port {port} did not open:\n{log.read_text()[-3000:]}")
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def celery_worker_process(platform_seed):
+    """A real Celery worker (solo pool) on the real broker, against the test database."""
+    from platform_.celery import app
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    with app.connection_for_write() as conn:  # drop tasks queued by earlier tests
+        conn.default_channel.queue_purge(settings.CELERY_TASK_DEFAULT_QUEUE)
+    log = ARTIFACTS / "celery-worker.log"
+    with log.open("w") as out:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "platform_", "worker", "-P", "solo", "-l", "info",
+             "-Q", settings.CELERY_TASK_DEFAULT_QUEUE, "--without-mingle", "--without-gossip",
+             "--without-heartbeat", "-n", f"test-{os.getpid()}@%h"],
+            cwd=ROOT, env=subprocess_env(), stdout=out, stderr=subprocess.STDOUT,
+        )
+    deadline = time.monotonic() + 60
+    while "ready." not in log.read_text():
+        if process.poll() is not None or time.monotonic() > deadline:
+            process.kill()
+            raise RuntimeError(f"Celery worker did not start:\n{log.read_text()[-3000:]}")
+        time.sleep(0.2)
+    yield process
+    process.terminate()
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()
+
+
+@pytest.fixture(scope="session")
+def live_server_url(platform_seed):
+    """The real web server (runserver, no reload) on a free port, against the test database."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    port = _free_port()
+    log = ARTIFACTS / "web.log"
+    with log.open("w") as out:
+        process = subprocess.Popen(
+            [sys.executable, "manage.py", "runserver", "--noreload", "--insecure", f"127.0.0.1:{port}"],
+            cwd=ROOT, env=subprocess_env(), stdout=out, stderr=subprocess.STDOUT,
+        )
+    try:
+        _wait_for_port(port, process, log)
+        yield f"http://{{host}}:{port}"
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Headless Debian Chromium driven by Playwright."""
+    from playwright.sync_api import sync_playwright
+
+    executable = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+    if not Path(executable).exists():
+        pytest.fail(f"Chromium not found at {executable}: run `make tools` (apt-get install chromium).")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=executable,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-quic",
+                  "--no-first-run", "--disable-component-update", "--disable-sync"],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(locale="en-US", viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    yield page
+    context.close()
