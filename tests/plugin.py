@@ -17,6 +17,7 @@ import time
 from pathlib import Path
 
 import pytest
+import pytest_django.fixtures
 from django.conf import settings
 from django.core.cache import cache
 from django.core.management import call_command
@@ -34,6 +35,22 @@ TENANTS = {
 HQ_EMAIL = "hq@platform.test"
 
 
+def _with_default_database(get_databases):
+    """Every test here uses the database, including worker and browser tests that only
+    touch it through `committed` (not the `db` fixture); pytest-django would otherwise
+    skip creating the test database when only such tests are selected."""
+
+    def wrapper(items):
+        aliases, serialized = get_databases(items)
+        return {*aliases, "default"}, serialized
+
+    return wrapper
+
+
+pytest_django.fixtures._get_databases_for_setup = _with_default_database(
+    pytest_django.fixtures._get_databases_for_setup)
+
+
 def host_for(slug: str | None) -> str:
     return settings.BASE_DOMAIN if slug is None else f"{slug}.{settings.BASE_DOMAIN}"
 
@@ -48,6 +65,8 @@ def platform_seed(django_db_setup, django_db_blocker):
     from apps.tenants.models import Tenant
     from apps.tenants.services import tenant_create
 
+    if not connection.settings_dict["NAME"].startswith("test_"):
+        pytest.exit("refusing to seed a non-test database", returncode=3)
     with django_db_blocker.unblock():
         call_command("setup_platform", stdout=open(os.devnull, "w"))
         hq = User.objects.create_user(HQ_EMAIL, PASSWORD, is_staff=True, full_name="HQ Admin")

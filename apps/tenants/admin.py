@@ -7,7 +7,7 @@ from apps.core.admin_sites import ops_admin
 from apps.core.errors import PlatformError
 
 from .models import Domain, Tenant
-from .services import tenant_create, tenant_retry_provisioning
+from .services import tenant_create, tenant_retry_provisioning, validate_slug
 
 
 class DomainInline(admin.TabularInline):
@@ -21,6 +21,14 @@ class TenantCreateForm(forms.ModelForm):
         model = Tenant
         fields = ["slug", "name", "business_type", "owner_email", "owner_name", "contact_phone"]
         help_texts = {"slug": _("Becomes the subdomain and the schema name, e.g. acme.")}
+
+    def clean_slug(self):
+        slug = self.cleaned_data["slug"].strip().lower()
+        try:
+            validate_slug(slug)
+        except ValidationError as exc:
+            raise forms.ValidationError(exc.message_dict["slug"]) from exc
+        return slug
 
     def clean(self):
         cleaned = super().clean()

@@ -142,6 +142,19 @@ def _drop_schema(schema_name: str) -> None:
         cursor.execute(f'DROP SCHEMA IF EXISTS "{schema_name}" CASCADE')
 
 
+def tenant_start_provisioning(*, tenant: Tenant) -> Tenant:
+    """Provision a tenant that was requested (or approved) without provisioning."""
+    with transaction.atomic():
+        tenant = Tenant.objects.select_for_update().get(pk=tenant.pk)
+        if tenant.status not in (Tenant.Status.REQUESTED, Tenant.Status.APPROVED):
+            raise TenantError(_("Only a requested or approved tenant can start provisioning."),
+                              code="invalid_status", status=409)
+        tenant.status = Tenant.Status.PROVISIONING
+        tenant.save(update_fields=["status"])
+        _queue_provisioning(tenant)
+    return tenant
+
+
 def tenant_retry_provisioning(*, tenant: Tenant) -> Tenant:
     """Start provisioning again for a failed tenant."""
     with transaction.atomic():

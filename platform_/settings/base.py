@@ -28,9 +28,11 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 # --- Applications -------------------------------------------------------------------
 # Public schema: the platform. Tenant schemas: everything a business owns.
 SHARED_APPS = [
-    "django_tenants",
+    # Our apps come before django_tenants so that our `create_tenant` command (the
+    # provisioning service) replaces the library's.
     "apps.core",
     "apps.tenants",
+    "django_tenants",
     "apps.accounts",
     "django.contrib.contenttypes",
     "django.contrib.auth",

@@ -1,0 +1,23 @@
+#!/bin/sh
+# web: migrate every schema, ensure the public tenant, serve with gunicorn.
+# worker / beat: Celery. Anything else runs as a command (e.g. `manage.py shell`).
+set -e
+case "$1" in
+  web)
+    python manage.py migrate_schemas --noinput
+    python manage.py setup_platform
+    exec gunicorn platform_.wsgi:application --bind 0.0.0.0:8000 \
+      --workers "${WEB_CONCURRENCY:-3}" --max-requests 1000 --max-requests-jitter 100 \
+      --access-logfile - --forwarded-allow-ips "*"
+    ;;
+  worker)
+    exec celery -A platform_ worker -l info --concurrency "${WORKER_CONCURRENCY:-2}" \
+      --max-tasks-per-child 200 -Q "${CELERY_QUEUE:-platform}"
+    ;;
+  beat)
+    exec celery -A platform_ beat -l info --scheduler django_celery_beat.schedulers:DatabaseScheduler
+    ;;
+  *)
+    exec "$@"
+    ;;
+esac
