@@ -277,9 +277,12 @@ def live_server_url(platform_seed):
             process.kill()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
-    """Headless Debian Chromium driven by Playwright."""
+    """Headless Debian Chromium driven by Playwright. Module-scoped: Playwright's sync
+    API keeps an event loop running, during which Django refuses ORM calls from tests
+    (so browser tests check the database only through pages), and it stops at the
+    end of the module."""
     from playwright.sync_api import sync_playwright
 
     executable = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")

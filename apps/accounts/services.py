@@ -44,25 +44,41 @@ class AccountInactive(LoginRefused):
     message = _("This account has been deactivated.")
 
 
+def _security_event(action: str, *, user=None, email: str = "", **metadata) -> None:
+    from apps.audit.models import AuditEvent
+    from apps.audit.services import audit_record
+
+    audit_record(action=action, category=AuditEvent.Category.SECURITY, actor=user, actor_email=email,
+                 target=user, metadata=metadata)
+
+
 def login_check(*, email: str, password: str) -> User:
     """Check an email and password. Counts failures; LOGIN_MAX_FAILURES in a row lock
-    the account for LOGIN_LOCKOUT_SECONDS. Raises a LoginRefused subclass."""
-    user = User.objects.filter(email__iexact=(email or "").strip()).first()
+    the account for LOGIN_LOCKOUT_SECONDS. Raises a LoginRefused subclass. Every
+    outcome is a security event in the audit log."""
+    email = (email or "").strip()
+    user = User.objects.filter(email__iexact=email).first()
     if user is None:
         User().set_password(password)  # spend the same time as a real check
+        _security_event("auth.login_failed", email=email[:254], reason="unknown_email")
         raise InvalidCredentials()
     if user.is_locked:
+        _security_event("auth.login_failed", user=user, reason="locked")
         raise AccountLocked(user.locked_until)
     if not user.check_password(password):
         locked_until = _record_login_failure(user)
+        _security_event("auth.login_failed", user=user, reason="bad_password")
         if locked_until:
+            _security_event("auth.account_locked", user=user, until=locked_until.isoformat())
             raise AccountLocked(locked_until)
         raise InvalidCredentials()
     if not user.is_active:
+        _security_event("auth.login_failed", user=user, reason="inactive")
         raise AccountInactive()
     if user.failed_login_count or user.locked_until:
         User.objects.filter(pk=user.pk).update(failed_login_count=0, locked_until=None)
         user.failed_login_count, user.locked_until = 0, None
+    _security_event("auth.login_succeeded", user=user)
     return user
 
 
@@ -140,6 +156,7 @@ def token_refresh(*, tenant, refresh: str) -> dict:
         _blacklisted, created = old.blacklist()
         if not created:
             raise TokenRejected()
+        _security_event("auth.token_refreshed", user=user, tenant=tenant.slug)
         return token_pair(issue_refresh_token(user=user, tenant=tenant, active_role=old.get("active_role")))
 
 

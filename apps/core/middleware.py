@@ -16,7 +16,11 @@ class RequestIdMiddleware:
     def __call__(self, request):
         incoming = request.headers.get("X-Request-ID", "")
         request.request_id = incoming if _SAFE_ID.match(incoming) else uuid.uuid4().hex
-        token = request_context.set({"request_id": request.request_id})
+        token = request_context.set({
+            "request_id": request.request_id,
+            "ip": request.META.get("REMOTE_ADDR") or None,
+            "user_agent": request.headers.get("User-Agent", ""),
+        })
         try:
             response = self.get_response(request)
         finally:

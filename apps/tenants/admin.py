@@ -79,7 +79,8 @@ class TenantAdmin(admin.ModelAdmin):
         data = form.cleaned_data
         try:
             created = tenant_create(slug=data["slug"], name=data["name"], business_type=data["business_type"],
-                                    owner_email=data["owner_email"], owner_name=data.get("owner_name", ""))
+                                    owner_email=data["owner_email"], owner_name=data.get("owner_name", ""),
+                                    actor=request.user)
         except ValidationError as exc:  # raced with another create after form validation
             raise PlatformError(" ".join(exc.messages)) from exc
         obj.pk = created.pk
@@ -92,7 +93,7 @@ class TenantAdmin(admin.ModelAdmin):
     def retry_provisioning(self, request, queryset):
         for tenant in queryset:
             try:
-                tenant_retry_provisioning(tenant=tenant)
+                tenant_retry_provisioning(tenant=tenant, actor=request.user)
                 self.message_user(request, _("Provisioning of %(slug)s restarted.") % {"slug": tenant.slug})
             except PlatformError as exc:
                 self.message_user(request, f"{tenant.slug}: {exc.message}", messages.ERROR)

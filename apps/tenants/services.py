@@ -16,10 +16,12 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 from django_tenants.utils import schema_context, schema_exists
 
 from apps.accounts.services import membership_ensure, user_get_or_create
+from apps.audit.services import audit_record
 from apps.core.errors import PlatformError
 
 from .models import Domain, Tenant
@@ -68,7 +70,7 @@ def validate_slug(slug: str) -> None:
 
 
 def tenant_create(*, slug: str, name: str, business_type: str, owner_email: str, owner_name: str = "",
-                  provision: bool = True, in_process: bool = False) -> Tenant:
+                  provision: bool = True, in_process: bool = False, actor=None) -> Tenant:
     """Record a tenant and its primary domain; queue provisioning after commit.
 
     `in_process` provisions right here instead of through a worker (demo seeding and
@@ -85,6 +87,9 @@ def tenant_create(*, slug: str, name: str, business_type: str, owner_email: str,
         with transaction.atomic():
             tenant.save()
             Domain.objects.create(domain=domain_for(slug), tenant=tenant, is_primary=True)
+            audit_record(action="tenant.created", actor=actor, target=tenant, tenant=tenant,
+                         changes={"status": [None, tenant.status]},
+                         metadata={"business_type": business_type, "owner_email": tenant.owner_email})
             if provision and not in_process:
                 _queue_provisioning(tenant)
     except IntegrityError as exc:  # lost a race for the same slug
@@ -98,6 +103,13 @@ def _queue_provisioning(tenant: Tenant) -> None:
     from .tasks import provision_tenant
 
     transaction.on_commit(lambda: provision_tenant.delay(tenant.pk))
+
+
+def provisioning_steps():
+    """What fills a new schema, in order: settings.PROVISIONING_STEPS, each a callable
+    `step(*, tenant, owner)` run inside the tenant's schema and the provisioning
+    transaction (roles, industry template, subscription ...)."""
+    return [import_string(path) for path in settings.PROVISIONING_STEPS]
 
 
 def tenant_provision(*, tenant_id: int) -> Tenant:
@@ -115,20 +127,26 @@ def tenant_provision(*, tenant_id: int) -> Tenant:
             owner, _created = user_get_or_create(email=tenant.owner_email, full_name=tenant.owner_name)
             membership_ensure(user=owner, tenant=tenant)
             with schema_context(tenant.schema_name):
-                from apps.rbac.services import role_assign, roles_bootstrap
-
-                role_assign(user=owner, role=roles_bootstrap())
+                for step in provisioning_steps():
+                    step(tenant=tenant, owner=owner)
             tenant.owner = owner
             tenant.status = Tenant.Status.ACTIVE
             tenant.activated_at = timezone.now()
             tenant.provisioning_error = ""
             tenant.save(update_fields=["owner", "status", "activated_at", "provisioning_error"])
+            audit_record(action="tenant.provisioned", target=tenant, tenant=tenant,
+                         changes={"status": [Tenant.Status.PROVISIONING, Tenant.Status.ACTIVE]},
+                         metadata={"seconds": round((timezone.now() - started).total_seconds(), 3)})
     except Exception as exc:
         logger.exception("provisioning of tenant %s failed", tenant.slug)
         connection.set_schema_to_public()
         _drop_schema(tenant.schema_name)
-        Tenant.objects.filter(pk=tenant.pk).update(
-            status=Tenant.Status.FAILED, provisioning_error=f"{type(exc).__name__}: {exc}"[:2000])
+        error = f"{type(exc).__name__}: {exc}"[:2000]
+        with transaction.atomic():
+            Tenant.objects.filter(pk=tenant.pk).update(status=Tenant.Status.FAILED, provisioning_error=error)
+            audit_record(action="tenant.provisioning_failed", target=tenant, tenant=tenant,
+                         changes={"status": [Tenant.Status.PROVISIONING, Tenant.Status.FAILED]},
+                         metadata={"error": error})
         raise ProvisioningFailed(_("Provisioning of %(slug)s failed: %(error)s")
                                  % {"slug": tenant.slug, "error": exc}) from exc
     logger.info("tenant %s provisioned in %.2fs", tenant.slug, (timezone.now() - started).total_seconds())
@@ -142,20 +160,23 @@ def _drop_schema(schema_name: str) -> None:
         cursor.execute(f'DROP SCHEMA IF EXISTS "{schema_name}" CASCADE')
 
 
-def tenant_start_provisioning(*, tenant: Tenant) -> Tenant:
+def tenant_start_provisioning(*, tenant: Tenant, actor=None) -> Tenant:
     """Provision a tenant that was requested (or approved) without provisioning."""
     with transaction.atomic():
         tenant = Tenant.objects.select_for_update().get(pk=tenant.pk)
         if tenant.status not in (Tenant.Status.REQUESTED, Tenant.Status.APPROVED):
             raise TenantError(_("Only a requested or approved tenant can start provisioning."),
                               code="invalid_status", status=409)
+        before = tenant.status
         tenant.status = Tenant.Status.PROVISIONING
         tenant.save(update_fields=["status"])
+        audit_record(action="tenant.provisioning_started", actor=actor, target=tenant, tenant=tenant,
+                     changes={"status": [before, tenant.status]})
         _queue_provisioning(tenant)
     return tenant
 
 
-def tenant_retry_provisioning(*, tenant: Tenant) -> Tenant:
+def tenant_retry_provisioning(*, tenant: Tenant, actor=None) -> Tenant:
     """Start provisioning again for a failed tenant."""
     with transaction.atomic():
         tenant = Tenant.objects.select_for_update().get(pk=tenant.pk)
@@ -165,6 +186,8 @@ def tenant_retry_provisioning(*, tenant: Tenant) -> Tenant:
         tenant.status = Tenant.Status.PROVISIONING
         tenant.provisioning_error = ""
         tenant.save(update_fields=["status", "provisioning_error"])
+        audit_record(action="tenant.provisioning_retried", actor=actor, target=tenant, tenant=tenant,
+                     changes={"status": [Tenant.Status.FAILED, Tenant.Status.PROVISIONING]})
         _queue_provisioning(tenant)
     return tenant
 

@@ -34,6 +34,7 @@ SHARED_APPS = [
     "apps.tenants",
     "django_tenants",
     "apps.accounts",
+    "apps.audit",
     "django.contrib.contenttypes",
     "django.contrib.auth",
     "django.contrib.sessions",
@@ -68,6 +69,10 @@ PUBLIC_SCHEMA_NAME = "public"
 PUBLIC_SCHEMA_URLCONF = "platform_.urls_public"
 ROOT_URLCONF = "platform_.urls_tenant"
 TENANT_LIMIT_SET_CALLS = True
+# What provisioning puts into a new tenant schema, in order (apps.tenants.services).
+PROVISIONING_STEPS = [
+    "apps.rbac.provisioning.owner_role",
+]
 # How long a host -> tenant lookup stays cached (invalidated on every change anyway).
 TENANT_ROUTING_CACHE_SECONDS = env.int("TENANT_ROUTING_CACHE_SECONDS", default=300)
 

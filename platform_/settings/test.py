@@ -9,3 +9,7 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 CACHES["default"]["KEY_PREFIX"] = env("CACHE_KEY_PREFIX", default="platform-test")
 # Tests get their own queue so that a `make run` worker never takes their tasks.
 CELERY_TASK_DEFAULT_QUEUE = env("CELERY_QUEUE", default="platform-test")
+# Parallel test runs on one server (e.g. several developers' sessions) need their own
+# database names: TEST_DATABASE_NAME=test_platform_mine.
+if env("TEST_DATABASE_NAME", default=""):
+    DATABASES["default"]["TEST"] = {"NAME": env("TEST_DATABASE_NAME")}  # noqa: F405

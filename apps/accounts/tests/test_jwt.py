@@ -214,3 +214,20 @@ def test_emails_are_unique_case_insensitively(db, email):
 
     with pytest.raises(IntegrityError), transaction.atomic():
         User.objects.bulk_create([User(email=email)])  # bypasses normalisation on purpose
+
+
+def test_logins_and_lockouts_are_security_events(db, owner_alpha):
+    from apps.audit.models import AuditEvent
+
+    post("alpha", "/api/v1/auth/token/", {"email": ALPHA_OWNER, "password": "wrong"})
+    post("alpha", "/api/v1/auth/token/", {"email": "ghost@x.test", "password": "wrong"})
+    pair = obtain_tokens("alpha", ALPHA_OWNER)
+    post("alpha", "/api/v1/auth/token/refresh/", {"refresh": pair["refresh"]})
+    events = list(AuditEvent.objects.filter(category="security").order_by("id"))
+    assert [(e.action, e.actor_email, e.metadata.get("reason")) for e in events[-4:]] == [
+        ("auth.login_failed", ALPHA_OWNER, "bad_password"),
+        ("auth.login_failed", "ghost@x.test", "unknown_email"),
+        ("auth.login_succeeded", ALPHA_OWNER, None),
+        ("auth.token_refreshed", ALPHA_OWNER, None),
+    ]
+    assert events[-1].request_id and events[-1].ip == "127.0.0.1"

@@ -1,0 +1,15 @@
+"""Tenant-isolation cases for this app's URLs (collected by tests/test_isolation.py).
+
+Route (as generated from the URLconf, converters replaced by 1) -> (method, body kind).
+Body kinds: "credentials" (the outsider's email/password), "refresh" (their refresh
+token), "token" (their access token), None (no body), or a dict sent as JSON.
+"""
+
+TENANT_API = {
+    "api/v1/me/": ("get", None),
+    "api/v1/auth/token/": ("post", "credentials"),
+    "api/v1/auth/token/refresh/": ("post", "refresh"),
+    "api/v1/auth/token/verify/": ("post", "token"),
+    "api/v1/auth/logout/": ("post", "refresh"),
+}
+PUBLIC_API: dict = {}

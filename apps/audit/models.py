@@ -1,0 +1,63 @@
+"""Append-only audit log in the public schema, chained by hashes so that any edit or
+deletion of a past row is detectable (`manage.py verify_audit_log`)."""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise PermissionError("audit events are append-only")
+
+    def delete(self):
+        raise PermissionError("audit events are append-only")
+
+
+class AuditEvent(models.Model):
+    class Category(models.TextChoices):
+        OPERATION = "operation", _("Operation")
+        SECURITY = "security", _("Security")
+
+    created_at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
+    category = models.CharField(_("category"), max_length=20, choices=Category.choices,
+                                default=Category.OPERATION, db_index=True)
+    action = models.CharField(_("action"), max_length=100, db_index=True)
+    # Snapshots rather than constraints: the log must outlive what it talks about.
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("actor"), null=True, blank=True,
+                              on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
+    actor_email = models.CharField(_("actor email"), max_length=254, blank=True)
+    tenant = models.ForeignKey("tenants.Tenant", verbose_name=_("tenant"), null=True, blank=True,
+                               on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
+    tenant_slug = models.CharField(_("tenant slug"), max_length=40, blank=True, db_index=True)
+    target_type = models.CharField(_("target type"), max_length=100, blank=True)
+    target_id = models.CharField(_("target id"), max_length=64, blank=True)
+    target_repr = models.CharField(_("target"), max_length=255, blank=True)
+    changes = models.JSONField(_("changes"), default=dict, blank=True,
+                               help_text=_('{"field": [before, after]}'))
+    metadata = models.JSONField(_("details"), default=dict, blank=True)
+    ip = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    user_agent = models.TextField(_("user agent"), blank=True)
+    request_id = models.CharField(_("request id"), max_length=64, blank=True)
+    prev_hash = models.CharField(_("previous hash"), max_length=64)
+    hash = models.CharField(_("hash"), max_length=64, unique=True)
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
+        ordering = ["-id"]
+        indexes = [models.Index(fields=["tenant_slug", "created_at"]), models.Index(fields=["actor", "created_at"])]
+
+    def __str__(self):
+        return f"{self.created_at:%Y-%m-%d %H:%M:%S} {self.action} {self.target_repr}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise PermissionError("audit events are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("audit events are append-only")

@@ -1,0 +1,155 @@
+"""Tenant isolation: every URL on both hosts, against every kind of outsider.
+
+The URL list is generated from the URLconfs, and `test_every_url_is_covered` fails
+when a new URL has no isolation case here: add one when you add a URL.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import re
+
+import pytest
+from django.apps import apps as django_apps
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from tests.plugin import HQ_EMAIL, PASSWORD, client_for, obtain_tokens
+
+# Open by design: no tenant data behind them (or a login form).
+OPEN_PREFIXES = ("health/", "accounts/", "i18n/", "api/schema/", "api/docs/", "admin/login/", "admin/logout/")
+OPEN_EXACT = {""}  # the host's landing page (the workspace name is public)
+
+
+
+def _collect(name: str) -> dict:
+    """Cases declared by each app in `apps/<app>/isolation.py` (TENANT_API, PUBLIC_API)."""
+    cases = {}
+    for config in django_apps.get_app_configs():
+        if config.name.startswith("apps.") and importlib.util.find_spec(f"{config.name}.isolation"):
+            cases.update(getattr(importlib.import_module(f"{config.name}.isolation"), name, {}))
+    return cases
+
+
+TENANT_API = _collect("TENANT_API")
+PUBLIC_API = _collect("PUBLIC_API")
+
+
+def _sample(pattern) -> str:
+    """A concrete path for a URL pattern: converters and groups get sample values."""
+    text = str(pattern.pattern)
+    if hasattr(pattern.pattern, "regex") and text.startswith("^"):
+        text = text.strip("^$")
+        text = re.sub(r"\(\?P<\w+>([\w-]+)(\|[^)]*)?\)", r"\1", text)  # (?P<app_label>a|b) -> a
+        text = re.sub(r"\(\?P<\w+>[^)]*\)", "1", text)
+        text = text.replace("\\", "")
+    return re.sub(r"<(?:\w+:)?\w+>", "1", text)
+
+
+def routes(urlconf: str) -> list[str]:
+    found = []
+
+    def walk(patterns, prefix):
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                walk(pattern.url_patterns, prefix + _sample(pattern))
+            elif isinstance(pattern, URLPattern):
+                found.append(prefix + _sample(pattern))
+
+    walk(get_resolver(urlconf).url_patterns, "")
+    return sorted(set(found))
+
+
+def is_open(route: str) -> bool:
+    return route in OPEN_EXACT or route.startswith(OPEN_PREFIXES)
+
+
+TENANT_ROUTES = [r for r in routes("platform_.urls_tenant") if not is_open(r)]
+PUBLIC_ROUTES = [r for r in routes("platform_.urls_public") if not is_open(r)]
+
+
+def test_every_url_is_covered():
+    uncovered = [r for r in TENANT_ROUTES if not (r.startswith("admin/") or r in TENANT_API)]
+    uncovered += [r for r in PUBLIC_ROUTES if not (r.startswith("admin/") or r in PUBLIC_API)]
+    assert not uncovered, f"add these URLs to the isolation suite: {uncovered}"
+    assert len(TENANT_ROUTES) > 10 and len(PUBLIC_ROUTES) > 20
+
+
+# --- Outsiders ------------------------------------------------------------------------------
+
+
+def _admin_session(slug, email):
+    client = client_for(slug)
+    response = client.post("/admin/login/", {"username": email, "password": PASSWORD})
+    assert response.status_code == 302, f"{email} should log into {slug or 'ops'} admin"
+    return client.cookies
+
+
+def outsiders_for_alpha():
+    """Everyone who must get nothing from alpha."""
+    beta = obtain_tokens("beta", "owner@beta.test")
+    return {
+        "anonymous": {},
+        "beta_owner_token": {"token": beta["access"], "refresh": beta["refresh"]},
+        "beta_owner_session": {"cookies": _admin_session("beta", "owner@beta.test"), "refresh": beta["refresh"]},
+        "hq_session": {"cookies": _admin_session(None, HQ_EMAIL)},
+        "beta_owner_credentials": {"credentials": {"email": "owner@beta.test", "password": PASSWORD}},
+    }
+
+
+def outsiders_for_public():
+    alpha = obtain_tokens("alpha", "owner@alpha.test")
+    return {
+        "anonymous": {},
+        "alpha_owner_token": {"token": alpha["access"]},
+        "alpha_owner_session": {"cookies": _admin_session("alpha", "owner@alpha.test")},
+    }
+
+
+def request_as(slug, who: dict, method: str, path: str, body_kind=None):
+    client = client_for(slug)
+    if "cookies" in who:
+        client.cookies = who["cookies"]
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {who['token']}"} if "token" in who else {}
+    body = {
+        "credentials": who.get("credentials", {"email": "owner@beta.test", "password": "guess"}),
+        "refresh": {"refresh": who.get("refresh", "not-a-token")},
+        "token": {"token": who.get("token", "not-a-token")},
+    }.get(body_kind) if isinstance(body_kind, str) or body_kind is None else body_kind
+    if method == "get":
+        return client.get(path, HTTP_ACCEPT="application/json", **headers)
+    return getattr(client, method)(path, body or {}, content_type="application/json", **headers)
+
+
+def assert_nothing(response, path, leaks):
+    if response.status_code == 302:
+        assert "/admin/login/" in response["Location"], f"{path} redirected elsewhere: {response['Location']}"
+        return
+    assert response.status_code in (400, 401, 403, 404, 405), f"{path}: {response.status_code}"
+    body = response.content.decode()
+    for leak in leaks:
+        assert leak not in body, f"{path} leaked {leak}"
+
+
+@pytest.mark.parametrize("route", TENANT_ROUTES)
+def test_tenant_urls_give_outsiders_nothing(db, route):
+    for name, who in outsiders_for_alpha().items():
+        method, body_kind = TENANT_API.get(route, ("get", None))
+        response = request_as("alpha", who, method, "/" + route, body_kind)
+        assert_nothing(response, f"{name} {method.upper()} alpha /{route}", ["owner@alpha.test"])
+
+
+@pytest.mark.parametrize("route", PUBLIC_ROUTES)
+def test_public_urls_give_tenant_users_nothing(db, route):
+    for name, who in outsiders_for_public().items():
+        method, body_kind = PUBLIC_API.get(route, ("get", None))
+        response = request_as(None, who, method, "/" + route, body_kind)
+        assert_nothing(response, f"{name} {method.upper()} public /{route}", ["owner@beta.test", "Alpha Academy"])
+
+
+def test_alpha_owner_still_reaches_alpha(db):
+    """The control case: the same requests by the right person succeed."""
+    tokens = obtain_tokens("alpha", "owner@alpha.test")
+    assert request_as("alpha", {"token": tokens["access"]}, "get", "/api/v1/me/").status_code == 200
+    cookies = _admin_session("alpha", "owner@alpha.test")
+    assert request_as("alpha", {"cookies": cookies}, "get", "/admin/rbac/role/").status_code == 200
