@@ -279,12 +279,12 @@ def live_server_url(platform_seed):
 
 @pytest.fixture(scope="module")
 def browser():
-    """Headless Debian Chromium driven by Playwright. Module-scoped: Playwright's sync
-    API keeps an event loop running, during which Django refuses ORM calls from tests
-    (so browser tests check the database only through pages), and it stops at the
-    end of the module."""
+    """Headless Debian Chromium driven by Playwright (one per test module)."""
     from playwright.sync_api import sync_playwright
 
+    # Playwright's sync API runs an event loop in this thread; Django would then refuse
+    # ORM calls from browser tests (checking results in the database) as "async".
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     executable = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
     if not Path(executable).exists():
         pytest.fail(f"Chromium not found at {executable}: run `make tools` (apt-get install chromium).")
@@ -296,6 +296,7 @@ def browser():
         )
         yield browser
         browser.close()
+    os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
 
 
 @pytest.fixture

@@ -31,6 +31,8 @@ class Tenant(TenantMixin):
                               db_index=True)
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("owner"), null=True, blank=True,
                               on_delete=models.PROTECT, related_name="owned_tenants")
+    plan = models.ForeignKey("billing.Plan", verbose_name=_("plan"), null=True, blank=True,
+                             on_delete=models.PROTECT, related_name="tenants")
     owner_email = models.EmailField(_("owner email"))
     owner_name = models.CharField(_("owner name"), max_length=150, blank=True)
     contact_phone = models.CharField(_("contact phone"), max_length=40, blank=True)

@@ -22,7 +22,7 @@ def tenant_for_host(hostname: str) -> Tenant | None:
         return None
     if cached is not None:
         return cached
-    domain = Domain.objects.select_related("tenant").filter(domain=hostname.lower()).first()
+    domain = Domain.objects.select_related("tenant", "tenant__plan").filter(domain=hostname.lower()).first()
     tenant = domain.tenant if domain else None
     # Unknown hosts are cached briefly too, so that junk hosts can't hammer the database.
     timeout = settings.TENANT_ROUTING_CACHE_SECONDS if tenant else 30

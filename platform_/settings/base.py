@@ -35,6 +35,7 @@ SHARED_APPS = [
     "django_tenants",
     "apps.accounts",
     "apps.audit",
+    "apps.billing",
     "django.contrib.contenttypes",
     "django.contrib.auth",
     "django.contrib.sessions",
