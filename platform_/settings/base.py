@@ -36,6 +36,7 @@ SHARED_APPS = [
     "apps.accounts",
     "apps.audit",
     "apps.billing",
+    "apps.inbound",
     "django.contrib.contenttypes",
     "django.contrib.auth",
     "django.contrib.sessions",

@@ -1,0 +1,39 @@
+from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
+
+from apps.core.admin_sites import ops_admin
+from apps.core.errors import PlatformError
+
+from .models import InboundEvent
+from .services import inbound_retry
+
+
+@admin.register(InboundEvent, site=ops_admin)
+class InboundEventAdmin(admin.ModelAdmin):
+    list_display = ["received_at", "source", "event_type", "event_id", "status", "attempts", "processed_at"]
+    list_filter = ["status", "source", "event_type"]
+    search_fields = ["event_id", "event_type", "error"]
+    date_hierarchy = "received_at"
+    readonly_fields = [f.name for f in InboundEvent._meta.fields]
+    actions = ["retry"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_retry_permission(self, request):
+        return request.user.has_perm("inbound.retry_inboundevent")
+
+    @admin.action(description=_("Retry failed events"), permissions=["retry"])
+    def retry(self, request, queryset):
+        for event in queryset:
+            try:
+                inbound_retry(event=event, actor=request.user)
+                self.message_user(request, _("Event %(id)s queued again.") % {"id": event.event_id})
+            except PlatformError as exc:
+                self.message_user(request, f"{event.event_id}: {exc.message}", messages.ERROR)

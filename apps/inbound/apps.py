@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class InboundConfig(AppConfig):
+    name = "apps.inbound"
+    label = "inbound"
+    verbose_name = _("Inbound webhooks")
+
+    def ready(self):
+        from .registry import autodiscover
+
+        autodiscover()
