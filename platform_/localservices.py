@@ -31,7 +31,12 @@ REDIS_DIR = VAR / "redis"
 LOG_DIR = VAR / "log"
 DB_NAME = "platform"
 
+# The ports actually used are recorded here (and read by settings), so that a port
+# taken by something else (another checkout's servers, say) just moves ours.
+PORTS_FILE = VAR / "local.env"
+
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
+environ.Env.read_env(PORTS_FILE, overwrite=False)
 
 
 def _port(name: str, default: int) -> int:
@@ -40,6 +45,17 @@ def _port(name: str, default: int) -> int:
 
 PG_PORT = _port("LOCAL_PG_PORT", 5433)
 REDIS_PORT = _port("LOCAL_REDIS_PORT", 6380)
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _record_ports() -> None:
+    VAR.mkdir(parents=True, exist_ok=True)
+    PORTS_FILE.write_text(f"LOCAL_PG_PORT={PG_PORT}\nLOCAL_REDIS_PORT={REDIS_PORT}\n")
 
 
 def _say(message: str) -> None:
@@ -93,6 +109,7 @@ def _pg_running() -> bool:
 
 
 def pg_start() -> None:
+    global PG_PORT
     PGDATA.mkdir(parents=True, exist_ok=True)
     LOG_DIR.mkdir(parents=True, exist_ok=True)
     run_as = _pg_run_as()
@@ -100,7 +117,8 @@ def pg_start() -> None:
         _say(f"PostgreSQL already running on 127.0.0.1:{PG_PORT}")
     else:
         if _port_open(PG_PORT):
-            sys.exit(f"Port {PG_PORT} is taken by another server; set LOCAL_PG_PORT or DATABASE_URL.")
+            taken, PG_PORT = PG_PORT, _free_port()
+            _say(f"port {taken} is taken by another server; PostgreSQL will use {PG_PORT}")
         if not (PGDATA / "PG_VERSION").exists():
             _say("initialising PostgreSQL data directory in var/pgdata")
             subprocess.run(
@@ -167,13 +185,15 @@ def _redis_pid() -> int | None:
 
 
 def redis_start() -> None:
+    global REDIS_PORT
     REDIS_DIR.mkdir(parents=True, exist_ok=True)
     LOG_DIR.mkdir(parents=True, exist_ok=True)
     if _redis_pid():
         _say(f"Redis already running on 127.0.0.1:{REDIS_PORT}")
         return
     if _port_open(REDIS_PORT):
-        sys.exit(f"Port {REDIS_PORT} is taken by another server; set LOCAL_REDIS_PORT or REDIS_URL.")
+        taken, REDIS_PORT = REDIS_PORT, _free_port()
+        _say(f"port {taken} is taken by another server; Redis will use {REDIS_PORT}")
     subprocess.run(
         [_redis_bin("redis-server"), "--port", str(REDIS_PORT), "--bind", "127.0.0.1",
          "--daemonize", "yes", "--pidfile", str(REDIS_DIR / "redis.pid"), "--dir", str(REDIS_DIR),
@@ -214,6 +234,7 @@ def main(argv: list[str]) -> None:
             redis_start()
         else:
             _say("REDIS_URL is set: using that Redis")
+        _record_ports()
     elif command == "stop":
         pg_stop()
         redis_stop()
