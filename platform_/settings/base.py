@@ -11,6 +11,8 @@ BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
+# Ports of the project-local servers, as recorded by platform_/localservices.py.
+environ.Env.read_env(BASE_DIR / "var" / "local.env", overwrite=False)
 
 # Project-local services started by `make run` / `make test` when no URL is given
 # (see platform_/localservices.py). Ports chosen not to clash with system services.
