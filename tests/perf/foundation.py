@@ -1,0 +1,54 @@
+"""Tenant provisioning time (median of 10), and the cost of a tenant API request:
+queries per request and median latency, with routing cached.
+
+    .venv/bin/python tests/perf/foundation.py
+"""
+
+import json
+import statistics
+import time
+
+from _setup import median_ms, perf_database, timed
+
+with perf_database():
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from apps.accounts.models import User
+    from apps.tenants.services import tenant_create
+
+    cache.delete_pattern("tenants:*")
+    provisioning = []
+    for n in range(10):
+        started = time.perf_counter()
+        tenant_create(slug=f"perf-{n}", name=f"Perf {n}", business_type="academy",
+                      owner_email=f"owner@perf-{n}.test", in_process=True)
+        provisioning.append(time.perf_counter() - started)
+        connection.set_schema_to_public()
+
+    owner = User.objects.get(email="owner@perf-0.test")
+    owner.set_password("perf-pass-123")
+    owner.save()
+    client = Client(HTTP_HOST="perf-0.localhost")
+    access = client.post("/api/v1/auth/token/", {"email": owner.email, "password": "perf-pass-123"},
+                         content_type="application/json").json()["access"]
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {access}"}
+    client.get("/api/v1/me/", **auth)
+    with CaptureQueriesContext(connection) as me_queries:
+        assert client.get("/api/v1/me/", **auth).status_code == 200
+    me_query_count = len(me_queries)  # read now: the log is reset by the next request
+    verify = {"path": "/api/v1/auth/token/verify/", "data": {"token": access}, "content_type": "application/json"}
+    with CaptureQueriesContext(connection) as routing_queries:
+        assert client.post(**verify).status_code == 200
+    routing_query_count = len(routing_queries)
+    me_latency = timed(lambda: client.get("/api/v1/me/", **auth), 300)
+    verify_latency = timed(lambda: client.post(**verify), 300)
+
+    print(json.dumps({
+        "provisioning_seconds": {"median": round(statistics.median(provisioning), 3),
+                                 "min": round(min(provisioning), 3), "max": round(max(provisioning), 3)},
+        "me_request": {"queries": me_query_count, "median_ms": median_ms(me_latency)},
+        "routing_only_request": {"queries": routing_query_count, "median_ms": median_ms(verify_latency)},
+    }, indent=2))
