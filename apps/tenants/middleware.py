@@ -1,6 +1,5 @@
 """Selects the tenant (and its schema and URLconf) from the request's host."""
 
-from django.conf import settings
 from django.core.exceptions import DisallowedHost
 from django.db import connection
 from django.utils.translation import gettext_lazy as _

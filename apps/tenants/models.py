@@ -1,3 +1,5 @@
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -24,6 +26,11 @@ class Tenant(TenantMixin):
         RETAIL = "retail", _("Retail")
         SERVICE = "service", _("Services")
 
+    class MarketKind(models.TextChoices):
+        DEMO = "demo", _("Demo")
+        SERVICE = "service", _("Service")
+
+    public_id = models.UUIDField(_("public id"), default=uuid.uuid4, unique=True, editable=False)
     slug = models.SlugField(_("slug"), max_length=40, unique=True)
     name = models.CharField(_("company name"), max_length=200)
     business_type = models.CharField(_("business type"), max_length=20, choices=BusinessType.choices)
@@ -39,12 +46,19 @@ class Tenant(TenantMixin):
     locale = models.CharField(_("locale"), max_length=10, default="ko")
     timezone = models.CharField(_("time zone"), max_length=64, default="Asia/Seoul")
     provisioning_error = models.TextField(_("provisioning error"), blank=True)
+    # Service-market integration (seeds/003 §4.1.1): the market's application and its kind.
+    market_application_id = models.CharField(_("service-market application id"), max_length=100, blank=True,
+                                             db_index=True)
+    market_kind = models.CharField(_("service-market kind"), max_length=10, choices=MarketKind.choices,
+                                   blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
     activated_at = models.DateTimeField(_("activated at"), null=True, blank=True)
     suspended_at = models.DateTimeField(_("suspended at"), null=True, blank=True)
     suspended_reason = models.TextField(_("suspension reason"), blank=True)
     deleted_at = models.DateTimeField(_("deleted at"), null=True, blank=True)
     deleted_reason = models.TextField(_("deletion reason"), blank=True)
+    purged_at = models.DateTimeField(_("purged at"), null=True, blank=True)
 
     # Schemas are created by the provisioning task, never as a side effect of save().
     auto_create_schema = False
@@ -54,6 +68,13 @@ class Tenant(TenantMixin):
         verbose_name = _("tenant")
         verbose_name_plural = _("tenants")
         ordering = ["slug"]
+        permissions = [
+            ("approve_tenant", _("Can approve tenants")),
+            ("suspend_tenant", _("Can suspend and reactivate tenants")),
+            ("remove_tenant", _("Can soft-delete and restore tenants")),
+            ("provision_tenant", _("Can start and retry provisioning")),
+            ("support_tenant", _("Can resend owner invites")),
+        ]
 
     def __str__(self):
         return f"{self.name} ({self.slug})"
@@ -68,3 +89,24 @@ class Domain(DomainMixin):
         verbose_name = _("domain")
         verbose_name_plural = _("domains")
         ordering = ["domain"]
+
+
+class TenantStatusChange(models.Model):
+    """One lifecycle transition: who moved the tenant from which status to which, when, why."""
+
+    tenant = models.ForeignKey(Tenant, verbose_name=_("tenant"), on_delete=models.CASCADE,
+                               related_name="status_changes")
+    from_status = models.CharField(_("from"), max_length=20, choices=Tenant.Status.choices, blank=True)
+    to_status = models.CharField(_("to"), max_length=20, choices=Tenant.Status.choices)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True, blank=True,
+                              on_delete=models.SET_NULL, related_name="+")
+    reason = models.TextField(_("reason"), blank=True)
+    created_at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("status change")
+        verbose_name_plural = _("status history")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.tenant.slug}: {self.from_status or '-'} -> {self.to_status}"

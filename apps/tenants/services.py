@@ -24,7 +24,10 @@ from apps.accounts.services import membership_ensure, user_get_or_create
 from apps.audit.services import audit_record
 from apps.core.errors import PlatformError
 
-from .models import Domain, Tenant
+from .invites import owner_invite_send
+from .models import Domain, Tenant, TenantStatusChange
+from .permissions import require_perm
+from .states import IllegalTransition, transition
 
 logger = logging.getLogger(__name__)
 
@@ -70,9 +73,12 @@ def validate_slug(slug: str) -> None:
 
 
 def tenant_create(*, slug: str, name: str, business_type: str, owner_email: str, owner_name: str = "",
-                  provision: bool = True, in_process: bool = False, actor=None) -> Tenant:
+                  provision: bool = True, in_process: bool = False, actor=None, plan=None,
+                  contact_phone: str = "", market_application_id: str = "", market_kind: str = "",
+                  reason: str = "") -> Tenant:
     """Record a tenant and its primary domain; queue provisioning after commit.
 
+    Without `provision` the tenant waits in `requested` for the approval chain.
     `in_process` provisions right here instead of through a worker (demo seeding and
     test fixtures, where no worker runs yet)."""
     slug = (slug or "").strip().lower()
@@ -80,16 +86,24 @@ def tenant_create(*, slug: str, name: str, business_type: str, owner_email: str,
     tenant = Tenant(
         slug=slug, schema_name=schema_name_for(slug), name=(name or "").strip(), business_type=business_type,
         owner_email=(owner_email or "").strip().lower(), owner_name=(owner_name or "").strip(),
+        contact_phone=(contact_phone or "").strip(), plan=plan,
+        market_application_id=(market_application_id or "").strip(), market_kind=market_kind or "",
         status=Tenant.Status.PROVISIONING if provision else Tenant.Status.REQUESTED,
     )
     tenant.full_clean(exclude=["owner"], validate_unique=True)
+    actor = actor if getattr(actor, "is_authenticated", False) else None
     try:
         with transaction.atomic():
             tenant.save()
             Domain.objects.create(domain=domain_for(slug), tenant=tenant, is_primary=True)
+            TenantStatusChange.objects.create(tenant=tenant, to_status=tenant.status, actor=actor, reason=reason)
             audit_record(action="tenant.created", actor=actor, target=tenant, tenant=tenant,
                          changes={"status": [None, tenant.status]},
-                         metadata={"business_type": business_type, "owner_email": tenant.owner_email})
+                         metadata={"business_type": business_type, "owner_email": tenant.owner_email,
+                                   "plan": plan.code if plan else None,
+                                   **({"reason": reason} if reason else {}),
+                                   **({"market_application_id": tenant.market_application_id}
+                                      if tenant.market_application_id else {})})
             if provision and not in_process:
                 _queue_provisioning(tenant)
     except IntegrityError as exc:  # lost a race for the same slug
@@ -129,24 +143,20 @@ def tenant_provision(*, tenant_id: int) -> Tenant:
             with schema_context(tenant.schema_name):
                 for step in provisioning_steps():
                     step(tenant=tenant, owner=owner)
-            tenant.owner = owner
-            tenant.status = Tenant.Status.ACTIVE
-            tenant.activated_at = timezone.now()
-            tenant.provisioning_error = ""
-            tenant.save(update_fields=["owner", "status", "activated_at", "provisioning_error"])
-            audit_record(action="tenant.provisioned", target=tenant, tenant=tenant,
-                         changes={"status": [Tenant.Status.PROVISIONING, Tenant.Status.ACTIVE]},
-                         metadata={"seconds": round((timezone.now() - started).total_seconds(), 3)})
+            transition(tenant, Tenant.Status.ACTIVE, action="tenant.provisioned",
+                       fields={"owner": owner, "activated_at": timezone.now(), "provisioning_error": ""},
+                       metadata={"seconds": round((timezone.now() - started).total_seconds(), 3)})
+            if not owner.has_usable_password():  # a new owner: invite them to set a password
+                transaction.on_commit(lambda: owner_invite_send(user=owner, tenant=tenant))
     except Exception as exc:
         logger.exception("provisioning of tenant %s failed", tenant.slug)
         connection.set_schema_to_public()
         _drop_schema(tenant.schema_name)
         error = f"{type(exc).__name__}: {exc}"[:2000]
         with transaction.atomic():
-            Tenant.objects.filter(pk=tenant.pk).update(status=Tenant.Status.FAILED, provisioning_error=error)
-            audit_record(action="tenant.provisioning_failed", target=tenant, tenant=tenant,
-                         changes={"status": [Tenant.Status.PROVISIONING, Tenant.Status.FAILED]},
-                         metadata={"error": error})
+            tenant = Tenant.objects.select_for_update().get(pk=tenant.pk)
+            transition(tenant, Tenant.Status.FAILED, action="tenant.provisioning_failed", reason=error[:500],
+                       fields={"provisioning_error": error}, metadata={"error": error})
         raise ProvisioningFailed(_("Provisioning of %(slug)s failed: %(error)s")
                                  % {"slug": tenant.slug, "error": exc}) from exc
     logger.info("tenant %s provisioned in %.2fs", tenant.slug, (timezone.now() - started).total_seconds())
@@ -162,34 +172,80 @@ def _drop_schema(schema_name: str) -> None:
 
 def tenant_start_provisioning(*, tenant: Tenant, actor=None) -> Tenant:
     """Provision a tenant that was requested (or approved) without provisioning."""
+    require_perm(actor, "tenants.provision_tenant", action="tenant.provisioning_started", tenant=tenant)
     with transaction.atomic():
         tenant = Tenant.objects.select_for_update().get(pk=tenant.pk)
         if tenant.status not in (Tenant.Status.REQUESTED, Tenant.Status.APPROVED):
-            raise TenantError(_("Only a requested or approved tenant can start provisioning."),
-                              code="invalid_status", status=409)
-        before = tenant.status
-        tenant.status = Tenant.Status.PROVISIONING
-        tenant.save(update_fields=["status"])
-        audit_record(action="tenant.provisioning_started", actor=actor, target=tenant, tenant=tenant,
-                     changes={"status": [before, tenant.status]})
+            raise IllegalTransition(_("Only a requested or approved tenant can start provisioning."))
+        transition(tenant, Tenant.Status.PROVISIONING, actor=actor, action="tenant.provisioning_started")
         _queue_provisioning(tenant)
     return tenant
 
 
 def tenant_retry_provisioning(*, tenant: Tenant, actor=None) -> Tenant:
     """Start provisioning again for a failed tenant."""
+    require_perm(actor, "tenants.provision_tenant", action="tenant.provisioning_retried", tenant=tenant)
     with transaction.atomic():
         tenant = Tenant.objects.select_for_update().get(pk=tenant.pk)
         if tenant.status != Tenant.Status.FAILED:
-            raise TenantError(_("Only a tenant whose provisioning failed can be retried."),
-                              code="invalid_status", status=409)
-        tenant.status = Tenant.Status.PROVISIONING
-        tenant.provisioning_error = ""
-        tenant.save(update_fields=["status", "provisioning_error"])
-        audit_record(action="tenant.provisioning_retried", actor=actor, target=tenant, tenant=tenant,
-                     changes={"status": [Tenant.Status.FAILED, Tenant.Status.PROVISIONING]})
+            raise IllegalTransition(_("Only a tenant whose provisioning failed can be retried."))
+        transition(tenant, Tenant.Status.PROVISIONING, actor=actor, action="tenant.provisioning_retried",
+                   fields={"provisioning_error": ""})
         _queue_provisioning(tenant)
     return tenant
+
+
+EDITABLE_DETAILS = ("name", "plan", "owner_name", "contact_phone", "locale", "timezone")
+
+
+def tenant_update_details(*, tenant: Tenant, actor, fields) -> Tenant:
+    """Save edited details (not status: that moves only through the lifecycle services)."""
+    require_perm(actor, "tenants.change_tenant", action="tenant.updated", tenant=tenant)
+    fields = [name for name in fields if name in EDITABLE_DETAILS]
+    if not fields:
+        return tenant
+    tenant.full_clean(exclude=["owner"], validate_unique=False)
+    with transaction.atomic():
+        stored = Tenant.objects.select_for_update().get(pk=tenant.pk)
+        changes = {name: [_plain(getattr(stored, name)), _plain(getattr(tenant, name))] for name in fields
+                   if getattr(stored, name) != getattr(tenant, name)}
+        for name in fields:
+            setattr(stored, name, getattr(tenant, name))
+        stored.save(update_fields=fields)
+        audit_record(action="tenant.updated", actor=actor, target=stored, tenant=stored, changes=changes)
+    return stored
+
+
+def _plain(value):
+    return value.pk if hasattr(value, "pk") else value
+
+
+def domain_save(*, domain: Domain, actor) -> Domain:
+    """Add or change a tenant's domain (extra hosts; routing picks it up at once)."""
+    require_perm(actor, f"tenants.{'change' if domain.pk else 'add'}_domain", action="tenant.domain_saved",
+                 tenant=domain.tenant)
+    domain.domain = (domain.domain or "").strip().lower()
+    if domain.domain == settings.BASE_DOMAIN.lower():
+        raise ValidationError({"domain": _("This is the platform's own address.")}, code="reserved")
+    domain.full_clean()
+    with transaction.atomic():
+        before = Domain.objects.filter(pk=domain.pk).values("domain", "is_primary").first() if domain.pk else {}
+        domain.save()
+        after = {"domain": domain.domain, "is_primary": domain.is_primary}
+        audit_record(action="tenant.domain_saved", actor=actor, target=domain, tenant=domain.tenant,
+                     changes={key: [(before or {}).get(key), value] for key, value in after.items()
+                              if (before or {}).get(key) != value})
+    return domain
+
+
+def domain_delete(*, domain: Domain, actor) -> None:
+    require_perm(actor, "tenants.delete_domain", action="tenant.domain_deleted", tenant=domain.tenant)
+    if domain.is_primary:
+        raise TenantError(_("The primary domain cannot be removed."), code="primary_domain", status=409)
+    with transaction.atomic():
+        audit_record(action="tenant.domain_deleted", actor=actor, target=domain, tenant=domain.tenant,
+                     changes={"domain": [domain.domain, None]})
+        domain.delete()
 
 
 def public_tenant_ensure() -> Tenant:

@@ -14,3 +14,11 @@ def provision_tenant(tenant_id: int) -> str:
         return "missing"
     except ProvisioningFailed:
         return Tenant.Status.FAILED
+
+
+@shared_task(name="tenants.purge_expired_tenants")
+def purge_expired_tenants() -> list[str]:
+    """Beat: drop the schemas of tenants deleted longer than TENANT_RETENTION_DAYS ago."""
+    from .lifecycle import tenants_purge_expired
+
+    return tenants_purge_expired()

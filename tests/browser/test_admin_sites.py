@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.plugin import ARTIFACTS, HQ_EMAIL, PASSWORD
+from tests.plugin import ARTIFACTS, PASSWORD, browser_hq_login
 
 pytestmark = pytest.mark.browser
 
@@ -19,8 +19,7 @@ def log_in(page, live_server_url, host, email):
 
 
 def test_hq_staff_use_the_ops_portal(page, live_server_url):
-    log_in(page, live_server_url, "localhost", HQ_EMAIL)
-    page.wait_for_selector("#site-name")
+    browser_hq_login(page, live_server_url)
     assert "Platform ops portal" in page.inner_text("#site-name")
     page.click("a[href=\"/admin/tenants/tenant/\"]")
     page.wait_for_selector("#result_list")

@@ -3,7 +3,7 @@ on the ops portal (public host) and on alpha's tenant admin."""
 
 import pytest
 
-from tests.plugin import HQ_EMAIL, PASSWORD, client_for
+from tests.plugin import HQ_EMAIL, PASSWORD, client_for, hq_login
 
 PEOPLE = {"hq": HQ_EMAIL, "owner_alpha": "owner@alpha.test", "owner_beta": "owner@beta.test", "anonymous": None}
 SITES = {"ops": None, "alpha_admin": "alpha"}
@@ -12,6 +12,8 @@ ALLOWED = {("hq", "ops"), ("owner_alpha", "alpha_admin")}
 
 def login(slug, email):
     client = client_for(slug)
+    if slug is None and email == HQ_EMAIL:  # HQ staff: password, then TOTP
+        return client, hq_login(client)
     if email:
         response = client.post("/admin/login/?next=/admin/", {"username": email, "password": PASSWORD})
         return client, response

@@ -1,0 +1,34 @@
+from rest_framework.authentication import BaseAuthentication
+from rest_framework.exceptions import AuthenticationFailed
+from rest_framework.permissions import BasePermission
+
+from .models import PlatformApiKey
+from .services import InvalidApiKey, apikey_authenticate
+
+
+class PlatformApiKeyAuthentication(BaseAuthentication):
+    """`Authorization: Api-Key <key>` (or `X-API-Key: <key>`): the request acts as that key."""
+
+    keyword = "Api-Key"
+
+    def authenticate(self, request):
+        header = request.headers.get("Authorization", "")
+        raw = header[len(self.keyword) + 1:] if header.startswith(f"{self.keyword} ") else request.headers.get(
+            "X-API-Key", "")
+        if not raw:
+            return None
+        try:
+            key = apikey_authenticate(raw=raw)
+        except InvalidApiKey as exc:
+            raise AuthenticationFailed(exc.message, code=exc.code) from exc
+        from django.contrib.auth.models import AnonymousUser
+
+        return AnonymousUser(), key
+
+    def authenticate_header(self, request):
+        return self.keyword
+
+
+class HasPlatformApiKey(BasePermission):
+    def has_permission(self, request, view):
+        return isinstance(request.auth, PlatformApiKey)

@@ -1,0 +1,88 @@
+"""Service-market integration: platform API keys and tenant creation by the market.
+Its webhooks are handled in apps/market/inbound.py (through apps.inbound)."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from datetime import timedelta
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from apps.audit.services import audit_record
+from apps.core.errors import Conflict, PlatformError
+from apps.tenants.models import Tenant
+from apps.tenants.permissions import require_perm
+from apps.tenants.services import tenant_create
+
+from .models import PlatformApiKey
+
+KEY_PREFIX = "pk_"
+SOURCE = "service-market"
+
+
+class InvalidApiKey(PlatformError):
+    code = "invalid_api_key"
+    status = 401
+    message = _("The API key is missing, unknown or revoked.")
+
+
+def _hash(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def apikey_issue(*, name: str, actor) -> tuple[PlatformApiKey, str]:
+    """A new key; returns (key row, the key itself — shown once, never stored)."""
+    require_perm(actor, "market.add_platformapikey", action="apikey.issued")
+    prefix = secrets.token_hex(6)
+    raw = f"{KEY_PREFIX}{prefix}_{secrets.token_urlsafe(32)}"
+    key = PlatformApiKey(name=(name or "").strip(), prefix=prefix, key_hash=_hash(raw), created_by=actor)
+    key.full_clean(exclude=["created_by", "revoked_by"])
+    with transaction.atomic():
+        key.save()
+        audit_record(action="apikey.issued", actor=actor, target=key, metadata={"prefix": prefix})
+    return key, raw
+
+
+def apikey_revoke(*, key: PlatformApiKey, actor) -> PlatformApiKey:
+    require_perm(actor, "market.revoke_platformapikey", action="apikey.revoked")
+    with transaction.atomic():
+        key = PlatformApiKey.objects.select_for_update().get(pk=key.pk)
+        if key.revoked_at is None:
+            key.revoked_at, key.revoked_by = timezone.now(), actor
+            key.save(update_fields=["revoked_at", "revoked_by"])
+            audit_record(action="apikey.revoked", actor=actor, target=key,
+                         changes={"revoked_at": [None, key.revoked_at.isoformat()]})
+    return key
+
+
+def apikey_authenticate(*, raw: str) -> PlatformApiKey:
+    """The active key for `raw`, or InvalidApiKey. Constant-time hash comparison."""
+    raw = (raw or "").strip()
+    parts = raw[len(KEY_PREFIX):].split("_", 1) if raw.startswith(KEY_PREFIX) else []
+    key = PlatformApiKey.objects.filter(prefix=parts[0]).first() if len(parts) == 2 else None
+    if key is None or not hmac.compare_digest(key.key_hash, _hash(raw)) or not key.is_active:
+        raise InvalidApiKey()
+    now = timezone.now()
+    if key.last_used_at is None or now - key.last_used_at > timedelta(minutes=1):
+        PlatformApiKey.objects.filter(pk=key.pk).update(last_used_at=now)
+    return key
+
+
+def market_tenant_create(*, tenant_id: str, tenant_name: str, admin_email: str, admin_name: str = "",
+                         application_id: str, application_kind: str, business_type: str = "service",
+                         plan=None, api_key: PlatformApiKey) -> Tenant:
+    """The market approved an application: create and provision its tenant (zero-touch)."""
+    application_id = str(application_id).strip()
+    existing = (Tenant.objects.filter(market_application_id=application_id)
+                .exclude(status=Tenant.Status.PURGED).first())
+    if existing is not None:
+        raise Conflict(_("A tenant already exists for this application."), code="application_exists",
+                       details={"tenant_id": existing.slug, "status": existing.status})
+    return tenant_create(slug=tenant_id, name=tenant_name, business_type=business_type, owner_email=admin_email,
+                         owner_name=admin_name, plan=plan, market_application_id=application_id,
+                         market_kind=application_kind, provision=True,
+                         reason=f"service market application {application_id} (API key {api_key.prefix})")

@@ -1,0 +1,185 @@
+"""Onboarding writes: open a tenant's onboarding, tick checklist items, assign, comment,
+approve or reject approval steps. Approving the final step (activation) approves the
+tenant and starts provisioning in the same transaction: one click to a live workspace."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from apps.accounts.hq import HQ_MASTER
+from apps.audit.services import audit_record
+from apps.core.errors import PlatformError
+from apps.tenants.lifecycle import tenant_approve
+from apps.tenants.models import Tenant
+from apps.tenants.permissions import OperatorPermissionDenied, require_perm
+from apps.tenants.services import tenant_start_provisioning
+
+from .models import ApprovalStep, ChecklistItem, ChecklistTemplateItem, StepComment
+
+
+class OnboardingError(PlatformError):
+    code = "onboarding_error"
+    status = 409
+
+
+def onboarding_open(*, tenant: Tenant) -> None:
+    """Give a tenant its checklist (from the template in use) and approval chain. Idempotent."""
+    with transaction.atomic():
+        for item in ChecklistTemplateItem.objects.filter(is_active=True):
+            ChecklistItem.objects.get_or_create(tenant=tenant, key=item.key, defaults={
+                "title": item.title, "title_ko": item.title_ko, "sort_order": item.sort_order})
+        for position, stage in enumerate(ApprovalStep.ORDER, start=1):
+            ApprovalStep.objects.get_or_create(tenant=tenant, stage=stage, defaults={"position": position})
+
+
+def checklist_item_set(*, item: ChecklistItem, done: bool, actor) -> ChecklistItem:
+    require_perm(actor, "onboarding.change_checklistitem", action="onboarding.checklist_changed",
+                 tenant=item.tenant)
+    with transaction.atomic():
+        item = ChecklistItem.objects.select_for_update(of=("self",)).select_related("tenant").get(pk=item.pk)
+        if item.done == done:
+            return item
+        item.done, item.done_by, item.done_at = done, (actor if done else None), (timezone.now() if done else None)
+        item.save(update_fields=["done", "done_by", "done_at"])
+        audit_record(action="onboarding.checklist_changed", actor=actor, target=item, tenant=item.tenant,
+                     changes={"done": [not done, done]}, metadata={"key": item.key})
+    return item
+
+
+def _step_locked(step: ApprovalStep) -> ApprovalStep:
+    return ApprovalStep.objects.select_for_update(of=("self",)).select_related("tenant", "assignee").get(pk=step.pk)
+
+
+def _require_decide(step: ApprovalStep, actor) -> None:
+    """Before the transaction, so that a refusal's security event is kept."""
+    require_perm(actor, "onboarding.decide_approvalstep", action=f"onboarding.step_decided:{step.stage}",
+                 tenant=step.tenant)
+    if step.stage == ApprovalStep.Stage.ACTIVATION:  # activation approves and provisions the tenant
+        require_perm(actor, "tenants.approve_tenant", action="onboarding.step_decided:activation",
+                     tenant=step.tenant)
+
+
+def _may_decide(step: ApprovalStep, actor) -> None:
+    if (step.assignee_id and actor is not None and actor.pk != step.assignee_id and not actor.is_superuser
+            and not actor.groups.filter(name=HQ_MASTER).exists()):
+        raise OperatorPermissionDenied(_("Only the assignee (%(email)s) or an HQ master may decide this step.")
+                                       % {"email": step.assignee.email})
+
+
+def _check_current(step: ApprovalStep) -> None:
+    if step.tenant.status != Tenant.Status.REQUESTED:
+        raise OnboardingError(_("This tenant is no longer waiting for approval (it is %(status)s).")
+                              % {"status": step.tenant.get_status_display()})
+    if step.status != ApprovalStep.Status.PENDING:
+        raise OnboardingError(_("This step has already been decided."))
+    earlier = step.tenant.approval_steps.filter(position__lt=step.position).exclude(
+        status=ApprovalStep.Status.APPROVED)
+    if earlier.exists():
+        raise OnboardingError(_("Earlier steps must be approved first (%(steps)s).")
+                              % {"steps": ", ".join(str(s.get_stage_display()) for s in earlier)})
+
+
+def step_assign(*, step: ApprovalStep, assignee, actor) -> ApprovalStep:
+    require_perm(actor, "onboarding.decide_approvalstep", action="onboarding.step_assigned", tenant=step.tenant)
+    if assignee is not None and not (assignee.is_active and assignee.is_staff):
+        raise OnboardingError(_("Steps can only be assigned to active HQ staff."), status=400)
+    with transaction.atomic():
+        step = _step_locked(step)
+        before = step.assignee.email if step.assignee else None
+        step.assignee = assignee
+        step.save(update_fields=["assignee"])
+        audit_record(action="onboarding.step_assigned", actor=actor, target=step, tenant=step.tenant,
+                     changes={"assignee": [before, assignee.email if assignee else None]})
+    return step
+
+
+def step_comment(*, step: ApprovalStep, body: str, actor) -> StepComment:
+    require_perm(actor, "onboarding.add_stepcomment", action="onboarding.step_commented", tenant=step.tenant)
+    body = (body or "").strip()
+    if not body:
+        raise OnboardingError(_("Write a comment first."), code="comment_required", status=400)
+    with transaction.atomic():
+        comment = StepComment.objects.create(step=step, author=actor, body=body[:5000])
+        audit_record(action="onboarding.step_commented", actor=actor, target=step, tenant=step.tenant,
+                     metadata={"comment": body[:500]})
+    return comment
+
+
+def step_approve(*, step: ApprovalStep, actor, comment: str = "") -> ApprovalStep:
+    _require_decide(step, actor)
+    with transaction.atomic():
+        step = _step_locked(step)
+        _may_decide(step, actor)
+        _check_current(step)
+        if step.stage == ApprovalStep.Stage.ACTIVATION:
+            missing = step.tenant.checklist.filter(done=False)
+            if missing.exists():
+                raise OnboardingError(_("Complete the checklist first: %(items)s.")
+                                      % {"items": ", ".join(item.display_title for item in missing)},
+                                      code="checklist_incomplete")
+        step.status, step.decided_by, step.decided_at = ApprovalStep.Status.APPROVED, actor, timezone.now()
+        step.save(update_fields=["status", "decided_by", "decided_at"])
+        if comment.strip():
+            StepComment.objects.create(step=step, author=actor, body=comment.strip()[:5000])
+        audit_record(action="onboarding.step_approved", actor=actor, target=step, tenant=step.tenant,
+                     changes={"status": [ApprovalStep.Status.PENDING, ApprovalStep.Status.APPROVED]},
+                     metadata={"stage": step.stage, **({"comment": comment.strip()[:500]} if comment.strip() else {})})
+        if step.stage == ApprovalStep.Stage.ACTIVATION:
+            tenant = tenant_approve(tenant=step.tenant, actor=actor, reason="approval chain completed")
+            tenant_start_provisioning(tenant=tenant, actor=actor)
+    return step
+
+
+def step_reject(*, step: ApprovalStep, actor, comment: str) -> ApprovalStep:
+    comment = (comment or "").strip()
+    if not comment:
+        raise OnboardingError(_("Say why the step is rejected."), code="comment_required", status=400)
+    _require_decide(step, actor)
+    with transaction.atomic():
+        step = _step_locked(step)
+        _may_decide(step, actor)
+        _check_current(step)
+        step.status, step.decided_by, step.decided_at = ApprovalStep.Status.REJECTED, actor, timezone.now()
+        step.save(update_fields=["status", "decided_by", "decided_at"])
+        StepComment.objects.create(step=step, author=actor, body=comment[:5000])
+        audit_record(action="onboarding.step_rejected", actor=actor, target=step, tenant=step.tenant,
+                     changes={"status": [ApprovalStep.Status.PENDING, ApprovalStep.Status.REJECTED]},
+                     metadata={"stage": step.stage, "comment": comment[:500]})
+    return step
+
+
+def step_reopen(*, step: ApprovalStep, actor) -> ApprovalStep:
+    """A rejected step goes back to pending (after the tenant fixed what was wrong)."""
+    _require_decide(step, actor)
+    with transaction.atomic():
+        step = _step_locked(step)
+        _may_decide(step, actor)
+        if step.status != ApprovalStep.Status.REJECTED:
+            raise OnboardingError(_("Only a rejected step can be reopened."))
+        step.status, step.decided_by, step.decided_at = ApprovalStep.Status.PENDING, None, None
+        step.save(update_fields=["status", "decided_by", "decided_at"])
+        audit_record(action="onboarding.step_reopened", actor=actor, target=step, tenant=step.tenant,
+                     changes={"status": [ApprovalStep.Status.REJECTED, ApprovalStep.Status.PENDING]})
+    return step
+
+
+def template_item_save(*, item: ChecklistTemplateItem, actor, changed=()) -> ChecklistTemplateItem:
+    """Add or edit an item of the checklist template (affects onboardings opened later)."""
+    perm = "change" if item.pk else "add"
+    require_perm(actor, f"onboarding.{perm}_checklisttemplateitem", action="onboarding.template_changed")
+    item.full_clean()
+    with transaction.atomic():
+        item.save()
+        audit_record(action="onboarding.template_changed", actor=actor, target=item,
+                     metadata={"fields": list(changed), "title": item.title})
+    return item
+
+
+def template_item_delete(*, item: ChecklistTemplateItem, actor) -> None:
+    require_perm(actor, "onboarding.delete_checklisttemplateitem", action="onboarding.template_item_deleted")
+    with transaction.atomic():
+        audit_record(action="onboarding.template_item_deleted", actor=actor, target=item,
+                     metadata={"key": item.key, "title": item.title})
+        item.delete()

@@ -1,0 +1,152 @@
+"""Onboarding: checklist, approval chain order, assignees, comments, reject/reopen, and
+the final approval that approves and provisions in one step."""
+
+import pytest
+from django.contrib.auth.models import Group
+
+from apps.accounts.hq import HQ_ADMIN, HQ_MASTER, SECURITY_OFFICER, SUPPORT
+from apps.accounts.models import User
+from apps.audit.models import AuditEvent
+from apps.core.errors import PlatformError
+from apps.onboarding import services
+from apps.onboarding.models import ApprovalStep, ChecklistTemplateItem
+from apps.onboarding.selectors import onboarding_board
+from apps.tenants.models import Tenant
+from apps.tenants.services import tenant_create
+
+
+def staff(email, group):
+    user = User.objects.create_user(email, "x", is_staff=True)
+    user.groups.add(Group.objects.get(name=group))
+    return user
+
+
+@pytest.fixture
+def admin(db):
+    return staff("admin@platform.test", HQ_ADMIN)
+
+
+@pytest.fixture
+def tenant(db):
+    tenant = tenant_create(slug="onb-one", name="Onboard One", business_type="academy",
+                           owner_email="owner@onb-one.test", provision=False)
+    services.onboarding_open(tenant=tenant)
+    return tenant
+
+
+def step(tenant, stage):
+    return tenant.approval_steps.get(stage=stage)
+
+
+def finish_checklist(tenant, actor):
+    for item in tenant.checklist.all():
+        services.checklist_item_set(item=item, done=True, actor=actor)
+
+
+def test_open_copies_the_template_and_creates_the_chain(tenant):
+    assert list(tenant.checklist.values_list("key", flat=True)) == [
+        "contract", "payment", "role-template", "plan", "data-import"]
+    assert [s.stage for s in tenant.approval_steps.all()] == ApprovalStep.ORDER
+    services.onboarding_open(tenant=tenant)  # idempotent
+    assert tenant.approval_steps.count() == 4 and tenant.checklist.count() == 5
+
+
+def test_template_changes_apply_to_new_onboardings(tenant, admin):
+    item = ChecklistTemplateItem(key="kyc", title="Business registration checked", title_ko="사업자 등록 확인",
+                                 sort_order=60)
+    services.template_item_save(item=item, actor=admin)
+    other = tenant_create(slug="onb-two", name="Two", business_type="food", owner_email="o@onb-two.test",
+                          provision=False)
+    services.onboarding_open(tenant=other)
+    assert other.checklist.filter(key="kyc").exists() and not tenant.checklist.filter(key="kyc").exists()
+    assert AuditEvent.objects.filter(action="onboarding.template_changed", actor=admin).exists()
+
+
+def test_steps_must_be_approved_in_order(tenant, admin):
+    with pytest.raises(PlatformError) as exc:
+        services.step_approve(step=step(tenant, "security"), actor=admin)
+    assert "Earlier steps" in str(exc.value.message)
+    services.step_approve(step=step(tenant, "sales"), actor=admin, comment="contract ok")
+    assert step(tenant, "sales").status == ApprovalStep.Status.APPROVED
+    assert step(tenant, "sales").comments.get().body == "contract ok"
+    with pytest.raises(PlatformError) as exc:
+        services.step_approve(step=step(tenant, "sales"), actor=admin)
+    assert "already been decided" in str(exc.value.message)
+
+
+def test_final_approval_needs_the_checklist_then_approves_and_provisions(tenant, admin,
+                                                                      django_capture_on_commit_callbacks):
+    for stage in ("sales", "security", "technical"):
+        services.step_approve(step=step(tenant, stage), actor=admin)
+    with pytest.raises(PlatformError) as exc:
+        services.step_approve(step=step(tenant, "activation"), actor=admin)
+    assert exc.value.code == "checklist_incomplete" and "Contract signed" in str(exc.value.message)
+    finish_checklist(tenant, admin)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        services.step_approve(step=step(tenant, "activation"), actor=admin)
+    tenant.refresh_from_db()
+    assert tenant.status == Tenant.Status.PROVISIONING and tenant.approved_at is not None
+    assert any("_queue_provisioning" in cb.__qualname__ for cb in callbacks)
+    history = list(tenant.status_changes.order_by("created_at", "id").values_list("to_status", flat=True))
+    assert history == ["requested", "approved", "provisioning"]
+    actions = set(AuditEvent.objects.filter(tenant_slug="onb-one").values_list("action", flat=True))
+    assert {"onboarding.step_approved", "onboarding.checklist_changed", "tenant.approved",
+            "tenant.provisioning_started"} <= actions
+
+
+def test_reject_needs_a_reason_and_can_be_reopened(tenant, admin):
+    with pytest.raises(PlatformError) as exc:
+        services.step_reject(step=step(tenant, "sales"), actor=admin, comment="")
+    assert exc.value.code == "comment_required"
+    services.step_reject(step=step(tenant, "sales"), actor=admin, comment="no contract yet")
+    assert step(tenant, "sales").status == ApprovalStep.Status.REJECTED
+    assert onboarding_board()["rejected"][0].slug == "onb-one"
+    with pytest.raises(PlatformError):
+        services.step_approve(step=step(tenant, "sales"), actor=admin)
+    services.step_reopen(step=step(tenant, "sales"), actor=admin)
+    assert step(tenant, "sales").status == ApprovalStep.Status.PENDING
+    assert [t.slug for t in onboarding_board()["sales"]] == ["onb-one"]
+
+
+def test_assignee_decides_or_an_hq_master(tenant, admin):
+    assignee = staff("sales@platform.test", HQ_ADMIN)
+    master = staff("master@platform.test", HQ_MASTER)
+    services.step_assign(step=step(tenant, "sales"), assignee=assignee, actor=admin)
+    with pytest.raises(PlatformError) as exc:
+        services.step_approve(step=step(tenant, "sales"), actor=admin)
+    assert exc.value.code == "permission_denied" and "sales@platform.test" in str(exc.value.message)
+    services.step_approve(step=step(tenant, "sales"), actor=master)
+    with pytest.raises(PlatformError):
+        services.step_assign(step=step(tenant, "security"), assignee=User.objects.get(email="owner@alpha.test"),
+                             actor=admin)
+
+
+def test_roles_in_the_chain(tenant, admin):
+    officer = staff("sec@platform.test", SECURITY_OFFICER)
+    support = staff("support@platform.test", SUPPORT)
+    with pytest.raises(PlatformError) as exc:
+        services.step_approve(step=step(tenant, "sales"), actor=support)
+    assert exc.value.code == "permission_denied"
+    services.step_comment(step=step(tenant, "sales"), body="customer called", actor=support)
+    services.step_approve(step=step(tenant, "sales"), actor=officer)
+    services.step_approve(step=step(tenant, "security"), actor=officer)
+    services.step_approve(step=step(tenant, "technical"), actor=admin)
+    finish_checklist(tenant, admin)
+    with pytest.raises(PlatformError) as exc:  # activation needs approve_tenant
+        services.step_approve(step=step(tenant, "activation"), actor=officer)
+    assert exc.value.code == "permission_denied"
+    with pytest.raises(PlatformError):
+        services.checklist_item_set(item=tenant.checklist.first(), done=False, actor=officer)
+
+
+def test_board_groups_tenants_by_stage_with_fixed_queries(tenant, admin, django_assert_num_queries):
+    services.step_approve(step=step(tenant, "sales"), actor=admin)
+    for n in range(3):
+        other = tenant_create(slug=f"onb-x{n}", name=f"X{n}", business_type="food", owner_email=f"o{n}@x.test",
+                              provision=False)
+        services.onboarding_open(tenant=other)
+    with django_assert_num_queries(3):
+        board = onboarding_board()
+    assert [t.slug for t in board["security"]] == ["onb-one"]
+    assert [t.slug for t in board["sales"]] == ["onb-x0", "onb-x1", "onb-x2"]
+    assert board["security"][0].checklist_total == 5

@@ -1,0 +1,149 @@
+"""Tenant lifecycle services after creation: approve, suspend, reactivate, soft-delete,
+restore, purge, resend the owner's invite. Each one checks the actor's HQ permission,
+locks the row, moves through `states.transition` (status history + audit event in the
+same transaction) and refuses illegal transitions with a clear error."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from apps.audit.services import audit_record
+
+from .models import Tenant
+from .permissions import require_perm
+from .services import _drop_schema
+from .states import IllegalTransition, transition
+
+
+class ReasonRequired(IllegalTransition):
+    code = "reason_required"
+    status = 400
+    message = _("Please give a reason.")
+
+
+class RetentionError(IllegalTransition):
+    code = "retention"
+
+
+def retention_period() -> timedelta:
+    return timedelta(days=settings.TENANT_RETENTION_DAYS)
+
+
+def purge_due_at(tenant: Tenant):
+    return tenant.deleted_at + retention_period() if tenant.deleted_at else None
+
+
+def _locked(tenant: Tenant) -> Tenant:
+    return Tenant.objects.select_for_update().get(pk=tenant.pk)
+
+
+def _reason(reason: str) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ReasonRequired(details={"reason": [str(ReasonRequired.message)]})
+    return reason[:2000]
+
+
+def tenant_approve(*, tenant: Tenant, actor, reason: str = "") -> Tenant:
+    require_perm(actor, "tenants.approve_tenant", action="tenant.approved", tenant=tenant)
+    with transaction.atomic():
+        tenant = _locked(tenant)
+        return transition(tenant, Tenant.Status.APPROVED, actor=actor, reason=reason, action="tenant.approved",
+                          fields={"approved_at": timezone.now()})
+
+
+def tenant_suspend(*, tenant: Tenant, actor, reason: str) -> Tenant:
+    require_perm(actor, "tenants.suspend_tenant", action="tenant.suspended", tenant=tenant)
+    reason = _reason(reason)
+    with transaction.atomic():
+        tenant = _locked(tenant)
+        return transition(tenant, Tenant.Status.SUSPENDED, actor=actor, reason=reason, action="tenant.suspended",
+                          fields={"suspended_at": timezone.now(), "suspended_reason": reason})
+
+
+def tenant_reactivate(*, tenant: Tenant, actor, reason: str = "") -> Tenant:
+    require_perm(actor, "tenants.suspend_tenant", action="tenant.reactivated", tenant=tenant)
+    with transaction.atomic():
+        tenant = _locked(tenant)
+        if tenant.status != Tenant.Status.SUSPENDED:
+            raise IllegalTransition(_("Only a suspended tenant can be reactivated."))
+        return transition(tenant, Tenant.Status.ACTIVE, actor=actor, reason=reason, action="tenant.reactivated",
+                          fields={"suspended_at": None, "suspended_reason": ""})
+
+
+def tenant_soft_delete(*, tenant: Tenant, actor, reason: str) -> Tenant:
+    """Close the tenant (its host answers 404); its schema stays until the purge after
+    TENANT_RETENTION_DAYS, and it can be restored until then."""
+    require_perm(actor, "tenants.remove_tenant", action="tenant.deleted", tenant=tenant)
+    reason = _reason(reason)
+    with transaction.atomic():
+        tenant = _locked(tenant)
+        return transition(tenant, Tenant.Status.DELETED, actor=actor, reason=reason, action="tenant.deleted",
+                          fields={"deleted_at": timezone.now(), "deleted_reason": reason})
+
+
+def status_before_deletion(tenant: Tenant) -> str:
+    change = tenant.status_changes.filter(to_status=Tenant.Status.DELETED).order_by("-created_at", "-id").first()
+    return change.from_status if change and change.from_status else Tenant.Status.REQUESTED
+
+
+def tenant_restore(*, tenant: Tenant, actor, reason: str = "") -> Tenant:
+    """Undo a soft delete within the retention period: back to the status it had."""
+    require_perm(actor, "tenants.remove_tenant", action="tenant.restored", tenant=tenant)
+    with transaction.atomic():
+        tenant = _locked(tenant)
+        if tenant.status != Tenant.Status.DELETED:
+            raise IllegalTransition(_("Only a deleted tenant can be restored."))
+        if timezone.now() >= purge_due_at(tenant):
+            raise RetentionError(_("The retention period has ended; this tenant can no longer be restored."))
+        return transition(tenant, status_before_deletion(tenant), actor=actor, reason=reason,
+                          action="tenant.restored", fields={"deleted_at": None, "deleted_reason": ""})
+
+
+def tenant_purge(*, tenant: Tenant, actor=None) -> Tenant:
+    """Drop the schema of a tenant deleted longer than the retention period ago. The row
+    stays (status purged) for the audit trail; its address is released."""
+    require_perm(actor, "tenants.remove_tenant", action="tenant.purged", tenant=tenant)
+    with transaction.atomic():
+        tenant = _locked(tenant)
+        if tenant.status != Tenant.Status.DELETED:
+            raise IllegalTransition(_("Only a deleted tenant can be purged."))
+        if timezone.now() < purge_due_at(tenant):
+            raise RetentionError(_("This tenant is still within its retention period (until %(when)s).")
+                                 % {"when": purge_due_at(tenant).isoformat()})
+        transition(tenant, Tenant.Status.PURGED, actor=actor, action="tenant.purged",
+                   fields={"purged_at": timezone.now()}, metadata={"schema": tenant.schema_name})
+        tenant.memberships.update(status="removed")
+        tenant.domains.all().delete()
+        with connection.cursor() as cursor:  # deferred FK checks of this transaction first
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        _drop_schema(tenant.schema_name)
+    return tenant
+
+
+def tenants_purge_expired() -> list[str]:
+    """Beat task body: purge every deleted tenant whose retention period has ended."""
+    cutoff = timezone.now() - retention_period()
+    purged = []
+    for tenant in Tenant.objects.filter(status=Tenant.Status.DELETED, deleted_at__lte=cutoff):
+        tenant_purge(tenant=tenant)
+        purged.append(tenant.slug)
+    return purged
+
+
+def tenant_resend_invite(*, tenant: Tenant, actor, request=None) -> None:
+    """Email the owner a link to set their password (and verify their address)."""
+    require_perm(actor, "tenants.support_tenant", action="tenant.invite_resent", tenant=tenant)
+    if tenant.status not in (Tenant.Status.ACTIVE, Tenant.Status.SUSPENDED) or tenant.owner_id is None:
+        raise IllegalTransition(_("The owner's account exists once the tenant has been provisioned."))
+    from .invites import owner_invite_send
+
+    with transaction.atomic():
+        audit_record(action="tenant.invite_resent", actor=actor, target=tenant, tenant=tenant,
+                     metadata={"owner_email": tenant.owner.email})
+        transaction.on_commit(lambda: owner_invite_send(user=tenant.owner, tenant=tenant))
