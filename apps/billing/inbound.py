@@ -1,0 +1,17 @@
+"""The payment provider's webhooks (source "payments"), verified and stored by apps.inbound."""
+
+from apps.inbound.registry import inbound_handler
+
+from .services import payment_failed, payment_succeeded
+
+SOURCE = "payments"
+
+
+@inbound_handler(SOURCE, "payment.succeeded")
+def handle_payment_succeeded(event) -> None:
+    payment_succeeded(reference=str(event.data["reference"]), payment_method=str(event.data.get("payment_method", "")))
+
+
+@inbound_handler(SOURCE, "payment.failed")
+def handle_payment_failed(event) -> None:
+    payment_failed(reference=str(event.data["reference"]), reason=str(event.data.get("failure_reason", "")))

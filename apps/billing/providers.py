@@ -1,0 +1,71 @@
+"""Payment providers. The platform talks to one through `PaymentProvider`; the sandbox
+provider behaves like a hosted-checkout provider: it has a checkout page, charges saved
+payment methods off-session, and reports every outcome by a signed webhook
+(Standard Webhooks) to the platform's payments endpoint, never by a direct call."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Protocol
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.urls import reverse
+from django.utils.module_loading import import_string
+
+# Sandbox test cards: the first succeeds, the others fail with the given reason.
+SANDBOX_CARDS = {
+    "pm_sandbox_visa": None,
+    "pm_sandbox_declined": "card_declined",
+    "pm_sandbox_insufficient": "insufficient_funds",
+}
+
+
+class PaymentProvider(Protocol):
+    name: str
+
+    def new_reference(self) -> str: ...
+
+    def checkout_url(self, *, payment) -> str:
+        """Where the payer completes the payment (hosted page)."""
+
+    def charge(self, *, payment, payment_method: str) -> None:
+        """Charge a saved method off-session; the outcome arrives by webhook."""
+
+
+class SandboxProvider:
+    name = "sandbox"
+
+    def new_reference(self) -> str:
+        return f"pay_sbx_{uuid.uuid4().hex[:24]}"
+
+    def checkout_url(self, *, payment) -> str:
+        path = reverse("billing-sandbox-checkout", args=[payment.reference], urlconf=settings.PUBLIC_SCHEMA_URLCONF)
+        return settings.BILLING_PUBLIC_URL.rstrip("/") + path
+
+    def charge(self, *, payment, payment_method: str) -> None:
+        self.complete(reference=payment.reference, payment_method=payment_method)
+
+    def complete(self, *, reference: str, payment_method: str) -> None:
+        """Decide the outcome as a card network would and send the webhook (after commit)."""
+        from .tasks import sandbox_send_webhook
+
+        failure = SANDBOX_CARDS.get(payment_method, "invalid_payment_method")
+        url = self.webhook_url()
+        transaction.on_commit(lambda: sandbox_send_webhook.delay(reference, payment_method, failure or "", url))
+
+
+    # Like a real provider's dashboard, the sandbox keeps the registered webhook endpoint
+    # (shared by every process through Redis); the setting is the default.
+    _ENDPOINT_KEY = "billing:sandbox:webhook_url"
+
+    def webhook_url(self) -> str:
+        return cache.get(self._ENDPOINT_KEY) or settings.BILLING_SANDBOX_WEBHOOK_URL
+
+    def register_webhook_url(self, url: str) -> None:
+        cache.set(self._ENDPOINT_KEY, url, None)
+
+
+def payment_provider() -> PaymentProvider:
+    return import_string(settings.BILLING_PAYMENT_PROVIDER)()

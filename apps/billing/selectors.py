@@ -1,0 +1,25 @@
+from .limits import tenant_limits
+from .models import AddOn, AddOnRequest, Invoice, Subscription
+
+
+def subscription_for(*, tenant) -> Subscription | None:
+    from apps.ratelimit.limiter import monthly_usage
+
+    subscription = (Subscription.objects.select_related("plan").prefetch_related("addons__addon")
+                    .filter(tenant=tenant).first())
+    if subscription is not None:
+        subscription.limits_resolved = tenant_limits(tenant=tenant)
+        subscription.usage_this_month = monthly_usage(tenant_ids=[tenant.pk])[tenant.pk]
+    return subscription
+
+
+def invoice_list(*, tenant):
+    return Invoice.objects.filter(tenant=tenant).prefetch_related("lines").order_by("-issue_date", "-number")
+
+
+def addon_list():
+    return AddOn.objects.filter(is_active=True).order_by("code")
+
+
+def addon_request_list(*, tenant):
+    return AddOnRequest.objects.filter(tenant=tenant).select_related("addon").order_by("-requested_at")

@@ -1,0 +1,91 @@
+"""The portal pages for plans, billing, flags, templates and usage, as HQ sees them."""
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from apps.audit.models import AuditEvent
+from apps.billing.models import AddOn, AddOnRequest, PlanPrice
+from apps.flags.models import Flag, FlagRule
+from tests.plugin import PASSWORD, client_for, hq_client
+
+from .factories import active_subscription, plan_with_price
+
+PAGES = [
+    "/admin/billing/plan/", "/admin/billing/plan/add/", "/admin/billing/planprice/", "/admin/billing/addon/",
+    "/admin/billing/promocode/", "/admin/billing/promocode/add/", "/admin/billing/subscription/",
+    "/admin/billing/invoice/", "/admin/billing/addonrequest/", "/admin/flags/flag/", "/admin/flags/flag/add/",
+    "/admin/flags/flag/matrix/", "/admin/flags/flag/stale/", "/admin/flags/flag/?stale=yes",
+    "/admin/industry/industrytemplate/", "/admin/industry/templateapplication/", "/admin/ratelimit/tenantapiusage/",
+]
+
+
+def test_hq_pages_render(tenant_alpha):
+    plan = plan_with_price("basic", api_requests_per_month=1000)
+    active_subscription(tenant_alpha, plan)
+    Flag.objects.create(key="kiosk", description="Kiosk")
+    client = hq_client()
+    for page in PAGES:
+        response = client.get(page)
+        assert response.status_code == 200, (page, response.status_code)
+    usage = client.get("/admin/ratelimit/tenantapiusage/").content.decode()
+    assert "alpha" in usage and "1,000" in usage
+    matrix = client.get("/admin/flags/flag/matrix/").content.decode()
+    assert "kiosk" in matrix and "alpha" in matrix and "beta" in matrix
+
+
+def test_hq_admin_cannot_add_a_price_version(tenant_alpha):
+    plan = plan_with_price("basic")
+    client = hq_client()  # HQ_ADMIN
+    assert client.get("/admin/billing/planprice/add/").status_code == 403
+    response = client.post("/admin/billing/planprice/add/", {
+        "plan": plan.pk, "amount": "1", "currency": "KRW", "commission_rate": "1",
+        "effective_from": (timezone.localdate() + dt.timedelta(days=1)).isoformat()})
+    assert response.status_code == 403
+    assert PlanPrice.objects.filter(plan=plan).count() == 1
+
+
+def test_flag_edit_in_the_portal_is_audited_with_rules(tenant_alpha, hq_user):
+    client = hq_client()
+    response = client.post("/admin/flags/flag/add/", {
+        "key": "beta-reports", "description": "New reports", "default_enabled": "",
+        "rules-TOTAL_FORMS": "1", "rules-INITIAL_FORMS": "0", "rules-0-position": "0", "rules-0-kind": "tenant",
+        "rules-0-values": "alpha", "rules-0-enabled": "on",
+        "overrides-TOTAL_FORMS": "0", "overrides-INITIAL_FORMS": "0"})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    flag = Flag.objects.get(key="beta-reports")
+    assert FlagRule.objects.get(flag=flag).values == "alpha"
+    event = AuditEvent.objects.filter(action="flag.created", target_id=str(flag.pk)).get()
+    assert event.changes["rules"] == [None, ["0:tenant:alpha:None:on"]] and event.actor_id == hq_user.pk
+
+
+def test_hq_approves_addon_requests_in_the_portal(tenant_alpha, owner_alpha):
+    active_subscription(tenant_alpha, plan_with_price("basic", max_branches=1))
+    addon = AddOn.objects.create(code="extra-branches", name="Extra branches", price=5000, limit_key="branches",
+                                 limit_increase=1)
+    request = AddOnRequest.objects.create(tenant=tenant_alpha, addon=addon, quantity=1, requested_by=owner_alpha)
+    response = hq_client().post("/admin/billing/addonrequest/", {"action": "approve", "_selected_action": [request.pk]})
+    assert response.status_code == 302
+    request.refresh_from_db()
+    assert request.status == "approved"
+
+
+@pytest.mark.parametrize("path", ["/admin/billing/addonrequest/", "/admin/billing/addonrequest/add/"])
+def test_owner_requests_addons_in_the_tenant_admin(tenant_alpha, path):
+    AddOn.objects.create(code="extra-staff", name="Extra staff", price=3000, limit_key="staff_users", limit_increase=5)
+    client = client_for("alpha")
+    assert client.post("/admin/login/", {"username": "owner@alpha.test", "password": PASSWORD}).status_code == 302
+    assert client.get(path).status_code == 200
+
+
+def test_owner_submits_an_addon_request_form(tenant_alpha):
+    addon = AddOn.objects.create(code="extra-staff", name="Extra staff", price=3000, limit_key="staff_users",
+                                 limit_increase=5)
+    client = client_for("alpha")
+    client.post("/admin/login/", {"username": "owner@alpha.test", "password": PASSWORD})
+    response = client.post("/admin/billing/addonrequest/add/", {"addon": addon.pk, "quantity": 2, "note": "more"})
+    assert response.status_code == 302, response.content.decode()[:3000]
+    assert AddOnRequest.objects.get(tenant=tenant_alpha).quantity == 2
+    again = client.post("/admin/billing/addonrequest/add/", {"addon": addon.pk, "quantity": 1, "note": ""})
+    assert again.status_code == 200 and "pending request" in again.content.decode()

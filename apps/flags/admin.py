@@ -1,0 +1,111 @@
+from django.contrib import admin
+from django.template.response import TemplateResponse
+from django.urls import path
+from django.utils.translation import gettext_lazy as _
+
+from apps.core.admin_sites import ops_admin
+from apps.tenants.models import Tenant
+
+from .evaluation import flag_matrix
+from .models import Flag, FlagOverride, FlagRule
+from .selectors import STALE_AFTER_DAYS, flags_stale
+from .services import flag_changed, flag_delete, flag_state
+
+
+class FlagRuleInline(admin.TabularInline):
+    model = FlagRule
+    extra = 0
+    fields = ["position", "kind", "values", "percentage", "enabled"]
+
+
+class FlagOverrideInline(admin.TabularInline):
+    model = FlagOverride
+    extra = 0
+    fields = ["tenant", "enabled", "reason", "created_by", "created_at"]
+    readonly_fields = ["created_by", "created_at"]
+    raw_id_fields = ["tenant"]
+
+
+class StaleFilter(admin.SimpleListFilter):
+    title = _("stale")
+    parameter_name = "stale"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Stale"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(pk__in=flags_stale().values("pk"))
+        return queryset
+
+
+@admin.register(Flag, site=ops_admin)
+class FlagAdmin(admin.ModelAdmin):
+    list_display = ["key", "description", "default_enabled", "rule_count", "owner", "expires_on", "permanent",
+                    "updated_at"]
+    list_filter = [StaleFilter, "default_enabled", "permanent"]
+    search_fields = ["key", "description"]
+    list_select_related = ["owner"]
+    inlines = [FlagRuleInline, FlagOverrideInline]
+    fields = ["key", "description", "default_enabled", "owner", "expires_on", "permanent"]
+    change_list_template = "admin/flags/flag/change_list.html"
+
+    @admin.display(description=_("rules"))
+    def rule_count(self, obj):
+        return len(obj.rules.all())
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("rules")
+
+    def save_model(self, request, obj, form, change):
+        # The flag's state before this save (its inlines are saved after this method).
+        request._flag_before = flag_state(Flag.objects.get(pk=obj.pk)) if obj.pk else {}
+        obj.save()
+
+    def save_formset(self, request, form, formset, change):
+        instances = formset.save(commit=False)
+        for instance in instances:
+            if isinstance(instance, FlagOverride):
+                instance.created_by = request.user
+            instance.save()
+        for instance in formset.deleted_objects:
+            instance.delete()
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        flag_changed(flag=form.instance, before=getattr(request, "_flag_before", {}), actor=request.user)
+
+    def delete_model(self, request, obj):
+        flag_delete(flag=obj, actor=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for flag in queryset:
+            flag_delete(flag=flag, actor=request.user)
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path("matrix/", view(self.matrix_view), name="flags_flag_matrix"),
+            path("stale/", view(self.stale_view), name="flags_flag_stale"),
+        ] + super().get_urls()
+
+    def matrix_view(self, request):
+        if not self.has_view_permission(request):
+            from django.core.exceptions import PermissionDenied
+
+            raise PermissionDenied
+        tenants = (Tenant.objects.exclude(schema_name="public").exclude(status__in=["deleted", "purged"])
+                   .select_related("plan").order_by("slug"))
+        keys, rows = flag_matrix(tenants=tenants)
+        context = {**self.admin_site.each_context(request), "opts": self.model._meta, "keys": keys, "rows": rows,
+                   "title": _("Feature flags by tenant")}
+        return TemplateResponse(request, "admin/flags/flag/matrix.html", context)
+
+    def stale_view(self, request):
+        if not self.has_view_permission(request):
+            from django.core.exceptions import PermissionDenied
+
+            raise PermissionDenied
+        context = {**self.admin_site.each_context(request), "opts": self.model._meta,
+                   "flags": flags_stale(), "days": STALE_AFTER_DAYS, "title": _("Stale feature flags")}
+        return TemplateResponse(request, "admin/flags/flag/stale.html", context)

@@ -1,0 +1,48 @@
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from apps.core.admin_sites import ops_admin
+
+from .models import IndustryTemplate, TemplateApplication
+from .services import template_publish
+
+
+@admin.register(IndustryTemplate, site=ops_admin)
+class IndustryTemplateAdmin(admin.ModelAdmin):
+    list_display = ["business_type", "version", "name", "default_plan", "created_at", "created_by"]
+    list_filter = ["business_type"]
+    list_select_related = ["default_plan", "created_by"]
+    fields = ["business_type", "version", "name", "default_plan", "default_flags", "sample_catalog",
+              "notification_templates", "created_at", "created_by"]
+    readonly_fields = ["version", "created_at", "created_by"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [*self.readonly_fields, "business_type"] if obj else self.readonly_fields
+
+    def save_model(self, request, obj, form, change):
+        # An edit never changes what existing tenants got: it publishes a new version.
+        new = template_publish(template=obj, actor=request.user)
+        obj.pk, obj.version = new.pk, new.version
+        self.message_user(request, _("Published version %(version)s; tenants provisioned from now on get it.")
+                          % {"version": new.version})
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(TemplateApplication, site=ops_admin)
+class TemplateApplicationAdmin(admin.ModelAdmin):
+    list_display = ["tenant", "template", "applied_at"]
+    list_filter = ["template__business_type"]
+    list_select_related = ["tenant", "template"]
+    search_fields = ["tenant__slug"]
+    readonly_fields = ["tenant", "template", "applied_at", "result"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,61 @@
+from django.contrib import admin
+from django.contrib.admin.views.main import ChangeList
+from django.utils.translation import gettext_lazy as _
+
+from apps.billing.limits import tenant_limits
+from apps.core.admin_sites import ops_admin
+
+from .limiter import monthly_usage
+from .models import TenantApiUsage
+
+
+class UsageChangeList(ChangeList):
+    def get_results(self, request):
+        super().get_results(request)
+        usage = monthly_usage(tenant_ids=[tenant.pk for tenant in self.result_list])  # one Redis MGET
+        for tenant in self.result_list:
+            tenant.api_usage = usage.get(tenant.pk, 0)
+            tenant.api_limits = tenant_limits(tenant=tenant)
+
+
+@admin.register(TenantApiUsage, site=ops_admin)
+class TenantApiUsageAdmin(admin.ModelAdmin):
+    list_display = ["slug", "name", "plan", "requests_this_month", "monthly_quota", "quota_used",
+                    "per_minute_limit"]
+    list_filter = ["plan", "business_type"]
+    search_fields = ["slug", "name"]
+    list_select_related = ["plan"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).exclude(schema_name="public")
+
+    def get_changelist(self, request, **kwargs):
+        return UsageChangeList
+
+    @admin.display(description=_("API requests this month"))
+    def requests_this_month(self, obj):
+        return f"{obj.api_usage:,}"
+
+    @admin.display(description=_("monthly quota"))
+    def monthly_quota(self, obj):
+        quota = obj.api_limits["api_requests_per_month"]
+        return "∞" if quota is None else f"{quota:,}"
+
+    @admin.display(description=_("used"))
+    def quota_used(self, obj):
+        quota = obj.api_limits["api_requests_per_month"]
+        return "-" if not quota else f"{obj.api_usage * 100 / quota:.1f}%"
+
+    @admin.display(description=_("per minute"))
+    def per_minute_limit(self, obj):
+        limit = obj.api_limits["api_requests_per_minute"]
+        return "∞" if limit is None else limit
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

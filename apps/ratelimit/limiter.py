@@ -1,0 +1,112 @@
+"""Fixed-window API rate limits on Redis: per tenant (its plan plus add-ons), per user,
+per API key and, for anonymous callers, per IP; plus the tenant's monthly quota.
+One Redis round trip per request counts every window that applies."""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import hashlib
+import time
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.cache import cache
+from django.utils import timezone
+from django_redis import get_redis_connection
+
+from apps.billing.limits import tenant_limits
+
+WINDOW = 60
+_MONTH_TTL = 400 * 24 * 3600
+
+
+@dataclass(frozen=True)
+class Decision:
+    limit: int
+    remaining: int
+    reset: int  # epoch seconds when the window resets
+    retry_after: int  # seconds; 0 when allowed
+    scope: str  # which limit decided: tenant, user, api_key, ip, month
+
+    @property
+    def allowed(self) -> bool:
+        return self.retry_after == 0
+
+
+def _client():
+    return get_redis_connection("default")
+
+
+def month_key(tenant_id: int, when=None) -> str:
+    when = when or timezone.now()
+    return cache.make_key(f"ratelimit:month:{tenant_id}:{when:%Y%m}")
+
+
+def _month_end_seconds(now: float) -> int:
+    moment = dt.datetime.fromtimestamp(now, tz=dt.UTC)
+    last_day = calendar.monthrange(moment.year, moment.month)[1]
+    end = moment.replace(day=last_day, hour=23, minute=59, second=59)
+    return max(int(end.timestamp() - now) + 1, 1)
+
+
+def identities(*, tenant, user, api_key: str | None, ip: str | None) -> list[tuple[str, str, int]]:
+    """(scope, identity, limit per minute) for every limit that applies to this caller."""
+    found = []
+    public = tenant is None or tenant.schema_name == settings.PUBLIC_SCHEMA_NAME
+    if not public:
+        per_tenant = tenant_limits(tenant=tenant)["api_requests_per_minute"]
+        if per_tenant is not None:
+            found.append(("tenant", f"t{tenant.pk}", per_tenant))
+    if api_key:
+        digest = hashlib.sha256(api_key.encode()).hexdigest()[:32]
+        found.append(("api_key", f"k{digest}", settings.RATELIMIT_API_KEY_PER_MINUTE))
+    elif user is not None and getattr(user, "is_authenticated", False):
+        found.append(("user", f"u{user.pk}", settings.RATELIMIT_USER_PER_MINUTE))
+    else:
+        found.append(("ip", f"i{ip or '-'}", settings.RATELIMIT_ANON_PER_MINUTE))
+    return found
+
+
+def hit(*, tenant, user=None, api_key: str | None = None, ip: str | None = None) -> Decision:
+    """Count one request against every applicable limit and decide."""
+    now = time.time()
+    window = int(now // WINDOW)
+    reset = (window + 1) * WINDOW
+    checks = identities(tenant=tenant, user=user, api_key=api_key, ip=ip)
+    counts_tenant_month = tenant is not None and tenant.schema_name != settings.PUBLIC_SCHEMA_NAME
+    pipe = _client().pipeline(transaction=False)
+    for scope, identity, _limit in checks:
+        key = cache.make_key(f"ratelimit:{identity}:{window}")
+        pipe.incr(key)
+        pipe.expire(key, WINDOW * 2)
+    if counts_tenant_month:
+        key = month_key(tenant.pk)
+        pipe.incr(key)
+        pipe.expire(key, _MONTH_TTL)
+    results = pipe.execute()
+
+    tightest = None
+    for index, (scope, _identity, limit) in enumerate(checks):
+        count = results[index * 2]
+        decision = Decision(limit=limit, remaining=max(limit - count, 0), reset=reset,
+                            retry_after=max(reset - int(now), 1) if count > limit else 0, scope=scope)
+        if not decision.allowed:
+            return decision
+        if tightest is None or decision.remaining < tightest.remaining:
+            tightest = decision
+    if counts_tenant_month:
+        monthly = tenant_limits(tenant=tenant)["api_requests_per_month"]
+        if monthly is not None and results[-2] > monthly:
+            return Decision(limit=tightest.limit, remaining=0, reset=reset, scope="month",
+                            retry_after=_month_end_seconds(now))
+    return tightest
+
+
+def monthly_usage(*, tenant_ids, when=None) -> dict[int, int]:
+    """API requests this month per tenant (one Redis MGET)."""
+    tenant_ids = list(tenant_ids)
+    if not tenant_ids:
+        return {}
+    values = _client().mget([month_key(pk, when) for pk in tenant_ids])
+    return {pk: int(value or 0) for pk, value in zip(tenant_ids, values, strict=True)}

@@ -1,0 +1,32 @@
+"""X-RateLimit-* headers on every API response. Requests refused before the throttle
+ran (authentication, permissions) or outside DRF are counted here by caller IP."""
+
+from django.http import JsonResponse
+
+from apps.core.errors import error_payload
+
+from .limiter import hit
+from .errors import rate_limited
+from .throttling import client_ip
+
+
+class RateLimitHeadersMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if not request.path.startswith("/api/"):
+            return response
+        decision = getattr(request, "ratelimit", None)
+        if decision is None:
+            decision = hit(tenant=getattr(request, "tenant", None), ip=client_ip(request))
+            if not decision.allowed:
+                error = rate_limited(decision)
+                response = JsonResponse(error_payload(error.code, error.message, error.details), status=429)
+        response["X-RateLimit-Limit"] = str(decision.limit)
+        response["X-RateLimit-Remaining"] = str(decision.remaining)
+        response["X-RateLimit-Reset"] = str(decision.reset)
+        if not decision.allowed:
+            response["Retry-After"] = str(decision.retry_after)
+        return response
