@@ -1,16 +1,26 @@
 """Auth and identity API on tenant hosts (thin: parse, call a service, serialize)."""
 
-from drf_spectacular.utils import OpenApiExample, extend_schema
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
+from rest_framework.exceptions import ValidationError
 from rest_framework import status
-from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.permissions import AllowAny, BasePermission, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from apps.core.api import ERROR_RESPONSES
-from apps.rbac.selectors import permissions_for, roles_for
+from apps.rbac import catalogue
+from apps.rbac.api import api_access
 
 from . import serializers, services
 from .models import Membership
+
+
+class IsPerson(BasePermission):
+    """A logged-in person (a JWT), not an integration's API key."""
+
+    def has_permission(self, request, view):
+        return bool(getattr(request.user, "pk", None))
 
 
 def _parse(serializer_class, request) -> dict:
@@ -75,19 +85,74 @@ class LogoutApi(APIView):
 
 
 class MeApi(APIView):
-    permission_classes = [IsAuthenticated]
+    permission_classes = [IsAuthenticated, IsPerson]
 
     @extend_schema(tags=["auth"], responses={200: serializers.MeOutput, **ERROR_RESPONSES},
                    summary="Who am I here: user, workspace, roles and permissions")
     def get(self, request):
+        from apps.rbac.access import Access
+        from apps.rbac.selectors import access_for
+
         user, tenant = request.user, request.tenant
-        kinds = Membership.objects.filter(user=user, tenant=tenant, status=Membership.Status.ACTIVE)
+        kinds = sorted(Membership.objects.filter(user=user, tenant=tenant, status=Membership.Status.ACTIVE)
+                       .values_list("kind", flat=True))
+        active_role = request.auth.get("active_role") if request.auth else None
+        access = access_for(user=user, active_role=active_role) if Membership.Kind.STAFF in kinds else Access()
         payload = {
             "user": user,
             "tenant": tenant,
-            "memberships": sorted(kinds.values_list("kind", flat=True)),
-            "roles": roles_for(user=user),
-            "active_role": request.auth.get("active_role") if request.auth else None,
-            "permissions": sorted(permissions_for(user=user)),
+            "memberships": kinds,
+            "roles": [{"key": key, "name": access.role_names[key]} for key in access.roles],
+            "active_role": active_role,
+            "permissions": sorted(access.django_perms),
         }
         return Response(serializers.MeOutput(payload).data)
+
+
+class SwitchRoleApi(APIView):
+    permission_classes = [IsAuthenticated, IsPerson]
+
+    @extend_schema(
+        tags=["auth"], request=serializers.SwitchRoleInput,
+        responses={200: serializers.TokenPairOutput, **ERROR_RESPONSES},
+        summary="Act as one of your roles (new tokens)",
+        description="Returns a new token pair whose `active_role` is the chosen role: requests made with it have "
+                    "that role's permissions and branches only. `role: null` acts with all roles again. "
+                    "Error `role_not_held` when you do not hold the role.",
+        examples=[OpenApiExample("Teacher", value={"role": "teacher"}, request_only=True)],
+    )
+    def post(self, request):
+        data = _parse(serializers.SwitchRoleInput, request)
+        return Response(services.token_switch_role(tenant=request.tenant, user=request.user,
+                                                   role=data["role"] or None))
+
+
+class CheckPermissionApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        tags=["auth"], parameters=[OpenApiParameter("perm", str, required=True,
+                                                    description="resource:action, e.g. customer:view"),
+                                   OpenApiParameter("branch", int, required=False,
+                                                    description="Ask for one branch.")],
+        responses={200: serializers.CheckPermissionOutput, **ERROR_RESPONSES},
+        summary="May I? (for the caller: token's active role, or API key)",
+        examples=[OpenApiExample("Teacher at branch 1", response_only=True, value={
+            "perm": "customer:view", "allowed": True, "scope": "branch", "branches": [1], "active_role": "teacher"})],
+    )
+    def get(self, request):
+        key = request.query_params.get("perm", "")
+        django_name = catalogue.django_perm(key)
+        access = api_access(request)
+        grant = access.grant(django_name)
+        branches = access.branch_ids(django_name)
+        allowed = grant is not None
+        branch = request.query_params.get("branch")
+        if allowed and branch:
+            if not branch.isdigit():
+                raise ValidationError({"branch": [_("Give a branch id (a number).")]})
+            allowed = branches is None or int(branch) in branches
+        return Response(serializers.CheckPermissionOutput({
+            "perm": key, "allowed": allowed, "scope": grant.scope if grant else None,
+            "branches": None if branches is None else sorted(branches), "active_role": access.active_role,
+        }).data)

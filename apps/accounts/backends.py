@@ -42,9 +42,11 @@ class PlatformBackend(ModelBackend):
             if schema == settings.PUBLIC_SCHEMA_NAME:
                 perms = super().get_group_permissions(user_obj)
             elif selectors.is_staff_member_here(user=user_obj):
-                from apps.rbac.selectors import permissions_for
+                from apps.rbac.selectors import access_for
 
-                perms = permissions_for(user=user_obj)
+                access = access_for(user=user_obj)
+                setattr(user_obj, f"_platform_access_{schema}", access)
+                perms = access.django_perms
             else:
                 perms = set()
             setattr(user_obj, cache_name, perms)

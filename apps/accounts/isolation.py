@@ -11,5 +11,7 @@ TENANT_API = {
     "api/v1/auth/token/refresh/": ("post", "refresh"),
     "api/v1/auth/token/verify/": ("post", "token"),
     "api/v1/auth/logout/": ("post", "refresh"),
+    "api/v1/auth/switch-role/": ("post", {"role": "owner"}),
+    "api/v1/auth/check-permission/": ("get", None),
 }
 PUBLIC_API: dict = {}

@@ -54,3 +54,17 @@ class MeOutput(serializers.Serializer):
     roles = MeRole(many=True)
     active_role = serializers.CharField(allow_null=True)
     permissions = serializers.ListField(child=serializers.CharField())
+
+
+class SwitchRoleInput(serializers.Serializer):
+    role = serializers.CharField(allow_null=True, allow_blank=True,
+                                 help_text=_("A role key you hold, or null to act with all your roles."))
+
+
+class CheckPermissionOutput(serializers.Serializer):
+    perm = serializers.CharField()
+    allowed = serializers.BooleanField()
+    scope = serializers.CharField(allow_null=True, help_text="tenant, branch or own; null when not allowed.")
+    branches = serializers.ListField(child=serializers.IntegerField(), allow_null=True,
+                                     help_text="Branches where it applies; null means every branch.")
+    active_role = serializers.CharField(allow_null=True)

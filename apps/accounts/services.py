@@ -177,3 +177,15 @@ def token_verify(*, tenant, token: str) -> dict:
         raise TokenRejected()
     expires = datetime.fromtimestamp(parsed["exp"], tz=dt_timezone.utc)
     return {"valid": True, "type": parsed.get("type"), "expires_at": expires}
+
+
+def token_switch_role(*, tenant, user, role: str | None) -> dict:
+    """New tokens whose `active_role` is `role` (None: all roles at once). The user must
+    hold the role; permissions in the new token are that role's only."""
+    from .tokens import RoleNotHeld, issue_refresh_token, tenant_claims, token_pair
+
+    if role and role not in tenant_claims(user=user, tenant=tenant)["roles"]:
+        raise RoleNotHeld(details={"role": role})
+    with transaction.atomic():
+        _security_event("auth.role_switched", user=user, tenant=tenant.slug, role=role)
+    return token_pair(issue_refresh_token(user=user, tenant=tenant, active_role=role))

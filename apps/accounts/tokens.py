@@ -22,17 +22,34 @@ class TokenTenantMismatch(TokenRejected):
     message = _("This token belongs to another workspace.")
 
 
+class RoleNotHeld(PlatformError):
+    code = "role_not_held"
+    status = 403
+    message = _("You do not hold this role here.")
+
+
 def tenant_claims(*, user, tenant, active_role: str | None = None) -> dict:
-    from apps.rbac.selectors import permissions_for, roles_for
+    """Claims for `user` on `tenant`: every enabled role, the active one (if still held),
+    the branches it is limited to (`branch`: the one branch, or null for several or all)
+    and the permissions as resource:action names."""
+    from apps.rbac import catalogue
+    from apps.rbac.selectors import access_for
 
     with schema_context(tenant.schema_name):
-        roles = [role.key for role in roles_for(user=user)]
-        permissions = sorted(permissions_for(user=user))
+        everything = access_for(user=user)
+        if active_role not in everything.roles:
+            active_role = None
+        access = access_for(user=user, active_role=active_role) if active_role else everything
+        permissions = sorted(filter(None, (catalogue.key_of(name) for name in access.django_perms)))
+        branch_sets = [grant.branch_ids for grant in access.grants.values() if not grant.everywhere]
+        everywhere = any(grant.everywhere for grant in access.grants.values())
+    branches = sorted(set().union(*branch_sets)) if branch_sets and not everywhere else []
     return {
         "tenant": tenant.slug,
-        "roles": roles,
-        "active_role": active_role if active_role in roles else None,
-        "branch": None,
+        "roles": everything.roles,
+        "active_role": active_role,
+        "branch": branches[0] if len(branches) == 1 else None,
+        "branches": branches,
         "permissions": permissions,
     }
 
@@ -59,5 +76,5 @@ def parse_token(raw: str, token_class=UntypedToken, *, tenant):
     return token
 
 
-__all__ = ["AccessToken", "RefreshToken", "TokenRejected", "TokenTenantMismatch", "issue_refresh_token",
+__all__ = ["AccessToken", "RefreshToken", "RoleNotHeld", "TokenRejected", "TokenTenantMismatch", "issue_refresh_token",
            "parse_token", "tenant_claims", "token_pair"]

@@ -1,31 +1,139 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
 
 from apps.core.admin_sites import tenant_admin
+from apps.core.errors import PlatformError
 
-from .models import Role, RoleAssignment
-from .services import tenant_permissions
+from . import catalogue, selectors, services
+from .models import Role, RoleAssignment, Scope
 
 
 class RoleAssignmentInline(admin.TabularInline):
     model = RoleAssignment
     extra = 0
     raw_id_fields = ["user"]
+    filter_horizontal = ["branches"]
+
+    # Assignments come with the role: role:change edits them, role:view shows them.
+    def has_view_permission(self, request, obj=None):
+        return request.user.has_perm("rbac.view_role") or self.has_change_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.has_perm("rbac.change_role")
+
+    has_add_permission = has_delete_permission = has_change_permission
 
 
 @admin.register(Role, site=tenant_admin)
 class RoleAdmin(admin.ModelAdmin):
-    list_display = ["name", "key", "is_system", "created_at"]
+    list_display = ["__str__", "key", "is_active", "is_system", "template_key", "created_at"]
+    list_filter = ["is_active", "is_system"]
     search_fields = ["name", "key"]
-    filter_horizontal = ["permissions"]
-    readonly_fields = ["is_system", "created_at"]
+    readonly_fields = ["is_system", "template_key", "locked", "created_at"]
+    fields = ["key", "name", "description", "is_active", "is_system", "template_key", "locked", "created_at"]
     inlines = [RoleAssignmentInline]
+    change_list_template = "admin/rbac/role/change_list.html"
 
-    def formfield_for_manytomany(self, db_field, request, **kwargs):
-        if db_field.name == "permissions":
-            kwargs["queryset"] = tenant_permissions().select_related("content_type")
-        return super().formfield_for_manytomany(db_field, request, **kwargs)
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if obj is not None:
+            fields.append("key")
+            if obj.is_system:
+                fields.append("is_active")
+        return fields
 
     def has_delete_permission(self, request, obj=None):
         if obj is not None and obj.is_system:
             return False
         return super().has_delete_permission(request, obj)
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            services.role_update(role=obj, actor=request.user, name=obj.name, description=obj.description,
+                                 is_active=obj.is_active)
+        else:
+            created = services.role_create(key=obj.key, name=obj.name, description=obj.description,
+                                           actor=request.user)
+            obj.pk = created.pk
+
+    def delete_model(self, request, obj):
+        services.role_delete(role=obj, actor=request.user)
+
+    def save_formset(self, request, form, formset, change):
+        """Assignments go through the services: audited, and nobody hands out more than
+        they hold (rbac.services.grant_check)."""
+        from .admin_scoping import request_access
+
+        role = form.instance
+        access = request_access(request)
+        for inline_form in formset.forms:
+            if not inline_form.has_changed() or not inline_form.cleaned_data:
+                continue
+            user = inline_form.cleaned_data.get("user")
+            if user is None:
+                continue
+            try:
+                if inline_form.cleaned_data.get("DELETE"):
+                    services.role_unassign(user=user, role=role, actor=request.user)
+                    continue
+                branches = list(inline_form.cleaned_data.get("branches") or [])
+                services.grant_check(access=access, roles=[role], branches=branches)
+                services.role_assign(user=user, role=role, branches=branches, actor=request.user)
+            except PlatformError as error:
+                messages.error(request, f"{user}: {error.message}")
+        # what the admin's change message reads (the services wrote the audit log)
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+
+    def get_urls(self):
+        return [path("matrix/", self.admin_site.admin_view(self.matrix_view), name="rbac_role_matrix"),
+                *super().get_urls()]
+
+    def matrix_view(self, request):
+        """Roles x permissions: one select per cell (not granted / tenant / branch / own);
+        cells HQ locked are shown but cannot be changed; the owner column is fixed."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        can_change = self.has_change_permission(request)
+        roles = list(selectors.role_list().order_by("-is_system", "name"))
+        keys = catalogue.all_keys()
+        if request.method == "POST":
+            if not can_change:
+                raise PermissionDenied
+            errors = 0
+            for role in roles:
+                if role.is_system:
+                    continue
+                wanted = {key: request.POST.get(f"r{role.pk}:{key}", "") for key in keys}
+                grants = {key: scope for key, scope in wanted.items() if scope}
+                current = {catalogue.key_for(g.permission.codename, g.permission.content_type.model): g.scope
+                           for g in role.grants.all()}
+                if grants == {k: v for k, v in current.items() if k in keys}:
+                    continue
+                try:
+                    services.role_update(role=role, actor=request.user, grants=grants)
+                except PlatformError as error:
+                    errors += 1
+                    messages.error(request, f"{role.name}: {error.message} {error.details.get('perm', '')}")
+            if not errors:
+                messages.success(request, _("The permissions were saved."))
+            return redirect(reverse("tenant_admin:rbac_role_matrix"))
+        rows = []
+        for key in keys:
+            resource, action = key.split(":", 1)
+            cells = []
+            for role in roles:
+                current = next((g.scope for g in role.grants.all()
+                                if catalogue.key_for(g.permission.codename, g.permission.content_type.model) == key),
+                               "")
+                cells.append({"name": f"r{role.pk}:{key}", "value": current,
+                              "locked": role.is_system or key in role.locked or not can_change})
+            rows.append({"key": key, "resource": resource, "action": action, "cells": cells})
+        context = {
+            **self.admin_site.each_context(request), "title": _("Role permissions"), "opts": self.model._meta,
+            "roles": roles, "rows": rows, "scopes": Scope.choices, "can_change": can_change,
+        }
+        return TemplateResponse(request, "admin/rbac/role/matrix.html", context)

@@ -1,9 +1,21 @@
-"""Roles inside a tenant's schema. A role bundles Django permissions; users get roles
-by assignment. (Role templates, branch scope and object grants build on this.)"""
+"""Roles inside a tenant's schema.
+
+A role grants Django permissions, each with a scope (`tenant`: everywhere, `branch`:
+only in the branches of the user's assignment, `own`: only objects granted to the user
+per object with django-guardian). Users get roles by assignment, optionally limited to
+branches. HQ-locked permissions (copied from the role template) cannot be changed by
+the tenant. See apps.rbac.catalogue for the `resource:action` names."""
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+
+
+class Scope(models.TextChoices):
+    TENANT = "tenant", _("Whole workspace")
+    BRANCH = "branch", _("Assigned branches")
+    OWN = "own", _("Own objects")
 
 
 class Role(models.Model):
@@ -13,9 +25,15 @@ class Role(models.Model):
     name = models.CharField(_("name"), max_length=100)
     description = models.TextField(_("description"), blank=True)
     permissions = models.ManyToManyField("auth.Permission", verbose_name=_("permissions"), blank=True,
-                                         related_name="+")
+                                         related_name="+", through="RolePermission")
+    is_active = models.BooleanField(_("enabled"), default=True,
+                                    help_text=_("Disabled roles grant nothing until enabled again."))
     is_system = models.BooleanField(_("system role"), default=False,
                                     help_text=_("Created by the platform; cannot be deleted."))
+    template_key = models.CharField(_("template"), max_length=50, blank=True,
+                                    help_text=_("The HQ role template this role was copied from."))
+    locked = models.JSONField(_("locked permissions"), default=list, blank=True,
+                              help_text=_("Permissions HQ locked: the workspace cannot grant or remove them."))
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
@@ -25,7 +43,24 @@ class Role(models.Model):
         permissions = [("access_admin", _("Can use the tenant admin"))]
 
     def __str__(self):
-        return self.name
+        # Names the platform ships ("Teacher") read in the viewer's language; names a
+        # workspace typed itself are shown as typed.
+        return gettext(self.name) if self.name else self.key
+
+
+class RolePermission(models.Model):
+    role = models.ForeignKey(Role, verbose_name=_("role"), on_delete=models.CASCADE, related_name="grants")
+    permission = models.ForeignKey("auth.Permission", verbose_name=_("permission"), on_delete=models.CASCADE,
+                                   related_name="+")
+    scope = models.CharField(_("scope"), max_length=10, choices=Scope.choices, default=Scope.TENANT)
+
+    class Meta:
+        verbose_name = _("role permission")
+        verbose_name_plural = _("role permissions")
+        constraints = [models.UniqueConstraint(fields=["role", "permission"], name="rbac_role_permission_unique")]
+
+    def __str__(self):
+        return f"{self.role} {self.permission_id} ({self.scope})"
 
 
 class RoleAssignment(models.Model):
@@ -34,6 +69,8 @@ class RoleAssignment(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.DO_NOTHING,
                              db_constraint=False, related_name="+")
     role = models.ForeignKey(Role, verbose_name=_("role"), on_delete=models.CASCADE, related_name="assignments")
+    branches = models.ManyToManyField("branches.Branch", verbose_name=_("branches"), blank=True, related_name="+",
+                                      help_text=_("Limit this role to these branches (none: every branch)."))
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:

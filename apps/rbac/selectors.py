@@ -1,17 +1,61 @@
-from django.contrib.auth.models import Permission
+from __future__ import annotations
 
-from .models import Role
+from django.contrib.postgres.aggregates import ArrayAgg
+from django.db.models import Prefetch, Q, QuerySet, Value
+
+from .access import Access, Grant
+from .models import Role, RoleAssignment, RolePermission, Scope
 
 
 def roles_for(*, user) -> list[Role]:
-    return list(Role.objects.filter(assignments__user=user).order_by("key"))
+    """Enabled roles the user holds here."""
+    return list(Role.objects.filter(assignments__user=user, is_active=True).order_by("key"))
 
 
-def permissions_for(*, user) -> set[str]:
-    """"app_label.codename" strings granted by the user's roles in this schema (one query)."""
-    rows = (
-        Permission.objects.filter(pk__in=Role.permissions.through.objects.filter(
-            role__assignments__user=user).values("permission_id"))
-        .values_list("content_type__app_label", "codename")
-    )
-    return {f"{app}.{codename}" for app, codename in rows}
+def access_for(*, user, active_role: str | None = None) -> Access:
+    """The user's permissions with scopes in the current schema (two queries). With
+    `active_role`, only that role counts (the role picked with switch-role)."""
+    assignments = RoleAssignment.objects.filter(user=user, role__is_active=True)
+    if active_role:
+        assignments = assignments.filter(role__key=active_role)
+    rows = list(assignments.annotate(branch_ids=ArrayAgg("branches__id", filter=Q(branches__isnull=False),
+                                                         default=Value([])))
+                .values_list("role_id", "role__key", "role__name", "branch_ids"))
+    access = Access(user=user, roles=sorted({key for _role, key, _name, _b in rows}), active_role=active_role,
+                    role_names={key: name for _role, key, name, _b in rows})
+    if not rows:
+        return access
+    assignments_by_role: dict[int, list[set[int]]] = {}
+    for role_id, _key, _name, branch_ids in rows:
+        assignments_by_role.setdefault(role_id, []).append(set(branch_ids))
+    grants = RolePermission.objects.filter(role_id__in=assignments_by_role).values_list(
+        "role_id", "permission__content_type__app_label", "permission__codename", "scope")
+    for role_id, app_label, codename, scope in grants:
+        grant = access.grants.setdefault(f"{app_label}.{codename}", Grant())
+        for limited_to in assignments_by_role[role_id]:
+            if scope == Scope.OWN:
+                grant.own = True
+            elif scope == Scope.TENANT and not limited_to:
+                grant.everywhere = True
+            else:  # branch scope, or a role limited to branches
+                grant.branch_ids |= limited_to
+    return access
+
+
+def permissions_for(*, user, active_role: str | None = None) -> set[str]:
+    """"app_label.codename" strings granted by the user's roles in this schema."""
+    return access_for(user=user, active_role=active_role).django_perms
+
+
+def role_list() -> QuerySet[Role]:
+    return Role.objects.prefetch_related(
+        Prefetch("grants", queryset=RolePermission.objects.select_related("permission__content_type")))
+
+
+def assignments_for_users(*, user_ids) -> dict[int, list[RoleAssignment]]:
+    rows = (RoleAssignment.objects.filter(user_id__in=list(user_ids)).select_related("role")
+            .prefetch_related("branches"))
+    result: dict[int, list[RoleAssignment]] = {}
+    for row in rows:
+        result.setdefault(row.user_id, []).append(row)
+    return result

@@ -1,31 +1,207 @@
-from django.apps import apps
-from django.conf import settings
-from django.contrib.auth.models import Permission
-from django.db import transaction
-from django.utils.translation import gettext as _
+"""Role writes: the owner role, copies of HQ templates, permission edits that respect
+HQ locks, assignments with branch limits. All audited."""
 
-from .models import Role, RoleAssignment
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+from apps.audit.services import audit_record
+from apps.core.errors import Conflict, PlatformError
+
+from . import catalogue
+from .models import Role, RoleAssignment, RolePermission, Scope
+
+
+class LockedPermission(PlatformError):
+    code = "permission_locked"
+    status = 403
+    message = _("HQ locked this permission for this role; it cannot be changed here.")
+
+
+class SystemRole(PlatformError):
+    code = "system_role"
+    status = 403
+    message = _("The owner role is managed by the platform and always has every permission.")
 
 
 def tenant_permissions():
-    """Every permission on the platform's own models in tenant schemas (not Django's
-    internals such as sessions or the admin log)."""
-    labels = [config.label for config in apps.get_app_configs()
-              if config.name in settings.TENANT_APPS and config.name.startswith("apps.")]
-    return Permission.objects.filter(content_type__app_label__in=labels)
+    return catalogue.tenant_permissions()
+
+
+def _tenant():
+    from .tenancy import current_tenant
+
+    return current_tenant()
+
+
+def _audit(action, *, actor, target, changes=None, metadata=None):
+    tenant = _tenant()
+    audit_record(action=action, actor=actor, target=target, changes=changes, metadata=metadata,
+                 tenant=tenant)
 
 
 @transaction.atomic
 def roles_bootstrap() -> Role:
-    """The owner role with every tenant permission. Idempotent; runs in the tenant's schema."""
+    """The owner role with every tenant permission, workspace-wide. Idempotent; runs in
+    the tenant's schema."""
     owner, _created = Role.objects.get_or_create(
-        key=Role.OWNER, defaults={"name": _("Owner"), "is_system": True,
-                                  "description": _("Full control of this workspace.")}
+        key=Role.OWNER, defaults={"name": str(_("Owner")), "is_system": True,
+                                  "description": str(_("Full control of this workspace."))}
     )
-    owner.permissions.set(tenant_permissions())
+    existing = set(owner.grants.values_list("permission_id", flat=True))
+    RolePermission.objects.bulk_create([
+        RolePermission(role=owner, permission_id=perm_id, scope=Scope.TENANT)
+        for perm_id in tenant_permissions().values_list("pk", flat=True) if perm_id not in existing])
+    owner.grants.exclude(scope=Scope.TENANT).update(scope=Scope.TENANT)
     return owner
 
 
-def role_assign(*, user, role: Role) -> RoleAssignment:
-    assignment, _created = RoleAssignment.objects.get_or_create(user=user, role=role)
+def role_assign(*, user, role: Role, branches=(), actor=None) -> RoleAssignment:
+    """Give `user` the role, limited to `branches` (empty: every branch). Idempotent."""
+    with transaction.atomic():
+        assignment, created = RoleAssignment.objects.get_or_create(user=user, role=role)
+        assignment.branches.set(branches)
+        if actor is not None or created:
+            _audit("rbac.role_assigned", actor=actor, target=role,
+                   metadata={"user": str(user.public_id), "branches": sorted(b.pk for b in branches)})
     return assignment
+
+
+def role_unassign(*, user, role: Role, actor) -> None:
+    with transaction.atomic():
+        if role.key == Role.OWNER and RoleAssignment.objects.filter(role=role).exclude(user=user).count() == 0:
+            raise Conflict(_("The workspace needs at least one owner."), code="last_owner")
+        RoleAssignment.objects.filter(user=user, role=role).delete()
+        _audit("rbac.role_unassigned", actor=actor, target=role, metadata={"user": str(user.public_id)})
+
+
+def user_roles_set(*, user, assignments: list[tuple[Role, list]], actor) -> None:
+    """Replace the user's roles: [(role, branches), ...]."""
+    with transaction.atomic():
+        keep = {role.pk for role, _branches in assignments}
+        for current in RoleAssignment.objects.filter(user=user).exclude(role_id__in=keep).select_related("role"):
+            role_unassign(user=user, role=current.role, actor=actor)
+        for role, branches in assignments:
+            role_assign(user=user, role=role, branches=branches, actor=actor)
+
+
+def _grants_map(grants: dict[str, str]) -> dict[int, str]:
+    """{"customer:view": "branch"} -> {permission id: scope}, refusing unknown names/scopes."""
+    result = {}
+    for key, scope in grants.items():
+        if scope not in Scope.values:
+            raise PlatformError(_("“%(scope)s” is not a scope; use tenant, branch or own.") % {"scope": scope},
+                                code="invalid_scope", details={"perm": key})
+        result[catalogue.permission_id(key)] = scope
+    return result
+
+
+def _check_locks(role: Role, before: dict[int, str], after: dict[int, str]) -> None:
+    for key in role.locked:
+        try:
+            perm_id = catalogue.permission_id(key)
+        except PlatformError:
+            continue
+        if before.get(perm_id) != after.get(perm_id):
+            raise LockedPermission(details={"perm": key})
+
+
+@transaction.atomic
+def role_create(*, key: str, name: str, description: str = "", grants: dict[str, str] | None = None,
+                actor) -> Role:
+    role = Role(key=key, name=name, description=description)
+    role.full_clean()
+    role.save()
+    wanted = _grants_map(grants or {})
+    RolePermission.objects.bulk_create(RolePermission(role=role, permission_id=pid, scope=scope)
+                                       for pid, scope in wanted.items())
+    _audit("rbac.role_created", actor=actor, target=role, metadata={"grants": grants or {}})
+    return role
+
+
+@transaction.atomic
+def role_update(*, role: Role, actor, name: str | None = None, description: str | None = None,
+                is_active: bool | None = None, grants: dict[str, str] | None = None) -> Role:
+    """Rename, enable/disable, or replace the role's permissions (`grants`: key -> scope).
+    HQ-locked permissions must stay exactly as they are; the owner role is fixed."""
+    role = Role.objects.select_for_update().get(pk=role.pk)
+    changes = {}
+    for field, value in (("name", name), ("description", description), ("is_active", is_active)):
+        if value is not None and getattr(role, field) != value:
+            changes[field] = [getattr(role, field), value]
+            setattr(role, field, value)
+    if role.is_system and ("is_active" in changes or grants is not None):
+        raise SystemRole()
+    role.full_clean()
+    role.save()
+    if grants is not None:
+        before = dict(role.grants.values_list("permission_id", "scope"))
+        after = _grants_map(grants)
+        _check_locks(role, before, after)
+        role.grants.exclude(permission_id__in=after).delete()
+        for perm_id, scope in after.items():
+            RolePermission.objects.update_or_create(role=role, permission_id=perm_id, defaults={"scope": scope})
+        changes["grants"] = [_keys(before), _keys(after)]
+    _audit("rbac.role_updated", actor=actor, target=role, changes=changes)
+    return role
+
+
+def _keys(grants: dict[int, str]) -> dict[str, str]:
+    from django.contrib.auth.models import Permission
+
+    names = {p.pk: catalogue.key_for(p.codename, p.content_type.model)
+             for p in Permission.objects.filter(pk__in=grants).select_related("content_type")}
+    return {names[pid]: scope for pid, scope in sorted(grants.items())}
+
+
+@transaction.atomic
+def role_delete(*, role: Role, actor) -> None:
+    if role.is_system:
+        raise SystemRole()
+    if role.assignments.exists():
+        raise Conflict(_("Remove this role from its %(count)s staff members first, or disable it.")
+                       % {"count": role.assignments.count()}, code="role_in_use")
+    _audit("rbac.role_deleted", actor=actor, target=role)
+    role.delete()
+
+
+def object_grant(*, user, perm: str, obj, actor) -> None:
+    """Per-object grant with django-guardian (e.g. a teacher's own classes)."""
+    from guardian.shortcuts import assign_perm
+
+    with transaction.atomic():
+        assign_perm(perm.split(".", 1)[1], user, obj)
+        _audit("rbac.object_granted", actor=actor, target=obj, metadata={"perm": perm, "user": str(user.public_id)})
+
+
+def object_revoke(*, user, perm: str, obj, actor) -> None:
+    from guardian.shortcuts import remove_perm
+
+    with transaction.atomic():
+        remove_perm(perm.split(".", 1)[1], user, obj)
+        _audit("rbac.object_revoked", actor=actor, target=obj, metadata={"perm": perm, "user": str(user.public_id)})
+
+
+class GrantTooWide(PlatformError):
+    code = "grant_too_wide"
+    status = 403
+    message = _("You cannot give a role with permissions you do not have yourself.")
+
+
+def grant_check(*, access, roles, branches=()) -> None:
+    """Nobody hands out more than they hold: every permission of `roles` must be the
+    actor's, and a branch-limited actor can only limit to their own branches."""
+    if access is None:
+        return
+    role_ids = [role.pk for role in roles]
+    wanted = set(RolePermission.objects.filter(role_id__in=role_ids).values_list(
+        "permission__content_type__app_label", "permission__codename"))
+    missing = sorted(f"{app}.{codename}" for app, codename in wanted if not access.has(f"{app}.{codename}"))
+    if missing:
+        raise GrantTooWide(details={"perms": [catalogue.key_of(name) or name for name in missing]})
+    for app, codename in wanted:
+        reach = access.branch_ids(f"{app}.{codename}")
+        if reach is not None and (not branches or any(b.pk not in reach for b in branches)):
+            raise GrantTooWide(_("You can only give roles limited to your own branches."),
+                               details={"branches": sorted(reach)})

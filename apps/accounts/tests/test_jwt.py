@@ -25,7 +25,7 @@ def test_login_returns_tenant_bound_tokens_with_claims(db, owner_alpha):
     assert access["sub"] == str(owner_alpha.public_id)
     assert access["type"] == "access" and refresh["type"] == "refresh"
     assert access["roles"] == ["owner"]
-    assert "rbac.access_admin" in access["permissions"]
+    assert "admin:access" in access["permissions"]  # resource:action names
     assert set(access.payload) >= {"sub", "tenant", "roles", "active_role", "branch", "permissions", "type"}
     assert timedelta(minutes=14) < timedelta(seconds=access["exp"] - access["iat"]) <= timedelta(minutes=15)
     assert timedelta(days=7) - timedelta(seconds=refresh["exp"] - refresh["iat"]) < timedelta(minutes=1)

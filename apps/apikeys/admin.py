@@ -1,0 +1,69 @@
+from django import forms
+from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
+
+from apps.core.admin_sites import tenant_admin
+from apps.rbac import catalogue
+from apps.rbac.admin_scoping import request_access
+
+from . import services
+from .models import ApiKey
+
+
+class ApiKeyForm(forms.ModelForm):
+    perms = forms.MultipleChoiceField(label=_("permissions"), widget=forms.CheckboxSelectMultiple, choices=())
+
+    class Meta:
+        model = ApiKey
+        fields = ["name", "expires_at"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["perms"].choices = [(key, key) for key in catalogue.all_keys()]
+
+    def clean_perms(self):
+        perms = self.cleaned_data["perms"]
+        too_wide = [key for key in perms if catalogue.django_perm(key) not in self.actor_perms]
+        if too_wide:
+            raise forms.ValidationError(_("You do not have these permissions yourself: %(perms)s")
+                                        % {"perms": ", ".join(too_wide)})
+        return perms
+
+
+@admin.register(ApiKey, site=tenant_admin)
+class ApiKeyAdmin(admin.ModelAdmin):
+    form = ApiKeyForm
+    list_display = ["name", "prefix", "expires_at", "last_used_at", "revoked_at", "created_at"]
+    list_filter = ["revoked_at"]
+    search_fields = ["name", "prefix"]
+    actions = ["revoke"]
+
+    def get_fields(self, request, obj=None):
+        return ["name", "expires_at", "perms"] if obj is None else ["name", "prefix", "expires_at", "last_used_at",
+                                                                      "revoked_at", "created_at"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [] if obj is None else ["name", "prefix", "expires_at", "last_used_at", "revoked_at", "created_at"]
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        return type("ApiKeyFormFor", (form,), {"actor_perms": request_access(request).django_perms})
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # revoke instead; the record stays for the audit trail
+
+    def save_model(self, request, obj, form, change):
+        pass
+
+    def save_related(self, request, form, formsets, change):
+        data = form.cleaned_data
+        api_key, secret = services.api_key_create(
+            name=data["name"], perms=data["perms"], expires_at=data.get("expires_at"), actor=request.user,
+            actor_perms=request_access(request).django_perms)
+        form.instance.pk = api_key.pk
+        messages.warning(request, _("Copy the key now, it will not be shown again: %(key)s") % {"key": secret})
+
+    @admin.action(description=_("Revoke selected keys"), permissions=["change"])
+    def revoke(self, request, queryset):
+        for api_key in queryset:
+            services.api_key_revoke(api_key=api_key, actor=request.user)

@@ -1,0 +1,30 @@
+from django.contrib import admin
+
+from apps.core.admin_sites import tenant_admin
+from apps.rbac.admin_scoping import BranchScopedAdmin
+
+from . import services
+from .models import Branch
+from .services import FIELDS
+
+
+@admin.register(Branch, site=tenant_admin)
+class BranchAdmin(BranchScopedAdmin):
+    branch_field = "pk"
+    list_display = ["name", "phone", "timezone", "is_active", "created_at"]
+    list_filter = ["is_active"]
+    search_fields = ["name", "address", "phone"]
+    fields = FIELDS
+
+    def _object_branch_id(self, obj):
+        return obj.pk
+
+    def save_model(self, request, obj, form, change):
+        data = {field: form.cleaned_data[field] for field in FIELDS if field in form.cleaned_data}
+        if change:
+            services.branch_update(branch=obj, actor=request.user, **data)
+        else:
+            obj.pk = services.branch_create(actor=request.user, **data).pk
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # deactivate instead: customers and history point at branches

@@ -1,0 +1,40 @@
+from __future__ import annotations
+
+from django.db import transaction
+
+from apps.audit.services import audit_record, diff, snapshot
+from apps.billing.limits import enforce_limit
+from apps.rbac.tenancy import current_tenant
+
+from .models import Branch
+
+FIELDS = ["name", "address", "phone", "opening_hours", "timezone", "is_active"]
+
+
+def branch_create(*, actor, **data) -> Branch:
+    enforce_limit(tenant=current_tenant(), key="branches", current=Branch.objects.filter(is_active=True).count())
+    with transaction.atomic():
+        branch = Branch(**{k: v for k, v in data.items() if k in FIELDS})
+        branch.full_clean()
+        branch.save()
+        audit_record(action="branch.created", actor=actor, target=branch, tenant=current_tenant(),
+                     changes=diff({}, snapshot(branch, FIELDS)))
+    return branch
+
+
+def branch_update(*, branch: Branch, actor, **data) -> Branch:
+    before = snapshot(branch, FIELDS)
+    if data.get("is_active") and not branch.is_active:
+        enforce_limit(tenant=current_tenant(), key="branches",
+                      current=Branch.objects.filter(is_active=True).count())
+    with transaction.atomic():
+        for field, value in data.items():
+            if field in FIELDS:
+                setattr(branch, field, value)
+        branch.full_clean()
+        branch.save()
+        changes = diff(before, snapshot(branch, FIELDS))
+        if changes:
+            audit_record(action="branch.updated", actor=actor, target=branch, tenant=current_tenant(),
+                         changes=changes)
+    return branch

@@ -1,0 +1,77 @@
+"""Customers of the business (students, parents, diners), scoped by branch."""
+
+from datetime import date
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+ADULT_AGE = 19  # Korean age of majority
+
+
+class Tag(models.Model):
+    name = models.CharField(_("name"), max_length=50, unique=True)
+    color = models.CharField(_("colour"), max_length=7, default="#64748b")
+
+    class Meta:
+        verbose_name = _("tag")
+        verbose_name_plural = _("tags")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Customer(models.Model):
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("platform account"), null=True, blank=True,
+                             on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
+    name = models.CharField(_("name"), max_length=150)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    birth_date = models.DateField(_("birth date"), null=True, blank=True)
+    tags = models.ManyToManyField(Tag, verbose_name=_("tags"), blank=True, related_name="customers")
+    marketing_consent = models.BooleanField(_("marketing consent"), default=False)
+    marketing_consent_at = models.DateTimeField(_("consent changed at"), null=True, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+    branch = models.ForeignKey("branches.Branch", verbose_name=_("branch"), null=True, blank=True,
+                               on_delete=models.PROTECT, related_name="customers")
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    deleted_at = models.DateTimeField(_("deleted at"), null=True, blank=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("customer")
+        verbose_name_plural = _("customers")
+        ordering = ["name", "id"]
+        permissions = [("import_customer", _("Can import customers from CSV")),
+                       ("export_customer", _("Can export customers as CSV"))]
+        indexes = [models.Index(fields=["phone"]), models.Index(fields=["email"])]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def is_minor(self) -> bool:
+        if self.birth_date is None:
+            return False
+        today = date.today()
+        age = today.year - self.birth_date.year - ((today.month, today.day) < (self.birth_date.month,
+                                                                                self.birth_date.day))
+        return age < ADULT_AGE
+
+
+class GuardianContact(models.Model):
+    customer = models.ForeignKey(Customer, verbose_name=_("customer"), on_delete=models.CASCADE,
+                                 related_name="guardians")
+    name = models.CharField(_("name"), max_length=150)
+    relation = models.CharField(_("relation"), max_length=50, blank=True)
+    phone = models.CharField(_("phone"), max_length=40)
+    email = models.EmailField(_("email"), blank=True)
+
+    class Meta:
+        verbose_name = _("guardian contact")
+        verbose_name_plural = _("guardian contacts")
+        ordering = ["id"]
+
+    def __str__(self):
+        return f"{self.name} ({self.relation})" if self.relation else self.name

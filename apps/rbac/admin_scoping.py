@@ -1,0 +1,55 @@
+"""Tenant admin pieces shared by every workspace app: changelists and objects filtered by
+the user's branch scope, and saves that go through services."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.db import connection
+
+from .access import Access
+
+
+def request_access(request) -> Access:
+    """The Access computed by PlatformBackend for this request's user (cached on it)."""
+    user = request.user
+    user.get_all_permissions()  # fills the cache below
+    access = getattr(user, f"_platform_access_{connection.schema_name}", None)
+    return access if access is not None else Access(user=user)
+
+
+class BranchScopedAdmin(admin.ModelAdmin):
+    """Rows are limited to what the user's view permission reaches (tenant, branch or
+    own scope); editing and deleting need the object to be in scope too."""
+
+    branch_field: str | None = "branch"
+
+    def _perm(self, action: str) -> str:
+        opts = self.model._meta
+        return f"{opts.app_label}.{action}_{opts.model_name}"
+
+    def get_queryset(self, request):
+        return request_access(request).scope_filter(super().get_queryset(request), self._perm("view"),
+                                                    branch_field=self.branch_field)
+
+    def _object_branch_id(self, obj):
+        return getattr(obj, f"{self.branch_field}_id", None) if self.branch_field else None
+
+    def _in_scope(self, request, action: str, obj) -> bool:
+        return request_access(request).allows_object(self._perm(action), obj, branch_id=self._object_branch_id(obj))
+
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        return allowed and (obj is None or self._in_scope(request, "change", obj))
+
+    def has_delete_permission(self, request, obj=None):
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and (obj is None or self._in_scope(request, "delete", obj))
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if self.branch_field and db_field.name == self.branch_field:
+            from apps.branches.models import Branch
+
+            branch_ids = request_access(request).branch_ids(self._perm("add"))
+            queryset = Branch.objects.filter(is_active=True)
+            kwargs["queryset"] = queryset if branch_ids is None else queryset.filter(pk__in=branch_ids)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)

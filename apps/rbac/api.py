@@ -1,0 +1,108 @@
+"""API building blocks for workspace endpoints: the permission check shared with the
+admin (resource:action mapped onto Django permissions, with scopes), cursor pagination,
+and a base view that scopes querysets to the caller."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework import exceptions
+from rest_framework.filters import OrderingFilter, SearchFilter
+from rest_framework.generics import GenericAPIView
+from rest_framework.pagination import CursorPagination
+from rest_framework.permissions import BasePermission, IsAuthenticated
+
+from . import catalogue
+from .tenancy import current_tenant
+from .access import Access, Grant
+
+
+class PermissionMissing(exceptions.PermissionDenied):
+    default_code = "permission_denied"
+
+    def __init__(self, perm: str):
+        super().__init__(_("Your role does not allow this (%(perm)s).") % {"perm": perm})
+
+
+def api_access(request) -> Access:
+    """Who is asking and what they may do: an API key (its permissions, workspace-wide),
+    or a member's roles (only the active role when the token names one)."""
+    cached = getattr(request, "_workspace_access", None)
+    if cached is not None:
+        return cached
+    from apps.apikeys.models import ApiKey
+
+    auth = request.auth
+    if isinstance(auth, ApiKey):
+        access = Access(grants={name: Grant(everywhere=True) for name in auth.permission_names})
+    else:
+        from apps.accounts.selectors import is_staff_member_here
+        from apps.rbac.selectors import access_for
+
+        user = request.user
+        active_role = auth.get("active_role") if hasattr(auth, "get") else None
+        if user.is_authenticated and is_staff_member_here(user=user):
+            access = access_for(user=user, active_role=active_role)
+        else:
+            access = Access(user=user)
+    request._workspace_access = access
+    return access
+
+
+class HasWorkspacePermission(BasePermission):
+    """`view.perms`: {"GET": "customer:view", "POST": "customer:add", ...}."""
+
+    def has_permission(self, request, view):
+        perm = view.perms.get(request.method) or view.perms.get("*")
+        if perm is None:
+            raise exceptions.MethodNotAllowed(request.method)
+        if not api_access(request).has(catalogue.django_perm(perm)):
+            _permission_denied_event(request, perm)
+            raise PermissionMissing(perm)
+        return True
+
+
+def _permission_denied_event(request, perm: str) -> None:
+    from apps.audit.models import AuditEvent
+    from apps.audit.services import audit_record
+
+    user = request.user if getattr(request.user, "pk", None) else None
+    audit_record(action="auth.permission_denied", category=AuditEvent.Category.SECURITY, actor=user,
+                 tenant=current_tenant(), metadata={"perm": perm, "path": request.path, "method": request.method,
+                                                     "api_key": getattr(request.auth, "prefix", None)})
+
+
+class WorkspaceCursorPagination(CursorPagination):
+    page_size = 25
+    page_size_query_param = "page_size"
+    max_page_size = 200
+    ordering = "-id"
+
+
+class WorkspaceApi(GenericAPIView):
+    permission_classes = [IsAuthenticated, HasWorkspacePermission]
+    perms: dict[str, str] = {}
+    pagination_class = WorkspaceCursorPagination
+
+    @property
+    def access(self) -> Access:
+        return api_access(self.request)
+
+    @property
+    def actor(self):
+        """The person acting (None for an API key: the audit log records the key's requests
+        through its own events)."""
+        user = self.request.user
+        return user if getattr(user, "pk", None) else None
+
+    def perm_name(self) -> str:
+        perm = self.perms.get(self.request.method) or self.perms.get("*")
+        return catalogue.django_perm(perm)
+
+    def branch_ids(self) -> set[int] | None:
+        """Where the current action may act (None: everywhere)."""
+        return self.access.branch_ids(self.perm_name())
+
+
+from django_filters.rest_framework import DjangoFilterBackend  # noqa: E402
+
+LIST_BACKENDS = [DjangoFilterBackend, SearchFilter, OrderingFilter]

@@ -1,0 +1,36 @@
+from rest_framework import serializers
+
+from . import catalogue
+from .models import Role, Scope
+
+
+class RoleOutput(serializers.ModelSerializer):
+    permissions = serializers.SerializerMethodField(help_text="resource:action -> scope (tenant, branch, own).")
+
+    class Meta:
+        model = Role
+        fields = ["id", "key", "name", "description", "is_active", "is_system", "template_key", "locked",
+                  "permissions", "created_at"]
+
+    def get_permissions(self, role) -> dict[str, str]:
+        return {catalogue.key_for(g.permission.codename, g.permission.content_type.model): g.scope
+                for g in role.grants.all()}
+
+
+class RoleCreateInput(serializers.Serializer):
+    key = serializers.SlugField(max_length=50)
+    name = serializers.CharField(max_length=100)
+    description = serializers.CharField(required=False, allow_blank=True)
+    permissions = serializers.DictField(child=serializers.ChoiceField(choices=Scope.choices), required=False)
+
+
+class RoleUpdateInput(serializers.Serializer):
+    name = serializers.CharField(max_length=100, required=False)
+    description = serializers.CharField(required=False, allow_blank=True)
+    is_active = serializers.BooleanField(required=False)
+    permissions = serializers.DictField(child=serializers.ChoiceField(choices=Scope.choices), required=False)
+
+
+class PermissionOutput(serializers.Serializer):
+    key = serializers.CharField()
+    django = serializers.CharField(help_text="The Django permission the admin checks.")

@@ -1,0 +1,42 @@
+from django.contrib import admin
+
+from apps.core.admin_sites import ops_admin
+
+from .models import RoleTemplate, RoleTemplatePermission
+from .services import template_changed, template_permission_choices
+
+
+class RoleTemplatePermissionInline(admin.TabularInline):
+    model = RoleTemplatePermission
+    extra = 0
+    fields = ["permission", "granted", "scope", "locked"]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "permission":
+            kwargs["queryset"] = template_permission_choices()
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+@admin.register(RoleTemplate, site=ops_admin)
+class RoleTemplateAdmin(admin.ModelAdmin):
+    list_display = ["name", "key", "business_type", "enabled_by_default", "position", "updated_at"]
+    list_filter = ["business_type", "enabled_by_default"]
+    search_fields = ["name", "key"]
+    inlines = [RoleTemplatePermissionInline]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        template_changed(template=obj, actor=request.user, action="changed" if change else "created",
+                         changes={field: form.cleaned_data.get(field) for field in form.changed_data})
+
+    def save_formset(self, request, form, formset, change):
+        super().save_formset(request, form, formset, change)
+        if formset.has_changed():
+            template_changed(template=form.instance, actor=request.user, action="permissions_changed",
+                             changes={"entries": [f"{e.permission.codename}:{e.scope}:{'granted' if e.granted else '-'}"
+                                                  f"{':locked' if e.locked else ''}"
+                                                  for e in form.instance.entries.select_related("permission")]})
+
+    def delete_model(self, request, obj):
+        template_changed(template=obj, actor=request.user, action="deleted")
+        super().delete_model(request, obj)

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class RoletemplatesConfig(AppConfig):
+    name = "apps.roletemplates"
+    label = "roletemplates"
+    verbose_name = _("Role templates")

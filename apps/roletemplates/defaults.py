@@ -1,0 +1,46 @@
+"""The role templates HQ starts from, per business type (`seeds/004` §2.6). HQ edits
+them in the ops portal afterwards; these only fill an empty catalogue.
+
+Each entry: key -> (name, description, {perm: scope}, locked perms). A locked perm
+that is not granted stays off for the tenant (e.g. API keys for a teacher)."""
+
+from django.utils.translation import gettext_lazy as _
+
+VIEW_CORE = {"admin:access": "tenant", "branch:view": "branch", "staff:view": "branch", "tag:view": "tenant"}
+CUSTOMERS_BRANCH = {"customer:view": "branch", "customer:add": "branch", "customer:change": "branch"}
+OWNER_ONLY = ["apikey:add", "apikey:change", "apikey:delete", "settings:change", "role:add", "role:change",
+              "role:delete"]
+
+MANAGER = ("manager", _("Manager"), _("Runs the branches: staff, customers and branch settings."), {
+    **VIEW_CORE, **CUSTOMERS_BRANCH, "customer:delete": "branch", "customer:import": "branch",
+    "customer:export": "branch", "branch:change": "branch", "staff:change": "branch",
+    "invitation:view": "tenant", "invitation:add": "tenant", "invitation:change": "tenant",
+    "invitation:delete": "tenant", "tag:add": "tenant", "tag:change": "tenant", "role:view": "tenant",
+    "settings:view": "tenant",
+}, OWNER_ONLY)
+
+DEFAULTS = {
+    "academy": [
+        MANAGER,
+        ("director", _("Director"), _("Leads teaching across the academy."), {
+            **VIEW_CORE, **CUSTOMERS_BRANCH, "customer:export": "branch", "role:view": "tenant",
+            "settings:view": "tenant",
+        }, OWNER_ONLY),
+        ("teacher", _("Teacher"), _("Teaches classes; sees the students of their branch."), {
+            **VIEW_CORE, "customer:view": "branch", "customer:change": "own",
+        }, [*OWNER_ONLY, "customer:export", "customer:delete"]),
+        ("clerk", _("Clerk"), _("Front desk: registers students and parents."), {
+            **VIEW_CORE, **CUSTOMERS_BRANCH, "customer:import": "branch",
+        }, [*OWNER_ONLY, "customer:export"]),
+    ],
+    "food": [
+        MANAGER,
+        ("cashier", _("Cashier"), _("Takes orders and registers regulars."), {
+            **VIEW_CORE, "customer:view": "branch", "customer:add": "branch",
+        }, [*OWNER_ONLY, "customer:export"]),
+        ("kitchen", _("Kitchen staff"), _("Prepares orders."), {
+            **VIEW_CORE,
+        }, [*OWNER_ONLY, "customer:export", "customer:view"]),
+    ],
+}
+DEFAULTS_FOR_OTHER_TYPES = [MANAGER]

@@ -1,0 +1,261 @@
+"""Staff: invitations by email (token link, expiry, resend, revoke, accept) and
+deactivation. The membership row is public; profile and roles live in the schema."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from apps.accounts.models import Membership, User
+from apps.accounts.services import login_check, membership_ensure, user_get_or_create
+from apps.audit.services import audit_record
+from apps.billing.limits import enforce_limit
+from apps.core.errors import Conflict, PlatformError
+from apps.rbac.services import grant_check, role_assign, user_roles_set
+from apps.rbac.tenancy import current_tenant
+
+from .models import Invitation, StaffProfile
+
+INVITATION_DAYS = 7
+
+
+class InvitationInvalid(PlatformError):
+    code = "invitation_invalid"
+    status = 404
+    message = _("This invitation link is not valid.")
+
+
+class InvitationExpired(PlatformError):
+    code = "invitation_expired"
+    status = 410
+    message = _("This invitation has expired. Ask for a new one.")
+
+
+class InvitationUsed(PlatformError):
+    code = "invitation_used"
+    status = 410
+    message = _("This invitation has already been used.")
+
+
+class InvitationRevoked(PlatformError):
+    code = "invitation_revoked"
+    status = 410
+    message = _("This invitation was withdrawn.")
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _tenant():
+    return current_tenant()
+
+
+def _audit(action, *, actor, target, **metadata):
+    audit_record(action=action, actor=actor, target=target, tenant=_tenant(), metadata=metadata)
+
+
+def accept_url(token: str, base_url: str = "") -> str:
+    """The link to accept. `base_url` (scheme and host of the request that invited)
+    keeps the port of development servers; otherwise the tenant's primary domain."""
+    if not base_url:
+        domain = _tenant().get_primary_domain().domain
+        base_url = f"{settings.ACCOUNT_DEFAULT_HTTP_PROTOCOL}://{domain}"
+    return f"{base_url.rstrip('/')}/invite/{token}/"
+
+
+def staff_count() -> int:
+    return Membership.objects.filter(tenant=_tenant(), kind=Membership.Kind.STAFF,
+                                     status=Membership.Status.ACTIVE).count()
+
+
+def staff_profile_ensure(*, user: User) -> StaffProfile:
+    profile, _created = StaffProfile.objects.get_or_create(
+        user=user, defaults={"email": user.email, "display_name": user.full_name})
+    return profile
+
+
+def _send(invitation: Invitation, url: str) -> None:
+    tenant = _tenant()
+    subject = _("You are invited to %(workspace)s") % {"workspace": tenant.name}
+    body = _("You have been invited to join %(workspace)s. Accept the invitation here (valid until %(until)s):\n"
+             "%(url)s") % {"workspace": tenant.name, "until": invitation.expires_at.strftime("%Y-%m-%d %H:%M UTC"),
+                            "url": url}
+    transaction.on_commit(lambda: send_mail(str(subject), str(body), None, [invitation.email]))
+
+
+def invitation_create(*, email: str, roles, branches=(), full_name: str = "", actor,
+                      actor_access=None, base_url: str = "") -> tuple[Invitation, str]:
+    """Invite `email` with `roles` (limited to `branches`, none = all). Returns the
+    invitation and its accept URL (the token is stored hashed and shown only now)."""
+    email = User.objects.normalize_email(email)
+    if not roles:
+        raise PlatformError(_("Choose at least one role."), code="validation_error",
+                            details={"roles": [_("Choose at least one role.")]})
+    grant_check(access=actor_access, roles=roles, branches=branches)
+    if Membership.objects.filter(tenant=_tenant(), user__email__iexact=email, kind=Membership.Kind.STAFF,
+                                 status=Membership.Status.ACTIVE).exists():
+        raise Conflict(_("%(email)s is already a staff member here.") % {"email": email}, code="already_member")
+    enforce_limit(tenant=_tenant(), key="staff_users", current=staff_count())
+    token = secrets.token_urlsafe(32)
+    with transaction.atomic():
+        Invitation.objects.filter(email__iexact=email, status=Invitation.Status.PENDING,
+                                  expires_at__lte=timezone.now()).update(status=Invitation.Status.REVOKED)
+        if Invitation.objects.filter(email__iexact=email, status=Invitation.Status.PENDING).exists():
+            raise Conflict(_("%(email)s already has a pending invitation; resend it instead.") % {"email": email},
+                           code="invitation_pending")
+        invitation = Invitation(email=email, full_name=full_name, token_hash=_hash(token),
+                                expires_at=timezone.now() + timedelta(days=INVITATION_DAYS),
+                                invited_by=actor if getattr(actor, "pk", None) else None)
+        invitation.full_clean(exclude=["token_hash"])
+        invitation.save()
+        invitation.roles.set(roles)
+        invitation.branches.set(branches)
+        _audit("staff.invited", actor=actor, target=invitation, roles=[r.key for r in roles],
+               branches=[b.pk for b in branches])
+        url = accept_url(token, base_url)
+        _send(invitation, url)
+    return invitation, url
+
+
+def invitation_resend(*, invitation: Invitation, actor, base_url: str = "") -> tuple[Invitation, str]:
+    """A new link (the old one stops working) with a fresh expiry."""
+    if invitation.status != Invitation.Status.PENDING:
+        raise Conflict(_("Only pending invitations can be resent."), code="invitation_not_pending")
+    token = secrets.token_urlsafe(32)
+    with transaction.atomic():
+        invitation.token_hash = _hash(token)
+        invitation.expires_at = timezone.now() + timedelta(days=INVITATION_DAYS)
+        invitation.sent_count += 1
+        invitation.last_sent_at = timezone.now()
+        invitation.save(update_fields=["token_hash", "expires_at", "sent_count", "last_sent_at"])
+        _audit("staff.invitation_resent", actor=actor, target=invitation)
+        url = accept_url(token, base_url)
+        _send(invitation, url)
+    return invitation, url
+
+
+def invitation_revoke(*, invitation: Invitation, actor) -> Invitation:
+    if invitation.status != Invitation.Status.PENDING:
+        raise Conflict(_("Only pending invitations can be withdrawn."), code="invitation_not_pending")
+    with transaction.atomic():
+        invitation.status = Invitation.Status.REVOKED
+        invitation.save(update_fields=["status"])
+        _audit("staff.invitation_revoked", actor=actor, target=invitation)
+    return invitation
+
+
+def invitation_for_token(token: str) -> Invitation:
+    invitation = Invitation.objects.filter(token_hash=_hash(token or "")).first()
+    if invitation is None:
+        raise InvitationInvalid()
+    if invitation.status == Invitation.Status.ACCEPTED:
+        raise InvitationUsed()
+    if invitation.status == Invitation.Status.REVOKED:
+        raise InvitationRevoked()
+    if invitation.expires_at <= timezone.now():
+        raise InvitationExpired()
+    return invitation
+
+
+def invitation_needs_password(invitation: Invitation) -> bool:
+    """True when the invitee has no account yet (or one without a password) and sets one."""
+    user = User.objects.filter(email__iexact=invitation.email).first()
+    return user is None or not user.has_usable_password()
+
+
+def invitation_accept(*, token: str, password: str, full_name: str = "") -> User:
+    """Accept: a new person sets a password; someone with a platform account logs in with
+    theirs. Either way they become active staff with the invited roles and branches."""
+    with transaction.atomic():
+        invitation = invitation_for_token(token)
+        invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+        if invitation.status != Invitation.Status.PENDING:
+            raise InvitationUsed()
+        if invitation_needs_password(invitation):
+            user, _created = user_get_or_create(email=invitation.email, full_name=full_name or invitation.full_name)
+            try:
+                validate_password(password, user)
+            except ValidationError as error:
+                raise PlatformError(_("Choose a stronger password."), code="validation_error",
+                                    details={"password": error.messages}) from None
+            user.set_password(password)
+            if full_name:
+                user.full_name = full_name
+            user.save()
+        else:
+            user = login_check(email=invitation.email, password=password)
+        enforce_limit(tenant=_tenant(), key="staff_users", current=staff_count())
+        membership_ensure(user=user, tenant=_tenant(), kind=Membership.Kind.STAFF)
+        profile = staff_profile_ensure(user=user)
+        if not profile.is_active:
+            profile.is_active, profile.deactivated_at = True, None
+            profile.save(update_fields=["is_active", "deactivated_at"])
+        branches = list(invitation.branches.all())
+        for role in invitation.roles.all():
+            role_assign(user=user, role=role, branches=branches)
+        invitation.status = Invitation.Status.ACCEPTED
+        invitation.accepted_by = user
+        invitation.accepted_at = timezone.now()
+        invitation.save(update_fields=["status", "accepted_by", "accepted_at"])
+        _audit("staff.invitation_accepted", actor=user, target=invitation)
+    return user
+
+
+def staff_deactivate(*, profile: StaffProfile, actor) -> StaffProfile:
+    tenant = _tenant()
+    if profile.user_id == tenant.owner_id:
+        raise Conflict(_("The workspace owner cannot be deactivated."), code="owner_protected")
+    if getattr(actor, "pk", None) == profile.user_id:
+        raise Conflict(_("You cannot deactivate yourself."), code="self_deactivation")
+    with transaction.atomic():
+        Membership.objects.filter(user_id=profile.user_id, tenant=tenant, kind=Membership.Kind.STAFF).update(
+            status=Membership.Status.SUSPENDED, updated_at=timezone.now())
+        profile.is_active, profile.deactivated_at = False, timezone.now()
+        profile.save(update_fields=["is_active", "deactivated_at"])
+        _audit("staff.deactivated", actor=actor, target=profile)
+    return profile
+
+
+def staff_reactivate(*, profile: StaffProfile, actor) -> StaffProfile:
+    tenant = _tenant()
+    if profile.is_active:
+        return profile
+    enforce_limit(tenant=tenant, key="staff_users", current=staff_count())
+    with transaction.atomic():
+        Membership.objects.filter(user_id=profile.user_id, tenant=tenant, kind=Membership.Kind.STAFF).update(
+            status=Membership.Status.ACTIVE, updated_at=timezone.now())
+        profile.is_active, profile.deactivated_at = True, None
+        profile.save(update_fields=["is_active", "deactivated_at"])
+        _audit("staff.reactivated", actor=actor, target=profile)
+    return profile
+
+
+def staff_update(*, profile: StaffProfile, actor, **data) -> StaffProfile:
+    with transaction.atomic():
+        for field in ("display_name", "phone"):
+            if field in data:
+                setattr(profile, field, data[field])
+        profile.full_clean()
+        profile.save()
+        _audit("staff.updated", actor=actor, target=profile)
+    return profile
+
+
+def staff_roles_set(*, profile: StaffProfile, grants: list[tuple], actor, actor_access=None) -> None:
+    """Replace the member's roles: [(role, [branches]), ...]."""
+    for role, branches in grants:
+        grant_check(access=actor_access, roles=[role], branches=branches)
+    user = User.objects.get(pk=profile.user_id)
+    if profile.user_id == _tenant().owner_id and not any(role.key == "owner" for role, _b in grants):
+        raise Conflict(_("The workspace owner keeps the owner role."), code="owner_protected")
+    user_roles_set(user=user, assignments=grants, actor=actor)

@@ -1,0 +1,169 @@
+"""Invitation lifecycle: invite, accept (new and existing accounts), reuse, expiry,
+revoke, resend; deactivation; plan limits; no escalation."""
+
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.db import connection
+from django.utils import timezone
+from django_tenants.utils import schema_context
+
+from apps.accounts.models import Membership, User
+from apps.staff.models import Invitation
+from tests.plugin import PASSWORD, client_for, obtain_tokens
+from tests.workspace import api, make_branch, make_staff
+
+
+def invite(client, email, roles=("teacher",), branches=()):
+    return client.post("/api/v1/invitations/", {"email": email, "roles": list(roles), "branches": list(branches)},
+                       content_type="application/json")
+
+
+def token_of(response) -> str:
+    return response.json()["accept_url"].rstrip("/").rsplit("/", 1)[1]
+
+
+def accept(token, password="Fresh-pass-2026!", **extra):
+    return client_for("alpha").post("/api/v1/invitations/accept/", {"token": token, "password": password, **extra},
+                                    content_type="application/json")
+
+
+@pytest.fixture
+def owner(db):
+    return api("alpha", "owner@alpha.test")
+
+
+def test_invite_and_accept_as_new_person(owner, django_capture_on_commit_callbacks):
+    branch = make_branch("alpha", "Gangnam")
+    with django_capture_on_commit_callbacks(execute=True):
+        created = invite(owner, "New.Teacher@Example.com", branches=[branch.pk])
+    assert created.status_code == 201, created.content
+    body = created.json()
+    assert body["email"] == "new.teacher@example.com" and body["status"] == "pending"
+    assert body["roles"] == ["teacher"] and body["branches"] == [branch.pk]
+    assert len(mail.outbox) == 1 and body["accept_url"] in mail.outbox[0].body
+    token = token_of(created)
+
+    accepted = accept(token, full_name="New Teacher")
+    assert accepted.status_code == 200, accepted.content
+    user = User.objects.get(email="new.teacher@example.com")
+    assert user.check_password("Fresh-pass-2026!") and user.full_name == "New Teacher"
+    assert Membership.objects.get(user=user, tenant__slug="alpha").status == Membership.Status.ACTIVE
+    tokens = obtain_tokens("alpha", "new.teacher@example.com", "Fresh-pass-2026!")
+    from rest_framework_simplejwt.tokens import AccessToken
+
+    assert AccessToken(tokens["access"])["roles"] == ["teacher"]
+    assert AccessToken(tokens["access"])["branch"] == branch.pk
+
+    reused = accept(token)
+    assert reused.status_code == 410 and reused.json()["error"]["code"] == "invitation_used"
+    staff = owner.get("/api/v1/staff/?search=new.teacher").json()["results"]
+    assert staff[0]["roles"] == [{"key": "teacher", "name": staff[0]["roles"][0]["name"], "branches": [branch.pk]}]
+
+
+def test_existing_account_accepts_with_its_password(owner):
+    User.objects.create_user("known@example.com", PASSWORD)
+    token = token_of(invite(owner, "known@example.com", roles=["clerk"]))
+    wrong = accept(token, password="not-it")
+    assert wrong.status_code == 401 and wrong.json()["error"]["code"] == "invalid_credentials"
+    assert accept(token, password=PASSWORD).status_code == 200
+    assert User.objects.get(email="known@example.com").check_password(PASSWORD)
+
+
+def test_weak_password_is_refused_with_field_errors(owner):
+    token = token_of(invite(owner, "weak@example.com"))
+    response = accept(token, password="123")
+    assert response.status_code == 400 and "password" in response.json()["error"]["details"]
+    assert accept(token).status_code == 200  # the invitation is still usable
+
+
+def test_expired_revoked_and_resent_tokens(owner):
+    created = invite(owner, "late@example.com")
+    token, pk = token_of(created), created.json()["id"]
+    with schema_context("alpha"):
+        Invitation.objects.filter(pk=pk).update(expires_at=timezone.now() - timedelta(minutes=1))
+    connection.set_schema_to_public()
+    expired = accept(token)
+    assert expired.status_code == 410 and expired.json()["error"]["code"] == "invitation_expired"
+    assert owner.get(f"/api/v1/invitations/{pk}/").json()["status"] == "expired"
+
+    resent = owner.post(f"/api/v1/invitations/{pk}/resend/")
+    assert resent.status_code == 200 and resent.json()["sent_count"] == 2
+    assert accept(token).json()["error"]["code"] in ("invitation_invalid",)  # old link dead
+    new_token = token_of(resent)
+
+    assert owner.delete(f"/api/v1/invitations/{pk}/").status_code == 204
+    revoked = accept(new_token)
+    assert revoked.status_code == 410 and revoked.json()["error"]["code"] == "invitation_revoked"
+    assert accept("made-up").json()["error"]["code"] == "invitation_invalid"
+
+
+def test_accept_page_sets_password_and_logs_in(owner):
+    token = token_of(invite(owner, "page@example.com"))
+    browser = client_for("alpha")
+    page = browser.get(f"/invite/{token}/")
+    assert page.status_code == 200 and "page@example.com" in page.content.decode()
+    mismatch = browser.post(f"/invite/{token}/", {"password": "Fresh-pass-2026!", "password_again": "other"})
+    assert mismatch.status_code == 200 and "differ" in mismatch.content.decode()
+    done = browser.post(f"/invite/{token}/", {"password": "Fresh-pass-2026!", "password_again": "Fresh-pass-2026!"})
+    assert done.status_code == 302 and done["Location"] == "/admin/"
+    assert browser.get("/admin/").status_code == 200
+    assert client_for("alpha").get(f"/invite/{token}/").status_code == 404
+
+
+def test_no_escalation_and_duplicates(db):
+    north = make_branch("alpha", "North")
+    south = make_branch("alpha", "South")
+    make_staff("alpha", "mgr@alpha.test", ["manager"], [north])
+    manager = api("alpha", "mgr@alpha.test")
+    too_wide = invite(manager, "x@example.com", roles=["owner"], branches=[north.pk])
+    assert too_wide.status_code == 403 and too_wide.json()["error"]["code"] == "grant_too_wide"
+    other_branch = invite(manager, "x@example.com", roles=["clerk"], branches=[south.pk])
+    assert other_branch.status_code == 403 and other_branch.json()["error"]["code"] == "grant_too_wide"
+    assert invite(manager, "x@example.com", roles=["clerk"], branches=[north.pk]).status_code == 201
+    again = invite(manager, "x@example.com", roles=["clerk"], branches=[north.pk])
+    assert again.status_code == 409 and again.json()["error"]["code"] == "invitation_pending"
+    member = invite(api("alpha", "owner@alpha.test"), "owner@alpha.test", roles=["clerk"])
+    assert member.status_code == 409 and member.json()["error"]["code"] == "already_member"
+
+
+def test_staff_limit_from_plan(owner, tenant_alpha):
+    from apps.billing.models import Plan
+
+    plan = Plan.objects.create(code="tiny-staff", name="Tiny", max_staff_users=1)
+    tenant_alpha.plan = plan
+    tenant_alpha.save(update_fields=["plan"])
+    from django.core.cache import cache
+
+    cache.delete_pattern("tenants:*")
+    response = invite(owner, "over@example.com")
+    assert response.status_code == 403 and response.json()["error"]["code"] == "plan_limit_reached"
+
+
+def test_deactivate_and_reactivate(owner):
+    user = make_staff("alpha", "leaver@alpha.test", ["clerk"])
+    tokens = obtain_tokens("alpha", "leaver@alpha.test")
+    staff_id = owner.get("/api/v1/staff/?search=leaver").json()["results"][0]["id"]
+    assert owner.post(f"/api/v1/staff/{staff_id}/deactivate/").json()["is_active"] is False
+    gone = client_for("alpha", HTTP_AUTHORIZATION=f"Bearer {tokens['access']}").get("/api/v1/me/")
+    assert gone.status_code == 401
+    assert Membership.objects.get(user=user, tenant__slug="alpha").status == Membership.Status.SUSPENDED
+    assert owner.post(f"/api/v1/staff/{staff_id}/reactivate/").json()["is_active"] is True
+    assert obtain_tokens("alpha", "leaver@alpha.test")["access"]
+    with schema_context("alpha"):
+        from apps.staff.models import StaffProfile
+
+        owner_profile = StaffProfile.objects.get(email="owner@alpha.test")
+    refused = owner.post(f"/api/v1/staff/{owner_profile.pk}/deactivate/")
+    assert refused.status_code == 409 and refused.json()["error"]["code"] == "owner_protected"
+
+
+def test_staff_roles_replace_with_branches(owner):
+    north = make_branch("alpha", "North")
+    make_staff("alpha", "mover@alpha.test", ["clerk"])
+    staff_id = owner.get("/api/v1/staff/?search=mover").json()["results"][0]["id"]
+    response = owner.put(f"/api/v1/staff/{staff_id}/roles/", {"roles": [{"role": "teacher", "branches": [north.pk]}]},
+                         content_type="application/json")
+    assert response.status_code == 200, response.content
+    assert [(r["key"], r["branches"]) for r in response.json()["roles"]] == [("teacher", [north.pk])]

@@ -1,0 +1,43 @@
+from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from apps.core.admin_sites import tenant_admin
+
+from . import services
+from .models import WorkspaceSettings
+from .services import FIELDS
+
+
+@admin.register(WorkspaceSettings, site=tenant_admin)
+class WorkspaceSettingsAdmin(admin.ModelAdmin):
+    fieldsets = [
+        (None, {"fields": ["display_name", "legal_name", "business_number", "contact_email", "contact_phone",
+                           "address"]}),
+        (_("Branding"), {"fields": ["logo", "primary_color", "accent_color"]}),
+        (_("Locale"), {"fields": ["language", "timezone"]}),
+        (_("Notifications"), {"fields": ["notify_email", "notify_sms", "notify_webhook", "notification_email",
+                                      "notification_phone"]}),
+    ]
+
+    def changelist_view(self, request, extra_context=None):
+        """A single row: the list is the settings form."""
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
+        row = services.workspace_settings_get()
+        return redirect(reverse("tenant_admin:workspace_workspacesettings_change", args=[row.pk]))
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        data = {field: form.cleaned_data[field] for field in FIELDS if field in form.cleaned_data}
+        logo = form.cleaned_data.get("logo")
+        new_logo = logo if logo and "logo" in form.changed_data and hasattr(logo, "content_type") else None
+        services.workspace_settings_update(actor=request.user, logo=new_logo,
+                                           remove_logo=logo is False, **data)

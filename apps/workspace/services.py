@@ -1,0 +1,93 @@
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+from apps.audit.services import audit_record, diff, snapshot
+from apps.core.errors import PlatformError
+from apps.rbac.tenancy import current_tenant
+
+from .models import WorkspaceSettings
+
+FIELDS = ["display_name", "legal_name", "business_number", "contact_email", "contact_phone", "address",
+          "primary_color", "accent_color", "language", "timezone", "notify_email", "notify_sms", "notify_webhook",
+          "notification_email", "notification_phone"]
+LOGO_MAX_BYTES = 1024 * 1024
+# First bytes of the image formats a logo may have (SVG is refused: it can carry scripts).
+_SIGNATURES = {b"\x89PNG\r\n\x1a\n": "png", b"\xff\xd8\xff": "jpg", b"RIFF": "webp", b"GIF8": "gif"}
+
+
+class InvalidLogo(PlatformError):
+    code = "invalid_logo"
+    message = _("The logo must be a PNG, JPEG, WebP or GIF image of at most 1 MB.")
+
+
+def workspace_settings_get() -> WorkspaceSettings:
+    settings_row = WorkspaceSettings.objects.filter(pk=1).first()
+    if settings_row is None:
+        tenant = current_tenant()
+        settings_row, _created = WorkspaceSettings.objects.get_or_create(
+            pk=1, defaults={"display_name": tenant.name, "language": tenant.locale if tenant.locale in ("ko", "en")
+                            else "ko", "timezone": tenant.timezone, "contact_email": tenant.owner_email})
+    return settings_row
+
+
+def _check_logo(logo) -> None:
+    if logo.size > LOGO_MAX_BYTES:
+        raise InvalidLogo(details={"logo": [str(InvalidLogo.message)]})
+    head = logo.read(12)
+    logo.seek(0)
+    kind = next((k for sig, k in _SIGNATURES.items() if head.startswith(sig)), None)
+    if kind is None or (kind == "webp" and head[8:12] != b"WEBP"):
+        raise InvalidLogo(details={"logo": [str(InvalidLogo.message)]})
+    logo.name = f"logo.{kind}"
+
+
+def workspace_settings_update(*, actor, logo=None, remove_logo: bool = False, **data) -> WorkspaceSettings:
+    row = workspace_settings_get()
+    before = snapshot(row, FIELDS + ["logo"])
+    if logo is not None:
+        _check_logo(logo)
+    with transaction.atomic():
+        for field, value in data.items():
+            if field in FIELDS:
+                setattr(row, field, value)
+        row.full_clean(exclude=["logo"])
+        old_logo = row.logo.name if row.logo else ""
+        if logo is not None:
+            row.logo.save(logo.name, logo, save=False)
+        elif remove_logo:
+            row.logo = ""
+        row.save()
+        changes = diff(before, snapshot(row, FIELDS + ["logo"]))
+        if changes:
+            audit_record(action="workspace.settings_updated", actor=actor, target=row, tenant=current_tenant(),
+                         changes=changes)
+        tenant = current_tenant()
+        branding_forget(tenant=tenant)
+        transaction.on_commit(lambda: branding_forget(tenant=tenant))
+        if old_logo and (logo is not None or remove_logo):
+            storage = row.logo.storage
+            transaction.on_commit(lambda: storage.delete(old_logo))
+    return row
+
+
+def workspace_branding(*, tenant) -> dict:
+    """Name, colours and logo for the tenant admin's header (cached per tenant; the
+    settings row changes rarely and every change clears it)."""
+    from django.core.cache import cache
+
+    key = f"workspace:branding:{tenant.schema_name}"
+    branding = cache.get(key)
+    if branding is None:
+        row = workspace_settings_get()
+        branding = {"name": row.display_name or tenant.name, "primary": row.primary_color, "accent": row.accent_color,
+                    "logo": "/branding/logo/" if row.logo else ""}
+        cache.set(key, branding, 600)
+    return branding
+
+
+def branding_forget(*, tenant) -> None:
+    from django.core.cache import cache
+
+    cache.delete(f"workspace:branding:{tenant.schema_name}")

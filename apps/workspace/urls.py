@@ -1,0 +1,5 @@
+from django.urls import path
+
+from . import apis
+
+urlpatterns = [path("settings/", apis.WorkspaceSettingsApi.as_view(), name="workspace-settings")]
