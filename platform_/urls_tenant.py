@@ -4,6 +4,8 @@ from django.urls import include, path
 
 from apps.core.admin_sites import tenant_admin
 from apps.core.views import tenant_home
+from apps.staff.views import invitation_accept_view
+from apps.workspace.views import logo_view
 
 from .urls_common import urlpatterns as common_urlpatterns
 
@@ -11,6 +13,16 @@ urlpatterns = [
     path("", tenant_home, name="home"),
     path("admin/", tenant_admin.urls),
     path("api/v1/", include("apps.accounts.urls")),
+    path("api/v1/", include("apps.rbac.urls")),
+    path("api/v1/", include("apps.branches.urls")),
+    path("api/v1/", include("apps.staff.urls")),
+    path("api/v1/", include("apps.crm.urls")),
+    path("api/v1/", include("apps.workspace.urls")),
+    path("api/v1/", include("apps.apikeys.urls")),
+    path("invite/<str:token>/", invitation_accept_view, name="invitation-accept-page"),
+    path("branding/logo/", logo_view, name="workspace-logo"),
+    path("api/v1/", include("apps.billing.urls")),
+    path("api/v1/", include("apps.flags.urls")),
     *common_urlpatterns,
 ]
 

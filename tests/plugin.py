@@ -306,3 +306,68 @@ def page(browser):
     page.set_default_timeout(15000)
     yield page
     context.close()
+
+
+# --- HQ two-step verification (TOTP, apps.accounts.mfa) ---------------------------------
+
+HQ_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def hq_totp_device(platform_seed, django_db_blocker):
+    """The session HQ user has an authenticator app (TOTP) with a known secret."""
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.totp.internal.auth import TOTP
+
+    from apps.accounts.models import User
+
+    with django_db_blocker.unblock():
+        hq = User.objects.get(email=HQ_EMAIL)
+        if not Authenticator.objects.filter(user=hq, type=Authenticator.Type.TOTP).exists():
+            TOTP.activate(hq, HQ_TOTP_SECRET)
+
+
+def totp_code(secret: str = HQ_TOTP_SECRET) -> str:
+    """The current code of an authenticator app. Codes work once per 30 seconds; tests
+    log in more often than that, so the record of used codes is forgotten first."""
+    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+
+    cache.delete_pattern("allauth.mfa.totp.used*")
+    return format_hotp_value(hotp_value(secret, int(time.time()) // 30))
+
+
+def hq_login(client: Client, email: str = HQ_EMAIL, password: str = PASSWORD, secret: str = HQ_TOTP_SECRET):
+    """Log into the ops portal: password, then the TOTP step. Returns the MFA response."""
+    response = client.post("/admin/login/?next=/admin/", {"username": email, "password": password})
+    assert response.status_code == 302 and "/admin/mfa/" in response["Location"], response.content[:500]
+    return client.post("/admin/mfa/", {"code": totp_code(secret), "next": "/admin/"})
+
+
+def hq_client(email: str = HQ_EMAIL, secret: str = HQ_TOTP_SECRET) -> Client:
+    client = client_for(None)
+    response = hq_login(client, email=email, secret=secret)
+    assert response.status_code == 302 and response["Location"] == "/admin/", response.content[:500]
+    return client
+
+
+def browser_hq_login(page, base_url: str, email: str = HQ_EMAIL, secret: str = HQ_TOTP_SECRET) -> None:
+    """The same in a real browser: password form, then the code form."""
+    page.goto(base_url.format(host=settings.BASE_DOMAIN) + "/admin/")
+    page.fill("input[name=username]", email)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("input[type=submit]")
+    page.wait_for_selector("input[name=code]")
+    page.fill("input[name=code]", totp_code(secret))
+    page.click("#mfa-form input[type=submit]")
+    page.wait_for_selector("#site-name")
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits():
+    """API rate-limit windows (apps.ratelimit), the flag snapshot (apps.flags) and the
+    resolved plan limits (apps.billing) and allauth's rate limits (e.g. one confirmation
+    email per address per 3 minutes) live in Redis: every test starts fresh, so that
+    suites making many requests from 127.0.0.1 are not throttled and rolled-back rows
+    leave no cached ghosts."""
+    for pattern in ("ratelimit:*", "flags:*", "billing:*", "allauth:*"):
+        cache.delete_pattern(pattern)

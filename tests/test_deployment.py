@@ -10,14 +10,16 @@ import pytest
 
 from tests.plugin import ROOT
 
-PROD_ENV = {"SECRET_KEY": "k" * 64, "ALLOWED_HOSTS": "example.com,.example.com"}
+PROD_ENV = {"SECRET_KEY": "k" * 64, "ALLOWED_HOSTS": "example.com,.example.com",
+            "SERVICE_MARKET_WEBHOOK_SECRET": "whsec_bWFya2V0", "BILLING_WEBHOOK_SECRET": "whsec_YmlsbGluZw=="}
+SECRETS = ("SECRET_KEY", "ALLOWED_HOSTS", "SERVICE_MARKET_WEBHOOK_SECRET", "BILLING_WEBHOOK_SECRET", "DEBUG")
 
 
 def compose_config(env):
     binary = shutil.which("docker-compose")
     if binary is None:
         pytest.fail("docker-compose is not installed: run `make tools` (apt-get install docker-compose)")
-    clean = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "ALLOWED_HOSTS")}
+    clean = {k: v for k, v in os.environ.items() if k not in SECRETS}
     return subprocess.run([binary, "-f", "docker/compose.yml", "config"], cwd=ROOT, env={**clean, **env},
                           capture_output=True, text=True)
 
@@ -37,7 +39,7 @@ def test_compose_requires_secrets():
 
 
 def run_with_prod_settings(env):
-    clean = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "ALLOWED_HOSTS", "DEBUG")}
+    clean = {k: v for k, v in os.environ.items() if k not in SECRETS}
     return subprocess.run(
         [sys.executable, "-c", "import django; django.setup(); from django.conf import settings; "
                                "print(settings.DEBUG, settings.ALLOWED_HOSTS)"],
@@ -52,12 +54,25 @@ def test_production_settings_start_with_real_secrets():
     assert "False ['example.com', '.example.com']" in result.stdout
 
 
-@pytest.mark.parametrize("env,message", [
-    ({"ALLOWED_HOSTS": "example.com"}, "SECRET_KEY"),
-    ({"SECRET_KEY": "short", "ALLOWED_HOSTS": "example.com"}, "SECRET_KEY"),
-    ({"SECRET_KEY": "k" * 64}, "ALLOWED_HOSTS"),
+@pytest.mark.parametrize("missing,override,message", [
+    ("SECRET_KEY", {}, "SECRET_KEY"),
+    (None, {"SECRET_KEY": "short"}, "SECRET_KEY"),
+    ("ALLOWED_HOSTS", {}, "ALLOWED_HOSTS"),
+    ("SERVICE_MARKET_WEBHOOK_SECRET", {}, "SERVICE_MARKET_WEBHOOK_SECRET"),
+    ("BILLING_WEBHOOK_SECRET", {}, "BILLING_WEBHOOK_SECRET"),
 ])
-def test_production_settings_refuse_to_start_without_secrets(env, message):
-    result = run_with_prod_settings(env)
+def test_production_settings_refuse_to_start_without_secrets(missing, override, message):
+    env = {k: v for k, v in PROD_ENV.items() if k != missing}
+    result = run_with_prod_settings({**env, **override})
     assert result.returncode != 0
     assert "ImproperlyConfigured" in result.stderr and message in result.stderr
+
+
+def test_every_setting_read_from_the_environment_is_documented():
+    import re
+
+    read = set()
+    for path in (ROOT / "platform_" / "settings").glob("*.py"):
+        read |= set(re.findall(r'env(?:\.\w+)?\(\s*f?"([A-Z][A-Z0-9_]+)"', path.read_text()))
+    documented = set(re.findall(r"^#? ?([A-Z][A-Z0-9_]+)=", (ROOT / ".env.example").read_text(), re.M))
+    assert read - documented == set(), "document these in .env.example"

@@ -14,7 +14,7 @@ import pytest
 from django.apps import apps as django_apps
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from tests.plugin import HQ_EMAIL, PASSWORD, client_for, obtain_tokens
+from tests.plugin import HQ_EMAIL, PASSWORD, client_for, hq_client, obtain_tokens
 
 # Open by design: no tenant data behind them (or a login form).
 OPEN_PREFIXES = ("health/", "accounts/", "i18n/", "api/schema/", "api/docs/", "admin/login/", "admin/logout/")
@@ -79,6 +79,8 @@ def test_every_url_is_covered():
 
 
 def _admin_session(slug, email):
+    if slug is None and email == HQ_EMAIL:  # HQ staff pass TOTP too
+        return hq_client().cookies
     client = client_for(slug)
     response = client.post("/admin/login/", {"username": email, "password": PASSWORD})
     assert response.status_code == 302, f"{email} should log into {slug or 'ops'} admin"
@@ -94,7 +96,22 @@ def outsiders_for_alpha():
         "beta_owner_session": {"cookies": _admin_session("beta", "owner@beta.test"), "refresh": beta["refresh"]},
         "hq_session": {"cookies": _admin_session(None, HQ_EMAIL)},
         "beta_owner_credentials": {"credentials": {"email": "owner@beta.test", "password": PASSWORD}},
+        "beta_api_key": {"api_key": _beta_api_key()},
     }
+
+
+def _beta_api_key() -> str:
+    """A key of beta holding every workspace permission (apps.apikeys)."""
+    from django_tenants.utils import schema_context
+
+    from apps.apikeys.services import api_key_create
+    from apps.rbac import catalogue
+
+    with schema_context("beta"):
+        keys = catalogue.all_keys()
+        _key, secret = api_key_create(name="beta integration", perms=keys, actor=None,
+                                      actor_perms={catalogue.django_perm(k) for k in keys})
+    return secret
 
 
 def outsiders_for_public():
@@ -111,6 +128,8 @@ def request_as(slug, who: dict, method: str, path: str, body_kind=None):
     if "cookies" in who:
         client.cookies = who["cookies"]
     headers = {"HTTP_AUTHORIZATION": f"Bearer {who['token']}"} if "token" in who else {}
+    if "api_key" in who:
+        headers = {"HTTP_AUTHORIZATION": f"Api-Key {who['api_key']}"}
     body = {
         "credentials": who.get("credentials", {"email": "owner@beta.test", "password": "guess"}),
         "refresh": {"refresh": who.get("refresh", "not-a-token")},

@@ -69,6 +69,50 @@ class OpsAdminSite(PlatformAdminSite):
             user._hq_member = user.groups.filter(name__in=HQ_GROUPS).exists()
         return user._hq_member
 
+    # HQ staff pass TOTP (apps.accounts.mfa) after the password before any portal page.
+    index_template = "ops/dashboard.html"
+
+    def has_permission(self, request):
+        from apps.accounts.mfa import mfa_passed
+
+        return super().has_permission(request) and mfa_passed(request)
+
+    def login(self, request, extra_context=None):
+        from urllib.parse import quote
+
+        from django.shortcuts import redirect
+        from django.urls import reverse
+
+        from apps.accounts.mfa import mfa_passed
+
+        next_url = request.POST.get("next") or request.GET.get("next") or ""
+        to_mfa = reverse("ops_admin:mfa") + (f"?next={quote(next_url)}" if next_url else "")
+        user = request.user
+        if request.method != "POST" and user.is_authenticated and self.may_enter(user) and not mfa_passed(request):
+            return redirect(to_mfa)
+        response = super().login(request, extra_context)
+        if request.method == "POST" and response.status_code == 302 and not mfa_passed(request):
+            return redirect(to_mfa)
+        return response
+
+    def get_urls(self):
+        from django.urls import path
+
+        from apps.accounts import mfa
+        from apps.ops import views
+
+        return [
+            path("mfa/", mfa.verify_view(self), name="mfa"),
+            path("mfa/setup/", mfa.setup_view(self), name="mfa_setup"),
+            path("onboarding/", self.admin_view(views.onboarding_board_view(self)), name="onboarding_board"),
+            *super().get_urls(),
+        ]
+
+    def index(self, request, extra_context=None):
+        from apps.ops.dashboard import dashboard_context
+
+        return super().index(request, {**dashboard_context(request), **(extra_context or {})})
+
 
 class TenantAdminSite(PlatformAdminSite):
     site_title = _("Workspace admin")
@@ -82,9 +126,13 @@ class TenantAdminSite(PlatformAdminSite):
     def each_context(self, request):
         context = super().each_context(request)
         tenant = getattr(request, "tenant", None)
-        if tenant is not None:
-            context["site_header"] = tenant.name
-            context["site_title"] = tenant.name
+        if tenant is not None and not tenant.is_public:
+            from apps.workspace.services import workspace_branding
+
+            branding = workspace_branding(tenant=tenant)
+            context["site_header"] = branding["name"]
+            context["site_title"] = branding["name"]
+            context["workspace_branding"] = branding
         return context
 
 

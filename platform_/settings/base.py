@@ -38,7 +38,14 @@ SHARED_APPS = [
     "apps.accounts",
     "apps.audit",
     "apps.billing",
+    "apps.flags",
+    "apps.ratelimit",
+    "apps.industry",
     "apps.inbound",
+    "apps.market",
+    "apps.onboarding",
+    "apps.ops",
+    "apps.roletemplates",
     "django.contrib.contenttypes",
     "django.contrib.auth",
     "django.contrib.sessions",
@@ -65,6 +72,11 @@ TENANT_APPS = [
     "django.contrib.admin",
     "guardian",
     "apps.rbac",
+    "apps.branches",
+    "apps.staff",
+    "apps.crm",
+    "apps.workspace",
+    "apps.apikeys",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
 
@@ -76,10 +88,39 @@ ROOT_URLCONF = "platform_.urls_tenant"
 TENANT_LIMIT_SET_CALLS = True
 # What provisioning puts into a new tenant schema, in order (apps.tenants.services).
 PROVISIONING_STEPS = [
-    "apps.rbac.provisioning.owner_role",
+    "apps.roletemplates.provisioning.tenant_roles",
+    "apps.industry.services.provisioning_apply_template",
+    "apps.billing.services.provisioning_start_subscription",
 ]
 # How long a host -> tenant lookup stays cached (invalidated on every change anyway).
 TENANT_ROUTING_CACHE_SECONDS = env.int("TENANT_ROUTING_CACHE_SECONDS", default=300)
+# Soft-deleted tenants can be restored for this long; then beat purges their schema.
+TENANT_RETENTION_DAYS = env.int("TENANT_RETENTION_DAYS", default=30)
+# Port in links we email (tenant URLs); empty behind a proxy on 80/443.
+PUBLIC_URL_PORT = env("PUBLIC_URL_PORT", default="")
+# Service market (seeds/003): Standard Webhooks secret ("whsec_" + base64) for its webhooks.
+SERVICE_MARKET_WEBHOOK_SECRET = env("SERVICE_MARKET_WEBHOOK_SECRET",
+                                    default="whsec_ZGV2LXNlcnZpY2UtbWFya2V0LXNlY3JldC0wMTIz")
+
+# --- Billing (apps.billing) -------------------------------------------------------------
+BILLING_PAYMENT_PROVIDER = env("BILLING_PAYMENT_PROVIDER", default="apps.billing.providers.SandboxProvider")
+# Standard Webhooks secret shared with the payment provider ("whsec_" + base64).
+BILLING_WEBHOOK_SECRET = env("BILLING_WEBHOOK_SECRET", default="whsec_ZGV2LXBheW1lbnRzLXNhbmRib3gtc2VjcmV0LTAxMjM=")
+# Base URL of the public host, for links in emails and the sandbox checkout page.
+BILLING_PUBLIC_URL = env("BILLING_PUBLIC_URL", default=f"http://{BASE_DOMAIN}:{env.int('PORT', default=8000)}")
+# Where the sandbox provider posts its webhooks (the platform's own endpoint).
+BILLING_SANDBOX_WEBHOOK_URL = env("BILLING_SANDBOX_WEBHOOK_URL",
+                                  default=f"{BILLING_PUBLIC_URL}/api/v1/platform/webhooks/payments/")
+BILLING_TAX_RATE = env.float("BILLING_TAX_RATE", default=0.10)  # Korean VAT
+BILLING_DUE_DAYS = env.int("BILLING_DUE_DAYS", default=7)
+# Dunning: retry a failed payment this many days after the first failure, then suspend
+# the tenant when the grace period ends unpaid.
+BILLING_DUNNING_RETRY_DAYS = [int(d) for d in env.list("BILLING_DUNNING_RETRY_DAYS", default=["1", "3", "5"])]
+BILLING_GRACE_DAYS = env.int("BILLING_GRACE_DAYS", default=7)
+# API rate limits per minute (apps.ratelimit); the tenant-wide limit comes from its plan.
+RATELIMIT_USER_PER_MINUTE = env.int("RATELIMIT_USER_PER_MINUTE", default=300)
+RATELIMIT_API_KEY_PER_MINUTE = env.int("RATELIMIT_API_KEY_PER_MINUTE", default=600)
+RATELIMIT_ANON_PER_MINUTE = env.int("RATELIMIT_ANON_PER_MINUTE", default=120)
 
 MIDDLEWARE = [
     "apps.core.middleware.RequestIdMiddleware",
@@ -88,6 +129,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "apps.ratelimit.middleware.RateLimitHeadersMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -170,6 +212,7 @@ ACCOUNT_SIGNUP_OPEN = env.bool("ACCOUNT_SIGNUP_OPEN", default=False)
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = env("ACCOUNT_DEFAULT_HTTP_PROTOCOL", default="http")
 ACCOUNT_RATE_LIMITS = {"login_failed": None}  # our own lockout counts failures
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_TOLERANCE = 1  # accept the previous/next 30-second code (clock drift); each code works once
 SOCIALACCOUNT_PROVIDERS = {}
 for _provider in ("kakao", "naver"):
     _client_id = env(f"{_provider.upper()}_CLIENT_ID", default="")
@@ -184,11 +227,13 @@ SESSION_COOKIE_SAMESITE = "Lax"
 
 # --- API ----------------------------------------------------------------------------
 REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": ["apps.accounts.authentication.TenantJWTAuthentication"],
+    "DEFAULT_AUTHENTICATION_CLASSES": ["apps.accounts.authentication.TenantJWTAuthentication",
+                                       "apps.apikeys.authentication.ApiKeyAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "EXCEPTION_HANDLER": "apps.core.errors.api_exception_handler",
+    "DEFAULT_THROTTLE_CLASSES": ["apps.ratelimit.throttling.PlanRateThrottle"],
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
 SIMPLE_JWT = {

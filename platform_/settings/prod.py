@@ -12,6 +12,12 @@ if len(SECRET_KEY) < 50 or SECRET_KEY.startswith("dev-insecure"):
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=[])
 if not ALLOWED_HOSTS:
     raise ImproperlyConfigured("ALLOWED_HOSTS must list the platform's hosts (e.g. .example.com).")
+for _secret in ("SERVICE_MARKET_WEBHOOK_SECRET", "BILLING_WEBHOOK_SECRET"):
+    if not env(_secret, default=""):
+        raise ImproperlyConfigured(f"{_secret} must be set: a Standard Webhooks secret (whsec_...).")
+BILLING_PUBLIC_URL = env("BILLING_PUBLIC_URL", default=f"https://{BASE_DOMAIN}")  # noqa: F405
+BILLING_SANDBOX_WEBHOOK_URL = env("BILLING_SANDBOX_WEBHOOK_URL",
+                                  default=f"{BILLING_PUBLIC_URL}/api/v1/platform/webhooks/payments/")
 SIMPLE_JWT["SIGNING_KEY"] = env("JWT_SIGNING_KEY", default=SECRET_KEY)  # noqa: F405
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
