@@ -294,6 +294,8 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Platform <no-reply@local
 
 # --- Demo (make run) ----------------------------------------------------------------
 DEMO_PASSWORD = env("DEMO_PASSWORD", default="demo-pass-2026")
+# The demo HQ login's authenticator secret (base32); `manage.py demo_totp` prints its code.
+DEMO_TOTP_SECRET = env("DEMO_TOTP_SECRET", default="JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP")
 # Port of the development web server (`make run`).
 LOCAL_WEB_PORT = env.int("PORT", default=8000)
 

@@ -1,19 +1,32 @@
+from decimal import Decimal
+
 from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import TOTP
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
+from django.utils import timezone
 
 from apps.accounts.hq import HQ_MASTER
 from apps.accounts.models import User
+from apps.billing.models import Plan
+from apps.billing.services import plan_price_set, plan_save
 from apps.tenants.models import Tenant
 from apps.tenants.services import domain_for, tenant_create
 
+DEMO_PLANS = [
+    # code, English, Korean, self sign-up, trial days, staff, branches, API/min, API/month, price KRW, commission %
+    ("starter", "Starter", "스타터", True, 14, 5, 1, 120, 100_000, "29000", "3.50"),
+    ("pro", "Pro", "프로", True, 14, 30, 5, 600, 1_000_000, "99000", "2.50"),
+    ("enterprise", "Enterprise", "엔터프라이즈", False, 0, None, None, 3000, None, "390000", "2.00"),
+]
 DEMO_TENANTS = [
     {"slug": "acme", "name": "Acme Academy", "business_type": Tenant.BusinessType.ACADEMY,
-     "owner_email": "owner@acme.example.com", "owner_name": "Acme Owner"},
+     "owner_email": "owner@acme.example.com", "owner_name": "Acme Owner", "plan": "pro"},
     {"slug": "bistro", "name": "Bistro Seoul", "business_type": Tenant.BusinessType.FOOD,
-     "owner_email": "owner@bistro.example.com", "owner_name": "Bistro Owner"},
+     "owner_email": "owner@bistro.example.com", "owner_name": "Bistro Owner", "plan": "starter"},
 ]
 HQ_EMAIL = "hq@example.com"
 
@@ -35,22 +48,43 @@ class Command(BaseCommand):
             email=HQ_EMAIL, defaults={"full_name": "HQ Master", "is_staff": True, "is_superuser": True})
         _with_demo_password(hq)
         hq.groups.add(Group.objects.get(name=HQ_MASTER))
+        if not Authenticator.objects.filter(user=hq, type=Authenticator.Type.TOTP).exists():
+            TOTP.activate(hq, settings.DEMO_TOTP_SECRET)  # the portal asks HQ staff for a TOTP code
 
+        plans = self.seed_plans(actor=hq)
         for spec in DEMO_TENANTS:
             tenant = Tenant.objects.filter(slug=spec["slug"]).first()
             if tenant is None:
-                tenant = tenant_create(**spec, in_process=True)
+                tenant = tenant_create(**{**spec, "plan": plans[spec["plan"]]}, in_process=True, actor=hq)
             elif tenant.status != Tenant.Status.ACTIVE:
                 self.stderr.write(f"Demo tenant {tenant.slug} is {tenant.status}: {tenant.provisioning_error}")
                 continue
             _with_demo_password(User.objects.get(email=spec["owner_email"]))
         self.print_summary()
 
+    def seed_plans(self, *, actor) -> dict:
+        """The demo plan catalog, through the billing services (audited, versioned prices)."""
+        plans = {}
+        for order, (code, name, name_ko, self_signup, trial, staff, branches, per_minute, per_month,
+                    price, commission) in enumerate(DEMO_PLANS):
+            plan = Plan.objects.filter(code=code).first()
+            if plan is None:
+                plan = plan_save(plan=Plan(
+                    code=code, name=name, name_ko=name_ko, self_signup=self_signup, trial_days=trial,
+                    max_staff_users=staff, max_branches=branches, api_requests_per_minute=per_minute,
+                    api_requests_per_month=per_month, sort_order=order), actor=actor)
+            if not plan.prices.exists():
+                plan_price_set(plan=plan, amount=Decimal(price), commission_rate=Decimal(commission),
+                               effective_from=timezone.localdate(), actor=actor)
+            plans[code] = plan
+        return plans
+
     def print_summary(self):
         port = settings.LOCAL_WEB_PORT
         base = settings.BASE_DOMAIN
         self.stdout.write(self.style.SUCCESS("\nDemo ready. Password for every login: " + settings.DEMO_PASSWORD))
-        self.stdout.write(f"  Ops portal   http://{base}:{port}/admin/        {HQ_EMAIL}")
+        self.stdout.write(f"  Ops portal   http://{base}:{port}/admin/        {HQ_EMAIL}  (then a TOTP code: "
+                          f"`manage.py demo_totp`, or secret {settings.DEMO_TOTP_SECRET} in an authenticator app)")
         for spec in DEMO_TENANTS:
             host = f"http://{domain_for(spec['slug'])}:{port}"
             self.stdout.write(f"  {spec['name']:<12} {host}/admin/  {spec['owner_email']}")
