@@ -256,7 +256,27 @@ def celery_worker_process(platform_seed):
 
 
 @pytest.fixture(scope="session")
-def live_server_url(platform_seed):
+def live_server_mail(tmp_path_factory) -> Path:
+    """Where the live web server writes the mail it sends (one file per message batch)."""
+    return tmp_path_factory.mktemp("live-server-mail")
+
+
+def read_live_mail(folder: Path, to: str) -> list[str]:
+    """Bodies of the messages to `to` the live web server wrote to `folder`, oldest first."""
+    import email
+    from email import policy
+
+    bodies = []
+    for path in sorted(folder.iterdir(), key=lambda p: p.stat().st_mtime):
+        for chunk in path.read_bytes().split(b"\n" + b"-" * 79 + b"\n"):
+            message = email.message_from_bytes(chunk.strip(), policy=policy.default)
+            if to in (message.get("To") or ""):
+                bodies.append(message.get_body().get_content())
+    return bodies
+
+
+@pytest.fixture(scope="session")
+def live_server_url(platform_seed, live_server_mail):
     """The real web server (runserver, no reload) on a free port, against the test database."""
     ARTIFACTS.mkdir(exist_ok=True)
     port = _free_port()
@@ -264,7 +284,8 @@ def live_server_url(platform_seed):
     with log.open("w") as out:
         process = subprocess.Popen(
             [sys.executable, "manage.py", "runserver", "--noreload", "--insecure", f"127.0.0.1:{port}"],
-            cwd=ROOT, env=subprocess_env(), stdout=out, stderr=subprocess.STDOUT,
+            cwd=ROOT, env=subprocess_env(EMAIL_URL=f"filemail:///{live_server_mail}"), stdout=out,
+            stderr=subprocess.STDOUT,
         )
     try:
         _wait_for_port(port, process, log)

@@ -11,8 +11,10 @@ import pytest
 from tests.plugin import ROOT
 
 PROD_ENV = {"SECRET_KEY": "k" * 64, "ALLOWED_HOSTS": "example.com,.example.com",
-            "SERVICE_MARKET_WEBHOOK_SECRET": "whsec_bWFya2V0", "BILLING_WEBHOOK_SECRET": "whsec_YmlsbGluZw=="}
-SECRETS = ("SECRET_KEY", "ALLOWED_HOSTS", "SERVICE_MARKET_WEBHOOK_SECRET", "BILLING_WEBHOOK_SECRET", "DEBUG")
+            "SERVICE_MARKET_WEBHOOK_SECRET": "whsec_bWFya2V0", "BILLING_WEBHOOK_SECRET": "whsec_YmlsbGluZw==",
+            "BILLING_ALLOW_SANDBOX": "true"}  # staging-like: the sandbox provider is the default
+SECRETS = ("SECRET_KEY", "ALLOWED_HOSTS", "SERVICE_MARKET_WEBHOOK_SECRET", "BILLING_WEBHOOK_SECRET", "DEBUG",
+           "BILLING_PAYMENT_PROVIDER", "BILLING_ALLOW_SANDBOX")
 
 
 def compose_config(env):
@@ -60,12 +62,20 @@ def test_production_settings_start_with_real_secrets():
     ("ALLOWED_HOSTS", {}, "ALLOWED_HOSTS"),
     ("SERVICE_MARKET_WEBHOOK_SECRET", {}, "SERVICE_MARKET_WEBHOOK_SECRET"),
     ("BILLING_WEBHOOK_SECRET", {}, "BILLING_WEBHOOK_SECRET"),
+    ("BILLING_ALLOW_SANDBOX", {}, "BILLING_ALLOW_SANDBOX"),  # the sandbox provider's test cards pay invoices
+    (None, {"BILLING_ALLOW_SANDBOX": "false"}, "BILLING_ALLOW_SANDBOX"),
 ])
 def test_production_settings_refuse_to_start_without_secrets(missing, override, message):
     env = {k: v for k, v in PROD_ENV.items() if k != missing}
     result = run_with_prod_settings({**env, **override})
     assert result.returncode != 0
     assert "ImproperlyConfigured" in result.stderr and message in result.stderr
+
+
+def test_production_settings_start_with_a_real_provider_without_the_sandbox_flag():
+    env = {k: v for k, v in PROD_ENV.items() if k != "BILLING_ALLOW_SANDBOX"}
+    result = run_with_prod_settings({**env, "BILLING_PAYMENT_PROVIDER": "payments_vendor.Provider"})
+    assert result.returncode == 0, result.stderr
 
 
 def test_every_setting_read_from_the_environment_is_documented():

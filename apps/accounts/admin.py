@@ -47,6 +47,25 @@ class PlatformUserAdmin(UserAdmin):
     ]
     add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "usable_password", "password1", "password2"]})]
     filter_horizontal = ["groups"]
+    privilege_fields = ["is_staff", "is_superuser", "groups"]
+
+    @staticmethod
+    def may_grant_privileges(request, obj=None) -> bool:
+        """Superusers and HQ masters (auth.change_group) grant HQ access; nobody changes their own."""
+        if obj is not None and obj.pk == request.user.pk:
+            return False
+        return request.user.is_superuser or request.user.has_perm("auth.change_group")
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if not self.may_grant_privileges(request, obj):
+            fields += [f for f in self.privilege_fields if f not in fields]
+        return fields
+
+    def save_model(self, request, obj, form, change):
+        if not change and not self.may_grant_privileges(request):
+            obj.is_staff = obj.is_superuser = False  # the add form never creates HQ staff for them
+        super().save_model(request, obj, form, change)
 
 
 @admin.register(Membership, site=ops_admin)

@@ -47,7 +47,7 @@ class ApiKeyAdmin(admin.ModelAdmin):
 
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)
-        return type("ApiKeyFormFor", (form,), {"actor_perms": request_access(request).django_perms})
+        return type("ApiKeyFormFor", (form,), {"actor_perms": services.tenant_wide_perms(request_access(request))})
 
     def has_delete_permission(self, request, obj=None):
         return False  # revoke instead; the record stays for the audit trail
@@ -59,7 +59,7 @@ class ApiKeyAdmin(admin.ModelAdmin):
         data = form.cleaned_data
         api_key, secret = services.api_key_create(
             name=data["name"], perms=data["perms"], expires_at=data.get("expires_at"), actor=request.user,
-            actor_perms=request_access(request).django_perms)
+            actor_access=request_access(request))
         form.instance.pk = api_key.pk
         messages.warning(request, _("Copy the key now, it will not be shown again: %(key)s") % {"key": secret})
 

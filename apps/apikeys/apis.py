@@ -33,7 +33,7 @@ class ApiKeyListApi(WorkspaceApi):
 
     @extend_schema(tags=["api keys"], summary="Create an API key (the key is shown once)",
                    description="Use it as `Authorization: Api-Key <key>`. A key can only have permissions you hold "
-                               "(`api_key_scope_too_wide`); it acts workspace-wide.",
+                               "workspace-wide (`api_key_scope_too_wide`); it acts workspace-wide.",
                    request=ApiKeyInput, responses={201: ApiKeyCreatedOutput, **ERROR_RESPONSES},
                    examples=[OpenApiExample("CRM sync", request_only=True, value={
                        "name": "CRM sync", "permissions": ["customer:view", "customer:add"],
@@ -44,7 +44,7 @@ class ApiKeyListApi(WorkspaceApi):
         api_key, secret = services.api_key_create(
             name=data.validated_data["name"], perms=data.validated_data["permissions"],
             expires_at=data.validated_data.get("expires_at"), actor=self.actor,
-            actor_perms=self.access.django_perms)
+            actor_access=self.access)
         api_key = _keys().get(pk=api_key.pk)
         api_key.key = secret
         return Response(ApiKeyCreatedOutput(api_key).data, status=status.HTTP_201_CREATED)

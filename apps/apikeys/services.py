@@ -39,16 +39,31 @@ def _hash(secret: str) -> str:
 
 
 def _tenant():
-    
     return current_tenant()
 
 
-def api_key_create(*, name: str, perms: list[str], expires_at=None, actor, actor_perms: set[str]) -> tuple[ApiKey, str]:
+def tenant_wide_perms(access) -> set[str]:
+    """The Django permission names `access` holds in every branch: all a key may get (a key
+    acts workspace-wide, so branch- or own-scoped permissions cannot be handed to it)."""
+    return {name for name, grant in access.grants.items() if grant.everywhere}
+
+
+def api_key_create(*, name: str, perms: list[str], expires_at=None, actor, actor_access=None,
+                   actor_perms: set[str] | None = None) -> tuple[ApiKey, str]:
     """Returns the key and its full secret (shown once). `perms` are resource:action
-    names, all of which the creator must hold."""
+    names, all of which the creator must hold workspace-wide: `actor_access` (the
+    creator's Access), or `actor_perms` (Django names held workspace-wide, for system
+    callers)."""
     names = [catalogue.django_perm(key) for key in perms]
-    too_wide = sorted(key for key, django_name in zip(perms, names, strict=True) if django_name not in actor_perms)
+    held = tenant_wide_perms(actor_access) if actor_access is not None else set(actor_perms or ())
+    too_wide = sorted(key for key, django_name in zip(perms, names, strict=True) if django_name not in held)
     if too_wide:
+        scoped = sorted(key for key in too_wide if actor_access is not None and actor_access.has(
+            catalogue.django_perm(key)))
+        if scoped:
+            raise ApiKeyScopeTooWide(_("A key works in every branch: it can only have permissions you hold "
+                                       "workspace-wide, not only in some branches or for your own records."),
+                                     details={"perms": too_wide, "scoped": scoped})
         raise ApiKeyScopeTooWide(details={"perms": too_wide})
     if expires_at is not None and expires_at <= timezone.now():
         raise PlatformError(_("The expiry must be in the future."), code="validation_error",

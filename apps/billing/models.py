@@ -184,6 +184,26 @@ class Subscription(models.Model):
         return f"{self.tenant.slug}: {self.plan.code} ({self.get_status_display()})"
 
 
+class PromoRedemption(models.Model):
+    """A promo code applied to a subscription: each code at most once per subscription."""
+
+    subscription = models.ForeignKey(Subscription, verbose_name=_("subscription"), on_delete=models.CASCADE,
+                                     related_name="promo_redemptions")
+    promo = models.ForeignKey(PromoCode, verbose_name=_("promo code"), on_delete=models.PROTECT,
+                              related_name="redemptions")
+    redeemed_at = models.DateTimeField(_("redeemed at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("promo redemption")
+        verbose_name_plural = _("promo redemptions")
+        ordering = ["-redeemed_at"]
+        constraints = [models.UniqueConstraint(fields=["subscription", "promo"],
+                                               name="billing_promo_redemption_unique")]
+
+    def __str__(self):
+        return f"{self.promo_id} on {self.subscription_id}"
+
+
 class SubscriptionAddOn(models.Model):
     subscription = models.ForeignKey(Subscription, verbose_name=_("subscription"), on_delete=models.CASCADE,
                                      related_name="addons")

@@ -5,11 +5,13 @@ from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
 from .models import Payment
-from .providers import SANDBOX_CARDS, payment_provider
+from .providers import SANDBOX_CARDS, SandboxProvider, payment_provider
 
 
 @require_http_methods(["GET", "POST"])
 def checkout_page(request, reference: str):
+    if not isinstance(payment_provider(), SandboxProvider):  # only while the sandbox is the provider
+        raise Http404
     payment = (Payment.objects.select_related("invoice", "invoice__tenant")
                .filter(reference=reference, provider="sandbox").first())
     if payment is None or payment.off_session:

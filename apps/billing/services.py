@@ -20,7 +20,7 @@ from apps.core.errors import Conflict, NotFound, PlatformError
 
 from .limits import limits_forget
 from .models import (AddOn, AddOnRequest, Invoice, InvoiceLine, InvoiceSequence, Payment, Plan, PlanPrice,
-                     PromoCode, Subscription, SubscriptionAddOn)
+                     PromoCode, PromoRedemption, Subscription, SubscriptionAddOn)
 from .providers import payment_provider
 
 PLAN_FIELDS = ("code", "name", "name_ko", "description", "is_active", "self_signup", "billing_period",
@@ -119,9 +119,11 @@ def plan_price_set(*, plan: Plan, amount: Decimal, commission_rate: Decimal, eff
 def addon_save(*, addon: AddOn, actor) -> AddOn:
     fields = ("code", "name", "name_ko", "price", "currency", "limit_key", "limit_increase", "feature_flag",
               "is_active")
-    before = snapshot(AddOn.objects.get(pk=addon.pk), fields) if addon.pk else {}
-    price_changed = before and before["price"] != snapshot(addon, fields)["price"]
-    if price_changed and not actor.has_perm("billing.change_pricing"):
+    stored = AddOn.objects.get(pk=addon.pk) if addon.pk else None
+    before = snapshot(stored, fields) if stored else {}
+    # Setting a price is pricing: on an existing add-on when it changes, on a new one whenever it has one.
+    sets_price = addon.price != stored.price if stored else bool(addon.price)
+    if sets_price and not actor.has_perm("billing.change_pricing"):
         raise PricingForbidden()
     addon.full_clean()
     with transaction.atomic():
@@ -168,12 +170,19 @@ def subscription_apply_promo(*, subscription: Subscription, code: str, actor) ->
     with transaction.atomic():
         subscription = Subscription.objects.select_for_update().select_related("plan", "tenant").get(pk=subscription.pk)
         promo = promo_check(code=code, plan=subscription.plan)
+        # The subscription is locked above, so this check and the insert below cannot race;
+        # the unique constraint backs it up.
+        if subscription.promo_id == promo.pk or PromoRedemption.objects.filter(
+                subscription=subscription, promo=promo).exists():
+            raise PromoInvalid(_("This promo code has already been redeemed on this subscription."),
+                               code="promo_already_redeemed")
         redeemable = PromoCode.objects.filter(pk=promo.pk)
         if promo.max_redemptions is not None:  # counted in the UPDATE: no race past the cap
             redeemable = redeemable.filter(times_redeemed__lt=F("max_redemptions"))
         updated = redeemable.update(times_redeemed=F("times_redeemed") + 1)
         if not updated:
             raise PromoInvalid(_("This promo code has been used up."), code="promo_used_up")
+        PromoRedemption.objects.create(subscription=subscription, promo=promo)
         before = subscription.promo.code if subscription.promo else None
         subscription.promo = promo
         subscription.promo_periods_used = 0

@@ -8,12 +8,21 @@ from apps.rbac.tenancy import current_tenant
 
 from .models import Branch
 
+def _active_count_locked() -> int:
+    """Active branches, counted with the tenant row locked until the transaction ends so
+    that concurrent requests cannot both take the plan's last free slot."""
+    from apps.tenants.models import Tenant
+
+    Tenant.objects.select_for_update().get(pk=current_tenant().pk)
+    return Branch.objects.filter(is_active=True).count()
+
+
 FIELDS = ["name", "address", "phone", "opening_hours", "timezone", "is_active"]
 
 
 def branch_create(*, actor, **data) -> Branch:
-    enforce_limit(tenant=current_tenant(), key="branches", current=Branch.objects.filter(is_active=True).count())
     with transaction.atomic():
+        enforce_limit(tenant=current_tenant(), key="branches", current=_active_count_locked())
         branch = Branch(**{k: v for k, v in data.items() if k in FIELDS})
         branch.full_clean()
         branch.save()
@@ -24,10 +33,9 @@ def branch_create(*, actor, **data) -> Branch:
 
 def branch_update(*, branch: Branch, actor, **data) -> Branch:
     before = snapshot(branch, FIELDS)
-    if data.get("is_active") and not branch.is_active:
-        enforce_limit(tenant=current_tenant(), key="branches",
-                      current=Branch.objects.filter(is_active=True).count())
     with transaction.atomic():
+        if data.get("is_active") and not branch.is_active:
+            enforce_limit(tenant=current_tenant(), key="branches", current=_active_count_locked())
         for field, value in data.items():
             if field in FIELDS:
                 setattr(branch, field, value)

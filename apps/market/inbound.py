@@ -16,7 +16,11 @@ def user_deleted(event) -> None:
     if not email:
         raise ValueError('"data.email" is required')
     reason = f"Service market: user deleted (user_id={event.data.get('user_id', '?')}, event {event.event_id})"
-    for tenant in Tenant.objects.filter(owner_email__iexact=email).exclude(status__in=[S.DELETED, S.PURGED]):
+    # Only tenants the service market created: a self-signup or HQ tenant that happens to
+    # share the owner email is not the market's to delete.
+    tenants = (Tenant.objects.filter(owner_email__iexact=email).exclude(market_application_id="")
+               .exclude(status__in=[S.DELETED, S.PURGED]))
+    for tenant in tenants:
         if tenant.status == S.PROVISIONING:
             raise RuntimeError(f"tenant {tenant.slug} is still provisioning; retry when it has finished")
         tenant_soft_delete(tenant=tenant, actor=None, reason=reason)

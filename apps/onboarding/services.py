@@ -61,11 +61,11 @@ def _require_decide(step: ApprovalStep, actor) -> None:
                      tenant=step.tenant)
 
 
-def _may_decide(step: ApprovalStep, actor) -> None:
+def _may_decide(step: ApprovalStep, actor, *, message=None) -> None:
     if (step.assignee_id and actor is not None and actor.pk != step.assignee_id and not actor.is_superuser
             and not actor.groups.filter(name=HQ_MASTER).exists()):
-        raise OperatorPermissionDenied(_("Only the assignee (%(email)s) or an HQ master may decide this step.")
-                                       % {"email": step.assignee.email})
+        message = message or _("Only the assignee (%(email)s) or an HQ master may decide this step.")
+        raise OperatorPermissionDenied(message % {"email": step.assignee.email})
 
 
 def _check_current(step: ApprovalStep) -> None:
@@ -87,6 +87,9 @@ def step_assign(*, step: ApprovalStep, assignee, actor) -> ApprovalStep:
         raise OnboardingError(_("Steps can only be assigned to active HQ staff."), status=400)
     with transaction.atomic():
         step = _step_locked(step)
+        # Reassigning would otherwise bypass "only the assignee or an HQ master decides".
+        _may_decide(step, actor,
+                    message=_("Only the assignee (%(email)s) or an HQ master may reassign this step."))
         before = step.assignee.email if step.assignee else None
         step.assignee = assignee
         step.save(update_fields=["assignee"])

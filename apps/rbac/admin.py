@@ -103,6 +103,9 @@ class RoleAdmin(admin.ModelAdmin):
         if request.method == "POST":
             if not can_change:
                 raise PermissionDenied
+            from .admin_scoping import request_access
+
+            access = request_access(request)
             errors = 0
             for role in roles:
                 if role.is_system:
@@ -114,10 +117,11 @@ class RoleAdmin(admin.ModelAdmin):
                 if grants == {k: v for k, v in current.items() if k in keys}:
                     continue
                 try:
-                    services.role_update(role=role, actor=request.user, grants=grants)
+                    services.role_update(role=role, actor=request.user, actor_access=access, grants=grants)
                 except PlatformError as error:
                     errors += 1
-                    messages.error(request, f"{role.name}: {error.message} {error.details.get('perm', '')}")
+                    perms = error.details.get("perm") or ", ".join(error.details.get("perms", []))
+                    messages.error(request, f"{role.name}: {error.message} {perms}")
             if not errors:
                 messages.success(request, _("The permissions were saved."))
             return redirect(reverse("tenant_admin:rbac_role_matrix"))

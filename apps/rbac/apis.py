@@ -44,7 +44,8 @@ class RoleListApi(WorkspaceApi):
         data.is_valid(raise_exception=True)
         role = services.role_create(key=data.validated_data["key"], name=data.validated_data["name"],
                                     description=data.validated_data.get("description", ""),
-                                    grants=data.validated_data.get("permissions"), actor=self.actor)
+                                    grants=data.validated_data.get("permissions"), actor=self.actor,
+                                    actor_access=self.access)
         return Response(RoleOutput(selectors.role_list().get(pk=role.pk)).data, status=status.HTTP_201_CREATED)
 
 
@@ -62,7 +63,8 @@ class RoleDetailApi(WorkspaceApi):
     @extend_schema(tags=["roles"], summary="Rename, enable/disable, or replace a role's permissions",
                    description="`permissions` replaces the whole set. Permissions HQ locked for this role "
                                "(see `locked`) must stay as they are (`permission_locked`). The owner role is fixed "
-                               "(`system_role`).",
+                               "(`system_role`). You can only add or widen permissions you hold at that scope or "
+                               "wider (`grant_too_wide`).",
                    request=RoleUpdateInput, responses={200: RoleOutput, **ERROR_RESPONSES},
                    examples=[OpenApiExample("Teacher sees own students only", request_only=True, value={
                        "permissions": {"customer:view": "own", "admin:access": "tenant"}})])
@@ -71,7 +73,7 @@ class RoleDetailApi(WorkspaceApi):
         data = RoleUpdateInput(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data
-        services.role_update(role=role, actor=self.actor, name=values.get("name"),
+        services.role_update(role=role, actor=self.actor, actor_access=self.access, name=values.get("name"),
                              description=values.get("description"), is_active=values.get("is_active"),
                              grants=values.get("permissions"))
         return Response(RoleOutput(selectors.role_list().get(pk=pk)).data)

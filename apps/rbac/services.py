@@ -109,11 +109,14 @@ def _check_locks(role: Role, before: dict[int, str], after: dict[int, str]) -> N
 
 @transaction.atomic
 def role_create(*, key: str, name: str, description: str = "", grants: dict[str, str] | None = None,
-                actor) -> Role:
+                actor, actor_access=None) -> Role:
+    """`actor_access` (None: the platform itself) must hold every granted permission at
+    its scope or wider (`grant_too_wide`)."""
+    wanted = _grants_map(grants or {})
+    role_grants_check(access=actor_access, before={}, after=wanted)
     role = Role(key=key, name=name, description=description)
     role.full_clean()
     role.save()
-    wanted = _grants_map(grants or {})
     RolePermission.objects.bulk_create(RolePermission(role=role, permission_id=pid, scope=scope)
                                        for pid, scope in wanted.items())
     _audit("rbac.role_created", actor=actor, target=role, metadata={"grants": grants or {}})
@@ -121,10 +124,11 @@ def role_create(*, key: str, name: str, description: str = "", grants: dict[str,
 
 
 @transaction.atomic
-def role_update(*, role: Role, actor, name: str | None = None, description: str | None = None,
+def role_update(*, role: Role, actor, actor_access=None, name: str | None = None, description: str | None = None,
                 is_active: bool | None = None, grants: dict[str, str] | None = None) -> Role:
     """Rename, enable/disable, or replace the role's permissions (`grants`: key -> scope).
-    HQ-locked permissions must stay exactly as they are; the owner role is fixed."""
+    HQ-locked permissions must stay exactly as they are; the owner role is fixed; what is
+    added or widened must be held by `actor_access` at that scope or wider."""
     role = Role.objects.select_for_update().get(pk=role.pk)
     changes = {}
     for field, value in (("name", name), ("description", description), ("is_active", is_active)):
@@ -139,6 +143,7 @@ def role_update(*, role: Role, actor, name: str | None = None, description: str 
         before = dict(role.grants.values_list("permission_id", "scope"))
         after = _grants_map(grants)
         _check_locks(role, before, after)
+        role_grants_check(access=actor_access, before=before, after=after)
         role.grants.exclude(permission_id__in=after).delete()
         for perm_id, scope in after.items():
             RolePermission.objects.update_or_create(role=role, permission_id=perm_id, defaults={"scope": scope})
@@ -205,3 +210,30 @@ def grant_check(*, access, roles, branches=()) -> None:
         if reach is not None and (not branches or any(b.pk not in reach for b in branches)):
             raise GrantTooWide(_("You can only give roles limited to your own branches."),
                                details={"branches": sorted(reach)})
+
+
+_SCOPE_RANK = {Scope.OWN: 0, Scope.BRANCH: 1, Scope.TENANT: 2}
+
+
+def role_grants_check(*, access, before: dict[int, str], after: dict[int, str]) -> None:
+    """Nobody edits a role beyond what they hold: every permission added to a role, or
+    widened (own -> branch -> tenant), must be the actor's at that scope or wider.
+    `before`/`after`: {permission id: scope}. Removing or narrowing is always allowed."""
+    if access is None:
+        return
+    from django.contrib.auth.models import Permission
+
+    changed = {pid: scope for pid, scope in after.items()
+               if pid not in before or _SCOPE_RANK[scope] > _SCOPE_RANK[before[pid]]}
+    if not changed:
+        return
+    names = {p.pk: f"{p.content_type.app_label}.{p.codename}"
+             for p in Permission.objects.filter(pk__in=changed).select_related("content_type")}
+    too_wide = {}
+    for pid, scope in changed.items():
+        grant = access.grant(names[pid])
+        if grant is None or _SCOPE_RANK[grant.scope] < _SCOPE_RANK[scope]:
+            too_wide[catalogue.key_of(names[pid]) or names[pid]] = scope
+    if too_wide:
+        raise GrantTooWide(_("You cannot give a role permissions, or scopes, that you do not have yourself."),
+                           details={"perms": sorted(too_wide), "scopes": too_wide})

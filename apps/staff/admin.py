@@ -1,5 +1,4 @@
 from django.contrib import admin, messages
-from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.admin_sites import tenant_admin
@@ -93,7 +92,7 @@ class InvitationAdmin(admin.ModelAdmin):
     def save_related(self, request, form, formsets, change):
         data = form.cleaned_data
         try:
-            invitation, url = services.invitation_create(
+            invitation, _url = services.invitation_create(
                 email=data["email"], full_name=data.get("full_name", ""), roles=list(data["roles"]),
                 branches=list(data.get("branches") or []), actor=request.user, actor_access=request_access(request),
                 base_url=request.build_absolute_uri("/"))
@@ -101,8 +100,7 @@ class InvitationAdmin(admin.ModelAdmin):
             messages.error(request, error.message)
             raise _Abort() from error
         form.instance.pk = invitation.pk
-        messages.info(request, format_html(_("Invitation link (also sent by email): {}"),
-                                           format_html('<a href="{0}">{0}</a>', url)))
+        messages.info(request, _("The invitation link was sent to %(email)s.") % {"email": invitation.email})
 
     def add_view(self, request, form_url="", extra_context=None):
         try:
@@ -116,10 +114,9 @@ class InvitationAdmin(admin.ModelAdmin):
     def resend(self, request, queryset):
         for invitation in queryset:
             try:
-                _invitation, url = services.invitation_resend(invitation=invitation, actor=request.user,
-                                                              base_url=request.build_absolute_uri("/"))
-                messages.info(request, format_html(_("New link for {}: {}"), invitation.email,
-                                                   format_html('<a href="{0}">{0}</a>', url)))
+                services.invitation_resend(invitation=invitation, actor=request.user,
+                                           base_url=request.build_absolute_uri("/"))
+                messages.info(request, _("A new invitation link was sent to %(email)s.") % {"email": invitation.email})
             except PlatformError as error:
                 messages.error(request, f"{invitation.email}: {error.message}")
 

@@ -13,7 +13,6 @@ from . import selectors, services
 from .models import Invitation, StaffProfile
 from .serializers import (
     AcceptInput,
-    InvitationCreatedOutput,
     InvitationInput,
     InvitationOutput,
     StaffOutput,
@@ -135,19 +134,19 @@ class InvitationListApi(WorkspaceApi):
         return self.get_paginated_response(InvitationOutput(page, many=True).data)
 
     @extend_schema(tags=["staff"], summary="Invite a staff member by email",
-                   description="Sends a link valid for 7 days. You can only give roles whose permissions you hold "
+                   description="Emails the invitee a link valid for 7 days (the link is never in the response). "
+                               "You can only give roles whose permissions you hold "
                                "(`grant_too_wide`). Counts against the plan's staff limit (`plan_limit_reached`).",
-                   request=InvitationInput, responses={201: InvitationCreatedOutput, **ERROR_RESPONSES},
+                   request=InvitationInput, responses={201: InvitationOutput, **ERROR_RESPONSES},
                    examples=[OpenApiExample("Teacher at Gangnam", request_only=True, value={
                        "email": "teacher@example.com", "full_name": "Lee Teacher", "roles": ["teacher"],
                        "branches": [1]})])
     def post(self, request):
         data = InvitationInput(data=request.data)
         data.is_valid(raise_exception=True)
-        invitation, url = services.invitation_create(actor=self.actor, actor_access=self.access,
-                                                     base_url=request.build_absolute_uri("/"), **data.validated_data)
-        invitation.accept_url = url
-        return Response(InvitationCreatedOutput(invitation).data, status=status.HTTP_201_CREATED)
+        invitation, _url = services.invitation_create(actor=self.actor, actor_access=self.access,
+                                                      base_url=request.build_absolute_uri("/"), **data.validated_data)
+        return Response(InvitationOutput(invitation).data, status=status.HTTP_201_CREATED)
 
 
 class InvitationDetailApi(WorkspaceApi):
@@ -172,12 +171,11 @@ class InvitationResendApi(InvitationDetailApi):
     perms = {"POST": "invitation:change"}
 
     @extend_schema(tags=["staff"], summary="Send a new link (the old one stops working; 7 more days)",
-                   request=None, responses={200: InvitationCreatedOutput, **ERROR_RESPONSES})
+                   request=None, responses={200: InvitationOutput, **ERROR_RESPONSES})
     def post(self, request, pk):
-        invitation, url = services.invitation_resend(invitation=self.get_object(), actor=self.actor,
-                                                     base_url=request.build_absolute_uri("/"))
-        invitation.accept_url = url
-        return Response(InvitationCreatedOutput(invitation).data)
+        invitation, _url = services.invitation_resend(invitation=self.get_object(), actor=self.actor,
+                                                      base_url=request.build_absolute_uri("/"))
+        return Response(InvitationOutput(invitation).data)
 
 
 class InvitationAcceptApi(APIView):
@@ -187,7 +185,8 @@ class InvitationAcceptApi(APIView):
     @extend_schema(tags=["staff"], summary="Accept an invitation",
                    description="New to the platform: choose a password. Already have an account: give its "
                                "password. Errors: `invitation_invalid`, `invitation_expired`, `invitation_used`, "
-                               "`invitation_revoked`, `invalid_credentials`.",
+                               "`invitation_revoked`, `invalid_credentials`, `account_exists` (an account "
+                               "without a password: set it through the password reset email first).",
                    request=AcceptInput, responses={200: MeUser, **ERROR_RESPONSES},
                    examples=[OpenApiExample("Accept", request_only=True,
                                             value={"token": "…", "password": "a long passphrase",

@@ -1,4 +1,3 @@
-from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from apps.branches.models import Branch
@@ -59,13 +58,6 @@ class InvitationOutput(serializers.ModelSerializer):
 
     def get_status(self, invitation) -> str:
         return "expired" if invitation.is_expired else invitation.status
-
-
-class InvitationCreatedOutput(InvitationOutput):
-    accept_url = serializers.CharField(help_text=_("The link to accept; shown only now (also sent by email)."))
-
-    class Meta(InvitationOutput.Meta):
-        fields = [*InvitationOutput.Meta.fields, "accept_url"]
 
 
 class InvitationInput(serializers.Serializer):

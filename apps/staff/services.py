@@ -52,6 +52,13 @@ class InvitationRevoked(PlatformError):
     message = _("This invitation was withdrawn.")
 
 
+class AccountExists(PlatformError):
+    code = "account_exists"
+    status = 409
+    message = _("An account with this email already exists but has no password yet. Set its password with "
+                "the password reset email first, then accept the invitation with that password.")
+
+
 def _hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
@@ -71,6 +78,14 @@ def accept_url(token: str, base_url: str = "") -> str:
         domain = _tenant().get_primary_domain().domain
         base_url = f"{settings.ACCOUNT_DEFAULT_HTTP_PROTOCOL}://{domain}"
     return f"{base_url.rstrip('/')}/invite/{token}/"
+
+
+def _tenant_locked():
+    """The tenant row, locked until the transaction ends: plan limits count and insert
+    under it, so concurrent requests cannot both pass the last free slot."""
+    from apps.tenants.models import Tenant
+
+    return Tenant.objects.select_for_update().get(pk=_tenant().pk)
 
 
 def staff_count() -> int:
@@ -96,7 +111,8 @@ def _send(invitation: Invitation, url: str) -> None:
 def invitation_create(*, email: str, roles, branches=(), full_name: str = "", actor,
                       actor_access=None, base_url: str = "") -> tuple[Invitation, str]:
     """Invite `email` with `roles` (limited to `branches`, none = all). Returns the
-    invitation and its accept URL (the token is stored hashed and shown only now)."""
+    invitation and its accept URL; the token is stored hashed and the link goes to the
+    invitee by email only (never show it to the inviter)."""
     email = User.objects.normalize_email(email)
     if not roles:
         raise PlatformError(_("Choose at least one role."), code="validation_error",
@@ -105,9 +121,9 @@ def invitation_create(*, email: str, roles, branches=(), full_name: str = "", ac
     if Membership.objects.filter(tenant=_tenant(), user__email__iexact=email, kind=Membership.Kind.STAFF,
                                  status=Membership.Status.ACTIVE).exists():
         raise Conflict(_("%(email)s is already a staff member here.") % {"email": email}, code="already_member")
-    enforce_limit(tenant=_tenant(), key="staff_users", current=staff_count())
     token = secrets.token_urlsafe(32)
     with transaction.atomic():
+        enforce_limit(tenant=_tenant_locked(), key="staff_users", current=staff_count())
         Invitation.objects.filter(email__iexact=email, status=Invitation.Status.PENDING,
                                   expires_at__lte=timezone.now()).update(status=Invitation.Status.REVOKED)
         if Invitation.objects.filter(email__iexact=email, status=Invitation.Status.PENDING).exists():
@@ -168,33 +184,39 @@ def invitation_for_token(token: str) -> Invitation:
 
 
 def invitation_needs_password(invitation: Invitation) -> bool:
-    """True when the invitee has no account yet (or one without a password) and sets one."""
-    user = User.objects.filter(email__iexact=invitation.email).first()
-    return user is None or not user.has_usable_password()
+    """True when the invitee has no platform account yet and chooses a password here. An
+    existing account (even one without a usable password) never gets its password from
+    an invitation: whoever invited holds no proof of owning it."""
+    return not User.objects.filter(email__iexact=invitation.email).exists()
 
 
 def invitation_accept(*, token: str, password: str, full_name: str = "") -> User:
     """Accept: a new person sets a password; someone with a platform account logs in with
-    theirs. Either way they become active staff with the invited roles and branches."""
+    theirs (an account without a usable password is refused: it sets one through the
+    password reset email first). Either way they become active staff with the invited
+    roles and branches."""
     with transaction.atomic():
         invitation = invitation_for_token(token)
         invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
         if invitation.status != Invitation.Status.PENDING:
             raise InvitationUsed()
-        if invitation_needs_password(invitation):
-            user, _created = user_get_or_create(email=invitation.email, full_name=full_name or invitation.full_name)
+        existing = User.objects.filter(email__iexact=invitation.email).first()
+        if existing is None:
+            user, created = user_get_or_create(email=invitation.email, full_name=full_name or invitation.full_name)
+            if not created:  # appeared meanwhile: it is an existing account after all
+                raise AccountExists()
             try:
                 validate_password(password, user)
             except ValidationError as error:
                 raise PlatformError(_("Choose a stronger password."), code="validation_error",
                                     details={"password": error.messages}) from None
             user.set_password(password)
-            if full_name:
-                user.full_name = full_name
             user.save()
+        elif not existing.has_usable_password():
+            raise AccountExists()
         else:
             user = login_check(email=invitation.email, password=password)
-        enforce_limit(tenant=_tenant(), key="staff_users", current=staff_count())
+        enforce_limit(tenant=_tenant_locked(), key="staff_users", current=staff_count())
         membership_ensure(user=user, tenant=_tenant(), kind=Membership.Kind.STAFF)
         profile = staff_profile_ensure(user=user)
         if not profile.is_active:
@@ -230,8 +252,8 @@ def staff_reactivate(*, profile: StaffProfile, actor) -> StaffProfile:
     tenant = _tenant()
     if profile.is_active:
         return profile
-    enforce_limit(tenant=tenant, key="staff_users", current=staff_count())
     with transaction.atomic():
+        enforce_limit(tenant=_tenant_locked(), key="staff_users", current=staff_count())
         Membership.objects.filter(user_id=profile.user_id, tenant=tenant, kind=Membership.Kind.STAFF).update(
             status=Membership.Status.ACTIVE, updated_at=timezone.now())
         profile.is_active, profile.deactivated_at = True, None

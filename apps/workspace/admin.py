@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
@@ -8,11 +9,24 @@ from apps.core.admin_sites import tenant_admin
 
 from . import services
 from .models import WorkspaceSettings
-from .services import FIELDS
+from .services import FIELDS, InvalidLogo, _check_logo
+
+
+class WorkspaceSettingsForm(forms.ModelForm):
+    def clean_logo(self):
+        """The service's own check, as a form error (not a 500 from save_model)."""
+        logo = self.cleaned_data.get("logo")
+        if logo and hasattr(logo, "content_type"):
+            try:
+                _check_logo(logo)
+            except InvalidLogo as error:
+                raise forms.ValidationError(error.message, code=error.code) from None
+        return logo
 
 
 @admin.register(WorkspaceSettings, site=tenant_admin)
 class WorkspaceSettingsAdmin(admin.ModelAdmin):
+    form = WorkspaceSettingsForm
     fieldsets = [
         (None, {"fields": ["display_name", "legal_name", "business_number", "contact_email", "contact_phone",
                            "address"]}),

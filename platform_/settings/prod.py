@@ -15,6 +15,11 @@ if not ALLOWED_HOSTS:
 for _secret in ("SERVICE_MARKET_WEBHOOK_SECRET", "BILLING_WEBHOOK_SECRET"):
     if not env(_secret, default=""):
         raise ImproperlyConfigured(f"{_secret} must be set: a Standard Webhooks secret (whsec_...).")
+# The sandbox's test cards "pay" real invoices: only on staging, and only when asked for.
+BILLING_ALLOW_SANDBOX = env.bool("BILLING_ALLOW_SANDBOX", default=False)
+if BILLING_PAYMENT_PROVIDER == "apps.billing.providers.SandboxProvider" and not BILLING_ALLOW_SANDBOX:  # noqa: F405
+    raise ImproperlyConfigured("BILLING_PAYMENT_PROVIDER is the sandbox provider (test cards pay invoices): "
+                               "configure a real provider, or set BILLING_ALLOW_SANDBOX=true on staging.")
 BILLING_PUBLIC_URL = env("BILLING_PUBLIC_URL", default=f"https://{BASE_DOMAIN}")  # noqa: F405
 BILLING_SANDBOX_WEBHOOK_URL = env("BILLING_SANDBOX_WEBHOOK_URL",
                                   default=f"{BILLING_PUBLIC_URL}/api/v1/platform/webhooks/payments/")

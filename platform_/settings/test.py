@@ -6,6 +6,10 @@ from .base import CACHES, env
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# A web server the browser tests start writes its mail to files they read
+# (tests/plugin.py sets EMAIL_URL=filemail:////absolute/path for it).
+if env("EMAIL_URL", default="").startswith("filemail:"):
+    vars().update(env.email("EMAIL_URL"))
 CACHES["default"]["KEY_PREFIX"] = env("CACHE_KEY_PREFIX", default="platform-test")
 # Tests get their own queue so that a `make run` worker never takes their tasks.
 CELERY_TASK_DEFAULT_QUEUE = env("CELERY_QUEUE", default="platform-test")

@@ -7,7 +7,7 @@ import pytest
 from django.db import connection
 from django_tenants.utils import schema_context
 
-from tests.plugin import ARTIFACTS, PASSWORD
+from tests.plugin import ARTIFACTS, PASSWORD, read_live_mail
 
 pytestmark = pytest.mark.browser
 TEACHER = "teacher.browser@example.com"
@@ -49,7 +49,8 @@ def academy(committed):
     Membership.objects.filter(user__email=TEACHER).delete()
 
 
-def test_owner_invites_branch_teacher_who_sees_only_that_branch(page, live_server_url, academy, browser):
+def test_owner_invites_branch_teacher_who_sees_only_that_branch(page, live_server_url, live_server_mail, academy,
+                                                                 browser):
     page.goto(url(live_server_url, "/admin/"))
     page.fill("input[name=username]", "owner@alpha.test")
     page.fill("input[name=password]", PASSWORD)
@@ -72,8 +73,8 @@ def test_owner_invites_branch_teacher_who_sees_only_that_branch(page, live_serve
     page.click("input[name=_save]")
     page.wait_for_selector("ul.messagelist")
     page.screenshot(path=str(ARTIFACTS / "workspace-invitation-sent.png"), full_page=True)
-    link = page.inner_text("ul.messagelist")
-    accept_path = re.search(r"/invite/[\w-]+/", link).group(0)
+    assert "/invite/" not in page.inner_text("ul.messagelist")  # the link goes to the invitee only
+    accept_path = re.search(r"/invite/[\w-]+/", read_live_mail(live_server_mail, TEACHER)[-1]).group(0)
 
     teacher = browser.new_context(locale="en-US", viewport={"width": 1280, "height": 900}).new_page()
     teacher.goto(url(live_server_url, accept_path))

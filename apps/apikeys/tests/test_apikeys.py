@@ -81,3 +81,42 @@ def test_key_scope_grants_workspace_wide_but_only_its_permissions(db):
     assert created.status_code == 201, created.content
     assert client.patch(f"/api/v1/customers/{created.json()['id']}/", {"name": "x"},
                         content_type="application/json").status_code == 403
+
+
+def test_branch_limited_creator_cannot_mint_a_workspace_wide_key(db):
+    """A key acts in every branch, so it only gets permissions its creator holds
+    workspace-wide: a branch- (or own-) scoped permission is refused, API and admin."""
+    from tests.plugin import PASSWORD
+    from tests.workspace import make_branch
+
+    owner = api("alpha", "owner@alpha.test")
+    role = owner.post("/api/v1/roles/", {"key": "integrator", "name": "Integrator", "permissions": {
+        "apikey:add": "tenant", "apikey:view": "tenant", "customer:view": "branch", "admin:access": "tenant"}},
+                      content_type="application/json")
+    assert role.status_code == 201, role.content
+    adder = owner.post("/api/v1/roles/", {"key": "adder", "name": "Adder", "permissions": {"customer:add": "tenant"}},
+                       content_type="application/json")
+    assert adder.status_code == 201, adder.content
+    north = make_branch("alpha", "Key North")
+    make_staff("alpha", "integ@alpha.test", ["integrator"], [north])
+    make_staff("alpha", "integ@alpha.test", ["adder"])  # workspace-wide
+    me = api("alpha", "integ@alpha.test")
+    refused = me.post("/api/v1/api-keys/", {"name": "x", "permissions": ["customer:view"]},
+                      content_type="application/json")
+    assert refused.status_code == 403, refused.content
+    error = refused.json()["error"]
+    assert error["code"] == "api_key_scope_too_wide" and error["details"]["scoped"] == ["customer:view"]
+    with schema_context("alpha"):
+        assert not ApiKey.objects.exists()
+    connection.set_schema_to_public()
+    allowed = me.post("/api/v1/api-keys/", {"name": "y", "permissions": ["customer:add"]},
+                      content_type="application/json")
+    assert allowed.status_code == 201, allowed.content
+
+    browser = client_for("alpha")
+    browser.post("/admin/login/", {"username": "integ@alpha.test", "password": PASSWORD})
+    form = browser.post("/admin/apikeys/apikey/add/", {"name": "z", "perms": ["customer:view"]})
+    assert form.status_code == 200 and "customer:view" in form.content.decode()
+    with schema_context("alpha"):
+        assert ApiKey.objects.count() == 1
+    connection.set_schema_to_public()

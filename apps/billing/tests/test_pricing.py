@@ -96,3 +96,20 @@ def test_voiding_an_invoice_is_audited_and_only_for_open_ones(tenant_alpha):
     with pytest.raises(BillingError) as again:
         invoice_void(invoice=invoice, actor=master, reason="again")
     assert again.value.status == 409
+
+
+def test_only_hq_master_creates_a_priced_addon(tenant_alpha, hq_user):
+    from apps.billing.models import AddOn
+    from apps.billing.services import addon_save
+
+    with pytest.raises(PricingForbidden):  # HQ_ADMIN
+        addon_save(addon=AddOn(code="seats", name="Seats", price=Decimal("5000")), actor=hq_user)
+    assert not AddOn.objects.filter(code="seats").exists()
+    free = addon_save(addon=AddOn(code="kiosk", name="Kiosk", price=Decimal("0")), actor=hq_user)
+    free.name = "Kiosk mode"
+    addon_save(addon=free, actor=hq_user)  # editing without touching the price is fine
+    with pytest.raises(PricingForbidden):
+        free.price = Decimal("1000")
+        addon_save(addon=free, actor=hq_user)
+    addon_save(addon=AddOn(code="seats", name="Seats", price=Decimal("5000")), actor=hq_master())
+    assert AddOn.objects.get(code="seats").price == Decimal("5000")

@@ -66,3 +66,25 @@ def test_repeating_promo_on_invoices(tenant_alpha):
     totals = [invoice_issue_for_period(subscription=subscription, issue_date=timezone.localdate()).total
               for _ in range(3)]
     assert totals == [Decimal("11000"), Decimal("11000"), Decimal("22000")]
+
+
+def test_a_subscription_redeems_each_code_only_once(tenant_alpha):
+    plan = plan_with_price("basic", "20000")
+    subscription = active_subscription(tenant_alpha, plan)
+    promo("ONCE50", value="50", max_redemptions=100)
+    promo("OTHER")
+    subscription_apply_promo(subscription=subscription, code="ONCE50", actor=None)
+    type(subscription).objects.filter(pk=subscription.pk).update(promo_periods_used=1)  # the discount was billed
+
+    with pytest.raises(PromoInvalid) as again:  # re-applying the current code does not reset the discount
+        subscription_apply_promo(subscription=subscription, code="once50", actor=None)
+    assert again.value.code == "promo_already_redeemed"
+    subscription_apply_promo(subscription=subscription, code="OTHER", actor=None)
+    with pytest.raises(PromoInvalid) as back:  # nor does switching away and back
+        subscription_apply_promo(subscription=subscription, code="ONCE50", actor=None)
+    assert back.value.code == "promo_already_redeemed"
+
+    subscription.refresh_from_db()
+    assert subscription.promo.code == "OTHER"
+    assert PromoCode.objects.get(code="ONCE50").times_redeemed == 1
+    assert sorted(subscription.promo_redemptions.values_list("promo__code", flat=True)) == ["ONCE50", "OTHER"]

@@ -96,3 +96,23 @@ def test_unknown_payment_fails_the_event_visibly(db):
     inbound_process(event_pk=event.pk)
     event.refresh_from_db()
     assert event.status == InboundEvent.Status.FAILED and "pay_nope" in event.error
+
+
+class OtherProvider:
+    """Stands in for a real hosted-checkout provider."""
+
+    name = "other"
+
+
+def test_sandbox_checkout_is_gone_unless_the_sandbox_is_the_provider(tenant_alpha, settings):
+    _, invoice, payment, url = open_payment(tenant_alpha)
+    path = url.split("://", 1)[1].split("/", 1)[1]
+    assert client_for(None).get(f"/{path}").status_code == 200  # the sandbox is configured
+
+    settings.BILLING_PAYMENT_PROVIDER = f"{__name__}.OtherProvider"
+    client = client_for(None)
+    assert client.get(f"/{path}").status_code == 404
+    assert client.post(f"/{path}", {"card": "pm_sandbox_visa"}).status_code == 404
+    payment.refresh_from_db()
+    invoice.refresh_from_db()
+    assert payment.status == Payment.Status.PENDING and invoice.status == Invoice.Status.OPEN

@@ -168,6 +168,18 @@ def test_user_deleted_soft_deletes_every_tenant_of_that_admin(market_tenants, dj
     assert InboundEvent.objects.filter(event_id=headers["HTTP_WEBHOOK_ID"]).count() == 1
 
 
+def test_user_deleted_spares_tenants_the_market_did_not_create(market_tenants, django_capture_on_commit_callbacks):
+    own = tenant_create(slug="mk-own", name="Own", business_type="academy", owner_email="prof@k.test",
+                        provision=False)  # self-signup / HQ tenant: no market application id
+    Tenant.objects.filter(pk=own.pk).update(status=S.ACTIVE)
+    body, headers = signed({"type": "user.deleted", "data": {"user_id": 78, "email": "prof@k.test"}})
+    with django_capture_on_commit_callbacks(execute=False):
+        assert post(body, headers).status_code == 202
+    assert process_latest().status == InboundEvent.Status.PROCESSED
+    assert Tenant.objects.get(slug="alpha").status == S.DELETED
+    assert Tenant.objects.get(slug="mk-own").status == S.ACTIVE
+
+
 def test_service_cancelled_suspends_the_application_tenant(market_tenants, django_capture_on_commit_callbacks):
     body, headers = signed({"type": "service.cancelled", "data": {"application_id": "501"}})
     with django_capture_on_commit_callbacks(execute=False):

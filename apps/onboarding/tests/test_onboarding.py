@@ -121,6 +121,22 @@ def test_assignee_decides_or_an_hq_master(tenant, admin):
                              actor=admin)
 
 
+def test_only_the_assignee_or_an_hq_master_reassigns_an_assigned_step(tenant, admin):
+    master = staff("master@platform.test", HQ_MASTER)
+    officer = staff("sec@platform.test", SECURITY_OFFICER)
+    services.step_assign(step=step(tenant, "sales"), assignee=admin, actor=admin)
+    with pytest.raises(PlatformError) as exc:  # taking the step over would bypass the assignee rule
+        services.step_assign(step=step(tenant, "sales"), assignee=officer, actor=User.objects.get(pk=officer.pk))
+    assert exc.value.code == "permission_denied" and "admin@platform.test" in str(exc.value.message)
+    assert step(tenant, "sales").assignee == admin
+    with pytest.raises(PlatformError):
+        services.step_approve(step=step(tenant, "sales"), actor=User.objects.get(pk=officer.pk))
+    assert step(tenant, "sales").status == ApprovalStep.Status.PENDING
+    services.step_assign(step=step(tenant, "sales"), assignee=master, actor=admin)  # the assignee hands it on
+    services.step_assign(step=step(tenant, "sales"), assignee=officer, actor=master)  # an HQ master may
+    assert step(tenant, "sales").assignee == officer
+
+
 def test_roles_in_the_chain(tenant, admin):
     officer = staff("sec@platform.test", SECURITY_OFFICER)
     support = staff("support@platform.test", SUPPORT)

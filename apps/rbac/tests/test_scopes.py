@@ -214,3 +214,69 @@ def test_admin_assignment_inline_goes_through_services(two_branches, owner_alpha
         assert list(assignment.branches.values_list("pk", flat=True)) == [north.pk]
     assert AuditEvent.objects.filter(action="rbac.role_assigned", tenant__slug="alpha",
                                      metadata__user=str(teacher.public_id)).exists()
+
+
+@pytest.fixture
+def role_editor(db):
+    """A member who may edit roles, with customer:view only in the North branch."""
+    north = make_branch("alpha", "Editor North")
+    owner = api("alpha", "owner@alpha.test")
+    created = owner.post("/api/v1/roles/", {"key": "roleadmin", "name": "Role admin", "permissions": {
+        "role:view": "tenant", "role:add": "tenant", "role:change": "tenant", "customer:view": "branch",
+        "admin:access": "tenant"}}, content_type="application/json")
+    assert created.status_code == 201, created.content  # the owner (full access) may grant anything
+    make_staff("alpha", "ra@alpha.test", ["roleadmin"], [north])
+    return created.json()["id"]
+
+
+def _grants(role_key):
+    with schema_context("alpha"):
+        role = Role.objects.get(key=role_key)
+        result = {g.permission.codename: g.scope for g in role.grants.select_related("permission")}
+    connection.set_schema_to_public()
+    return result
+
+
+def test_role_editor_cannot_grant_what_they_do_not_hold(role_editor):
+    me = api("alpha", "ra@alpha.test")
+    before = _grants("roleadmin")
+    own_role = {"role:view": "tenant", "role:add": "tenant", "role:change": "tenant", "admin:access": "tenant"}
+    escalate = me.patch(f"/api/v1/roles/{role_editor}/", {"permissions": {
+        **own_role, "customer:view": "branch", "customer:export": "tenant", "apikey:add": "tenant"}},
+        content_type="application/json")
+    assert escalate.status_code == 403 and escalate.json()["error"]["code"] == "grant_too_wide"
+    assert escalate.json()["error"]["details"]["perms"] == ["apikey:add", "customer:export"]
+    widen = me.patch(f"/api/v1/roles/{role_editor}/", {"permissions": {**own_role, "customer:view": "tenant"}},
+                     content_type="application/json")
+    assert widen.status_code == 403 and widen.json()["error"]["details"]["scopes"] == {"customer:view": "tenant"}
+    assert _grants("roleadmin") == before
+    new_wide = me.post("/api/v1/roles/", {"key": "wide", "name": "Wide", "permissions": {"customer:view": "tenant"}},
+                       content_type="application/json")
+    assert new_wide.status_code == 403 and new_wide.json()["error"]["code"] == "grant_too_wide"
+    with schema_context("alpha"):
+        assert not Role.objects.filter(key="wide").exists()
+    connection.set_schema_to_public()
+    # what they hold, at that scope or narrower, is fine; so is removing
+    ok = me.post("/api/v1/roles/", {"key": "narrow", "name": "Narrow", "permissions": {
+        "customer:view": "own", "role:view": "branch"}}, content_type="application/json")
+    assert ok.status_code == 201, ok.content
+    narrowed = me.patch(f"/api/v1/roles/{role_editor}/", {"permissions": {**own_role, "customer:view": "own"}},
+                        content_type="application/json")
+    assert narrowed.status_code == 200, narrowed.content
+
+
+def test_matrix_refuses_grants_the_editor_does_not_hold(role_editor):
+    from tests.plugin import PASSWORD
+
+    client = client_for("alpha")
+    client.post("/admin/login/", {"username": "ra@alpha.test", "password": PASSWORD})
+    page = client.get("/admin/rbac/role/matrix/")
+    assert page.status_code == 200
+    before = _grants("roleadmin")
+    form = {cell["name"]: cell["value"] for row in page.context["rows"] for cell in row["cells"]}
+    form[f"r{role_editor}:customer:export"] = "tenant"
+    form[f"r{role_editor}:customer:view"] = "tenant"
+    response = client.post("/admin/rbac/role/matrix/", form, follow=True)
+    errors = [str(m) for m in response.context["messages"] if m.level_tag == "error"]
+    assert response.status_code == 200 and len(errors) == 1 and "customer:export" in errors[0]
+    assert _grants("roleadmin") == before

@@ -1,11 +1,13 @@
 """Invitation lifecycle: invite, accept (new and existing accounts), reuse, expiry,
 revoke, resend; deactivation; plan limits; no escalation."""
 
+import re
 from datetime import timedelta
 
 import pytest
 from django.core import mail
 from django.db import connection
+from django.test import TestCase
 from django.utils import timezone
 from django_tenants.utils import schema_context
 
@@ -16,12 +18,19 @@ from tests.workspace import api, make_branch, make_staff
 
 
 def invite(client, email, roles=("teacher",), branches=()):
-    return client.post("/api/v1/invitations/", {"email": email, "roles": list(roles), "branches": list(branches)},
-                       content_type="application/json")
+    """Invite through the API; the link is emailed (on commit), never in the response."""
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        response = client.post("/api/v1/invitations/", {"email": email, "roles": list(roles),
+                                                        "branches": list(branches)}, content_type="application/json")
+    assert "accept_url" not in response.json() and "token" not in response.json()
+    return response
 
 
 def token_of(response) -> str:
-    return response.json()["accept_url"].rstrip("/").rsplit("/", 1)[1]
+    """The token from the last invitation email to the invited address."""
+    email = response.json()["email"]
+    message = next(m for m in reversed(mail.outbox) if email in m.to)
+    return re.search(r"/invite/([\w-]+)/", message.body).group(1)
 
 
 def accept(token, password="Fresh-pass-2026!", **extra):
@@ -34,16 +43,16 @@ def owner(db):
     return api("alpha", "owner@alpha.test")
 
 
-def test_invite_and_accept_as_new_person(owner, django_capture_on_commit_callbacks):
+def test_invite_and_accept_as_new_person(owner):
     branch = make_branch("alpha", "Gangnam")
-    with django_capture_on_commit_callbacks(execute=True):
-        created = invite(owner, "New.Teacher@Example.com", branches=[branch.pk])
+    created = invite(owner, "New.Teacher@Example.com", branches=[branch.pk])
     assert created.status_code == 201, created.content
     body = created.json()
     assert body["email"] == "new.teacher@example.com" and body["status"] == "pending"
     assert body["roles"] == ["teacher"] and body["branches"] == [branch.pk]
-    assert len(mail.outbox) == 1 and body["accept_url"] in mail.outbox[0].body
+    assert len(mail.outbox) == 1 and mail.outbox[0].to == ["new.teacher@example.com"]
     token = token_of(created)
+    assert token not in created.content.decode()
 
     accepted = accept(token, full_name="New Teacher")
     assert accepted.status_code == 200, accepted.content
@@ -88,8 +97,10 @@ def test_expired_revoked_and_resent_tokens(owner):
     assert expired.status_code == 410 and expired.json()["error"]["code"] == "invitation_expired"
     assert owner.get(f"/api/v1/invitations/{pk}/").json()["status"] == "expired"
 
-    resent = owner.post(f"/api/v1/invitations/{pk}/resend/")
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        resent = owner.post(f"/api/v1/invitations/{pk}/resend/")
     assert resent.status_code == 200 and resent.json()["sent_count"] == 2
+    assert "accept_url" not in resent.json()
     assert accept(token).json()["error"]["code"] in ("invitation_invalid",)  # old link dead
     new_token = token_of(resent)
 
@@ -167,3 +178,74 @@ def test_staff_roles_replace_with_branches(owner):
                          content_type="application/json")
     assert response.status_code == 200, response.content
     assert [(r["key"], r["branches"]) for r in response.json()["roles"]] == [("teacher", [north.pk])]
+
+
+def test_existing_account_without_password_is_not_taken_over(owner):
+    """Another tenant's owner (or an HQ account) created without a password: whoever
+    invites that email must not be able to set its password through the invitation."""
+    from apps.accounts.services import user_get_or_create
+
+    victim, _created = user_get_or_create(email="pending-owner@beta.test")
+    token = token_of(invite(owner, "pending-owner@beta.test"))
+    refused = accept(token, password="Attacker-pass-2026!")
+    assert refused.status_code == 409 and refused.json()["error"]["code"] == "account_exists"
+    victim.refresh_from_db()
+    assert not victim.has_usable_password() and not victim.check_password("Attacker-pass-2026!")
+    assert not Membership.objects.filter(user=victim, tenant__slug="alpha").exists()
+    page = client_for("alpha").post(f"/invite/{token}/", {"password": "Attacker-pass-2026!"})
+    assert page.status_code == 200 and "password_again" not in page.content.decode()
+    victim.refresh_from_db()
+    assert not victim.has_usable_password()
+
+    victim.set_password(PASSWORD)  # after the password reset email
+    victim.save()
+    assert accept(token, password="Attacker-pass-2026!").json()["error"]["code"] == "invalid_credentials"
+    assert accept(token, password=PASSWORD).status_code == 200
+    victim.refresh_from_db()
+    assert victim.check_password(PASSWORD)
+
+
+def test_admin_messages_do_not_show_the_link(owner):
+    from apps.rbac.models import Role
+
+    with schema_context("alpha"):
+        teacher = Role.objects.get(key="teacher").pk
+    connection.set_schema_to_public()
+    browser = client_for("alpha")
+    browser.post("/admin/login/", {"username": "owner@alpha.test", "password": PASSWORD})
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        response = browser.post("/admin/staff/invitation/add/", {"email": "admin-invite@example.com",
+                                                                 "roles": [teacher]}, follow=True)
+    assert response.status_code == 200
+    token = re.search(r"/invite/([\w-]+)/", mail.outbox[-1].body).group(1)
+    page = response.content.decode()
+    assert "admin-invite@example.com" in page and token not in page and "/invite/" not in page
+    with schema_context("alpha"):
+        pk = Invitation.objects.get(email="admin-invite@example.com").pk
+    connection.set_schema_to_public()
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        resent = browser.post("/admin/staff/invitation/", {"action": "resend", "_selected_action": [pk]},
+                              follow=True)
+    new_token = re.search(r"/invite/([\w-]+)/", mail.outbox[-1].body).group(1)
+    assert new_token != token and new_token not in resent.content.decode()
+    assert "/invite/" not in resent.content.decode()
+
+
+def test_plan_limit_counts_under_a_tenant_row_lock(owner):
+    """Concurrent invitations/acceptances cannot both take the last slot: the tenant row
+    is locked (SELECT ... FOR UPDATE) before the staff count, in the same transaction."""
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        assert invite(owner, "locked@example.com").status_code == 201
+    sqls = [q["sql"] for q in queries.captured_queries]
+    lock = next(i for i, sql in enumerate(sqls) if "FOR UPDATE" in sql and '"tenants_tenant"' in sql)
+    count = next(i for i, sql in enumerate(sqls) if "COUNT(" in sql and '"accounts_membership"' in sql)
+    assert lock < count
+    token = token_of(invite(owner, "locked2@example.com"))
+    with CaptureQueriesContext(connection) as queries:
+        assert accept(token).status_code == 200
+    sqls = [q["sql"] for q in queries.captured_queries]
+    lock = max(i for i, sql in enumerate(sqls) if "FOR UPDATE" in sql and '"tenants_tenant"' in sql)
+    count = max(i for i, sql in enumerate(sqls) if "COUNT(" in sql and '"accounts_membership"' in sql)
+    assert lock < count

@@ -90,3 +90,14 @@ def test_adding_a_domain_routes_it_at_once(tenant_alpha):
     assert other.get("/", **JSON).status_code == 404  # cached as missing
     tenant_alpha.domains.create(domain="alpha-extra.localhost", is_primary=False)
     assert other.get("/").status_code == 200
+
+
+def test_renaming_a_domain_stops_routing_the_old_host_at_once(tenant_alpha):
+    old, new = Client(HTTP_HOST="alpha-old.localhost"), Client(HTTP_HOST="alpha-new.localhost")
+    domain = tenant_alpha.domains.create(domain="alpha-old.localhost", is_primary=False)
+    assert old.get("/").status_code == 200  # cached as alpha
+    assert new.get("/", **JSON).status_code == 404  # cached as missing
+    domain.domain = "alpha-new.localhost"
+    domain.save()
+    assert old.get("/", **JSON).status_code == 404
+    assert new.get("/").status_code == 200

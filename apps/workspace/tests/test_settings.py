@@ -52,3 +52,24 @@ def test_admin_carries_branding(owner):
     client.post("/admin/login/", {"username": "owner@alpha.test", "password": PASSWORD})
     page = client.get("/admin/").content.decode()
     assert "Alpha Hagwon" in page and "#123456" in page
+
+
+@pytest.mark.parametrize("upload", [
+    SimpleUploadedFile("logo.svg", b"<svg onload=alert(1)></svg>", "image/svg+xml"),
+    SimpleUploadedFile("big.png", PNG + b"\0" * (1024 * 1024), "image/png"),
+], ids=["svg", "oversized"])
+def test_admin_settings_form_refuses_a_bad_logo(owner, settings, tmp_path, upload):
+    """The admin form runs the service's logo check: a form error, not a 500."""
+    settings.MEDIA_ROOT = str(tmp_path)
+    client = client_for("alpha")
+    client.post("/admin/login/", {"username": "owner@alpha.test", "password": PASSWORD})
+    page = client.get("/admin/workspace/workspacesettings/", follow=True)
+    assert page.status_code == 200
+    form = page.context["adminform"].form
+    data = {name: form.initial.get(name) for name in form.fields if name != "logo"}
+    data = {name: value for name, value in data.items() if value not in (None, False)}
+    upload.seek(0)
+    response = client.post(page.request["PATH_INFO"], {**data, "logo": upload})
+    assert response.status_code == 200
+    assert list(response.context["adminform"].form.errors) == ["logo"]
+    assert not list(tmp_path.rglob("logo-*"))
