@@ -219,6 +219,14 @@ def _wait_for_port(port: int, process: subprocess.Popen, log: Path, seconds: flo
     raise RuntimeError(f"port {port} did not open:\n{log.read_text()[-3000:]}")
 
 
+def _stop(process: subprocess.Popen, *, seconds: float) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=seconds)
+    except subprocess.TimeoutExpired:
+        process.kill()
+
+
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -248,11 +256,7 @@ def celery_worker_process(platform_seed):
             raise RuntimeError(f"Celery worker did not start:\n{log.read_text()[-3000:]}")
         time.sleep(0.2)
     yield process
-    process.terminate()
-    try:
-        process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        process.kill()
+    _stop(process, seconds=20)
 
 
 @pytest.fixture(scope="session")
@@ -291,11 +295,7 @@ def live_server_url(platform_seed, live_server_mail):
         _wait_for_port(port, process, log)
         yield f"http://{{host}}:{port}"
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
+        _stop(process, seconds=10)
 
 
 @pytest.fixture(scope="module")

@@ -3,8 +3,6 @@ random, 256 bits, so a fast hash is safe), checked in constant time, revocable."
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import secrets
 from datetime import timedelta
 
@@ -14,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.audit.services import audit_record
 from apps.core.errors import PlatformError
+from apps.core.secrets import secret_hash, secret_matches
 from apps.rbac import catalogue
 from apps.rbac.tenancy import current_tenant
 
@@ -34,12 +33,6 @@ class ApiKeyScopeTooWide(PlatformError):
     message = _("A key cannot have permissions you do not have yourself.")
 
 
-def _hash(secret: str) -> str:
-    return hashlib.sha256(secret.encode()).hexdigest()
-
-
-def _tenant():
-    return current_tenant()
 
 
 def tenant_wide_perms(access) -> set[str]:
@@ -71,12 +64,12 @@ def api_key_create(*, name: str, perms: list[str], expires_at=None, actor, actor
     prefix = secrets.token_hex(4)
     secret = secrets.token_urlsafe(32)
     with transaction.atomic():
-        api_key = ApiKey(name=name, prefix=prefix, key_hash=_hash(secret), expires_at=expires_at,
+        api_key = ApiKey(name=name, prefix=prefix, key_hash=secret_hash(secret), expires_at=expires_at,
                          created_by=actor if getattr(actor, "pk", None) else None)
         api_key.full_clean()
         api_key.save()
         api_key.permissions.set([catalogue.permission_id(key) for key in perms])
-        audit_record(action="apikey.created", actor=actor, target=api_key, tenant=_tenant(),
+        audit_record(action="apikey.created", actor=actor, target=api_key, tenant=current_tenant(),
                      metadata={"perms": sorted(perms), "expires_at": expires_at.isoformat() if expires_at else None})
     return api_key, f"{prefix}.{secret}"
 
@@ -86,7 +79,7 @@ def api_key_revoke(*, api_key: ApiKey, actor) -> ApiKey:
         if api_key.revoked_at is None:
             api_key.revoked_at = timezone.now()
             api_key.save(update_fields=["revoked_at"])
-            audit_record(action="apikey.revoked", actor=actor, target=api_key, tenant=_tenant())
+            audit_record(action="apikey.revoked", actor=actor, target=api_key, tenant=current_tenant())
     return api_key
 
 
@@ -94,7 +87,7 @@ def api_key_authenticate(*, raw: str) -> ApiKey:
     prefix, _sep, secret = raw.partition(".")
     api_key = (ApiKey.objects.filter(prefix=prefix).prefetch_related("permissions__content_type").first()
                if prefix and secret else None)
-    if api_key is None or not hmac.compare_digest(api_key.key_hash, _hash(secret)):
+    if api_key is None or not secret_matches(api_key.key_hash, secret):
         raise ApiKeyRejected()
     now = timezone.now()
     if api_key.revoked_at is not None:

@@ -3,8 +3,6 @@ Its webhooks are handled in apps/market/inbound.py (through apps.inbound)."""
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import secrets
 from datetime import timedelta
 
@@ -14,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.audit.services import audit_record
 from apps.core.errors import Conflict, PlatformError
+from apps.core.secrets import secret_hash, secret_matches
 from apps.tenants.models import Tenant
 from apps.tenants.permissions import require_perm
 from apps.tenants.services import tenant_create
@@ -30,16 +29,13 @@ class InvalidApiKey(PlatformError):
     message = _("The API key is missing, unknown or revoked.")
 
 
-def _hash(raw: str) -> str:
-    return hashlib.sha256(raw.encode()).hexdigest()
-
 
 def apikey_issue(*, name: str, actor) -> tuple[PlatformApiKey, str]:
     """A new key; returns (key row, the key itself — shown once, never stored)."""
     require_perm(actor, "market.add_platformapikey", action="apikey.issued")
     prefix = secrets.token_hex(6)
     raw = f"{KEY_PREFIX}{prefix}_{secrets.token_urlsafe(32)}"
-    key = PlatformApiKey(name=(name or "").strip(), prefix=prefix, key_hash=_hash(raw), created_by=actor)
+    key = PlatformApiKey(name=(name or "").strip(), prefix=prefix, key_hash=secret_hash(raw), created_by=actor)
     key.full_clean(exclude=["created_by", "revoked_by"])
     with transaction.atomic():
         key.save()
@@ -64,7 +60,7 @@ def apikey_authenticate(*, raw: str) -> PlatformApiKey:
     raw = (raw or "").strip()
     parts = raw[len(KEY_PREFIX):].split("_", 1) if raw.startswith(KEY_PREFIX) else []
     key = PlatformApiKey.objects.filter(prefix=parts[0]).first() if len(parts) == 2 else None
-    if key is None or not hmac.compare_digest(key.key_hash, _hash(raw)) or not key.is_active:
+    if key is None or not secret_matches(key.key_hash, raw) or not key.is_active:
         raise InvalidApiKey()
     now = timezone.now()
     if key.last_used_at is None or now - key.last_used_at > timedelta(minutes=1):

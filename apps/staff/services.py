@@ -3,7 +3,6 @@ deactivation. The membership row is public; profile and roles live in the schema
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 from datetime import timedelta
 
@@ -20,6 +19,7 @@ from apps.accounts.services import login_check, membership_ensure, user_get_or_c
 from apps.audit.services import audit_record
 from apps.billing.limits import enforce_limit
 from apps.core.errors import Conflict, PlatformError
+from apps.core.secrets import secret_hash
 from apps.rbac.services import grant_check, role_assign, user_roles_set
 from apps.rbac.tenancy import current_tenant
 
@@ -59,23 +59,17 @@ class AccountExists(PlatformError):
                 "the password reset email first, then accept the invitation with that password.")
 
 
-def _hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
-def _tenant():
-    return current_tenant()
 
 
 def _audit(action, *, actor, target, **metadata):
-    audit_record(action=action, actor=actor, target=target, tenant=_tenant(), metadata=metadata)
+    audit_record(action=action, actor=actor, target=target, tenant=current_tenant(), metadata=metadata)
 
 
 def accept_url(token: str, base_url: str = "") -> str:
     """The link to accept. `base_url` (scheme and host of the request that invited)
     keeps the port of development servers; otherwise the tenant's primary domain."""
     if not base_url:
-        domain = _tenant().get_primary_domain().domain
+        domain = current_tenant().get_primary_domain().domain
         base_url = f"{settings.ACCOUNT_DEFAULT_HTTP_PROTOCOL}://{domain}"
     return f"{base_url.rstrip('/')}/invite/{token}/"
 
@@ -85,11 +79,11 @@ def _tenant_locked():
     under it, so concurrent requests cannot both pass the last free slot."""
     from apps.tenants.models import Tenant
 
-    return Tenant.objects.select_for_update().get(pk=_tenant().pk)
+    return Tenant.objects.select_for_update().get(pk=current_tenant().pk)
 
 
 def staff_count() -> int:
-    return Membership.objects.filter(tenant=_tenant(), kind=Membership.Kind.STAFF,
+    return Membership.objects.filter(tenant=current_tenant(), kind=Membership.Kind.STAFF,
                                      status=Membership.Status.ACTIVE).count()
 
 
@@ -100,7 +94,7 @@ def staff_profile_ensure(*, user: User) -> StaffProfile:
 
 
 def _send(invitation: Invitation, url: str) -> None:
-    tenant = _tenant()
+    tenant = current_tenant()
     subject = _("You are invited to %(workspace)s") % {"workspace": tenant.name}
     body = _("You have been invited to join %(workspace)s. Accept the invitation here (valid until %(until)s):\n"
              "%(url)s") % {"workspace": tenant.name, "until": invitation.expires_at.strftime("%Y-%m-%d %H:%M UTC"),
@@ -118,7 +112,7 @@ def invitation_create(*, email: str, roles, branches=(), full_name: str = "", ac
         raise PlatformError(_("Choose at least one role."), code="validation_error",
                             details={"roles": [_("Choose at least one role.")]})
     grant_check(access=actor_access, roles=roles, branches=branches)
-    if Membership.objects.filter(tenant=_tenant(), user__email__iexact=email, kind=Membership.Kind.STAFF,
+    if Membership.objects.filter(tenant=current_tenant(), user__email__iexact=email, kind=Membership.Kind.STAFF,
                                  status=Membership.Status.ACTIVE).exists():
         raise Conflict(_("%(email)s is already a staff member here.") % {"email": email}, code="already_member")
     token = secrets.token_urlsafe(32)
@@ -129,7 +123,7 @@ def invitation_create(*, email: str, roles, branches=(), full_name: str = "", ac
         if Invitation.objects.filter(email__iexact=email, status=Invitation.Status.PENDING).exists():
             raise Conflict(_("%(email)s already has a pending invitation; resend it instead.") % {"email": email},
                            code="invitation_pending")
-        invitation = Invitation(email=email, full_name=full_name, token_hash=_hash(token),
+        invitation = Invitation(email=email, full_name=full_name, token_hash=secret_hash(token),
                                 expires_at=timezone.now() + timedelta(days=INVITATION_DAYS),
                                 invited_by=actor if getattr(actor, "pk", None) else None)
         invitation.full_clean(exclude=["token_hash"])
@@ -149,7 +143,7 @@ def invitation_resend(*, invitation: Invitation, actor, base_url: str = "") -> t
         raise Conflict(_("Only pending invitations can be resent."), code="invitation_not_pending")
     token = secrets.token_urlsafe(32)
     with transaction.atomic():
-        invitation.token_hash = _hash(token)
+        invitation.token_hash = secret_hash(token)
         invitation.expires_at = timezone.now() + timedelta(days=INVITATION_DAYS)
         invitation.sent_count += 1
         invitation.last_sent_at = timezone.now()
@@ -171,7 +165,7 @@ def invitation_revoke(*, invitation: Invitation, actor) -> Invitation:
 
 
 def invitation_for_token(token: str) -> Invitation:
-    invitation = Invitation.objects.filter(token_hash=_hash(token or "")).first()
+    invitation = Invitation.objects.filter(token_hash=secret_hash(token or "")).first()
     if invitation is None:
         raise InvitationInvalid()
     if invitation.status == Invitation.Status.ACCEPTED:
@@ -217,7 +211,7 @@ def invitation_accept(*, token: str, password: str, full_name: str = "") -> User
         else:
             user = login_check(email=invitation.email, password=password)
         enforce_limit(tenant=_tenant_locked(), key="staff_users", current=staff_count())
-        membership_ensure(user=user, tenant=_tenant(), kind=Membership.Kind.STAFF)
+        membership_ensure(user=user, tenant=current_tenant(), kind=Membership.Kind.STAFF)
         profile = staff_profile_ensure(user=user)
         if not profile.is_active:
             profile.is_active, profile.deactivated_at = True, None
@@ -234,7 +228,7 @@ def invitation_accept(*, token: str, password: str, full_name: str = "") -> User
 
 
 def staff_deactivate(*, profile: StaffProfile, actor) -> StaffProfile:
-    tenant = _tenant()
+    tenant = current_tenant()
     if profile.user_id == tenant.owner_id:
         raise Conflict(_("The workspace owner cannot be deactivated."), code="owner_protected")
     if getattr(actor, "pk", None) == profile.user_id:
@@ -249,7 +243,7 @@ def staff_deactivate(*, profile: StaffProfile, actor) -> StaffProfile:
 
 
 def staff_reactivate(*, profile: StaffProfile, actor) -> StaffProfile:
-    tenant = _tenant()
+    tenant = current_tenant()
     if profile.is_active:
         return profile
     with transaction.atomic():
@@ -278,6 +272,6 @@ def staff_roles_set(*, profile: StaffProfile, grants: list[tuple], actor, actor_
     for role, branches in grants:
         grant_check(access=actor_access, roles=[role], branches=branches)
     user = User.objects.get(pk=profile.user_id)
-    if profile.user_id == _tenant().owner_id and not any(role.key == "owner" for role, _b in grants):
+    if profile.user_id == current_tenant().owner_id and not any(role.key == "owner" for role, _b in grants):
         raise Conflict(_("The workspace owner keeps the owner role."), code="owner_protected")
     user_roles_set(user=user, assignments=grants, actor=actor)
