@@ -8,7 +8,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test stop install services migrate tools messages
+.PHONY: run test stop install services schemas migrate tools messages
 
 $(STAMP): requirements/base.txt requirements/prod.txt requirements/dev.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -20,11 +20,16 @@ install: $(STAMP)
 services: install
 	@$(PY) -m platform_.localservices start
 
-migrate: services
+# Public schema and every tenant schema that exists (tenants awaiting approval, failed or
+# purged have none and are listed as skipped), so a restart works whatever their state.
+schemas: services
 	$(PY) manage.py migrate_schemas -v 0
+
+migrate: schemas
 	$(PY) manage.py setup_platform
 
-run: migrate
+# seed_demo runs setup_platform itself.
+run: schemas
 	$(PY) manage.py seed_demo
 	$(PY) manage.py rundev
 

@@ -1,5 +1,8 @@
 #!/bin/sh
-# web: migrate every schema, ensure the public tenant, serve with gunicorn.
+# web: migrate the public schema and every tenant schema that exists (tenants awaiting
+# approval, failed or purged have none: apps/tenants/management/commands/migrate_schemas.py
+# lists them as skipped), ensure the public tenant, serve with gunicorn. Requests are
+# logged once, as JSON, by apps.core.middleware (no gunicorn access log).
 # worker / beat: Celery. Anything else runs as a command (e.g. `manage.py shell`).
 set -e
 case "$1" in
@@ -8,7 +11,7 @@ case "$1" in
     python manage.py setup_platform
     exec gunicorn platform_.wsgi:application --bind 0.0.0.0:8000 \
       --workers "${WEB_CONCURRENCY:-3}" --max-requests 1000 --max-requests-jitter 100 \
-      --access-logfile - --forwarded-allow-ips "*"
+      --forwarded-allow-ips "*"
     ;;
   worker)
     exec celery -A platform_ worker -l info --concurrency "${WORKER_CONCURRENCY:-2}" \

@@ -4,6 +4,7 @@ import contextvars
 import logging
 
 request_context: contextvars.ContextVar[dict] = contextvars.ContextVar("request_context", default={})
+request_logger = logging.getLogger("apps.core.requests")
 
 
 def bind(**values) -> None:
@@ -11,6 +12,24 @@ def bind(**values) -> None:
     current = request_context.get()
     if current:
         current.update(values)
+
+
+def log_request(request, response, seconds: float) -> None:
+    """The one log record of a request (runserver's and gunicorn's access logs are off).
+    The path without its query string: that may carry tokens."""
+    status = response.status_code
+    host = _printable(request.META.get("HTTP_HOST", "-"))
+    path = _printable(request.path)
+    duration_ms = round(seconds * 1000)
+    request_logger.log(logging.INFO if status < 400 else logging.WARNING, "%s %s%s %s %dms",
+                       request.method, host, path, status, duration_ms,
+                       extra={"method": request.method, "host": host, "path": path, "status": status,
+                              "duration_ms": duration_ms})
+
+
+def _printable(value: str) -> str:
+    """A decoded path may hold a newline (%0A): escape it, or a text log gets a forged line."""
+    return value if value.isprintable() else value.encode("unicode_escape").decode("ascii")
 
 
 class RequestContextFilter(logging.Filter):

@@ -4,3 +4,12 @@ from .base import *  # noqa: F401,F403
 from .base import env
 
 DEBUG = env.bool("DEBUG", default=True)
+# The console shows one line per e-mail with its links, not raw MIME (consolemail://).
+if EMAIL_BACKEND == "django.core.mail.backends.console.EmailBackend":  # noqa: F405
+    EMAIL_BACKEND = "apps.core.mail.DevConsoleEmailBackend"
+# Logs for people: one text line per record (LOG_FORMAT=json for the production format).
+LOG_FORMAT = env("LOG_FORMAT", default="text")
+LOGGING["handlers"]["console"]["formatter"] = LOG_FORMAT  # noqa: F405
+# Links in e-mails and API responses carry the runserver's port (PORT, default 8000);
+# PUBLIC_PORT= (empty) drops it, e.g. behind a local proxy on port 80.
+PUBLIC_PORT = int(env("PUBLIC_PORT", default=str(LOCAL_WEB_PORT)) or 0) or None  # noqa: F405
