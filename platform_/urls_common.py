@@ -1,14 +1,46 @@
-"""URLs served on every host: health, accounts (allauth), API schema and docs, i18n."""
+"""URLs served on every host: health, accounts (allauth), i18n; and the helpers each
+host's URLconf uses for its own API schema and docs and for the `/api/` catch-all."""
 
-from django.urls import include, path
+from django.templatetags.static import static
+from django.urls import include, path, re_path
+from django.utils.functional import lazy
+from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from apps.core.errors import api_not_found_view
 from apps.core.health import health_view
+from apps.core.renderers import JsonErrorsMixin
 
 urlpatterns = [
     path("health/", health_view, name="health"),
+    path("favicon.ico", RedirectView.as_view(url=lazy(static, str)("favicon.ico")), name="favicon"),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
 ]
+
+
+class SchemaView(JsonErrorsMixin, SpectacularAPIView):
+    """The schema (YAML or JSON by Accept); its errors in the error shape."""
+
+
+class DocsView(JsonErrorsMixin, SpectacularSwaggerView):
+    """Swagger UI; its errors in the error shape."""
+
+
+def schema_urlpatterns(*, urlconf: str, title: str, description: str, authentication_classes) -> list:
+    """`/api/schema/` and `/api/docs/` describing exactly the API of `urlconf` (the host's
+    own URLconf: drf-spectacular would otherwise read ROOT_URLCONF, the tenant one).
+    `authentication_classes`: the host's own, so that no tenant-only authentication runs on
+    the public host."""
+    settings = {"TITLE": title, "DESCRIPTION": description}
+    views = {"authentication_classes": authentication_classes}
+    return [
+        path("api/schema/", SchemaView.as_view(urlconf=urlconf, custom_settings=settings, **views),
+             name="api-schema"),
+        path("api/docs/", DocsView.as_view(url_name="api-schema", title=title, **views), name="api-docs"),
+    ]
+
+
+# Last in each URLconf: every unknown path under /api/ answers in the error shape, also with
+# DEBUG on (Django's debug 404 page would be HTML).
+api_catch_all = re_path(r"^api(?:/|$)", api_not_found_view, name="api-not-found")

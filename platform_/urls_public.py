@@ -4,7 +4,9 @@ from django.urls import include, path
 
 from apps.core.admin_sites import ops_admin
 from apps.core.views import public_home
+from apps.market.authentication import PlatformApiKeyAuthentication
 
+from .urls_common import api_catch_all, schema_urlpatterns
 from .urls_common import urlpatterns as common_urlpatterns
 
 urlpatterns = [
@@ -14,6 +16,14 @@ urlpatterns = [
     path("api/v1/platform/", include("apps.market.urls")),
     path("", include("apps.billing.urls_public")),
     *common_urlpatterns,
+    *schema_urlpatterns(
+        urlconf="platform_.urls_public", title="Platform API",
+        description="The platform's own API on its public host: business sign-up and its status, the service "
+                    "market's tenant creation (platform API key) and the inbound webhooks (Standard Webhooks "
+                    "signatures). The workspace API is described on each workspace's host. Every error has the "
+                    'shape {"error": {"code": "...", "message": "...", "details": {...}}}.',
+        authentication_classes=[PlatformApiKeyAuthentication]),
+    api_catch_all,
 ]
 
 handler404 = "apps.core.errors.not_found_view"

@@ -1,12 +1,14 @@
 """A tenant host (`<slug>.<BASE_DOMAIN>`): tenant admin and tenant API."""
 
 from django.urls import include, path
+from rest_framework.settings import api_settings
 
 from apps.core.admin_sites import tenant_admin
 from apps.core.views import tenant_home
 from apps.staff.views import invitation_accept_view
 from apps.workspace.views import logo_view
 
+from .urls_common import api_catch_all, schema_urlpatterns
 from .urls_common import urlpatterns as common_urlpatterns
 
 urlpatterns = [
@@ -24,6 +26,14 @@ urlpatterns = [
     path("api/v1/", include("apps.billing.urls")),
     path("api/v1/", include("apps.flags.urls")),
     *common_urlpatterns,
+    *schema_urlpatterns(
+        urlconf="platform_.urls_tenant", title="Workspace API",
+        description="A workspace's API on its own host: log-in and tokens, roles and permissions, branches, "
+                    "staff and invitations, customers, settings, API keys. Authenticate with a bearer token "
+                    "from /api/v1/auth/token/ or an `Api-Key` header. Every error has the shape "
+                    '{"error": {"code": "...", "message": "...", "details": {...}}}.',
+        authentication_classes=api_settings.DEFAULT_AUTHENTICATION_CLASSES),
+    api_catch_all,
 ]
 
 handler404 = "apps.core.errors.not_found_view"

@@ -3,7 +3,7 @@ from rest_framework import status
 from rest_framework.filters import OrderingFilter, SearchFilter
 from rest_framework.response import Response
 
-from apps.core.api import ERROR_RESPONSES
+from apps.core.api import ERROR_RESPONSES, NoStoreMixin
 from apps.rbac.api import WorkspaceApi
 
 from . import services
@@ -15,7 +15,7 @@ def _keys():
     return ApiKey.objects.prefetch_related("permissions__content_type")
 
 
-class ApiKeyListApi(WorkspaceApi):
+class ApiKeyListApi(NoStoreMixin, WorkspaceApi):
     perms = {"GET": "apikey:view", "POST": "apikey:add"}
     serializer_class = ApiKeyOutput
     filter_backends = [SearchFilter, OrderingFilter]
@@ -37,7 +37,13 @@ class ApiKeyListApi(WorkspaceApi):
                    request=ApiKeyInput, responses={201: ApiKeyCreatedOutput, **ERROR_RESPONSES},
                    examples=[OpenApiExample("CRM sync", request_only=True, value={
                        "name": "CRM sync", "permissions": ["customer:view", "customer:add"],
-                       "expires_at": "2027-01-01T00:00:00Z"})])
+                       "expires_at": "2027-01-01T00:00:00Z"}),
+                             OpenApiExample("Created", response_only=True, status_codes=["201"], value={
+                                 "id": 3, "name": "CRM sync", "prefix": "9f86d081",
+                                 "permissions": ["customer:add", "customer:view"], "status": "active",
+                                 "expires_at": "2027-01-01T00:00:00Z", "last_used_at": None, "revoked_at": None,
+                                 "created_at": "2026-03-02T09:00:00Z",
+                                 "key": "9f86d081.Vb3k1h2Qm0n8XwzE5pLr7aT4yUc6dFgHjKlMnOpQrSt"})])
     def post(self, request):
         data = ApiKeyInput(data=request.data)
         data.is_valid(raise_exception=True)

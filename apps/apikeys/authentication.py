@@ -4,8 +4,10 @@ key's permissions (workspace-wide) on the key's own tenant only."""
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
-from rest_framework.authentication import BaseAuthentication, get_authorization_header
+from rest_framework.authentication import get_authorization_header
 from rest_framework.exceptions import AuthenticationFailed
+
+from apps.core.authentication import TenantOnlyAuthentication
 
 KEYWORD = b"api-key"
 
@@ -42,8 +44,10 @@ class ApiKeyPrincipal:
         return set(self.api_key.permission_names)
 
 
-class ApiKeyAuthentication(BaseAuthentication):
-    def authenticate(self, request):
+class ApiKeyAuthentication(TenantOnlyAuthentication):
+    """Keys live in the workspace's schema: never consulted on the public host."""
+
+    def authenticate_workspace(self, request):
         parts = get_authorization_header(request).split()
         if not parts or parts[0].lower() != KEYWORD:
             return None

@@ -3,6 +3,7 @@ deletes (the model refuses too, and `verify_audit_log` proves it)."""
 
 import csv
 
+from apps.core.csvsafe import csv_safe
 from django.contrib import admin
 from django.http import StreamingHttpResponse
 from django.urls import path
@@ -113,5 +114,4 @@ def _cell(value):
         return json.dumps(value, ensure_ascii=False, sort_keys=True)
     if hasattr(value, "isoformat"):
         return value.isoformat()
-    value = "" if value is None else str(value)
-    return "'" + value if value[:1] in ("=", "+", "-", "@") else value  # no formulas in spreadsheets
+    return csv_safe(value)

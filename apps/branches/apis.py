@@ -40,7 +40,10 @@ class BranchListApi(WorkspaceApi):
 
     @extend_schema(tags=["branches"], summary="Create a branch (counts against the plan's branch limit)",
                    request=BranchSerializer, responses={201: BranchSerializer, **ERROR_RESPONSES},
-                   examples=[OpenApiExample("Branch", value=EXAMPLE, request_only=True)])
+                   examples=[OpenApiExample("Branch", value=EXAMPLE, request_only=True),
+                             OpenApiExample("Created", response_only=True, status_codes=["201"], value={
+                                 "id": 1, **EXAMPLE, "phone": "+8221234567", "created_at": "2026-03-02T09:00:00Z",
+                                 "updated_at": "2026-03-02T09:00:00Z"})])
     def post(self, request):
         serializer = BranchSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)

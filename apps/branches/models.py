@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from phonenumber_field.modelfields import PhoneNumberField
 
 
 class Branch(models.Model):
@@ -7,7 +8,7 @@ class Branch(models.Model):
 
     name = models.CharField(_("name"), max_length=120, unique=True)
     address = models.CharField(_("address"), max_length=255, blank=True)
-    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    phone = PhoneNumberField(_("phone"), blank=True)  # E.164; national numbers read as Korean
     opening_hours = models.JSONField(
         _("opening hours"), default=dict, blank=True,
         help_text=_('Per weekday, a list of "HH:MM-HH:MM" ranges, e.g. {"mon": ["09:00-18:00"]}.'))

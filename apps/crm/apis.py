@@ -8,6 +8,8 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from apps.core.api import ERROR_RESPONSES
+from apps.core.filters import IsoDateTimeFilter
+from apps.core.renderers import CsvExportMixin
 from apps.rbac.api import LIST_BACKENDS, WorkspaceApi
 
 from . import selectors, services
@@ -18,12 +20,19 @@ EXAMPLE = {"name": "Kim Minji", "phone": "010-1234-5678", "email": "minji@exampl
            "branch": 1, "tags": ["vip"], "marketing_consent": True, "notes": "Prefers evening classes.",
            "guardians": [{"name": "Kim Jisoo", "relation": "mother", "phone": "010-9876-5432"}]}
 
+OUTPUT = {"id": 7, "name": "Kim Minji", "phone": "+821012345678", "email": "minji@example.com",
+          "birth_date": "2013-04-02", "is_minor": True, "branch": 1, "branch_name": "Gangnam", "tags": ["vip"],
+          "guardians": [{"name": "Kim Jisoo", "relation": "mother", "phone": "+821098765432", "email": ""}],
+          "marketing_consent": True, "marketing_consent_at": "2026-03-02T09:00:00Z",
+          "notes": "Prefers evening classes.", "created_at": "2026-03-02T09:00:00Z",
+          "updated_at": "2026-03-02T09:00:00Z"}
+
 
 class CustomerFilter(filters.FilterSet):
     tag = filters.CharFilter(field_name="tags__name", label="tag", distinct=True)
     born_after = filters.DateFilter(field_name="birth_date", lookup_expr="gte")
     born_before = filters.DateFilter(field_name="birth_date", lookup_expr="lte")
-    created_after = filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
+    created_after = IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
 
     class Meta:
         model = Customer
@@ -51,7 +60,8 @@ class CustomerListApi(WorkspaceApi):
                    description="Customers under 19 need at least one guardian contact. Branch-limited staff can "
                                "only add customers to their branches (`branch_out_of_scope`).",
                    responses={201: CustomerOutput, **ERROR_RESPONSES},
-                   examples=[OpenApiExample("Student with a guardian", value=EXAMPLE, request_only=True)])
+                   examples=[OpenApiExample("Student with a guardian", value=EXAMPLE, request_only=True),
+                             OpenApiExample("Created", response_only=True, status_codes=["201"], value=OUTPUT)])
     def post(self, request):
         serializer = CustomerInput(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -68,7 +78,8 @@ class CustomerDetailApi(WorkspaceApi):
     def get_queryset(self):
         return selectors.customer_list(access=self.access, perm=self.perm_name())
 
-    @extend_schema(tags=["customers"], summary="A customer", responses={200: CustomerOutput, **ERROR_RESPONSES})
+    @extend_schema(tags=["customers"], summary="A customer", responses={200: CustomerOutput, **ERROR_RESPONSES},
+                   examples=[OpenApiExample("Customer", response_only=True, value=OUTPUT)])
     def get(self, request, pk):
         return Response(CustomerOutput(self.get_object()).data)
 
@@ -113,7 +124,7 @@ class CustomerImportApi(WorkspaceApi):
         return Response(ImportOutput(report).data)
 
 
-class CustomerExportApi(WorkspaceApi):
+class CustomerExportApi(CsvExportMixin, WorkspaceApi):
     perms = {"GET": "customer:export"}
     filter_backends = LIST_BACKENDS
     filterset_class = CustomerFilter
@@ -125,7 +136,13 @@ class CustomerExportApi(WorkspaceApi):
         return selectors.customer_list(access=self.access, perm=self.perm_name()).filter(pk__in=view_scope.values("pk"))
 
     @extend_schema(tags=["customers"], summary="Export customers as CSV (same filters as the list)",
-                   responses={(200, "text/csv"): OpenApiResponse(OpenApiTypes.STR), **ERROR_RESPONSES})
+                   responses={(200, "text/csv"): OpenApiResponse(OpenApiTypes.STR, examples=[OpenApiExample(
+                       "Export", value="id,name,phone,email,birth_date,branch,tags,marketing_consent,"
+                                       "marketing_consent_at,notes,guardians,created_at\r\n"
+                                       "7,Kim Minji,010-1234-5678,minji@example.com,2013-04-02,Gangnam,vip,yes,"
+                                       "2026-03-02 09:00:00+00:00,,Kim Jisoo (mother) 010-9876-5432,"
+                                       "2026-03-02 09:00:00+00:00\r\n")]),
+                              **ERROR_RESPONSES})
     def get(self, request):
         queryset = self.filter_queryset(self.get_queryset())
         response = StreamingHttpResponse(selectors.customers_csv(queryset), content_type="text/csv; charset=utf-8")

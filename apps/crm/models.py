@@ -5,6 +5,7 @@ from datetime import date
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from phonenumber_field.modelfields import PhoneNumberField
 
 ADULT_AGE = 19  # Korean age of majority
 
@@ -26,7 +27,7 @@ class Customer(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("platform account"), null=True, blank=True,
                              on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
     name = models.CharField(_("name"), max_length=150)
-    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    phone = PhoneNumberField(_("phone"), blank=True)  # E.164; national numbers read as Korean
     email = models.EmailField(_("email"), blank=True)
     birth_date = models.DateField(_("birth date"), null=True, blank=True)
     tags = models.ManyToManyField(Tag, verbose_name=_("tags"), blank=True, related_name="customers")
@@ -65,7 +66,7 @@ class GuardianContact(models.Model):
                                  related_name="guardians")
     name = models.CharField(_("name"), max_length=150)
     relation = models.CharField(_("relation"), max_length=50, blank=True)
-    phone = models.CharField(_("phone"), max_length=40)
+    phone = PhoneNumberField(_("phone"))
     email = models.EmailField(_("email"), blank=True)
 
     class Meta:

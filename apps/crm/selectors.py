@@ -3,6 +3,7 @@ from __future__ import annotations
 import csv
 from collections.abc import Iterator
 
+from apps.core.csvsafe import csv_safe
 from django.db.models import Prefetch, QuerySet
 
 from .models import Customer, GuardianContact
@@ -23,18 +24,20 @@ class _Echo:
         return value
 
 
-def _safe(value) -> str:
-    """Spreadsheet formula injection: a cell starting with = + - @ is shown as text."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+def _phone(value) -> str:
+    """Korean numbers as people write them (010-1234-5678), others internationally."""
+    if not value or not value.is_valid():
+        return str(value or "")
+    return value.as_national if value.country_code == 82 else value.as_international
 
 
 def customers_csv(queryset: QuerySet[Customer]) -> Iterator[str]:
     writer = csv.writer(_Echo())
     yield "\ufeff" + writer.writerow(EXPORT_COLUMNS)
     for customer in queryset.iterator(chunk_size=500):
-        yield writer.writerow([_safe(v) for v in (
-            customer.pk, customer.name, customer.phone, customer.email, customer.birth_date,
+        yield writer.writerow([csv_safe(v) for v in (
+            customer.pk, customer.name, _phone(customer.phone), customer.email, customer.birth_date,
             customer.branch.name if customer.branch else "", ";".join(t.name for t in customer.tags.all()),
             "yes" if customer.marketing_consent else "no", customer.marketing_consent_at, customer.notes,
-            "; ".join(f"{g.name} ({g.relation}) {g.phone}" for g in customer.guardians.all()), customer.created_at)])
+            "; ".join(f"{g.name} ({g.relation}) {_phone(g.phone)}" for g in customer.guardians.all()),
+            customer.created_at)])

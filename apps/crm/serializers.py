@@ -1,12 +1,21 @@
 from django.utils.translation import gettext_lazy as _
+from phonenumber_field.serializerfields import PhoneNumberField
 from rest_framework import serializers
 
 from apps.branches.models import Branch
+from apps.core.serializers import StrictCharField
 
 from .models import Customer, GuardianContact, Tag
 
 
+PHONE_HELP = _("A phone number, e.g. 010-1234-5678 (Korean) or +82 10-1234-5678; answered in E.164 (+821012345678).")
+
+
 class GuardianSerializer(serializers.ModelSerializer):
+    name = StrictCharField(max_length=150)
+    relation = StrictCharField(max_length=50, required=False, allow_blank=True)
+    phone = PhoneNumberField(help_text=PHONE_HELP)
+
     class Meta:
         model = GuardianContact
         fields = ["name", "relation", "phone", "email"]
@@ -15,7 +24,8 @@ class GuardianSerializer(serializers.ModelSerializer):
 class CustomerOutput(serializers.ModelSerializer):
     tags = serializers.SlugRelatedField(slug_field="name", many=True, read_only=True)
     guardians = GuardianSerializer(many=True, read_only=True)
-    branch_name = serializers.CharField(source="branch.name", read_only=True, default=None)
+    phone = PhoneNumberField(read_only=True, help_text=PHONE_HELP)
+    branch_name = serializers.CharField(source="branch.name", read_only=True, default=None, allow_null=True)
     is_minor = serializers.BooleanField(read_only=True)
 
     class Meta:
@@ -25,15 +35,15 @@ class CustomerOutput(serializers.ModelSerializer):
 
 
 class CustomerInput(serializers.Serializer):
-    name = serializers.CharField(max_length=150)
-    phone = serializers.CharField(max_length=40, required=False, allow_blank=True)
+    name = StrictCharField(max_length=150)
+    phone = PhoneNumberField(required=False, allow_blank=True, help_text=PHONE_HELP)
     email = serializers.EmailField(required=False, allow_blank=True)
     birth_date = serializers.DateField(required=False, allow_null=True)
     branch = serializers.PrimaryKeyRelatedField(queryset=Branch.objects.all(), required=False, allow_null=True)
     tags = serializers.SlugRelatedField(slug_field="name", queryset=Tag.objects.all(), many=True, required=False)
     guardians = GuardianSerializer(many=True, required=False)
     marketing_consent = serializers.BooleanField(required=False)
-    notes = serializers.CharField(required=False, allow_blank=True)
+    notes = StrictCharField(required=False, allow_blank=True)
 
 
 class ImportInput(serializers.Serializer):

@@ -6,3 +6,6 @@ class MarketConfig(AppConfig):
     name = "apps.market"
     label = "market"
     verbose_name = _("Service market")
+
+    def ready(self):
+        from . import schema  # noqa: F401  (registers the OpenAPI security scheme)

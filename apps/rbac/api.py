@@ -103,6 +103,6 @@ class WorkspaceApi(GenericAPIView):
         return self.access.branch_ids(self.perm_name())
 
 
-from django_filters.rest_framework import DjangoFilterBackend  # noqa: E402
+from apps.core.filters import FilterBackend  # noqa: E402
 
-LIST_BACKENDS = [DjangoFilterBackend, SearchFilter, OrderingFilter]
+LIST_BACKENDS = [FilterBackend, SearchFilter, OrderingFilter]

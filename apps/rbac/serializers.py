@@ -1,5 +1,7 @@
 from rest_framework import serializers
 
+from apps.core.serializers import StrictCharField, StrictSlugField
+
 from . import catalogue
 from .models import Role, Scope
 
@@ -18,15 +20,15 @@ class RoleOutput(serializers.ModelSerializer):
 
 
 class RoleCreateInput(serializers.Serializer):
-    key = serializers.SlugField(max_length=50)
-    name = serializers.CharField(max_length=100)
-    description = serializers.CharField(required=False, allow_blank=True)
+    key = StrictSlugField(max_length=50)
+    name = StrictCharField(max_length=100)
+    description = StrictCharField(required=False, allow_blank=True)
     permissions = serializers.DictField(child=serializers.ChoiceField(choices=Scope.choices), required=False)
 
 
 class RoleUpdateInput(serializers.Serializer):
-    name = serializers.CharField(max_length=100, required=False)
-    description = serializers.CharField(required=False, allow_blank=True)
+    name = StrictCharField(max_length=100, required=False)
+    description = StrictCharField(required=False, allow_blank=True)
     is_active = serializers.BooleanField(required=False)
     permissions = serializers.DictField(child=serializers.ChoiceField(choices=Scope.choices), required=False)
 

@@ -1,0 +1,61 @@
+"""The filter backend of every list endpoint (DEFAULT_FILTER_BACKENDS and the workspace
+LIST_BACKENDS): django-filter's, but a filter value that is present and not understood
+is a 400 with a field error instead of being silently ignored. (django-filter reports
+invalid dates or unknown ids, but its boolean widget turns `?is_active=junk` into "no
+filter", and so would any widget that maps unknown input to nothing.)"""
+
+import datetime
+
+from django.core.exceptions import ValidationError as FormValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_filters import filters, utils
+from django_filters.fields import IsoDateTimeField
+from django_filters.rest_framework import DjangoFilterBackend
+from rest_framework.exceptions import ValidationError
+
+
+def ignored_values(filterset) -> dict:
+    """{name: [message]} for each query parameter that was given but came out empty."""
+    errors = {}
+    for name, filter_ in filterset.filters.items():
+        raw = filterset.data.get(name)
+        if not isinstance(raw, str) or not raw.strip():
+            continue
+        if filterset.form.cleaned_data.get(name) in (None, "", [], ()):
+            message = (_("Use true or false.") if isinstance(filter_, filters.BooleanFilter)
+                       else _("This value is not valid for this filter."))
+            errors[name] = [message]
+    return errors
+
+
+class FilterBackend(DjangoFilterBackend):
+    def filter_queryset(self, request, queryset, view):
+        filterset = self.get_filterset(request, queryset, view)
+        if filterset is None:
+            return queryset
+        if not filterset.is_valid():
+            raise utils.translate_validation(filterset.errors)
+        errors = ignored_values(filterset)
+        if errors:
+            raise ValidationError(errors)
+        return filterset.qs
+
+
+class UtcIsoDateTimeField(IsoDateTimeField):
+    """An ISO 8601 date-time, handed to the database in UTC: PostgreSQL refuses offsets
+    beyond ±15:59 that Python accepts (`-18:06`), and a date at the edge of the calendar
+    may not convert at all; both are invalid input, not server errors."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value is not None and timezone.is_aware(value):
+            try:
+                value = value.astimezone(datetime.UTC)
+            except OverflowError:
+                raise FormValidationError(self.error_messages["invalid"], code="invalid") from None
+        return value
+
+
+class IsoDateTimeFilter(filters.IsoDateTimeFilter):
+    field_class = UtcIsoDateTimeField
