@@ -6,6 +6,7 @@ from __future__ import annotations
 import secrets
 from datetime import timedelta
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -15,7 +16,7 @@ from apps.core.errors import Conflict, PlatformError
 from apps.core.secrets import secret_hash, secret_matches
 from apps.tenants.models import Tenant
 from apps.tenants.permissions import require_perm
-from apps.tenants.services import tenant_create
+from apps.tenants.services import slug_from_text, tenant_create
 
 from .models import PlatformApiKey
 
@@ -27,7 +28,6 @@ class InvalidApiKey(PlatformError):
     code = "invalid_api_key"
     status = 401
     message = _("The API key is missing, unknown or revoked.")
-
 
 
 def apikey_issue(*, name: str, actor) -> tuple[PlatformApiKey, str]:
@@ -68,17 +68,43 @@ def apikey_authenticate(*, raw: str) -> PlatformApiKey:
     return key
 
 
+# The market's application kinds (seeds/003 §4.1.1) and the tenant kinds they become.
+APPLICATION_KINDS = {"demo": Tenant.Kind.DEMO, "service": Tenant.Kind.CUSTOMER}
+
+
 def market_tenant_create(*, tenant_id: str, tenant_name: str, admin_email: str, admin_name: str = "",
                          application_id: str, application_kind: str, business_type: str = "service",
-                         plan=None, api_key: PlatformApiKey) -> Tenant:
-    """The market approved an application: create and provision its tenant (zero-touch)."""
+                         plan=None, demo_expires_at=None, api_key: PlatformApiKey) -> Tenant:
+    """The market approved an application: create and provision its tenant (zero-touch).
+
+    The market's tenant id (e.g. `univ_8`) stays the key it knows the tenant by; the
+    subdomain is derived from it (`univ-8`, with a suffix if taken). A demo ends at the
+    market's `demo_expires_at`, or TENANT_DEMO_DAYS from now."""
     application_id = str(application_id).strip()
-    existing = (Tenant.objects.filter(market_application_id=application_id)
-                .exclude(status=Tenant.Status.PURGED).first())
+    market_tenant_id = str(tenant_id).strip()
+    live = Tenant.objects.exclude(status=Tenant.Status.PURGED)
+    existing = live.filter(market_application_id=application_id).first()
     if existing is not None:
         raise Conflict(_("A tenant already exists for this application."), code="application_exists",
-                       details={"tenant_id": existing.slug, "status": existing.status})
-    return tenant_create(slug=tenant_id, name=tenant_name, business_type=business_type, owner_email=admin_email,
-                         owner_name=admin_name, plan=plan, market_application_id=application_id,
-                         market_kind=application_kind, provision=True,
+                       details={"tenant_id": existing.market_tenant_id or existing.slug, "status": existing.status})
+    existing = live.filter(market_tenant_id=market_tenant_id).first()
+    if existing is not None:
+        raise Conflict(_("A tenant already exists for this service-market tenant id."), code="tenant_exists",
+                       details={"tenant_id": market_tenant_id, "slug": existing.slug, "status": existing.status})
+    kind = APPLICATION_KINDS.get(application_kind)
+    if kind is None:
+        raise ValidationError({"application_kind": _("Choose demo or service.")}, code="invalid_choice")
+    if demo_expires_at is not None:
+        if kind != Tenant.Kind.DEMO:
+            raise ValidationError({"demo_expires_at": _("Only a demo has an end date.")}, code="invalid")
+        if demo_expires_at <= timezone.now():
+            raise ValidationError({"demo_expires_at": _("The end of the demo must be in the future.")},
+                                  code="invalid")
+    try:
+        slug = slug_from_text(market_tenant_id)
+    except ValidationError as exc:
+        raise ValidationError({"tenant_id": exc.message_dict["slug"]}) from exc
+    return tenant_create(slug=slug, name=tenant_name, business_type=business_type, owner_email=admin_email,
+                         owner_name=admin_name, plan=plan, kind=kind, demo_expires_at=demo_expires_at,
+                         market_application_id=application_id, market_tenant_id=market_tenant_id, provision=True,
                          reason=f"service market application {application_id} (API key {api_key.prefix})")

@@ -9,8 +9,8 @@ from .models import ChecklistTemplateItem
 class ChecklistTemplateItemAdmin(admin.ModelAdmin):
     """The checklist new onboardings start with (HQ-editable)."""
 
-    list_display = ["title", "title_ko", "key", "sort_order", "is_active"]
-    list_editable = ["sort_order", "is_active"]
+    list_display = ["title", "title_ko", "key", "sort_order", "after_activation", "is_active"]
+    list_editable = ["sort_order", "after_activation", "is_active"]
     search_fields = ["title", "title_ko", "key"]
 
     def save_model(self, request, obj, form, change):

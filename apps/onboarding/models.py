@@ -13,11 +13,15 @@ class LocalizedTitle:
         return self.title_ko if (get_language() or "").startswith("ko") and self.title_ko else self.title
 
 
+AFTER_ACTIVATION_HELP = _("Done once the workspace exists (e.g. importing data into it); not needed to activate.")
+
+
 class ChecklistTemplateItem(LocalizedTitle, models.Model):
     key = models.SlugField(_("key"), max_length=40, unique=True)
     title = models.CharField(_("title (English)"), max_length=200)
     title_ko = models.CharField(_("title (Korean)"), max_length=200, blank=True)
     sort_order = models.PositiveIntegerField(_("order"), default=0)
+    after_activation = models.BooleanField(_("after activation"), default=False, help_text=AFTER_ACTIVATION_HELP)
     is_active = models.BooleanField(_("in use"), default=True,
                                     help_text=_("New onboardings get the items in use."))
 
@@ -37,6 +41,7 @@ class ChecklistItem(LocalizedTitle, models.Model):
     title = models.CharField(_("title (English)"), max_length=200)
     title_ko = models.CharField(_("title (Korean)"), max_length=200, blank=True)
     sort_order = models.PositiveIntegerField(_("order"), default=0)
+    after_activation = models.BooleanField(_("after activation"), default=False, help_text=AFTER_ACTIVATION_HELP)
     done = models.BooleanField(_("done"), default=False)
     done_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("done by"), null=True, blank=True,
                                 on_delete=models.SET_NULL, related_name="+")

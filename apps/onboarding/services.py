@@ -4,11 +4,13 @@ tenant and starts provisioning in the same transaction: one click to a live work
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.hq import HQ_MASTER
+from apps.audit.models import AuditEvent
 from apps.audit.services import audit_record
 from apps.core.errors import PlatformError
 from apps.tenants.lifecycle import tenant_approve
@@ -17,6 +19,7 @@ from apps.tenants.permissions import OperatorPermissionDenied, require_perm
 from apps.tenants.services import tenant_start_provisioning
 
 from .models import ApprovalStep, ChecklistItem, ChecklistTemplateItem, StepComment
+from .selectors import AUTOMATIC_ITEMS, checklist_missing
 
 
 class OnboardingError(PlatformError):
@@ -29,7 +32,8 @@ def onboarding_open(*, tenant: Tenant) -> None:
     with transaction.atomic():
         for item in ChecklistTemplateItem.objects.filter(is_active=True):
             ChecklistItem.objects.get_or_create(tenant=tenant, key=item.key, defaults={
-                "title": item.title, "title_ko": item.title_ko, "sort_order": item.sort_order})
+                "title": item.title, "title_ko": item.title_ko, "sort_order": item.sort_order,
+                "after_activation": item.after_activation})
         for position, stage in enumerate(ApprovalStep.ORDER, start=1):
             ApprovalStep.objects.get_or_create(tenant=tenant, stage=stage, defaults={"position": position})
 
@@ -37,8 +41,16 @@ def onboarding_open(*, tenant: Tenant) -> None:
 def checklist_item_set(*, item: ChecklistItem, done: bool, actor) -> ChecklistItem:
     require_perm(actor, "onboarding.change_checklistitem", action="onboarding.checklist_changed",
                  tenant=item.tenant)
+    if item.key in AUTOMATIC_ITEMS:
+        raise OnboardingError(_("“%(item)s” ticks itself: %(how)s")
+                              % {"item": item.display_title, "how": AUTOMATIC_ITEMS[item.key].explanation},
+                              code="checklist_automatic")
     with transaction.atomic():
         item = ChecklistItem.objects.select_for_update(of=("self",)).select_related("tenant").get(pk=item.pk)
+        if item.after_activation and item.tenant.status != Tenant.Status.ACTIVE:
+            raise OnboardingError(_("“%(item)s” is done once the workspace of %(name)s exists, after activation.")
+                                  % {"item": item.display_title, "name": item.tenant.name},
+                                  code="checklist_after_activation")
         if item.done == done:
             return item
         item.done, item.done_by, item.done_at = done, (actor if done else None), (timezone.now() if done else None)
@@ -81,6 +93,28 @@ def _check_current(step: ApprovalStep) -> None:
                               % {"steps": ", ".join(str(s.get_stage_display()) for s in earlier)})
 
 
+def _four_eyes(step: ApprovalStep, actor) -> None:
+    """One person approves at most one stage of a tenant. ONBOARDING_FOUR_EYES=False
+    relaxes this for small teams; an approval the rule would have refused is then
+    recorded as a security event, so the relaxation stays visible."""
+    if actor is None:
+        return
+    own = list(step.tenant.approval_steps.filter(status=ApprovalStep.Status.APPROVED, decided_by=actor)
+               .exclude(pk=step.pk).order_by("position"))
+    if not own:
+        return
+    stages = ", ".join(str(other.get_stage_display()) for other in own)
+    if settings.ONBOARDING_FOUR_EYES:
+        raise OnboardingError(
+            _("Four-eyes rule: you already approved %(stages)s for %(name)s; someone else must approve "
+              "%(stage)s.") % {"stages": stages, "name": step.tenant.name, "stage": step.get_stage_display()},
+            code="four_eyes", details={"approved_by_you": [other.stage for other in own]})
+    audit_record(action="onboarding.four_eyes_relaxed", category=AuditEvent.Category.SECURITY, actor=actor,
+                 target=step, tenant=step.tenant,
+                 metadata={"stage": step.stage, "also_approved": [other.stage for other in own],
+                           "setting": "ONBOARDING_FOUR_EYES=False"})
+
+
 def step_assign(*, step: ApprovalStep, assignee, actor) -> ApprovalStep:
     require_perm(actor, "onboarding.decide_approvalstep", action="onboarding.step_assigned", tenant=step.tenant)
     if assignee is not None and not (assignee.is_active and assignee.is_staff):
@@ -116,9 +150,10 @@ def step_approve(*, step: ApprovalStep, actor, comment: str = "") -> ApprovalSte
         step = _step_locked(step)
         _may_decide(step, actor)
         _check_current(step)
+        _four_eyes(step, actor)
         if step.stage == ApprovalStep.Stage.ACTIVATION:
-            missing = step.tenant.checklist.filter(done=False)
-            if missing.exists():
+            missing = checklist_missing(step.tenant)
+            if missing:
                 raise OnboardingError(_("Complete the checklist first: %(items)s.")
                                       % {"items": ", ".join(item.display_title for item in missing)},
                                       code="checklist_incomplete")

@@ -1,15 +1,16 @@
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from apps.billing.models import Plan
 from apps.core.admin_sites import ops_admin
 from apps.core.errors import PlatformError
 
-from apps.billing.models import Plan
-
 from .models import Domain, Tenant, TenantStatusChange
-from .services import domain_delete, domain_save, tenant_create, validate_slug
+from .services import domain_check, domain_delete, domain_save, tenant_create, validate_slug
+from .validators import locale_choices, timezone_choices
 
 
 class DomainInline(admin.TabularInline):
@@ -18,19 +19,47 @@ class DomainInline(admin.TabularInline):
     fields = ["domain", "is_primary"]
 
 
+def business_type_choices():
+    """What a customer's business can be: the platform's own type is not one of them."""
+    return [(value, label) for value, label in Tenant.BusinessType.choices if value != Tenant.BusinessType.PLATFORM]
+
+
+def kind_choices():
+    """HQ creates customers and demos; `internal` is the platform's own tenant only."""
+    return [(value, label) for value, label in Tenant.Kind.choices if value != Tenant.Kind.INTERNAL]
+
+
 class TenantCreateForm(forms.ModelForm):
+    # A plain text field: Django's SlugField would add its own "letters, numbers,
+    # underscores or hyphens" message next to ours, which allows no underscores.
+    slug = forms.CharField(label=_("slug"), widget=forms.TextInput(attrs={"maxlength": 40}),
+                           help_text=_("Becomes the subdomain and the schema name, e.g. acme. "
+                                       "3-40 lowercase letters, digits and hyphens."))
+    business_type = forms.ChoiceField(label=_("business type"), choices=business_type_choices)
+    # Not required: a client that leaves them out gets the model's defaults.
+    kind = forms.ChoiceField(label=_("kind"), choices=kind_choices, initial=Tenant.Kind.CUSTOMER, required=False,
+                             help_text=_("A demo is suspended when its demo period ends."))
+    locale = forms.ChoiceField(label=_("locale"), choices=locale_choices, initial="ko", required=False)
+    timezone = forms.ChoiceField(label=_("time zone"), choices=timezone_choices, initial="Asia/Seoul",
+                                 required=False)
     through_approval = forms.BooleanField(
         label=_("Send through the approval chain"), required=False, initial=True,
         help_text=_("Unticked: the workspace is provisioned right away."))
 
     class Meta:
         model = Tenant
-        fields = ["slug", "name", "business_type", "plan", "owner_email", "owner_name", "contact_phone"]
-        help_texts = {"slug": _("Becomes the subdomain and the schema name, e.g. acme.")}
+        fields = ["slug", "name", "business_type", "kind", "plan", "owner_email", "owner_name", "contact_phone",
+                  "locale", "timezone"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["plan"].queryset = Plan.objects.filter(is_active=True)
+
+    def clean(self):
+        cleaned = super().clean()
+        for name in ("kind", "locale", "timezone"):
+            cleaned[name] = cleaned.get(name) or Tenant._meta.get_field(name).default
+        return cleaned
 
     def clean_slug(self):
         slug = self.cleaned_data["slug"].strip().lower()
@@ -39,12 +68,6 @@ class TenantCreateForm(forms.ModelForm):
         except ValidationError as exc:
             raise forms.ValidationError(exc.message_dict["slug"]) from exc
         return slug
-
-    def clean(self):
-        cleaned = super().clean()
-        if cleaned.get("business_type") == Tenant.BusinessType.PLATFORM:
-            self.add_error("business_type", _("Choose the kind of business."))
-        return cleaned
 
 
 class StatusHistoryInline(admin.TabularInline):
@@ -64,22 +87,23 @@ class StatusHistoryInline(admin.TabularInline):
 
 @admin.register(Tenant, site=ops_admin)
 class TenantAdmin(admin.ModelAdmin):
-    list_display = ["slug", "name", "business_type", "status_badge", "plan", "owner_email", "created_at",
+    list_display = ["name", "slug", "business_type", "kind", "status_badge", "plan", "owner_email", "created_at",
                     "activated_at"]
-    list_filter = ["status", "business_type", "plan", "market_kind"]
-    search_fields = ["slug", "name", "owner_email", "domains__domain", "market_application_id"]
+    list_filter = ["status", "business_type", "kind", "plan"]
+    search_fields = ["slug", "name", "owner_email", "domains__domain", "market_application_id", "market_tenant_id"]
     list_select_related = ["owner", "plan"]
     date_hierarchy = "created_at"
     change_form_template = "ops/tenant_change_form.html"
     change_list_template = "ops/tenant_change_list.html"
     readonly_fields = ["schema_name", "status", "owner", "provisioning_error", "created_at", "approved_at",
                        "activated_at", "suspended_at", "suspended_reason", "deleted_at", "deleted_reason",
-                       "purged_at", "market_application_id", "market_kind"]
+                       "purged_at", "market_application_id", "market_tenant_id", "demo_expiry_notified_at"]
     fieldsets = [
-        (None, {"fields": ["slug", "schema_name", "name", "business_type", "status", "plan"]}),
+        (None, {"fields": ["slug", "schema_name", "name", "business_type", "kind", "status", "plan"]}),
         (_("Owner and contact"), {"fields": ["owner", "owner_email", "owner_name", "contact_phone",
                                              "locale", "timezone"]}),
-        (_("Service market"), {"fields": ["market_application_id", "market_kind"]}),
+        (_("Demo"), {"fields": ["demo_expires_at", "demo_expiry_notified_at"]}),
+        (_("Service market"), {"fields": ["market_application_id", "market_tenant_id"]}),
         (_("Lifecycle"), {"fields": ["created_at", "approved_at", "activated_at", "suspended_at",
                                      "suspended_reason", "deleted_at", "deleted_reason", "purged_at",
                                      "provisioning_error"]}),
@@ -91,10 +115,21 @@ class TenantAdmin(admin.ModelAdmin):
 
         return format_html('<span class="ops-badge {}">{}</span>', obj.status, obj.get_status_display())
 
+    def get_queryset(self, request):
+        # The platform's own (HQ) tenant is not a customer: it is neither listed nor
+        # editable here, and the lifecycle services refuse to move it anyway.
+        return super().get_queryset(request).exclude(schema_name=settings.PUBLIC_SCHEMA_NAME)
+
     def get_form(self, request, obj=None, **kwargs):
         if obj is None:
             kwargs["form"] = TenantCreateForm
         return super().get_form(request, obj, **kwargs)
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        choices = {"locale": locale_choices, "timezone": timezone_choices, "kind": kind_choices}.get(db_field.name)
+        if choices is not None:
+            return forms.ChoiceField(label=db_field.verbose_name, choices=choices, required=True)
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def get_fieldsets(self, request, obj=None):
         if obj is None:
@@ -104,7 +139,8 @@ class TenantAdmin(admin.ModelAdmin):
     def get_readonly_fields(self, request, obj=None):
         if obj is None:
             return []
-        return [*self.readonly_fields, "slug", "business_type", "owner_email"]
+        # The plan belongs to the subscription: it changes through "Change plan" (billing).
+        return [*self.readonly_fields, "slug", "business_type", "owner_email", "plan"]
 
     def get_inlines(self, request, obj):
         return [DomainInline, StatusHistoryInline] if obj else []
@@ -147,8 +183,10 @@ class TenantAdmin(admin.ModelAdmin):
 
             with transaction.atomic():
                 created = tenant_create(slug=data["slug"], name=data["name"], business_type=data["business_type"],
-                                        owner_email=data["owner_email"], owner_name=data.get("owner_name", ""),
+                                        kind=data["kind"], owner_email=data["owner_email"],
+                                        owner_name=data.get("owner_name", ""),
                                         contact_phone=data.get("contact_phone", ""), plan=data.get("plan"),
+                                        locale=data["locale"], timezone=data["timezone"],
                                         provision=not through_approval, actor=request.user)
                 if through_approval:
                     from apps.onboarding.services import onboarding_open
@@ -158,9 +196,9 @@ class TenantAdmin(admin.ModelAdmin):
             raise PlatformError(" ".join(exc.messages)) from exc
         obj.pk = created.pk
         if through_approval:
-            messages.info(request, _("%(slug)s waits for the approval chain.") % {"slug": created.slug})
+            messages.info(request, _("%(name)s waits for approval.") % {"name": created.name})
         else:
-            messages.info(request, _("Provisioning of %(slug)s has started.") % {"slug": created.slug})
+            messages.info(request, _("Provisioning of %(name)s has started.") % {"name": created.name})
 
     def _save_details(self, request, obj, form):
         from .services import tenant_update_details
@@ -168,12 +206,15 @@ class TenantAdmin(admin.ModelAdmin):
         tenant_update_details(tenant=obj, actor=request.user, fields=form.changed_data)
 
     def response_add(self, request, obj, post_url_continue=None):
+        """Our own message (naming the company) replaces Django's "added successfully"."""
         from django.shortcuts import redirect
         from django.urls import reverse
 
+        if "_addanother" in request.POST:
+            return redirect(reverse("ops_admin:tenants_tenant_add"))
         if Tenant.objects.filter(pk=obj.pk, status=Tenant.Status.REQUESTED).exists():
             return redirect(reverse("ops_admin:tenants_tenant_onboarding", args=[obj.pk]))
-        return super().response_add(request, obj, post_url_continue)
+        return redirect(reverse("ops_admin:tenants_tenant_change", args=[obj.pk]))
 
     def save_formset(self, request, form, formset, change):
         if formset.model is not Domain:
@@ -191,12 +232,39 @@ class TenantAdmin(admin.ModelAdmin):
         return False  # tenants are soft-deleted through the lifecycle, never deleted here
 
 
+class DomainForm(forms.ModelForm):
+    class Meta:
+        model = Domain
+        fields = ["domain", "tenant", "is_primary"]
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("domain") and cleaned.get("tenant"):
+            try:
+                domain_check(domain=self.instance, tenant=cleaned["tenant"], hostname=cleaned["domain"])
+            except ValidationError as exc:
+                raise forms.ValidationError(exc.messages) from exc
+        return cleaned
+
+
 @admin.register(Domain, site=ops_admin)
 class DomainAdmin(admin.ModelAdmin):
+    form = DomainForm
     list_display = ["domain", "tenant", "is_primary"]
     list_select_related = ["tenant"]
     search_fields = ["domain", "tenant__slug", "tenant__name"]
     autocomplete_fields = ["tenant"]
+
+    def has_change_permission(self, request, obj=None):
+        # The platform's own address is shown, never edited here (see domain_check).
+        if obj is not None and obj.tenant.is_public:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.tenant.is_public:
+            return False
+        return super().has_delete_permission(request, obj)
 
     def save_model(self, request, obj, form, change):
         domain_save(domain=obj, actor=request.user)
@@ -205,5 +273,8 @@ class DomainAdmin(admin.ModelAdmin):
         domain_delete(domain=obj, actor=request.user)
 
     def delete_queryset(self, request, queryset):
-        for domain in queryset:
-            domain_delete(domain=domain, actor=request.user)
+        for domain in queryset.select_related("tenant"):
+            try:
+                domain_delete(domain=domain, actor=request.user)
+            except PlatformError as exc:
+                messages.error(request, f"{domain.domain}: {exc.message}")

@@ -14,6 +14,13 @@ from .serializers import SignupInput, TenantStatusOutput
 from .signup import tenant_signup
 
 
+def _status_example(name: str, status: str, display: str) -> OpenApiExample:
+    return OpenApiExample(name, response_only=True, value={
+        "tenant_id": "acme", "slug": "acme", "status": status, "status_display": display,
+        "tenant_url": "https://acme.example.com/",
+        "status_url": "https://example.com/api/v1/platform/tenants/status/1b4e28ba-2fa1-11d2-883f-0016d3cca427/"})
+
+
 class SignupApi(APIView):
     authentication_classes = []
     permission_classes = [AllowAny]
@@ -27,7 +34,9 @@ class SignupApi(APIView):
                     "hyphens, not reserved, not taken (`validation_error` with details per field).",
         examples=[OpenApiExample("Sign-up", request_only=True, value={
             "business_type": "academy", "company_name": "Acme Academy", "subdomain": "acme",
-            "owner_email": "owner@acme.example.com", "owner_name": "Kim Acme", "plan": "starter"})],
+            "owner_email": "owner@acme.example.com", "owner_name": "Kim Acme", "plan": "starter"}),
+                  _status_example("Provisioning", "provisioning", "Provisioning"),
+                  _status_example("Waiting for approval", "requested", "Requested")],
     )
     def post(self, request):
         serializer = SignupInput(data=request.data)
@@ -46,8 +55,9 @@ class TenantStatusApi(APIView):
     authentication_classes = []
     permission_classes = [AllowAny]
 
-    @extend_schema(tags=["platform"], responses={200: TenantStatusOutput, 404: ERROR_RESPONSES[400]},
-                   summary="Status of a new workspace")
+    @extend_schema(tags=["platform"], responses={200: TenantStatusOutput}, summary="Status of a new workspace",
+                   examples=[_status_example("Ready", "active", "Active"),
+                             _status_example("Provisioning", "provisioning", "Provisioning")])
     def get(self, request, public_id):
         tenant = Tenant.objects.filter(public_id=public_id).exclude(status=Tenant.Status.PURGED).first()
         if tenant is None:

@@ -5,6 +5,7 @@ same transaction) and refuses illegal transitions with a clear error."""
 
 from __future__ import annotations
 
+import logging
 from datetime import timedelta
 
 from django.conf import settings
@@ -17,7 +18,9 @@ from apps.audit.services import audit_record
 from .models import Tenant
 from .permissions import require_perm
 from .services import _drop_schema
-from .states import IllegalTransition, transition
+from .states import IllegalTransition, refuse_public, transition
+
+logger = logging.getLogger(__name__)
 
 
 class ReasonRequired(IllegalTransition):
@@ -39,6 +42,7 @@ def purge_due_at(tenant: Tenant):
 
 
 def _locked(tenant: Tenant) -> Tenant:
+    refuse_public(tenant)
     return Tenant.objects.select_for_update().get(pk=tenant.pk)
 
 
@@ -72,6 +76,11 @@ def tenant_reactivate(*, tenant: Tenant, actor, reason: str = "") -> Tenant:
         tenant = _locked(tenant)
         if tenant.status != Tenant.Status.SUSPENDED:
             raise IllegalTransition(_("Only a suspended tenant can be reactivated."))
+        # A person reactivating an expired demo would see beat suspend it again within the
+        # hour; the system (billing after a payment) is not stopped here.
+        if actor is not None and demo_expired(tenant):
+            raise IllegalTransition(_("The demo period of %(name)s has ended. Extend it or make the tenant a "
+                                      "customer first.") % {"name": tenant.name}, code="demo_expired")
         return transition(tenant, Tenant.Status.ACTIVE, actor=actor, reason=reason, action="tenant.reactivated",
                           fields={"suspended_at": None, "suspended_reason": ""})
 
@@ -139,6 +148,7 @@ def tenants_purge_expired() -> list[str]:
 def tenant_resend_invite(*, tenant: Tenant, actor, request=None) -> None:
     """Email the owner a link to set their password (and verify their address)."""
     require_perm(actor, "tenants.support_tenant", action="tenant.invite_resent", tenant=tenant)
+    refuse_public(tenant)
     if tenant.status not in (Tenant.Status.ACTIVE, Tenant.Status.SUSPENDED) or tenant.owner_id is None:
         raise IllegalTransition(_("The owner's account exists once the tenant has been provisioned."))
     from .invites import owner_invite_send
@@ -147,3 +157,54 @@ def tenant_resend_invite(*, tenant: Tenant, actor, request=None) -> None:
         audit_record(action="tenant.invite_resent", actor=actor, target=tenant, tenant=tenant,
                      metadata={"owner_email": tenant.owner.email})
         transaction.on_commit(lambda: owner_invite_send(user=tenant.owner, tenant=tenant))
+
+
+# --- Demo tenants ------------------------------------------------------------------------
+
+
+def demo_expired(tenant: Tenant, now=None) -> bool:
+    return (tenant.kind == Tenant.Kind.DEMO and tenant.demo_expires_at is not None
+            and tenant.demo_expires_at <= (now or timezone.now()))
+
+
+def demo_expiry_notify(*, tenant: Tenant, now=None) -> bool:
+    """Tell the owner once that the demo ends soon. The sending is recorded on the tenant
+    (and audited) in the same transaction, so later beat runs don't send it again;
+    the email leaves after commit. False when there was nothing to send."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        tenant = _locked(tenant)
+        if (tenant.kind != Tenant.Kind.DEMO or tenant.status != Tenant.Status.ACTIVE
+                or tenant.demo_expires_at is None or tenant.demo_expiry_notified_at is not None):
+            return False
+        tenant.demo_expiry_notified_at = now
+        tenant.save(update_fields=["demo_expiry_notified_at"])
+        audit_record(action="tenant.demo_expiry_notified", target=tenant, tenant=tenant,
+                     metadata={"demo_expires_at": tenant.demo_expires_at.isoformat(), "to": tenant.owner_email})
+        from .invites import demo_expiry_notice_send
+
+        transaction.on_commit(lambda: demo_expiry_notice_send(tenant=tenant))
+    return True
+
+
+def demo_tenants_expire(now=None) -> dict[str, list[str]]:
+    """Beat task body: warn the owners of active demos ending within
+    TENANT_DEMO_NOTICE_DAYS (once each), then suspend the demos whose period has ended
+    through the lifecycle (status history, audit event, routing refuses them)."""
+    now = now or timezone.now()
+    demos = Tenant.objects.filter(kind=Tenant.Kind.DEMO, status=Tenant.Status.ACTIVE,
+                                  demo_expires_at__isnull=False)
+    notified = [tenant.slug for tenant in demos.filter(
+        demo_expiry_notified_at__isnull=True, demo_expires_at__gt=now,
+        demo_expires_at__lte=now + timedelta(days=settings.TENANT_DEMO_NOTICE_DAYS))
+        if demo_expiry_notify(tenant=tenant, now=now)]
+    suspended = []
+    for tenant in demos.filter(demo_expires_at__lte=now):
+        try:
+            tenant_suspend(tenant=tenant, actor=None, reason=str(
+                _("Demo period ended on %(when)s.") % {"when": tenant.demo_expires_at.date().isoformat()}))
+        except IllegalTransition:  # changed since the query (e.g. deleted): nothing to expire
+            logger.info("demo tenant %s no longer active; not suspended", tenant.slug)
+            continue
+        suspended.append(tenant.slug)
+    return {"notified": notified, "suspended": suspended}

@@ -2,8 +2,11 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django_tenants.models import DomainMixin, TenantMixin
+
+from .validators import validate_locale, validate_timezone
 
 
 class Tenant(TenantMixin):
@@ -26,14 +29,16 @@ class Tenant(TenantMixin):
         RETAIL = "retail", _("Retail")
         SERVICE = "service", _("Services")
 
-    class MarketKind(models.TextChoices):
-        DEMO = "demo", _("Demo")
-        SERVICE = "service", _("Service")
+    class Kind(models.TextChoices):
+        CUSTOMER = "customer", _("Customer")
+        DEMO = "demo", _("Demo")  # expires at demo_expires_at (suspended by beat)
+        INTERNAL = "internal", _("Internal")  # the platform's own (HQ) tenant
 
     public_id = models.UUIDField(_("public id"), default=uuid.uuid4, unique=True, editable=False)
     slug = models.SlugField(_("slug"), max_length=40, unique=True)
     name = models.CharField(_("company name"), max_length=200)
     business_type = models.CharField(_("business type"), max_length=20, choices=BusinessType.choices)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.CUSTOMER, db_index=True)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.REQUESTED,
                               db_index=True)
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("owner"), null=True, blank=True,
@@ -43,14 +48,17 @@ class Tenant(TenantMixin):
     owner_email = models.EmailField(_("owner email"))
     owner_name = models.CharField(_("owner name"), max_length=150, blank=True)
     contact_phone = models.CharField(_("contact phone"), max_length=40, blank=True)
-    locale = models.CharField(_("locale"), max_length=10, default="ko")
-    timezone = models.CharField(_("time zone"), max_length=64, default="Asia/Seoul")
+    locale = models.CharField(_("locale"), max_length=10, default="ko", validators=[validate_locale])
+    timezone = models.CharField(_("time zone"), max_length=64, default="Asia/Seoul", validators=[validate_timezone])
     provisioning_error = models.TextField(_("provisioning error"), blank=True)
-    # Service-market integration (seeds/003 §4.1.1): the market's application and its kind.
+    # Service-market integration (seeds/003 §4.1.1): the market's application and its own
+    # tenant id (e.g. `univ_8`, not a valid subdomain: the slug is derived from it). The
+    # application's kind (demo/service) is `kind` (demo/customer).
     market_application_id = models.CharField(_("service-market application id"), max_length=100, blank=True,
                                              db_index=True)
-    market_kind = models.CharField(_("service-market kind"), max_length=10, choices=MarketKind.choices,
-                                   blank=True)
+    market_tenant_id = models.CharField(_("service-market tenant id"), max_length=50, blank=True)
+    demo_expires_at = models.DateTimeField(_("demo expires at"), null=True, blank=True)
+    demo_expiry_notified_at = models.DateTimeField(_("demo expiry notice sent at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
     activated_at = models.DateTimeField(_("activated at"), null=True, blank=True)
@@ -68,6 +76,18 @@ class Tenant(TenantMixin):
         verbose_name = _("tenant")
         verbose_name_plural = _("tenants")
         ordering = ["slug"]
+        constraints = [
+            # One live tenant per market application and per market tenant id (a purged
+            # tenant's row stays for the audit trail and no longer counts).
+            models.UniqueConstraint(
+                fields=["market_application_id"], name="tenants_market_application_unique",
+                condition=~Q(market_application_id="") & ~Q(status="purged"),
+                violation_error_message=_("A tenant already exists for this service-market application.")),
+            models.UniqueConstraint(
+                fields=["market_tenant_id"], name="tenants_market_tenant_id_unique",
+                condition=~Q(market_tenant_id="") & ~Q(status="purged"),
+                violation_error_message=_("A tenant already exists for this service-market tenant id.")),
+        ]
         permissions = [
             ("approve_tenant", _("Can approve tenants")),
             ("suspend_tenant", _("Can suspend and reactivate tenants")),

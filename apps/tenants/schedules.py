@@ -2,4 +2,6 @@ from celery.schedules import crontab
 
 BEAT_SCHEDULE = {
     "tenants.purge_expired_tenants": {"task": "tenants.purge_expired_tenants", "schedule": crontab(minute=17, hour=3)},
+    # Hourly, so that a demo is suspended within an hour of its end (and warned in time).
+    "tenants.expire_demo_tenants": {"task": "tenants.expire_demo_tenants", "schedule": crontab(minute=23)},
 }

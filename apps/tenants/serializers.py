@@ -19,17 +19,24 @@ class SignupInput(serializers.Serializer):
 
 
 class TenantStatusOutput(serializers.Serializer):
-    tenant_id = serializers.CharField(source="slug")
+    tenant_id = serializers.SerializerMethodField(
+        help_text=_("The service market's own tenant id for tenants it created (e.g. univ_8), else the slug."))
+    slug = serializers.CharField(help_text=_("The subdomain (for the market's tenants derived from its id, "
+                                             "e.g. univ-8)."))
     status = serializers.CharField()
     status_display = serializers.CharField(source="get_status_display")
     tenant_url = serializers.SerializerMethodField()
     status_url = serializers.SerializerMethodField()
 
+    def get_tenant_id(self, tenant) -> str:
+        return tenant.market_tenant_id or tenant.slug
+
     def get_tenant_url(self, tenant) -> str:
         from apps.tenants.invites import tenant_url
 
-        return tenant_url(tenant)
+        return tenant_url(tenant, request=self.context["request"])
 
     def get_status_url(self, tenant) -> str:
-        request = self.context["request"]
-        return request.build_absolute_uri(f"/api/v1/platform/tenants/status/{tenant.public_id}/")
+        from apps.core.urls import absolute_url
+
+        return absolute_url(f"/api/v1/platform/tenants/status/{tenant.public_id}/", request=self.context["request"])

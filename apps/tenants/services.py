@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import logging
 import re
+import unicodedata
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.utils import timezone
+from django.utils import timezone as django_timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 from django_tenants.utils import schema_context, schema_exists
@@ -27,7 +29,7 @@ from apps.core.errors import PlatformError
 from .invites import owner_invite_send
 from .models import Domain, Tenant, TenantStatusChange
 from .permissions import require_perm
-from .states import IllegalTransition, transition
+from .states import IllegalTransition, PublicTenantProtected, refuse_public, transition
 
 logger = logging.getLogger(__name__)
 
@@ -72,22 +74,66 @@ def validate_slug(slug: str) -> None:
         raise ValidationError({"slug": _("This address is already taken.")}, code="taken")
 
 
+def demo_period() -> timedelta:
+    return timedelta(days=settings.TENANT_DEMO_DAYS)
+
+
+def _check_kind(*, kind: str, business_type: str) -> None:
+    """`internal` and the platform business type belong to the public tenant alone."""
+    if kind == Tenant.Kind.INTERNAL:
+        raise ValidationError({"kind": _("Only the platform's own tenant is internal.")}, code="invalid_choice")
+    if business_type == Tenant.BusinessType.PLATFORM:
+        raise ValidationError({"business_type": _("Choose the kind of business.")}, code="invalid_choice")
+
+
+def slug_from_text(text: str) -> str:
+    """A free subdomain derived from an outside id or name: the service market's `univ_8`
+    becomes `univ-8` (`univ-8-2` when that is taken, `t-8` for an id that starts with
+    a digit). The outside id itself is kept as is (`Tenant.market_tenant_id`)."""
+    ascii_text = unicodedata.normalize("NFKD", text or "").encode("ascii", "ignore").decode().lower()
+    base = re.sub(r"[^a-z0-9]+", "-", ascii_text).strip("-")
+    if not base[:1].isalpha() or base.startswith("pg"):
+        base = f"t-{base}".rstrip("-")
+    if len(base) < 3:
+        base = f"{base}-t"
+    for n in range(1, 100):
+        suffix = f"-{n}" if n > 1 else ""
+        candidate = base[:40 - len(suffix)].rstrip("-") + suffix
+        try:
+            validate_slug(candidate)
+        except ValidationError:
+            continue
+        return candidate
+    raise ValidationError({"slug": _("No free address could be derived from “%(text)s”.") % {"text": text}},
+                          code="taken")
+
+
 def tenant_create(*, slug: str, name: str, business_type: str, owner_email: str, owner_name: str = "",
                   provision: bool = True, in_process: bool = False, actor=None, plan=None,
-                  contact_phone: str = "", market_application_id: str = "", market_kind: str = "",
-                  reason: str = "") -> Tenant:
+                  contact_phone: str = "", kind: str = Tenant.Kind.CUSTOMER, demo_expires_at=None,
+                  locale: str = "ko", timezone: str = "Asia/Seoul", market_application_id: str = "",
+                  market_tenant_id: str = "", reason: str = "") -> Tenant:
     """Record a tenant and its primary domain; queue provisioning after commit.
 
     Without `provision` the tenant waits in `requested` for the approval chain.
     `in_process` provisions right here instead of through a worker (demo seeding and
-    test fixtures, where no worker runs yet)."""
+    test fixtures, where no worker runs yet). A demo without an expiry date gets
+    TENANT_DEMO_DAYS from now."""
     slug = (slug or "").strip().lower()
     validate_slug(slug)
+    kind = kind or Tenant.Kind.CUSTOMER
+    _check_kind(kind=kind, business_type=business_type)
+    if kind == Tenant.Kind.DEMO:
+        demo_expires_at = demo_expires_at or django_timezone.now() + demo_period()
+    else:
+        demo_expires_at = None
     tenant = Tenant(
         slug=slug, schema_name=schema_name_for(slug), name=(name or "").strip(), business_type=business_type,
+        kind=kind, demo_expires_at=demo_expires_at, locale=locale, timezone=timezone,
         owner_email=(owner_email or "").strip().lower(), owner_name=(owner_name or "").strip(),
         contact_phone=(contact_phone or "").strip(), plan=plan,
-        market_application_id=(market_application_id or "").strip(), market_kind=market_kind or "",
+        market_application_id=(market_application_id or "").strip(),
+        market_tenant_id=(market_tenant_id or "").strip(),
         status=Tenant.Status.PROVISIONING if provision else Tenant.Status.REQUESTED,
     )
     tenant.full_clean(exclude=["owner"], validate_unique=True)
@@ -99,11 +145,14 @@ def tenant_create(*, slug: str, name: str, business_type: str, owner_email: str,
             TenantStatusChange.objects.create(tenant=tenant, to_status=tenant.status, actor=actor, reason=reason)
             audit_record(action="tenant.created", actor=actor, target=tenant, tenant=tenant,
                          changes={"status": [None, tenant.status]},
-                         metadata={"business_type": business_type, "owner_email": tenant.owner_email,
+                         metadata={"business_type": business_type, "kind": kind, "owner_email": tenant.owner_email,
                                    "plan": plan.code if plan else None,
+                                   **({"demo_expires_at": demo_expires_at.isoformat()} if demo_expires_at else {}),
                                    **({"reason": reason} if reason else {}),
                                    **({"market_application_id": tenant.market_application_id}
-                                      if tenant.market_application_id else {})})
+                                      if tenant.market_application_id else {}),
+                                   **({"market_tenant_id": tenant.market_tenant_id}
+                                      if tenant.market_tenant_id else {})})
             if provision and not in_process:
                 _queue_provisioning(tenant)
     except IntegrityError as exc:  # lost a race for the same slug
@@ -134,7 +183,7 @@ def tenant_provision(*, tenant_id: int) -> Tenant:
     if tenant.status != Tenant.Status.PROVISIONING:
         raise TenantError(_("Only a tenant in provisioning can be provisioned (this one is %(status)s).")
                           % {"status": tenant.get_status_display()}, code="invalid_status", status=409)
-    started = timezone.now()
+    started = django_timezone.now()
     try:
         tenant.create_schema(check_if_exists=False, verbosity=0)
         with transaction.atomic():
@@ -144,8 +193,8 @@ def tenant_provision(*, tenant_id: int) -> Tenant:
                 for step in provisioning_steps():
                     step(tenant=tenant, owner=owner)
             transition(tenant, Tenant.Status.ACTIVE, action="tenant.provisioned",
-                       fields={"owner": owner, "activated_at": timezone.now(), "provisioning_error": ""},
-                       metadata={"seconds": round((timezone.now() - started).total_seconds(), 3)})
+                       fields={"owner": owner, "activated_at": django_timezone.now(), "provisioning_error": ""},
+                       metadata={"seconds": round((django_timezone.now() - started).total_seconds(), 3)})
             if not owner.has_usable_password():  # a new owner: invite them to set a password
                 transaction.on_commit(lambda: owner_invite_send(user=owner, tenant=tenant))
     except Exception as exc:
@@ -157,9 +206,9 @@ def tenant_provision(*, tenant_id: int) -> Tenant:
             tenant = Tenant.objects.select_for_update().get(pk=tenant.pk)
             transition(tenant, Tenant.Status.FAILED, action="tenant.provisioning_failed", reason=error[:500],
                        fields={"provisioning_error": error}, metadata={"error": error})
-        raise ProvisioningFailed(_("Provisioning of %(slug)s failed: %(error)s")
-                                 % {"slug": tenant.slug, "error": exc}) from exc
-    logger.info("tenant %s provisioned in %.2fs", tenant.slug, (timezone.now() - started).total_seconds())
+        raise ProvisioningFailed(_("Provisioning of %(name)s failed: %(error)s")
+                                 % {"name": tenant.name, "error": exc}) from exc
+    logger.info("tenant %s provisioned in %.2fs", tenant.slug, (django_timezone.now() - started).total_seconds())
     return tenant
 
 
@@ -173,6 +222,7 @@ def _drop_schema(schema_name: str) -> None:
 def tenant_start_provisioning(*, tenant: Tenant, actor=None) -> Tenant:
     """Provision a tenant that was requested (or approved) without provisioning."""
     require_perm(actor, "tenants.provision_tenant", action="tenant.provisioning_started", tenant=tenant)
+    refuse_public(tenant)
     with transaction.atomic():
         tenant = Tenant.objects.select_for_update().get(pk=tenant.pk)
         if tenant.status not in (Tenant.Status.REQUESTED, Tenant.Status.APPROVED):
@@ -185,6 +235,7 @@ def tenant_start_provisioning(*, tenant: Tenant, actor=None) -> Tenant:
 def tenant_retry_provisioning(*, tenant: Tenant, actor=None) -> Tenant:
     """Start provisioning again for a failed tenant."""
     require_perm(actor, "tenants.provision_tenant", action="tenant.provisioning_retried", tenant=tenant)
+    refuse_public(tenant)
     with transaction.atomic():
         tenant = Tenant.objects.select_for_update().get(pk=tenant.pk)
         if tenant.status != Tenant.Status.FAILED:
@@ -195,29 +246,58 @@ def tenant_retry_provisioning(*, tenant: Tenant, actor=None) -> Tenant:
     return tenant
 
 
-EDITABLE_DETAILS = ("name", "plan", "owner_name", "contact_phone", "locale", "timezone")
+# Not the plan: the subscription owns it (apps.billing.services.tenant_change_plan).
+EDITABLE_DETAILS = ("name", "kind", "demo_expires_at", "owner_name", "contact_phone", "locale", "timezone")
 
 
 def tenant_update_details(*, tenant: Tenant, actor, fields) -> Tenant:
-    """Save edited details (not status: that moves only through the lifecycle services)."""
+    """Save edited details (not status: that moves only through the lifecycle services).
+    A tenant that becomes a demo without an expiry date gets TENANT_DEMO_DAYS; a new
+    expiry date means a new expiry notice; a customer has no expiry date."""
     require_perm(actor, "tenants.change_tenant", action="tenant.updated", tenant=tenant)
+    refuse_public(tenant)
     fields = [name for name in fields if name in EDITABLE_DETAILS]
     if not fields:
         return tenant
+    if "kind" in fields:
+        _check_kind(kind=tenant.kind, business_type=tenant.business_type)
+    if tenant.kind == Tenant.Kind.DEMO and tenant.demo_expires_at is None:
+        tenant.demo_expires_at = django_timezone.now() + demo_period()
+    elif tenant.kind != Tenant.Kind.DEMO:
+        tenant.demo_expires_at = None
     tenant.full_clean(exclude=["owner"], validate_unique=False)
     with transaction.atomic():
         stored = Tenant.objects.select_for_update().get(pk=tenant.pk)
+        fields = [*fields, *(["demo_expires_at"] if stored.demo_expires_at != tenant.demo_expires_at else [])]
+        fields = list(dict.fromkeys(fields))
         changes = {name: [_plain(getattr(stored, name)), _plain(getattr(tenant, name))] for name in fields
                    if getattr(stored, name) != getattr(tenant, name)}
         for name in fields:
             setattr(stored, name, getattr(tenant, name))
+        if "demo_expires_at" in changes:
+            stored.demo_expiry_notified_at = None
+            fields.append("demo_expiry_notified_at")
         stored.save(update_fields=fields)
         audit_record(action="tenant.updated", actor=actor, target=stored, tenant=stored, changes=changes)
     return stored
 
 
 def _plain(value):
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
     return value.pk if hasattr(value, "pk") else value
+
+
+def domain_check(*, domain: Domain, tenant: Tenant, hostname: str) -> None:
+    """Raise ValidationError unless `hostname` may be saved for `tenant`: the platform's
+    own tenant and address are read-only (routing the ops portal depends on them)."""
+    stored_tenant_id = (Domain.objects.filter(pk=domain.pk).values_list("tenant_id", flat=True).first()
+                        if domain.pk else None)
+    public = Tenant.objects.filter(schema_name=settings.PUBLIC_SCHEMA_NAME).values_list("pk", flat=True).first()
+    if public is not None and public in (tenant.pk, stored_tenant_id):
+        raise ValidationError({"domain": str(PublicTenantProtected.domain_message)}, code="public_tenant")
+    if hostname.strip().lower() == settings.BASE_DOMAIN.lower():
+        raise ValidationError({"domain": _("This is the platform's own address.")}, code="reserved")
 
 
 def domain_save(*, domain: Domain, actor) -> Domain:
@@ -225,8 +305,7 @@ def domain_save(*, domain: Domain, actor) -> Domain:
     require_perm(actor, f"tenants.{'change' if domain.pk else 'add'}_domain", action="tenant.domain_saved",
                  tenant=domain.tenant)
     domain.domain = (domain.domain or "").strip().lower()
-    if domain.domain == settings.BASE_DOMAIN.lower():
-        raise ValidationError({"domain": _("This is the platform's own address.")}, code="reserved")
+    domain_check(domain=domain, tenant=domain.tenant, hostname=domain.domain)
     domain.full_clean()
     with transaction.atomic():
         before = Domain.objects.filter(pk=domain.pk).values("domain", "is_primary").first() if domain.pk else {}
@@ -240,6 +319,8 @@ def domain_save(*, domain: Domain, actor) -> Domain:
 
 def domain_delete(*, domain: Domain, actor) -> None:
     require_perm(actor, "tenants.delete_domain", action="tenant.domain_deleted", tenant=domain.tenant)
+    if domain.tenant.is_public:
+        raise PublicTenantProtected(PublicTenantProtected.domain_message)
     if domain.is_primary:
         raise TenantError(_("The primary domain cannot be removed."), code="primary_domain", status=409)
     with transaction.atomic():
@@ -253,7 +334,8 @@ def public_tenant_ensure() -> Tenant:
     tenant, _created = Tenant.objects.get_or_create(
         schema_name=settings.PUBLIC_SCHEMA_NAME,
         defaults={"slug": "public", "name": "Platform HQ", "business_type": Tenant.BusinessType.PLATFORM,
-                  "status": Tenant.Status.ACTIVE, "owner_email": "hq@localhost", "activated_at": timezone.now()},
+                  "kind": Tenant.Kind.INTERNAL, "status": Tenant.Status.ACTIVE, "owner_email": "hq@localhost",
+                  "activated_at": django_timezone.now()},
     )
     Domain.objects.get_or_create(domain=settings.BASE_DOMAIN, defaults={"tenant": tenant, "is_primary": True})
     return tenant

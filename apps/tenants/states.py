@@ -35,7 +35,23 @@ class IllegalTransition(PlatformError):
     status = 409
 
 
+class PublicTenantProtected(IllegalTransition):
+    """The public tenant serves the ops portal and the platform API: suspending or
+    deleting it would lock HQ out until someone repaired the database by hand."""
+
+    code = "public_tenant"
+    message = _("The platform's own (HQ) tenant cannot be approved, provisioned, suspended, deleted or "
+                "otherwise changed here.")
+    domain_message = _("The platform's own (HQ) address cannot be changed or removed here.")
+
+
+def refuse_public(tenant: Tenant) -> None:
+    if tenant.is_public:
+        raise PublicTenantProtected(details={"tenant": tenant.slug})
+
+
 def check_transition(tenant: Tenant, to_status: str) -> None:
+    refuse_public(tenant)
     if to_status not in TRANSITIONS[tenant.status]:
         raise IllegalTransition(
             _("A tenant that is %(current)s cannot become %(target)s.")

@@ -22,3 +22,11 @@ def purge_expired_tenants() -> list[str]:
     from .lifecycle import tenants_purge_expired
 
     return tenants_purge_expired()
+
+
+@shared_task(name="tenants.expire_demo_tenants")
+def expire_demo_tenants() -> dict[str, list[str]]:
+    """Beat: warn owners of demos ending soon (once), suspend demos whose period ended."""
+    from .lifecycle import demo_tenants_expire
+
+    return demo_tenants_expire()

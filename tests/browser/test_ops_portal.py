@@ -53,41 +53,91 @@ def test_wrong_code_keeps_the_portal_closed(page, live_server_url):
     assert "/admin/tenants/tenant/" not in page.url.split("?")[0] or "mfa" in page.url
 
 
-def test_approve_a_tenant_through_every_step_to_active(page, live_server_url, celery_worker_process, committed):
+STAFF_TOTP_SECRET = "KRSXG5CTMVRXEZLUKRSXG5CTMVRXEZLU"
+
+
+def hq_staff(committed, email):
+    """Another HQ admin with an authenticator app (four-eyes: one approver per stage)."""
+    from allauth.mfa.totp.internal.auth import TOTP
+    from django.contrib.auth.models import Group
+
+    from apps.accounts.hq import HQ_ADMIN
+    from apps.accounts.models import User
+    from tests.plugin import PASSWORD
+
+    user = User.objects.create_user(committed.email(email), PASSWORD, is_staff=True)
+    user.groups.add(Group.objects.get(name=HQ_ADMIN))
+    TOTP.activate(user, STAFF_TOTP_SECRET)
+    return user
+
+
+def test_approve_a_tenant_through_every_step_to_active(page, browser, live_server_url, celery_worker_process,
+                                                       committed):
+    from apps.billing.models import Plan, Subscription
     from apps.onboarding.services import onboarding_open
     from apps.tenants.models import Tenant
     from apps.tenants.services import tenant_create
 
     slug = committed.tenant_slug("br-chain")
     committed.email("owner@br-chain.test")
+    plan = Plan.objects.create(code="br-chain-free", name="Browser chain (free)")
     tenant = tenant_create(slug=slug, name="Browser Chain Academy", business_type="academy",
-                           owner_email="owner@br-chain.test", provision=False)
+                           owner_email="owner@br-chain.test", provision=False, plan=plan)
     onboarding_open(tenant=tenant)
-
-    browser_hq_login(page, live_server_url)
-    page.click("#waiting-link")
-    page.wait_for_selector("#onboarding-board")
-    page.screenshot(path=str(ARTIFACTS / "ops-onboarding-board.png"), full_page=True)
-    page.click("[data-column=sales] a.tile:has-text('Browser Chain Academy')")
-    page.wait_for_selector("#approval-chain")
-    for key in ("contract", "payment", "role-template", "plan", "data-import"):
-        page.click(f"li[data-item={key}] button.check-toggle")
-        page.wait_for_selector(f"li[data-item={key}] button[aria-pressed=true]")
-    for stage in ("sales", "security", "technical"):
-        page.fill(f"li[data-stage={stage}] form.decide input[name=comment]", f"{stage} checked")
-        page.click(f"li[data-stage={stage}] form.decide button[value=approve]")
-        page.wait_for_selector(f"li[data-stage={stage}] .ops-badge.approved")
-    page.screenshot(path=str(ARTIFACTS / "ops-onboarding-before-activation.png"), full_page=True)
-    page.click("li[data-stage=activation] form.decide button[value=approve]")
-    assert "being provisioned" in page.inner_text("ul.messagelist")
-    tenant = wait_for_status(tenant, {Tenant.Status.ACTIVE, Tenant.Status.FAILED})
-    assert tenant.status == Tenant.Status.ACTIVE, tenant.provisioning_error
-    page.reload()
-    assert "Active" in page.inner_text("#tenant-status")
-    page.screenshot(path=str(ARTIFACTS / "ops-onboarding-active.png"), full_page=True)
-    history = list(tenant.status_changes.order_by("created_at", "id").values_list("to_status", flat=True))
-    assert history == ["requested", "approved", "provisioning", "active"]
-    connection.set_schema_to_public()
+    approvers = {stage: hq_staff(committed, f"{stage}@br-chain.test") for stage in ("security", "technical",
+                                                                                      "activation")}
+    try:
+        browser_hq_login(page, live_server_url)
+        page.click("#waiting-link")
+        page.wait_for_selector("#onboarding-board")
+        page.screenshot(path=str(ARTIFACTS / "ops-onboarding-board.png"), full_page=True)
+        page.click("[data-column=sales] a.tile:has-text('Browser Chain Academy')")
+        page.wait_for_selector("#approval-chain")
+        onboarding_url = page.url
+        for key in ("contract", "payment", "role-template"):
+            page.click(f"li[data-item={key}] button.check-toggle")
+            page.wait_for_selector(f"li[data-item={key}] button[aria-pressed=true]")
+        # "Plan chosen" ticked itself (the tenant has a plan); data import comes after activation
+        assert page.locator("li[data-item=plan] button").count() == 0
+        assert page.get_attribute("li[data-item=plan] .check-state", "aria-checked") == "true"
+        assert page.locator("#checklist-after-activation li[data-item=data-import] button").count() == 0
+        page.fill("li[data-stage=sales] form.decide input[name=comment]", "sales checked")
+        page.click("li[data-stage=sales] form.decide button[value=approve]")
+        page.wait_for_selector("li[data-stage=sales] .ops-badge.approved")
+        # four-eyes: the same person may not approve the next stage too
+        page.click("li[data-stage=security] form.decide button[value=approve]")
+        assert "Four-eyes rule" in page.inner_text("ul.messagelist")
+        for stage, user in approvers.items():
+            context = browser.new_context(locale="en-US", viewport={"width": 1280, "height": 900})
+            other = context.new_page()
+            other.set_default_timeout(15000)
+            browser_hq_login(other, live_server_url, email=user.email, secret=STAFF_TOTP_SECRET)
+            other.goto(onboarding_url)
+            if stage == "activation":
+                other.screenshot(path=str(ARTIFACTS / "ops-onboarding-before-activation.png"), full_page=True)
+                other.click("li[data-stage=activation] form.decide button[value=approve]")
+                assert "being provisioned" in other.inner_text("ul.messagelist")
+            else:
+                other.fill(f"li[data-stage={stage}] form.decide input[name=comment]", f"{stage} checked")
+                other.click(f"li[data-stage={stage}] form.decide button[value=approve]")
+                other.wait_for_selector(f"li[data-stage={stage}] .ops-badge.approved")
+            context.close()
+        tenant = wait_for_status(tenant, {Tenant.Status.ACTIVE, Tenant.Status.FAILED})
+        assert tenant.status == Tenant.Status.ACTIVE, tenant.provisioning_error
+        page.reload()
+        assert "Active" in page.inner_text("#tenant-status")
+        # now the workspace exists, its data import can be ticked
+        page.click("#checklist-after-activation li[data-item=data-import] button.check-toggle")
+        page.wait_for_selector("li[data-item=data-import] button[aria-pressed=true]")
+        page.screenshot(path=str(ARTIFACTS / "ops-onboarding-active.png"), full_page=True)
+        history = list(tenant.status_changes.order_by("created_at", "id").values_list("to_status", flat=True))
+        assert history == ["requested", "approved", "provisioning", "active"]
+        connection.set_schema_to_public()
+    finally:  # the plan outlives the tenant otherwise (committed cleanup removes tenants and users)
+        connection.set_schema_to_public()
+        Subscription.objects.filter(tenant__slug=slug).delete()
+        Tenant.objects.filter(slug=slug).update(plan=None)
+        plan.delete()
 
 
 def test_suspend_and_reactivate_in_the_browser(page, live_server_url, committed):

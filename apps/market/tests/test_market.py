@@ -71,8 +71,9 @@ def test_create_tenant_with_a_key(api_key, django_capture_on_commit_callbacks):
     assert body["tenant_url"] == "http://mk-univ.localhost/"
     assert "/api/v1/platform/tenants/status/" in body["status_url"]
     tenant = Tenant.objects.get(slug="mk-univ")
-    assert (tenant.market_application_id, tenant.market_kind, tenant.owner_email) == ("1042", "service",
-                                                                                       "admin@k-univ.test")
+    assert (tenant.market_application_id, tenant.market_tenant_id, tenant.kind, tenant.owner_email) == (
+        "1042", "mk-univ", Tenant.Kind.CUSTOMER, "admin@k-univ.test")
+    assert tenant.demo_expires_at is None
     assert len([cb for cb in callbacks if "_queue_provisioning" in cb.__qualname__]) == 1
     status = client.get(body["status_url"].replace("http://testserver", ""))
     assert status.status_code == 200 and status.json()["status"] == "provisioning"
@@ -106,9 +107,93 @@ def test_create_validates_input(api_key):
     error = response.json()["error"]
     assert error["code"] == "validation_error"
     assert {"admin_email", "application_kind"} <= set(error["details"])
-    response = client_for(None).post(CREATE_URL, create_body(tenant_id="www"), content_type="application/json",
-                                     HTTP_AUTHORIZATION=f"Api-Key {api_key}")
-    assert response.status_code == 400 and "reserved" in json.dumps(response.json()["error"]["details"])
+    for body, field in [(create_body(tenant_id="x" * 51), "tenant_id"),
+                        (create_body(demo_expires_at="2020-01-01T00:00:00Z", application_kind="demo"),
+                         "demo_expires_at"),
+                        (create_body(demo_expires_at="2099-01-01T00:00:00Z"), "demo_expires_at"),
+                        (create_body(demo_expires_at="tomorrow", application_kind="demo"), "demo_expires_at")]:
+        response = client_for(None).post(CREATE_URL, body, content_type="application/json",
+                                         HTTP_AUTHORIZATION=f"Api-Key {api_key}")
+        assert response.status_code == 400, body
+        assert field in response.json()["error"]["details"], response.json()
+    assert not Tenant.objects.filter(market_application_id="1042").exists()
+
+
+# --- The market's tenant ids (seeds/003: `univ_8`) and demo tenants -----------------------
+
+
+def create(api_key, **overrides):
+    return client_for(None).post(CREATE_URL, create_body(**overrides), content_type="application/json",
+                                 HTTP_AUTHORIZATION=f"Api-Key {api_key}")
+
+
+def test_market_tenant_ids_are_kept_and_become_dns_safe_slugs(api_key, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=False):
+        response = create(api_key, tenant_id="univ_8")
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert (body["tenant_id"], body["slug"]) == ("univ_8", "univ-8")
+    assert body["tenant_url"] == "http://univ-8.localhost/"
+    tenant = Tenant.objects.get(market_tenant_id="univ_8")
+    assert (tenant.slug, tenant.schema_name) == ("univ-8", "univ_8")
+    event = AuditEvent.objects.get(action="tenant.created", tenant_slug="univ-8")
+    assert event.metadata["market_tenant_id"] == "univ_8"
+    # the same market id again (another application): a clear conflict, not a second tenant
+    again = create(api_key, tenant_id="univ_8", application_id="1043")
+    assert again.status_code == 409 and again.json()["error"]["code"] == "tenant_exists"
+    assert again.json()["error"]["details"]["slug"] == "univ-8"
+    # a different market id that derives to a taken subdomain gets a suffix
+    with django_capture_on_commit_callbacks(execute=False):
+        other = create(api_key, tenant_id="UNIV-8", application_id="1044")
+    assert other.status_code == 201, other.content
+    assert (other.json()["tenant_id"], other.json()["slug"]) == ("UNIV-8", "univ-8-2")
+    # reserved words and ids that start with a digit become valid subdomains too
+    with django_capture_on_commit_callbacks(execute=False):
+        assert create(api_key, tenant_id="www", application_id="1045").json()["slug"] == "www-2"
+        assert create(api_key, tenant_id="8_univ", application_id="1046").json()["slug"] == "t-8-univ"
+
+
+@pytest.mark.parametrize("market_id,slug", [
+    ("univ_8", "univ-8"), ("demo_7", "demo-7"), ("test_univ", "test-univ"), ("Univ__8__", "univ-8"),
+    ("8", "t-8"), ("pg_univ", "t-pg-univ"), ("ab", "ab-t"), ("광주대학교_8", "t-8"), ("a" * 50, "a" * 40),
+])
+def test_slug_derivation(db, market_id, slug):
+    from apps.tenants.services import slug_from_text, validate_slug
+
+    assert slug_from_text(market_id) == slug
+    validate_slug(slug)
+
+
+def test_market_tenant_id_is_unique_among_live_tenants(db):
+    from django.core.exceptions import ValidationError
+
+    tenant_create(slug="uq-one", name="One", business_type="service", owner_email="o@uq.test",
+                  market_tenant_id="univ_9", market_application_id="9001", provision=False)
+    with pytest.raises(ValidationError) as exc:
+        tenant_create(slug="uq-two", name="Two", business_type="service", owner_email="o@uq.test",
+                      market_tenant_id="univ_9", market_application_id="9002", provision=False)
+    assert "service-market tenant id" in str(exc.value)
+    with pytest.raises(ValidationError) as exc:
+        tenant_create(slug="uq-three", name="Three", business_type="service", owner_email="o@uq.test",
+                      market_tenant_id="univ_10", market_application_id="9001", provision=False)
+    assert "service-market application" in str(exc.value)
+
+
+def test_demo_application_becomes_a_demo_tenant_with_an_end(api_key, settings, django_capture_on_commit_callbacks):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    settings.TENANT_DEMO_DAYS = 10
+    with django_capture_on_commit_callbacks(execute=False):
+        response = create(api_key, tenant_id="demo_7", application_kind="demo")
+        given = create(api_key, tenant_id="demo_8", application_id="1050", application_kind="demo",
+                       demo_expires_at="2099-03-01T09:00:00+09:00")
+    assert response.status_code == 201 and given.status_code == 201, given.content
+    tenant = Tenant.objects.get(market_tenant_id="demo_7")
+    assert tenant.kind == Tenant.Kind.DEMO
+    assert abs(tenant.demo_expires_at - (timezone.now() + timedelta(days=10))) < timedelta(minutes=1)
+    assert Tenant.objects.get(market_tenant_id="demo_8").demo_expires_at.isoformat() == "2099-03-01T00:00:00+00:00"
 
 
 # --- Webhooks --------------------------------------------------------------------------------
@@ -137,10 +222,11 @@ def post(body, headers):
 def market_tenants(tenant_alpha):
     """alpha (active, rolled back after each test) and a requested tenant of the same admin."""
     Tenant.objects.filter(pk=tenant_alpha.pk).update(owner_email="prof@k.test", market_application_id="501",
-                                                     market_kind="service")
+                                                     market_tenant_id="alpha_1")
     one = Tenant.objects.get(pk=tenant_alpha.pk)
     two = tenant_create(slug="mk-two", name="Two", business_type="academy", owner_email="PROF@k.test",
-                        market_application_id="502", market_kind="demo", provision=False)
+                        market_application_id="502", market_tenant_id="mk_two", kind=Tenant.Kind.DEMO,
+                        provision=False)
     return one, two
 
 

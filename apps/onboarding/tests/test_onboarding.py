@@ -7,6 +7,7 @@ from django.contrib.auth.models import Group
 from apps.accounts.hq import HQ_ADMIN, HQ_MASTER, SECURITY_OFFICER, SUPPORT
 from apps.accounts.models import User
 from apps.audit.models import AuditEvent
+from apps.billing.models import Plan
 from apps.core.errors import PlatformError
 from apps.onboarding import services
 from apps.onboarding.models import ApprovalStep, ChecklistTemplateItem
@@ -39,8 +40,20 @@ def step(tenant, stage):
 
 
 def finish_checklist(tenant, actor):
-    for item in tenant.checklist.all():
+    """Tick what is ticked by hand before activation ("plan" ticks itself, "data-import"
+    comes after activation)."""
+    for item in tenant.checklist.exclude(key="plan").filter(after_activation=False):
         services.checklist_item_set(item=item, done=True, actor=actor)
+
+
+@pytest.fixture
+def plan(db):
+    return Plan.objects.create(code="onb-plan", name="Onboarding plan")
+
+
+def approvers(count=4):
+    """Four-eyes: one HQ admin per stage."""
+    return [staff(f"approver{n}@platform.test", HQ_ADMIN) for n in range(count)]
 
 
 def test_open_copies_the_template_and_creates_the_chain(tenant):
@@ -74,16 +87,22 @@ def test_steps_must_be_approved_in_order(tenant, admin):
     assert "already been decided" in str(exc.value.message)
 
 
-def test_final_approval_needs_the_checklist_then_approves_and_provisions(tenant, admin,
+def test_final_approval_needs_the_checklist_then_approves_and_provisions(tenant, admin, plan,
                                                                       django_capture_on_commit_callbacks):
-    for stage in ("sales", "security", "technical"):
-        services.step_approve(step=step(tenant, stage), actor=admin)
+    sales, security, technical, activation = approvers()
+    for stage, person in (("sales", sales), ("security", security), ("technical", technical)):
+        services.step_approve(step=step(tenant, stage), actor=person)
     with pytest.raises(PlatformError) as exc:
-        services.step_approve(step=step(tenant, "activation"), actor=admin)
+        services.step_approve(step=step(tenant, "activation"), actor=activation)
     assert exc.value.code == "checklist_incomplete" and "Contract signed" in str(exc.value.message)
     finish_checklist(tenant, admin)
+    with pytest.raises(PlatformError) as exc:  # no plan yet: "Plan chosen" is not ticked
+        services.step_approve(step=step(tenant, "activation"), actor=activation)
+    assert exc.value.code == "checklist_incomplete" and "Plan chosen" in str(exc.value.message)
+    assert "Initial data imported" not in str(exc.value.message)  # that comes after activation
+    Tenant.objects.filter(pk=tenant.pk).update(plan=plan)
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        services.step_approve(step=step(tenant, "activation"), actor=admin)
+        services.step_approve(step=step(tenant, "activation"), actor=activation)
     tenant.refresh_from_db()
     assert tenant.status == Tenant.Status.PROVISIONING and tenant.approved_at is not None
     assert any("_queue_provisioning" in cb.__qualname__ for cb in callbacks)
@@ -145,7 +164,7 @@ def test_roles_in_the_chain(tenant, admin):
     assert exc.value.code == "permission_denied"
     services.step_comment(step=step(tenant, "sales"), body="customer called", actor=support)
     services.step_approve(step=step(tenant, "sales"), actor=officer)
-    services.step_approve(step=step(tenant, "security"), actor=officer)
+    services.step_approve(step=step(tenant, "security"), actor=staff("sec2@platform.test", SECURITY_OFFICER))
     services.step_approve(step=step(tenant, "technical"), actor=admin)
     finish_checklist(tenant, admin)
     with pytest.raises(PlatformError) as exc:  # activation needs approve_tenant
@@ -165,4 +184,83 @@ def test_board_groups_tenants_by_stage_with_fixed_queries(tenant, admin, django_
         board = onboarding_board()
     assert [t.slug for t in board["security"]] == ["onb-one"]
     assert [t.slug for t in board["sales"]] == ["onb-x0", "onb-x1", "onb-x2"]
-    assert board["security"][0].checklist_total == 5
+    assert board["security"][0].checklist_total == 4  # before activation: data import comes after
+
+
+# --- Automatic and after-activation items ----------------------------------------------------
+
+
+def test_plan_chosen_ticks_itself_from_the_tenants_plan(tenant, admin, plan):
+    from apps.onboarding.selectors import checklist_items
+
+    item = tenant.checklist.get(key="plan")
+    with pytest.raises(PlatformError) as exc:  # never by hand
+        services.checklist_item_set(item=item, done=True, actor=admin)
+    assert exc.value.code == "checklist_automatic"
+    assert not {i.key: i.done for i in checklist_items(tenant)}["plan"]
+    Tenant.objects.filter(pk=tenant.pk).update(plan=plan)  # e.g. billing set it
+    tenant = Tenant.objects.get(pk=tenant.pk)
+    items = {i.key: i for i in checklist_items(tenant)}
+    assert items["plan"].done and items["plan"].automatic
+    assert not tenant.checklist.get(key="plan").done  # read, not written
+    assert not AuditEvent.objects.filter(action="onboarding.checklist_changed").exists()
+
+
+def test_data_import_comes_after_activation(tenant, admin):
+    item = tenant.checklist.get(key="data-import")
+    assert item.after_activation
+    with pytest.raises(PlatformError) as exc:
+        services.checklist_item_set(item=item, done=True, actor=admin)
+    assert exc.value.code == "checklist_after_activation" and "Onboard One" in str(exc.value.message)
+    Tenant.objects.filter(pk=tenant.pk).update(status=Tenant.Status.ACTIVE)
+    item = services.checklist_item_set(item=tenant.checklist.get(key="data-import"), done=True, actor=admin)
+    assert item.done and item.done_by == admin
+
+
+def test_template_items_carry_after_activation_to_new_checklists(tenant, admin):
+    services.template_item_save(item=ChecklistTemplateItem(key="training", title="Staff trained", title_ko="직원 교육",
+                                                           sort_order=70, after_activation=True), actor=admin)
+    other = tenant_create(slug="onb-three", name="Three", business_type="food", owner_email="o@onb-three.test",
+                          provision=False)
+    services.onboarding_open(tenant=other)
+    assert other.checklist.get(key="training").after_activation
+    assert ChecklistTemplateItem.objects.get(key="data-import").after_activation  # the migration moved it
+
+
+# --- Four-eyes ---------------------------------------------------------------------------------
+
+
+def test_one_person_approves_one_stage_per_tenant(tenant, admin, settings):
+    settings.ONBOARDING_FOUR_EYES = True
+    services.step_approve(step=step(tenant, "sales"), actor=admin)
+    with pytest.raises(PlatformError) as exc:
+        services.step_approve(step=step(tenant, "security"), actor=admin)
+    assert exc.value.code == "four_eyes" and exc.value.status == 409
+    assert "Sales" in str(exc.value.message) and "Onboard One" in str(exc.value.message)
+    assert step(tenant, "security").status == ApprovalStep.Status.PENDING
+    # an HQ master is no exception
+    master = staff("master@platform.test", HQ_MASTER)
+    services.step_approve(step=step(tenant, "security"), actor=master)
+    with pytest.raises(PlatformError) as exc:
+        services.step_approve(step=step(tenant, "technical"), actor=master)
+    assert exc.value.code == "four_eyes"
+    # rejecting is not approving: the same person may reject (and reopen) a later stage
+    services.step_reject(step=step(tenant, "technical"), actor=admin, comment="servers not sized")
+    assert not AuditEvent.objects.filter(action="onboarding.four_eyes_relaxed").exists()
+
+
+def test_relaxed_four_eyes_is_audited(tenant, admin, settings):
+    settings.ONBOARDING_FOUR_EYES = False
+    services.step_approve(step=step(tenant, "sales"), actor=admin)
+    assert not AuditEvent.objects.filter(action="onboarding.four_eyes_relaxed").exists()  # first: nothing to note
+    services.step_approve(step=step(tenant, "security"), actor=admin)
+    assert step(tenant, "security").status == ApprovalStep.Status.APPROVED
+    event = AuditEvent.objects.get(action="onboarding.four_eyes_relaxed")
+    assert event.actor == admin and event.category == "security" and event.tenant_slug == "onb-one"
+    assert event.metadata["stage"] == "security" and event.metadata["also_approved"] == ["sales"]
+
+
+def test_four_eyes_is_on_by_default():
+    from django.conf import settings
+
+    assert settings.ONBOARDING_FOUR_EYES is True

@@ -1,4 +1,7 @@
+import logging
+
 import pytest
+from django.core.cache import cache
 from django.test import Client
 from rest_framework_simplejwt.tokens import AccessToken
 
@@ -37,6 +40,8 @@ def test_disallowed_host_gets_a_clear_400(db):
 @pytest.mark.parametrize("status,code,expected", [
     (Tenant.Status.SUSPENDED, "tenant_suspended", 403),
     (Tenant.Status.DELETED, "tenant_not_found", 404),
+    (Tenant.Status.REQUESTED, "tenant_pending_approval", 403),
+    (Tenant.Status.APPROVED, "tenant_pending_approval", 403),
     (Tenant.Status.PROVISIONING, "tenant_not_ready", 503),
     (Tenant.Status.FAILED, "tenant_not_ready", 503),
 ])
@@ -50,6 +55,45 @@ def test_closed_tenants_are_refused_with_a_clear_error(tenant_alpha, alpha_clien
     html = alpha_client.get("/admin/", HTTP_ACCEPT="text/html")
     assert html.status_code == expected
     assert "text/html" in html["Content-Type"]
+
+
+@pytest.mark.parametrize("status", [Tenant.Status.REQUESTED, Tenant.Status.APPROVED])
+def test_waiting_for_approval_has_its_own_message_not_being_set_up(tenant_alpha, alpha_client, status):
+    Tenant.objects.filter(pk=tenant_alpha.pk).update(status=status)
+    cache.delete_pattern("tenants:*")
+    body = alpha_client.get("/", HTTP_ACCEPT="text/html").content.decode()
+    assert "This workspace is waiting for approval" in body and "tenant_pending_approval" in body
+    assert "being set up" not in body
+    error = alpha_client.get("/api/v1/me/", **JSON).json()["error"]
+    assert error["message"].startswith("This workspace is waiting for approval")
+    korean = alpha_client.get("/api/v1/me/", HTTP_ACCEPT_LANGUAGE="ko", **JSON).json()["error"]["message"]
+    assert korean != error["message"] and "승인" in korean
+
+
+def test_provisioning_says_when_to_come_back(tenant_alpha, alpha_client):
+    Tenant.objects.filter(pk=tenant_alpha.pk).update(status=Tenant.Status.PROVISIONING)
+    cache.delete_pattern("tenants:*")
+    response = alpha_client.get("/api/v1/me/", **JSON)
+    assert response.status_code == 503 and response["Retry-After"] == "30"
+
+
+@pytest.mark.parametrize("status,host,level", [
+    (Tenant.Status.SUSPENDED, "alpha.localhost", logging.INFO),
+    (Tenant.Status.REQUESTED, "alpha.localhost", logging.INFO),
+    (Tenant.Status.PROVISIONING, "alpha.localhost", logging.INFO),
+    (Tenant.Status.FAILED, "alpha.localhost", logging.WARNING),
+    (Tenant.Status.ACTIVE, "nobody.localhost", logging.INFO),
+])
+def test_expected_refusals_are_logged_below_error(tenant_alpha, caplog, status, host, level):
+    Tenant.objects.filter(pk=tenant_alpha.pk).update(status=status)
+    cache.delete_pattern("tenants:*")
+    with caplog.at_level(logging.DEBUG):
+        response = Client(HTTP_HOST=host).get("/api/v1/me/", **JSON)
+    assert response.status_code in (403, 404, 503)
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR], [r.getMessage() for r in caplog.records]
+    refusals = [r for r in caplog.records if r.name == "apps.tenants.middleware"]
+    assert len(refusals) == 1 and refusals[0].levelno == level
+    assert refusals[0].code == response.json()["error"]["code"]
 
 
 def test_suspended_message_is_clear(tenant_alpha, alpha_client):
