@@ -2,10 +2,11 @@ from allauth.account.adapter import DefaultAccountAdapter
 from django import forms
 from django.conf import settings
 
+from .links import PublicLinksMixin
 from .services import InvalidCredentials
 
 
-class AccountAdapter(DefaultAccountAdapter):
+class AccountAdapter(PublicLinksMixin, DefaultAccountAdapter):
     def is_open_for_signup(self, request):
         return settings.ACCOUNT_SIGNUP_OPEN
 

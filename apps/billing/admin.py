@@ -4,10 +4,12 @@ both the portal (decide) and the tenant admin (request)."""
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.admin_sites import ops_admin, tenant_admin
 from apps.core.errors import PlatformError
+from apps.core.money import format_amount, format_money
 
 from . import services
 from .models import (AddOn, AddOnRequest, Invoice, InvoiceLine, Payment, Plan, PlanPrice, PromoCode, Subscription,
@@ -25,11 +27,28 @@ class _ServiceErrors:
             return None
 
 
+# Django's integer boxes are 5em wide: 1000000 shows as "100000" and an operator misreads
+# a limit by 10x. Numbers get room for their values (up to 2,147,483,647).
+WIDE_NUMBER = {"widget": forms.NumberInput(attrs={"class": "vBigIntegerField", "style": "width: 16ch"})}
+WIDE_NUMBERS = {models.IntegerField: WIDE_NUMBER, models.DecimalField: WIDE_NUMBER}
+
+
+def money_column(field: str, label, currency=lambda obj: obj.currency):
+    """An admin column / read-only field showing `field` as money ("₩22,000")."""
+
+    @admin.display(description=label, ordering=field)
+    def column(self, obj):
+        return format_money(getattr(obj, field), currency(obj))
+
+    return column
+
+
 class PlanPriceInline(admin.TabularInline):
     model = PlanPrice
     extra = 0
-    fields = ["effective_from", "amount", "currency", "commission_rate", "note", "created_by", "created_at"]
+    fields = ["effective_from", "price", "commission_rate", "note", "created_by", "created_at"]
     readonly_fields = fields
+    price = money_column("amount", _("price per period"))
     can_delete = False
     verbose_name_plural = _("price history (add a version under Plan prices)")
 
@@ -43,6 +62,7 @@ class PlanAdmin(admin.ModelAdmin):
     list_filter = ["is_active", "self_signup", "billing_period"]
     search_fields = ["code", "name", "name_ko"]
     inlines = [PlanPriceInline]
+    formfield_overrides = WIDE_NUMBERS
     fieldsets = [
         (None, {"fields": ["code", "name", "name_ko", "description", "is_active", "self_signup", "sort_order"]}),
         (_("Billing"), {"fields": ["billing_period", "trial_days"]}),
@@ -62,7 +82,7 @@ class PlanAdmin(admin.ModelAdmin):
         if not prices:
             return "-"
         price = max(prices, key=lambda p: p.effective_from)
-        return f"{price.amount:,.0f} {price.currency} · {price.commission_rate}%"
+        return f"{format_money(price.amount, price.currency)} · {format_amount(price.commission_rate)}%"
 
     @admin.display(description=_("staff / branches / API per min"))
     def limits(self, obj):
@@ -75,10 +95,12 @@ class PlanAdmin(admin.ModelAdmin):
 
 @admin.register(PlanPrice, site=ops_admin)
 class PlanPriceAdmin(admin.ModelAdmin):
-    list_display = ["plan", "effective_from", "amount", "currency", "commission_rate", "created_by", "created_at"]
+    list_display = ["plan", "effective_from", "price", "commission_rate", "created_by", "created_at"]
     list_filter = ["plan"]
     list_select_related = ["plan", "created_by"]
     fields = ["plan", "amount", "currency", "commission_rate", "effective_from", "note"]
+    formfield_overrides = WIDE_NUMBERS
+    price = money_column("amount", _("price per period"))
 
     def has_change_permission(self, request, obj=None):
         return False  # history is kept: a change is a new version
@@ -112,9 +134,11 @@ class PlanPriceAdmin(admin.ModelAdmin):
 
 @admin.register(AddOn, site=ops_admin)
 class AddOnAdmin(admin.ModelAdmin):
-    list_display = ["code", "name", "price", "currency", "limit_key", "limit_increase", "feature_flag", "is_active"]
+    list_display = ["code", "name", "price_display", "limit_key", "limit_increase", "feature_flag", "is_active"]
     list_filter = ["is_active", "limit_key"]
     search_fields = ["code", "name"]
+    formfield_overrides = WIDE_NUMBERS
+    price_display = money_column("price", _("price per period"))
 
     def save_model(self, request, obj, form, change):
         try:
@@ -125,12 +149,18 @@ class AddOnAdmin(admin.ModelAdmin):
 
 @admin.register(PromoCode, site=ops_admin)
 class PromoCodeAdmin(admin.ModelAdmin):
-    list_display = ["code", "kind", "value", "duration", "duration_periods", "expires_at", "times_redeemed",
+    list_display = ["code", "kind", "value_display", "duration", "duration_periods", "expires_at", "times_redeemed",
                     "max_redemptions", "is_active"]
     list_filter = ["is_active", "kind", "duration"]
     search_fields = ["code", "description"]
     filter_horizontal = ["plans"]
     readonly_fields = ["times_redeemed"]
+    formfield_overrides = WIDE_NUMBERS
+
+    @admin.display(description=_("value"), ordering="value")
+    def value_display(self, obj):
+        # a fixed amount is in the plan's currency, which the code does not fix
+        return f"{format_amount(obj.value)}%" if obj.kind == PromoCode.Kind.PERCENT else format_amount(obj.value)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
@@ -149,7 +179,10 @@ class SubscriptionAddOnInline(admin.TabularInline):
 
 
 @admin.register(Subscription, site=ops_admin)
-class SubscriptionAdmin(_ServiceErrors, admin.ModelAdmin):
+class SubscriptionAdmin(admin.ModelAdmin):
+    """Read-only: the plan changes through the tenant's "Change plan" action (billing
+    service: proration, audit, limits), the rest through payments and dunning."""
+
     list_display = ["tenant", "plan", "status", "current_period_start", "current_period_end", "trial_ends_on",
                     "promo", "next_retry_at"]
     list_filter = ["status", "plan"]
@@ -157,32 +190,41 @@ class SubscriptionAdmin(_ServiceErrors, admin.ModelAdmin):
     list_select_related = ["tenant", "plan", "promo"]
     inlines = [SubscriptionAddOnInline]
     fields = ["tenant", "plan", "status", "current_period_start", "current_period_end", "trial_ends_on",
-              "payment_method", "promo", "promo_periods_used", "credit", "past_due_since", "dunning_attempts",
+              "payment_method", "promo", "promo_periods_used", "credit_display", "past_due_since", "dunning_attempts",
               "next_retry_at", "created_at"]
-    readonly_fields = [f for f in fields if f != "plan"]
+    readonly_fields = fields
+    credit_display = money_column("credit", _("credit"), currency=lambda obj: _subscription_currency(obj))
 
     def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False
 
     def has_delete_permission(self, request, obj=None):
         return False
 
-    def save_model(self, request, obj, form, change):
-        if "plan" in form.changed_data:
-            plan = obj.plan
-            obj.plan = Subscription.objects.get(pk=obj.pk).plan
-            invoice = self._run(request, services.subscription_change_plan, subscription=obj, plan=plan,
-                                actor=request.user)
-            if invoice is not None:
-                self.message_user(request, _("Prorated invoice %(number)s issued.") % {"number": invoice.number})
+
+def _subscription_currency(subscription) -> str:
+    price = subscription.plan.prices.order_by("-effective_from").first()
+    return price.currency if price else "KRW"
+
+
+def _line_currency(line) -> str:
+    return line.invoice.currency
 
 
 class InvoiceLineInline(admin.TabularInline):
     model = InvoiceLine
     extra = 0
-    fields = ["kind", "description", "quantity", "unit_amount", "amount"]
+    fields = ["kind", "description", "quantity", "unit_price", "line_amount"]
     readonly_fields = fields
     can_delete = False
+    unit_price = money_column("unit_amount", _("unit amount"), currency=_line_currency)
+    line_amount = money_column("amount", _("amount"), currency=_line_currency)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("invoice")
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -191,26 +233,38 @@ class InvoiceLineInline(admin.TabularInline):
 class PaymentInline(admin.TabularInline):
     model = Payment
     extra = 0
-    fields = ["reference", "provider", "amount", "status", "failure_reason", "off_session", "created_at",
+    fields = ["reference", "provider", "amount_display", "status", "failure_reason", "off_session", "created_at",
               "completed_at"]
     readonly_fields = fields
     can_delete = False
+    amount_display = money_column("amount", _("amount"))
 
     def has_add_permission(self, request, obj=None):
         return False
 
 
+class InvoiceMoney:
+    """The invoice's amounts as people read them."""
+
+    subtotal_display = money_column("subtotal", _("subtotal"))
+    discount_display = money_column("discount", _("discount"))
+    tax_display = money_column("tax", _("tax"))
+    total_display = money_column("total", _("total"))
+
+
 @admin.register(Invoice, site=ops_admin)
-class InvoiceAdmin(_ServiceErrors, admin.ModelAdmin):
-    list_display = ["number", "tenant", "status", "issue_date", "due_date", "subtotal", "discount", "tax", "total",
-                    "currency", "paid_at"]
+class InvoiceAdmin(InvoiceMoney, _ServiceErrors, admin.ModelAdmin):
+    list_display = ["number", "tenant", "status", "issue_date", "due_date", "subtotal_display", "discount_display",
+                    "tax_display", "total_display", "paid_at"]
     list_filter = ["status", "currency"]
     search_fields = ["number", "tenant__slug"]
     list_select_related = ["tenant"]
     date_hierarchy = "issue_date"
     inlines = [InvoiceLineInline, PaymentInline]
     readonly_fields = ["number", "tenant", "subscription", "status", "issue_date", "due_date", "period_start",
-                       "period_end", "currency", "subtotal", "discount", "tax", "total", "paid_at", "created_at"]
+                       "period_end", "subtotal_display", "discount_display", "tax_display", "total_display",
+                       "paid_at", "created_at"]
+    fields = readonly_fields
     actions = ["void"]
 
     def has_add_permission(self, request):
@@ -335,3 +389,47 @@ class TenantAddOnRequestAdmin(admin.ModelAdmin):
 
 
 tenant_admin.register(AddOnRequest, TenantAddOnRequestAdmin)
+
+
+# --- Tenant admin: the owner reads the workspace's invoices ----------------------------------
+
+
+class TenantInvoiceLineInline(InvoiceLineInline):
+    fields = ["description", "quantity", "unit_price", "line_amount"]
+    readonly_fields = fields
+
+
+class TenantInvoiceAdmin(InvoiceMoney, admin.ModelAdmin):
+    """The owner's invoices (the links in billing e-mails lead here). Read-only."""
+
+    list_display = ["number", "status", "issue_date", "due_date", "total_display", "paid_at"]
+    list_filter = ["status"]
+    fields = ["number", "status", "issue_date", "due_date", "period_start", "period_end", "subtotal_display",
+              "discount_display", "tax_display", "total_display", "paid_at"]
+    readonly_fields = fields
+    inlines = [TenantInvoiceLineInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(tenant=request.tenant)
+
+    def _is_owner(self, request) -> bool:
+        tenant = getattr(request, "tenant", None)
+        return tenant is not None and request.user.is_active and tenant.owner_id == request.user.pk
+
+    def has_module_permission(self, request):
+        return self._is_owner(request)
+
+    def has_view_permission(self, request, obj=None):
+        return self._is_owner(request)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+tenant_admin.register(Invoice, TenantInvoiceAdmin)

@@ -2,7 +2,7 @@
 webhook (public host)."""
 
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import OpenApiExample, extend_schema
+from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_view
 from rest_framework import status
 from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.response import Response
@@ -10,7 +10,7 @@ from rest_framework.views import APIView
 
 from apps.core.api import ERROR_RESPONSES
 from apps.core.errors import NotFound
-from apps.inbound.apis import InboundWebhookApi
+from apps.inbound.apis import InboundWebhookApi, webhook_examples
 
 from . import selectors, serializers, services
 
@@ -112,6 +112,9 @@ class PromoApi(_OwnerApi):
         return Response(serializers.SubscriptionOutput(selectors.subscription_for(tenant=request.tenant)).data)
 
 
+@extend_schema_view(post=extend_schema(summary="Payment provider webhook", examples=webhook_examples({
+    "payment.succeeded": {"reference": "pay_01HV7Q", "payment_method": "card"},
+    "payment.failed": {"reference": "pay_01HV7Q", "failure_reason": "card_declined"}})))
 class PaymentsWebhookApi(InboundWebhookApi):
     source = "payments"
     secret_setting = "BILLING_WEBHOOK_SECRET"

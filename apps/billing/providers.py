@@ -14,6 +14,8 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils.module_loading import import_string
 
+from apps.core.urls import absolute_url
+
 # Sandbox test cards: the first succeeds, the others fail with the given reason.
 SANDBOX_CARDS = {
     "pm_sandbox_visa": None,
@@ -41,8 +43,9 @@ class SandboxProvider:
         return f"pay_sbx_{uuid.uuid4().hex[:24]}"
 
     def checkout_url(self, *, payment) -> str:
+        # On the public host: it works even while the tenant's own host is suspended.
         path = reverse("billing-sandbox-checkout", args=[payment.reference], urlconf=settings.PUBLIC_SCHEMA_URLCONF)
-        return settings.BILLING_PUBLIC_URL.rstrip("/") + path
+        return absolute_url(path, host=settings.BASE_DOMAIN)
 
     def charge(self, *, payment, payment_method: str) -> None:
         self.complete(reference=payment.reference, payment_method=payment_method)
@@ -61,7 +64,9 @@ class SandboxProvider:
     _ENDPOINT_KEY = "billing:sandbox:webhook_url"
 
     def webhook_url(self) -> str:
-        return cache.get(self._ENDPOINT_KEY) or settings.BILLING_SANDBOX_WEBHOOK_URL
+        return (cache.get(self._ENDPOINT_KEY) or settings.BILLING_SANDBOX_WEBHOOK_URL
+                or absolute_url(reverse("billing-payments-webhook", urlconf=settings.PUBLIC_SCHEMA_URLCONF),
+                                host=settings.BASE_DOMAIN))
 
     def register_webhook_url(self, url: str) -> None:
         cache.set(self._ENDPOINT_KEY, url, None)

@@ -8,16 +8,16 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import F
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from apps.audit.services import audit_record, diff, snapshot
 from apps.core.errors import Conflict, NotFound, PlatformError
 
+from . import emails
 from .limits import limits_forget
 from .models import (AddOn, AddOnRequest, Invoice, InvoiceLine, InvoiceSequence, Payment, Plan, PlanPrice,
                      PromoCode, PromoRedemption, Subscription, SubscriptionAddOn)
@@ -53,6 +53,10 @@ def _money(amount: Decimal, currency: str) -> Decimal:
     return Decimal(amount).quantize(_MINOR_UNITS.get(currency, Decimal("0.01")), rounding=ROUND_HALF_UP)
 
 
+def _tax(taxable: Decimal, currency: str) -> Decimal:
+    return _money(taxable * Decimal(str(settings.BILLING_TAX_RATE)), currency)
+
+
 def _today() -> dt.date:
     return timezone.localdate()
 
@@ -61,8 +65,8 @@ def _today() -> dt.date:
 
 
 def _forget_plan_tenants(plan: Plan) -> None:
-    from apps.tenants.routing import forget_hosts
     from apps.tenants.models import Domain
+    from apps.tenants.routing import forget_hosts
 
     tenant_ids = list(plan.tenants.values_list("pk", flat=True))
     hosts = Domain.objects.filter(tenant_id__in=tenant_ids).values_list("domain", flat=True)
@@ -168,7 +172,8 @@ def promo_discount(*, promo: PromoCode | None, periods_used: int, amount: Decima
 
 def subscription_apply_promo(*, subscription: Subscription, code: str, actor) -> Subscription:
     with transaction.atomic():
-        subscription = Subscription.objects.select_for_update().select_related("plan", "tenant").get(pk=subscription.pk)
+        subscription = Subscription.objects.select_for_update(of=("self",)).select_related(
+            "plan", "tenant").get(pk=subscription.pk)
         promo = promo_check(code=code, plan=subscription.plan)
         # The subscription is locked above, so this check and the insert below cannot race;
         # the unique constraint backs it up.
@@ -264,7 +269,7 @@ def _invoice_create(*, subscription: Subscription, issue_date: dt.date, period_s
     subtotal = sum((line.amount for line in built if line.amount > 0), Decimal("0"))
     reductions = -sum((line.amount for line in built if line.amount < 0), Decimal("0"))
     taxable = max(subtotal - reductions, Decimal("0"))
-    tax = _money(taxable * Decimal(str(settings.BILLING_TAX_RATE)), currency)
+    tax = _tax(taxable, currency)
     invoice = Invoice(
         number=_next_invoice_number(issue_date.year), tenant=subscription.tenant, subscription=subscription,
         status=Invoice.Status.OPEN if taxable > 0 else Invoice.Status.PAID, issue_date=issue_date,
@@ -277,6 +282,12 @@ def _invoice_create(*, subscription: Subscription, issue_date: dt.date, period_s
     InvoiceLine.objects.bulk_create(built)
     audit_record(action="invoice.issued", target=invoice, tenant=subscription.tenant,
                  changes={"status": [None, invoice.status]}, metadata={"total": str(invoice.total)})
+    if invoice.status == Invoice.Status.OPEN:
+        # Charged automatically when a payment method is saved; otherwise the mail carries
+        # a hosted checkout.
+        pay_url = ("" if subscription.payment_method
+                   else payment_provider().checkout_url(payment=_new_payment(invoice, off_session=False)))
+        emails.invoice_issued_send(invoice=invoice, pay_url=pay_url)
     return invoice
 
 
@@ -309,31 +320,37 @@ def invoice_issue_for_period(*, subscription: Subscription, issue_date: dt.date)
                            period_end=subscription.current_period_end, currency=currency, lines=lines)
 
 
-def subscription_change_plan(*, subscription: Subscription, plan: Plan, actor,
+def subscription_change_plan(*, subscription: Subscription, plan: Plan, actor, reason: str = "",
                              today: dt.date | None = None) -> Invoice | None:
     """Move to another plan now. Mid-period, the unused time of the old plan is credited
     and the remaining time of the new plan charged (proration): an upgrade gets an
-    invoice for the difference, a downgrade leaves a credit for the next invoice."""
+    invoice for the difference, a downgrade leaves a credit for the next invoice.
+
+    The subscription owns the plan. `Tenant.plan` is a denormalised copy for routing,
+    flags and limits, written here (and when the subscription starts) and nowhere else
+    once a subscription exists."""
     today = today or _today()
     with transaction.atomic():
-        subscription = Subscription.objects.select_for_update().select_related("plan", "tenant").get(pk=subscription.pk)
+        subscription = Subscription.objects.select_for_update(of=("self",)).select_related(
+            "plan", "tenant").get(pk=subscription.pk)
         old_plan = subscription.plan
         if plan.pk == old_plan.pk:
             raise BillingError(_("The tenant is already on this plan."), code="same_plan")
         if not plan.is_active:
             raise BillingError(_("This plan is no longer available."), code="plan_unavailable")
         invoice = None
-        if subscription.status in (Subscription.Status.ACTIVE, Subscription.Status.PAST_DUE):
+        if subscription.status in _PRORATED:
             invoice = _prorate(subscription=subscription, old_plan=old_plan, new_plan=plan, today=today)
         subscription.plan = plan
         subscription.save(update_fields=["plan", "credit", "updated_at"])
         tenant = subscription.tenant
         type(tenant).objects.filter(pk=tenant.pk).update(plan=plan)
         tenant.plan = plan
-        _forget_tenant(tenant)
+        _forget_tenant(tenant)  # routing (plan code), limits and rate limits
         audit_record(action="subscription.plan_changed", actor=actor, target=subscription, tenant=tenant,
                      changes={"plan": [old_plan.code, plan.code]},
-                     metadata={"invoice": invoice.number if invoice else None, "credit": str(subscription.credit)})
+                     metadata={"invoice": invoice.number if invoice else None, "credit": str(subscription.credit),
+                               **({"reason": reason} if reason else {})})
     if invoice is not None and invoice.status == Invoice.Status.OPEN and subscription.payment_method:
         invoice_charge(invoice=invoice)
     return invoice
@@ -351,6 +368,63 @@ def subscription_owner_change_plan(*, tenant, plan_code: str, actor) -> Invoice 
     return subscription_change_plan(subscription=subscription, plan=plan, actor=actor)
 
 
+class PlanChangeForbidden(PlatformError):
+    code = "permission_denied"
+    status = 403
+    message = _("You may not change tenants' plans.")
+
+
+def tenant_change_plan(*, tenant, plan: Plan, actor, reason: str = "") -> Invoice | None:
+    """HQ changes a tenant's plan (the ops portal's "Change plan"). With a subscription,
+    this is `subscription_change_plan`; a tenant without one starts one on `plan` when it
+    is live, or, still waiting for approval, gets `plan` as the plan its subscription
+    will start on. Returns the invoice issued now, if any."""
+    from apps.tenants.models import Tenant
+
+    if actor is None or not actor.has_perm("billing.change_subscription"):
+        raise PlanChangeForbidden()
+    subscription = Subscription.objects.filter(tenant=tenant).first()
+    if subscription is not None:
+        return subscription_change_plan(subscription=subscription, plan=plan, actor=actor, reason=reason)
+    if not plan.is_active:
+        raise BillingError(_("This plan is no longer available."), code="plan_unavailable")
+    if tenant.status in (Tenant.Status.ACTIVE, Tenant.Status.SUSPENDED):
+        subscription = subscription_start(tenant=tenant, plan=plan, actor=actor)
+        return subscription.invoices.filter(status=Invoice.Status.OPEN).first()
+    if tenant.status not in (Tenant.Status.REQUESTED, Tenant.Status.APPROVED, Tenant.Status.FAILED):
+        raise BillingError(_("The plan of a %(status)s tenant cannot be changed.")
+                           % {"status": tenant.get_status_display().lower()}, code="plan_change_not_allowed",
+                           status=409)
+    with transaction.atomic():
+        stored = Tenant.objects.select_for_update(of=("self",)).select_related("plan").get(pk=tenant.pk)
+        before = stored.plan.code if stored.plan else None
+        if stored.plan_id == plan.pk:
+            raise BillingError(_("The tenant is already on this plan."), code="same_plan")
+        Tenant.objects.filter(pk=tenant.pk).update(plan=plan)
+        tenant.plan = plan
+        _forget_tenant(tenant)
+        audit_record(action="tenant.plan_requested", actor=actor, target=stored, tenant=stored,
+                     changes={"plan": [before, plan.code]}, metadata={"reason": reason} if reason else {})
+    return None
+
+
+_PRORATED = (Subscription.Status.ACTIVE, Subscription.Status.PAST_DUE)
+
+
+def plan_change_quote(*, subscription: Subscription, plan: Plan, today: dt.date | None = None) -> dict:
+    """What `subscription_change_plan` would bill today, writing nothing: the prorated
+    invoice's total (VAT included) due now, or the credit left for the next invoice."""
+    today = today or _today()
+    if subscription.status not in _PRORATED:
+        return {"due_now": Decimal("0"), "credit": Decimal("0"), "currency": None}
+    credit, charge, currency = _proration(subscription=subscription, old_plan=subscription.plan, new_plan=plan,
+                                          today=today)
+    net = charge - credit
+    if net <= 0:
+        return {"due_now": Decimal("0"), "credit": -net, "currency": currency}
+    return {"due_now": net + _tax(net, currency), "credit": Decimal("0"), "currency": currency}
+
+
 def proration_amounts(*, old_amount: Decimal, new_amount: Decimal, period_start: dt.date, period_end: dt.date,
                       today: dt.date) -> tuple[Decimal, Decimal]:
     """(credit for the old plan's unused time, charge for the new plan's remaining time)."""
@@ -362,7 +436,7 @@ def proration_amounts(*, old_amount: Decimal, new_amount: Decimal, period_start:
     return old_amount * share, new_amount * share
 
 
-def _prorate(*, subscription, old_plan, new_plan, today) -> Invoice | None:
+def _proration(*, subscription, old_plan, new_plan, today) -> tuple[Decimal, Decimal, str]:
     old_price = price_in_force(plan=old_plan, on=today)
     new_price = price_in_force(plan=new_plan, on=today)
     if old_price.currency != new_price.currency:
@@ -371,7 +445,12 @@ def _prorate(*, subscription, old_plan, new_plan, today) -> Invoice | None:
     credit, charge = proration_amounts(old_amount=old_price.amount, new_amount=new_price.amount,
                                        period_start=subscription.current_period_start,
                                        period_end=subscription.current_period_end, today=today)
-    credit, charge = _money(credit, currency), _money(charge, currency)
+    return _money(credit, currency), _money(charge, currency), currency
+
+
+def _prorate(*, subscription, old_plan, new_plan, today) -> Invoice | None:
+    credit, charge, currency = _proration(subscription=subscription, old_plan=old_plan, new_plan=new_plan,
+                                          today=today)
     if charge - credit <= 0:
         subscription.credit += credit - charge
         return None
@@ -458,11 +537,12 @@ def payment_succeeded(*, reference: str, payment_method: str = "") -> Payment:
         payment.status = Payment.Status.SUCCEEDED
         payment.completed_at = timezone.now()
         payment.save(update_fields=["status", "completed_at"])
-        invoice = Invoice.objects.select_for_update().get(pk=payment.invoice_id)
+        invoice = Invoice.objects.select_for_update().select_related("tenant").get(pk=payment.invoice_id)
         if invoice.status in (Invoice.Status.OPEN, Invoice.Status.UNCOLLECTIBLE):
             invoice.status = Invoice.Status.PAID
             invoice.paid_at = payment.completed_at
             invoice.save(update_fields=["status", "paid_at"])
+            emails.receipt_send(invoice=invoice, payment=payment)
         subscription = Subscription.objects.select_for_update().select_related("tenant").get(pk=invoice.subscription_id)
         before = subscription.status
         if payment_method:
@@ -510,7 +590,7 @@ def payment_failed(*, reference: str, reason: str) -> Payment:
             subscription.dunning_attempts = 0
             subscription.next_retry_at = now + dt.timedelta(days=settings.BILLING_DUNNING_RETRY_DAYS[0])
             subscription.save()
-            _notify_owner(subscription, "failed", invoice=payment.invoice, reason=payment.failure_reason)
+            _dunning_notice(subscription, "failed", invoice=payment.invoice, reason=payment.failure_reason)
         audit_record(action="payment.failed", target=payment, tenant=subscription.tenant,
                      changes=diff({"subscription": before}, {"subscription": subscription.status}),
                      metadata={"invoice": payment.invoice.number, "reason": payment.failure_reason})
@@ -559,7 +639,7 @@ def _dunning_step(*, subscription_id: int, now: dt.datetime) -> str | None:
                 tenant_suspend(tenant=tenant, actor=None,
                                reason=gettext("Unpaid invoice %(number)s") % {"number": invoice.number})
             _forget_tenant(tenant)
-            _notify_owner(subscription, "suspended", invoice=invoice)
+            _dunning_notice(subscription, "suspended", invoice=invoice)
             return "suspended"
         subscription.dunning_attempts += 1
         attempt = subscription.dunning_attempts
@@ -569,41 +649,19 @@ def _dunning_step(*, subscription_id: int, now: dt.datetime) -> str | None:
         audit_record(action="subscription.payment_retried", target=subscription, tenant=subscription.tenant,
                      metadata={"attempt": attempt, "invoice": invoice.number,
                                "next": subscription.next_retry_at.isoformat()})
-        _notify_owner(subscription, "retry", invoice=invoice, attempt=attempt)
+        _dunning_notice(subscription, "retry", invoice=invoice, attempt=attempt)
         if subscription.payment_method:
             invoice_charge(invoice=invoice)
     return "retried"
 
 
-_MAILS = {
-    "failed": (_("Payment failed for %(tenant)s"),
-               _("We could not collect invoice %(number)s (%(total)s %(currency)s): %(reason)s.\n"
-                 "We will retry automatically on %(retry)s. Pay now: %(url)s")),
-    "retry": (_("Payment retry %(attempt)s for %(tenant)s"),
-              _("We are retrying invoice %(number)s (%(total)s %(currency)s), attempt %(attempt)s.\n"
-                "If it fails again, your workspace will be suspended on %(suspend)s. Pay now: %(url)s")),
-    "suspended": (_("%(tenant)s has been suspended"),
-                  _("Invoice %(number)s (%(total)s %(currency)s) is still unpaid, so the workspace is suspended.\n"
-                    "Pay to reopen it at once: %(url)s")),
-}
-
-
-def _notify_owner(subscription: Subscription, kind: str, *, invoice: Invoice, reason: str = "",
-                  attempt: int = 0) -> None:
-    tenant = subscription.tenant
-    subject, body = _MAILS[kind]
+def _dunning_notice(subscription: Subscription, kind: str, *, invoice: Invoice, reason: str = "",
+                    attempt: int = 0) -> None:
     # Each notice carries its own hosted checkout, on the public host: it works even
     # when the workspace itself is suspended.
     pay_url = payment_provider().checkout_url(payment=_new_payment(invoice, off_session=False))
-    grace_end = (subscription.past_due_since or timezone.now()) + dt.timedelta(days=settings.BILLING_GRACE_DAYS)
-    with translation.override(tenant.locale or settings.LANGUAGE_CODE):
-        facts = {"tenant": tenant.name, "number": invoice.number, "total": invoice.total,
-                 "currency": invoice.currency, "reason": reason, "attempt": attempt,
-                 "retry": subscription.next_retry_at.date() if subscription.next_retry_at else "-",
-                 "suspend": grace_end.date(), "url": pay_url}
-        message = (str(subject) % facts, str(body) % facts)
-    recipient = tenant.owner_email
-    transaction.on_commit(lambda: send_mail(message[0], message[1], None, [recipient]))
+    emails.dunning_notice_send(subscription=subscription, kind=kind, invoice=invoice, pay_url=pay_url,
+                               reason=reason, attempt=attempt)
 
 
 # --- Renewal ----------------------------------------------------------------------------------
@@ -618,7 +676,7 @@ def subscriptions_renew(*, today: dt.date | None = None) -> int:
     count = 0
     for subscription_id in due.values_list("pk", flat=True):
         with transaction.atomic():
-            subscription = Subscription.objects.select_for_update().select_related("plan", "tenant").get(
+            subscription = Subscription.objects.select_for_update(of=("self",)).select_related("plan", "tenant").get(
                 pk=subscription_id)
             if subscription.current_period_end > today:
                 continue

@@ -13,7 +13,8 @@ from django.utils.translation import gettext_lazy as _
 from apps.core.errors import PlatformError
 from apps.onboarding import services as onboarding
 from apps.onboarding.models import ApprovalStep
-from apps.onboarding.selectors import BOARD_COLUMNS, current_step, onboarding_board, onboarding_tenants
+from apps.onboarding.selectors import (BOARD_COLUMNS, checklist_items, current_step, onboarding_board,
+                                      onboarding_tenants)
 from apps.tenants import lifecycle
 from apps.tenants.models import Tenant
 from apps.tenants.services import tenant_retry_provisioning
@@ -71,12 +72,20 @@ ACTIONS_BY_STATUS = {
 
 
 def available_actions(user, tenant: Tenant) -> list[dict]:
+    from .plans import plan_actions
+
     return [{"key": key, "title": LIFECYCLE_ACTIONS[key][1], "danger": LIFECYCLE_ACTIONS[key][5]}
-            for key in ACTIONS_BY_STATUS.get(tenant.status, []) if user.has_perm(LIFECYCLE_ACTIONS[key][4])]
+            for key in ACTIONS_BY_STATUS.get(tenant.status, []) if user.has_perm(LIFECYCLE_ACTIONS[key][4])
+            ] + plan_actions(user, tenant)
 
 
 def lifecycle_action_view(model_admin, request, object_id, action):
-    tenant = get_object_or_404(Tenant, pk=object_id)
+    # The admin's queryset: the platform's own tenant is not there (and its services refuse).
+    tenant = get_object_or_404(model_admin.get_queryset(request), pk=object_id)
+    from .plans import PLAN_ACTION, change_plan_view
+
+    if action == PLAN_ACTION:
+        return change_plan_view(model_admin, request, tenant)
     if action not in LIFECYCLE_ACTIONS:
         raise PermissionDenied
     title, button, service, form_class, perm, danger = LIFECYCLE_ACTIONS[action]
@@ -101,7 +110,7 @@ def lifecycle_action_view(model_admin, request, object_id, action):
         except PlatformError as exc:
             messages.error(request, exc.message)
         else:
-            messages.success(request, _("%(action)s: done for %(tenant)s.") % {"action": title, "tenant": tenant})
+            messages.success(request, _("%(action)s: done for %(name)s.") % {"action": title, "name": tenant.name})
             return redirect(change_url)
     context = {**model_admin.admin_site.each_context(request), "title": title, "tenant": tenant, "form": form,
                "button": button, "danger": danger, "action": action, "change_url": change_url,
@@ -120,20 +129,23 @@ class AssignForm(forms.Form):
 def onboarding_view(model_admin, request, object_id):
     url = reverse("ops_admin:tenants_tenant_onboarding", args=[object_id])
     if request.method == "POST":
-        tenant = get_object_or_404(Tenant, pk=object_id)
+        tenant = get_object_or_404(model_admin.get_queryset(request), pk=object_id)
         try:
             _onboarding_post(request, tenant, request.POST.get("op", ""))
         except PlatformError as exc:
             messages.error(request, exc.message)
         return redirect(url)
     tenant = get_object_or_404(onboarding_tenants(), pk=object_id)
-    checklist = list(tenant.checklist.all())
+    items = checklist_items(tenant)
+    checklist = [item for item in items if not item.after_activation]
     steps = list(tenant.approval_steps.all())
     for step in steps:
         step.comment_list = list(step.comments.select_related("author"))
     context = {
         **model_admin.admin_site.each_context(request), "title": _("Onboarding: %(name)s") % {"name": tenant.name},
         "tenant": tenant, "checklist": checklist, "steps": steps, "current": current_step(tenant),
+        "after_activation": [item for item in items if item.after_activation],
+        "active": tenant.status == Tenant.Status.ACTIVE,
         "checklist_done": sum(item.done for item in checklist), "checklist_total": len(checklist),
         "assign_form": AssignForm(), "opts": Tenant._meta,
         "can_decide": request.user.has_perm("onboarding.decide_approvalstep"),
@@ -166,10 +178,12 @@ def _onboarding_post(request, tenant: Tenant, op: str) -> None:
             messages.success(request, _("Approved. %(tenant)s is being provisioned and will be active in a moment.")
                              % {"tenant": tenant.name})
         else:
-            messages.success(request, _("%(stage)s approved.") % {"stage": step.get_stage_display()})
+            messages.success(request, _("%(stage)s approved for %(name)s.")
+                             % {"stage": step.get_stage_display(), "name": tenant.name})
     elif op == "reject":
         onboarding.step_reject(step=step, actor=user, comment=comment)
-        messages.warning(request, _("%(stage)s rejected.") % {"stage": step.get_stage_display()})
+        messages.warning(request, _("%(stage)s rejected for %(name)s.")
+                         % {"stage": step.get_stage_display(), "name": tenant.name})
     elif op == "reopen":
         onboarding.step_reopen(step=step, actor=user)
     elif op == "comment":

@@ -94,8 +94,7 @@ class InvitationAdmin(admin.ModelAdmin):
         try:
             invitation, _url = services.invitation_create(
                 email=data["email"], full_name=data.get("full_name", ""), roles=list(data["roles"]),
-                branches=list(data.get("branches") or []), actor=request.user, actor_access=request_access(request),
-                base_url=request.build_absolute_uri("/"))
+                branches=list(data.get("branches") or []), actor=request.user, actor_access=request_access(request))
         except PlatformError as error:
             messages.error(request, error.message)
             raise _Abort() from error
@@ -114,8 +113,7 @@ class InvitationAdmin(admin.ModelAdmin):
     def resend(self, request, queryset):
         for invitation in queryset:
             try:
-                services.invitation_resend(invitation=invitation, actor=request.user,
-                                           base_url=request.build_absolute_uri("/"))
+                services.invitation_resend(invitation=invitation, actor=request.user)
                 messages.info(request, _("A new invitation link was sent to %(email)s.") % {"email": invitation.email})
             except PlatformError as error:
                 messages.error(request, f"{invitation.email}: {error.message}")

@@ -1,6 +1,7 @@
 """The portal pages for plans, billing, flags, templates and usage, as HQ sees them."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.utils import timezone
@@ -89,3 +90,40 @@ def test_owner_submits_an_addon_request_form(tenant_alpha):
     assert AddOnRequest.objects.get(tenant=tenant_alpha).quantity == 2
     again = client.post("/admin/billing/addonrequest/add/", {"addon": addon.pk, "quantity": 1, "note": ""})
     assert again.status_code == 200 and "pending request" in again.content.decode()
+
+
+def test_plan_form_numbers_have_room_for_their_values(db):
+    plan = plan_with_price("big", "1000000", max_staff_users=1000000, api_requests_per_month=2000000000)
+    page = hq_client().get(f"/admin/billing/plan/{plan.pk}/change/").content.decode()
+    for name, value in (("max_staff_users", "1000000"), ("api_requests_per_month", "2000000000")):
+        tag = re.search(rf'<input [^>]*name="{name}"[^>]*>', page).group(0)
+        assert f'value="{value}"' in tag
+        # Django's default is a 5em box (vIntegerField) that shows 1000000 as "100000"
+        assert "vIntegerField" not in tag and 'style="width: 16ch"' in tag
+
+
+def test_money_reads_as_money_in_the_portal_and_at_checkout(tenant_alpha):
+    from apps.billing.models import Payment
+    from apps.billing.services import invoice_checkout, invoice_issue_for_period
+
+    subscription = active_subscription(tenant_alpha, plan_with_price("basic", "1000000"))
+    invoice = invoice_issue_for_period(subscription=subscription, issue_date=timezone.localdate())
+    AddOn.objects.create(code="extra-staff", name="Extra staff", price=30000, limit_key="staff_users",
+                         limit_increase=5)
+    client = hq_client()
+    pages = {path: client.get(path).content.decode() for path in (
+        "/admin/billing/plan/", "/admin/billing/planprice/", "/admin/billing/addon/", "/admin/billing/invoice/",
+        f"/admin/billing/invoice/{invoice.pk}/change/")}
+    assert "₩1,000,000 · 3.5%" in pages["/admin/billing/plan/"]
+    assert "₩1,000,000" in pages["/admin/billing/planprice/"]
+    assert "₩30,000" in pages["/admin/billing/addon/"]
+    assert "₩1,100,000" in pages["/admin/billing/invoice/"] and "₩100,000" in pages["/admin/billing/invoice/"]
+    detail = pages[f"/admin/billing/invoice/{invoice.pk}/change/"]
+    assert "₩1,100,000" in detail and "₩1,000,000" in detail  # total and the plan line
+    for page in pages.values():
+        assert "1000000.00" not in page and "1100000.00" not in page
+
+    payment, url = invoice_checkout(invoice=invoice)
+    checkout = client_for(None).get(url.split("localhost", 1)[1]).content.decode()
+    assert "₩1,100,000" in checkout and "1100000.00" not in checkout
+    assert Payment.objects.filter(pk=payment.pk).exists()

@@ -177,6 +177,10 @@ def test_illegal_action_shows_a_message_and_changes_nothing(tenant_alpha):
 
 
 def test_onboarding_through_the_pages(db, django_capture_on_commit_callbacks):
+    from apps.billing.models import Plan
+    from apps.onboarding.services import step_approve
+
+    plan = Plan.objects.create(code="page-plan", name="Page plan")
     tenant = tenant_create(slug="page-onb", name="Page Onboard", business_type="academy",
                            owner_email="o@page-onb.test", provision=False)
     onboarding_open(tenant=tenant)
@@ -184,15 +188,32 @@ def test_onboarding_through_the_pages(db, django_capture_on_commit_callbacks):
     board = client.get("/admin/onboarding/").content.decode()
     assert 'data-column="sales"' in board and "Page Onboard" in board
     url = f"/admin/tenants/tenant/{tenant.pk}/onboarding/"
-    for item in tenant.checklist.all():
-        client.post(url, {"op": "check", "item": item.pk, "done": "1"})
-    for stage in ("sales", "security", "technical"):
-        step = tenant.approval_steps.get(stage=stage)
-        assert client.post(url, {"op": "approve", "step": step.pk, "comment": f"{stage} ok"}).status_code == 302
     page = client.get(url).content.decode()
-    assert "Approve and activate" in page and "security ok" in page
+    # "plan" ticks itself (no button), "data-import" waits for activation (no button yet)
+    assert page.count('class="check-toggle"') == 3 and 'id="checklist-after-activation"' in page
+    assert "ticks itself" in page
+    for item in tenant.checklist.filter(key__in=["contract", "payment", "role-template"]):
+        client.post(url, {"op": "check", "item": item.pk, "done": "1"})
+    refused = client.post(url, {"op": "check", "item": tenant.checklist.get(key="data-import").pk, "done": "1"},
+                          follow=True)
+    assert "after activation" in refused.content.decode()
+    Tenant.objects.filter(pk=tenant.pk).update(plan=plan)
+    assert client.post(url, {"op": "approve", "step": tenant.approval_steps.get(stage="sales").pk,
+                             "comment": "sales ok"}).status_code == 302
+    # four-eyes: the same person may not approve the next stage
+    response = client.post(url, {"op": "approve", "step": tenant.approval_steps.get(stage="security").pk},
+                           follow=True)
+    assert "Four-eyes rule" in response.content.decode()
+    for stage in ("security", "technical"):
+        _client, user = staff_client(HQ_ADMIN, email=f"{stage}@platform.test")
+        step_approve(step=tenant.approval_steps.get(stage=stage), actor=user, comment=f"{stage} ok")
+    activator, _user = staff_client(HQ_ADMIN, email="activation@platform.test")
+    page = activator.get(url).content.decode()
+    assert "Approve and activate" in page and "security ok" in page and "(4/4)" in page
     with django_capture_on_commit_callbacks(execute=False):
-        client.post(url, {"op": "approve", "step": tenant.approval_steps.get(stage="activation").pk})
+        response = activator.post(url, {"op": "approve", "step": tenant.approval_steps.get(stage="activation").pk},
+                                  follow=True)
+    assert "Page Onboard is being provisioned" in response.content.decode()
     tenant.refresh_from_db()
     assert tenant.status == "provisioning"
 
@@ -211,8 +232,8 @@ def test_onboarding_errors_are_shown(db):
 def test_add_tenant_through_the_approval_chain(db):
     client = hq_client()
     response = client.post("/admin/tenants/tenant/add/", {
-        "slug": "chain-co", "name": "Chain Co", "business_type": "food", "owner_email": "o@chain.test",
-        "through_approval": "on"})
+        "slug": "chain-co", "name": "Chain Co", "business_type": "food", "kind": "customer",
+        "owner_email": "o@chain.test", "locale": "ko", "timezone": "Asia/Seoul", "through_approval": "on"})
     tenant = Tenant.objects.get(slug="chain-co")
     assert response.status_code == 302 and response["Location"].endswith(f"/{tenant.pk}/onboarding/")
     assert tenant.status == "requested" and tenant.approval_steps.count() == 4

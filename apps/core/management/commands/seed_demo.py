@@ -80,13 +80,13 @@ class Command(BaseCommand):
         return plans
 
     def print_summary(self):
-        port = settings.LOCAL_WEB_PORT
-        base = settings.BASE_DOMAIN
+        from apps.core.urls import absolute_url
+
         self.stdout.write(self.style.SUCCESS("\nDemo ready. Password for every login: " + settings.DEMO_PASSWORD))
-        self.stdout.write(f"  Ops portal   http://{base}:{port}/admin/        {HQ_EMAIL}  (then a TOTP code: "
+        self.stdout.write(f"  Ops portal   {absolute_url('/admin/')}        {HQ_EMAIL}  (then a TOTP code: "
                           f"`manage.py demo_totp`, or secret {settings.DEMO_TOTP_SECRET} in an authenticator app)")
         for spec in DEMO_TENANTS:
-            host = f"http://{domain_for(spec['slug'])}:{port}"
+            host = absolute_url("/", host=domain_for(spec["slug"])).rstrip("/")
             self.stdout.write(f"  {spec['name']:<12} {host}/admin/  {spec['owner_email']}")
             self.stdout.write(f"  {'':<12} {host}/api/docs/  (API: POST {host}/api/v1/auth/token/)")
-        self.stdout.write(f"  Health       http://{base}:{port}/health/\n")
+        self.stdout.write(f"  Health       {absolute_url('/health/')}\n")
