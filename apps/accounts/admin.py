@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.contrib.auth.models import Group
@@ -6,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.core.admin_sites import ops_admin
 
+from . import services
 from .models import Membership, User
 
 
@@ -66,6 +68,15 @@ class PlatformUserAdmin(UserAdmin):
         if not change and not self.may_grant_privileges(request):
             obj.is_staff = obj.is_superuser = False  # the add form never creates HQ staff for them
         super().save_model(request, obj, form, change)
+
+    def user_change_password(self, request, id, form_url=""):
+        before = self.get_object(request, unquote(id))
+        response = super().user_change_password(request, id, form_url)
+        if request.method == "POST" and before is not None:
+            after = User.objects.get(pk=before.pk)
+            if after.password != before.password and after.has_usable_password():
+                services.user_password_changed(user=after, via="admin", actor=request.user)
+        return response
 
 
 @admin.register(Membership, site=ops_admin)

@@ -8,7 +8,7 @@ from rest_framework.permissions import AllowAny, BasePermission, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from apps.core.api import ERROR_RESPONSES
+from apps.core.api import ERROR_RESPONSES, NoStoreMixin
 from apps.rbac import catalogue
 from apps.rbac.api import api_access
 
@@ -23,13 +23,18 @@ class IsPerson(BasePermission):
         return bool(getattr(request.user, "pk", None))
 
 
+TOKEN_PAIR_EXAMPLE = OpenApiExample("Token pair", response_only=True, value={
+    "access": "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJ0eXBlIjoiYWNjZXNzIn0.c2lnbmF0dXJl",
+    "refresh": "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJ0eXBlIjoicmVmcmVzaCJ9.c2lnbmF0dXJl"})
+
+
 def _parse(serializer_class, request) -> dict:
     serializer = serializer_class(data=request.data)
     serializer.is_valid(raise_exception=True)
     return serializer.validated_data
 
 
-class TokenObtainApi(APIView):
+class TokenObtainApi(NoStoreMixin, APIView):
     authentication_classes = []
     permission_classes = [AllowAny]
 
@@ -40,7 +45,7 @@ class TokenObtainApi(APIView):
         description="Returns an access token (15 min) and a refresh token (7 days) bound to this workspace. "
                     "Five failed attempts in a row lock the account for two hours (`account_locked`).",
         examples=[OpenApiExample("Login", value={"email": "owner@acme.example.com", "password": "..."},
-                                 request_only=True)],
+                                 request_only=True), TOKEN_PAIR_EXAMPLE],
     )
     def post(self, request):
         data = _parse(serializers.TokenObtainInput, request)
@@ -48,13 +53,15 @@ class TokenObtainApi(APIView):
         return Response(pair)
 
 
-class TokenRefreshApi(APIView):
+class TokenRefreshApi(NoStoreMixin, APIView):
     authentication_classes = []
     permission_classes = [AllowAny]
 
     @extend_schema(tags=["auth"], request=serializers.RefreshInput,
                    responses={200: serializers.TokenPairOutput, **ERROR_RESPONSES},
-                   summary="Exchange a refresh token for a new pair (rotation)")
+                   summary="Exchange a refresh token for a new pair (rotation)",
+                   examples=[OpenApiExample("Refresh", request_only=True, value={"refresh": "eyJhbGciOi..."}),
+                             TOKEN_PAIR_EXAMPLE])
     def post(self, request):
         data = _parse(serializers.RefreshInput, request)
         return Response(services.token_refresh(tenant=request.tenant, refresh=data["refresh"]))
@@ -88,7 +95,14 @@ class MeApi(APIView):
     permission_classes = [IsAuthenticated, IsPerson]
 
     @extend_schema(tags=["auth"], responses={200: serializers.MeOutput, **ERROR_RESPONSES},
-                   summary="Who am I here: user, workspace, roles and permissions")
+                   summary="Who am I here: user, workspace, roles and permissions",
+                   examples=[OpenApiExample("Teacher", response_only=True, value={
+                       "user": {"id": "1b4e28ba-2fa1-11d2-883f-0016d3cca427", "email": "lee@acme.example.com",
+                                "full_name": "Lee Teacher", "language": "ko"},
+                       "tenant": {"slug": "acme", "name": "Acme Academy", "business_type": "academy",
+                                  "locale": "ko", "timezone": "Asia/Seoul"},
+                       "memberships": ["staff"], "roles": [{"key": "teacher", "name": "Teacher"}],
+                       "active_role": None, "permissions": ["admin:access", "customer:view"]})])
     def get(self, request):
         from apps.rbac.access import Access
         from apps.rbac.selectors import access_for
@@ -104,12 +118,13 @@ class MeApi(APIView):
             "memberships": kinds,
             "roles": [{"key": key, "name": access.role_names[key]} for key in access.roles],
             "active_role": active_role,
-            "permissions": sorted(access.django_perms),
+            # resource:action, as in the token (apps.accounts.tokens)
+            "permissions": sorted(filter(None, (catalogue.key_of(name) for name in access.django_perms))),
         }
         return Response(serializers.MeOutput(payload).data)
 
 
-class SwitchRoleApi(APIView):
+class SwitchRoleApi(NoStoreMixin, APIView):
     permission_classes = [IsAuthenticated, IsPerson]
 
     @extend_schema(

@@ -6,3 +6,6 @@ class AccountsConfig(AppConfig):
     name = "apps.accounts"
     label = "accounts"
     verbose_name = _("Identity")
+
+    def ready(self):
+        from . import signals  # noqa: F401  (a password reset ends a lockout)

@@ -2,13 +2,15 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework.exceptions import AuthenticationFailed
 from rest_framework_simplejwt.authentication import JWTAuthentication
 
+from apps.core.authentication import TenantOnlyAuthentication
+
 from . import selectors
 
 
-class TenantJWTAuthentication(JWTAuthentication):
+class TenantJWTAuthentication(TenantOnlyAuthentication, JWTAuthentication):
     """Bearer JWTs that work only on their own tenant's host, for active members only."""
 
-    def authenticate(self, request):
+    def authenticate_workspace(self, request):
         header = self.get_header(request)
         if header is None:
             return None

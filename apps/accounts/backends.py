@@ -11,6 +11,7 @@ from django.db import connection
 
 from apps.accounts import selectors
 from apps.accounts.services import LoginRefused, login_check
+from apps.core.net import client_ip
 
 
 class PlatformBackend(ModelBackend):
@@ -19,7 +20,7 @@ class PlatformBackend(ModelBackend):
         if not email or password is None:
             return None
         try:
-            return login_check(email=email, password=password)
+            return login_check(email=email, password=password, ip=client_ip(request) if request is not None else None)
         except LoginRefused as refused:
             if request is not None:
                 request.login_refused = refused  # lets login forms show why

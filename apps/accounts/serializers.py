@@ -53,7 +53,8 @@ class MeOutput(serializers.Serializer):
     memberships = serializers.ListField(child=serializers.CharField(), help_text="Membership kinds held here.")
     roles = MeRole(many=True)
     active_role = serializers.CharField(allow_null=True)
-    permissions = serializers.ListField(child=serializers.CharField())
+    permissions = serializers.ListField(child=serializers.CharField(),
+                                        help_text="resource:action names, e.g. customer:view (as in the token).")
 
 
 class SwitchRoleInput(serializers.Serializer):

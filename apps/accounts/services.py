@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import math
 from datetime import datetime, timedelta
 from datetime import timezone as dt_timezone
 
 from django.conf import settings
+from django.contrib.auth.models import update_last_login
 from django.db import transaction
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from apps.core.errors import PlatformError
 
+from . import lockout
 from .models import Membership, User
 
 
@@ -30,11 +33,28 @@ class AccountLocked(LoginRefused):
     status = 403
 
     def __init__(self, locked_until):
-        when = date_format(timezone.localtime(locked_until), "DATETIME_FORMAT")
+        when, zone = lockout.local_time_label(locked_until)  # "17:05 (Asia/Seoul)"
         super().__init__(
             _("This account is locked after too many failed logins. Try again after %(when)s, "
               "or reset your password.") % {"when": when},
-            details={"locked_until": locked_until.isoformat()},
+            details={"locked_until": locked_until.isoformat(), "timezone": zone},
+        )
+
+
+class TooManyFailedLogins(LoginRefused):
+    """This client address failed too often (apps.accounts.lockout): refused whatever
+    account it tries, until its window ends."""
+
+    code = "too_many_failed_logins"
+    status = 429
+
+    def __init__(self, retry_after: int):
+        minutes = max(1, math.ceil(retry_after / 60))
+        super().__init__(
+            ngettext("Too many failed logins from your network address. Try again in %(minutes)s minute.",
+                     "Too many failed logins from your network address. Try again in %(minutes)s minutes.",
+                     minutes) % {"minutes": minutes},
+            details={"retry_after": retry_after},
         )
 
 
@@ -44,30 +64,53 @@ class AccountInactive(LoginRefused):
     message = _("This account has been deactivated.")
 
 
-def _security_event(action: str, *, user=None, email: str = "", **metadata) -> None:
+def _security_event(action: str, *, user=None, email: str = "", actor=None, **metadata) -> None:
     from apps.audit.models import AuditEvent
     from apps.audit.services import audit_record
 
-    audit_record(action=action, category=AuditEvent.Category.SECURITY, actor=user, actor_email=email,
+    audit_record(action=action, category=AuditEvent.Category.SECURITY, actor=actor or user, actor_email=email,
                  target=user, metadata=metadata)
 
 
-def login_check(*, email: str, password: str) -> User:
-    """Check an email and password. Counts failures; LOGIN_MAX_FAILURES in a row lock
-    the account for LOGIN_LOCKOUT_SECONDS. Raises a LoginRefused subclass. Every
-    outcome is a security event in the audit log."""
+def _request_ip() -> str | None:
+    from apps.core.logging import request_context
+
+    return request_context.get().get("ip")  # apps.core.net.client_ip, set per request
+
+
+def _ip_failure(ip: str | None, *, user=None, email: str = "") -> None:
+    failures = lockout.ip_failure(ip)
+    if failures == settings.LOGIN_IP_MAX_FAILURES:
+        _security_event("auth.ip_blocked", user=user, email=email, address=lockout.address_of(ip),
+                        failures=failures, window_seconds=settings.LOGIN_IP_WINDOW_SECONDS)
+
+
+def login_check(*, email: str, password: str, ip: str | None = None) -> User:
+    """Check an email and password from client address `ip` (default: this request's).
+    Counts failures: LOGIN_MAX_FAILURES in a row lock the account for
+    LOGIN_LOCKOUT_SECONDS; LOGIN_IP_MAX_FAILURES from one address refuse that address
+    for the rest of its window (apps.accounts.lockout). Raises a LoginRefused subclass.
+    Every outcome is a security event in the audit log."""
     email = (email or "").strip()
+    ip = ip if ip is not None else _request_ip()
+    retry_after = lockout.ip_retry_after(ip)
+    if retry_after:
+        _security_event("auth.login_failed", email=email[:254], reason="ip_blocked")
+        raise TooManyFailedLogins(retry_after)
     user = User.objects.filter(email__iexact=email).first()
     if user is None:
         User().set_password(password)  # spend the same time as a real check
         _security_event("auth.login_failed", email=email[:254], reason="unknown_email")
+        _ip_failure(ip, email=email[:254])
         raise InvalidCredentials()
     if user.is_locked:
         _security_event("auth.login_failed", user=user, reason="locked")
+        _ip_failure(ip, user=user)
         raise AccountLocked(user.locked_until)
     if not user.check_password(password):
         locked_until = _record_login_failure(user)
         _security_event("auth.login_failed", user=user, reason="bad_password")
+        _ip_failure(ip, user=user)
         if locked_until:
             _security_event("auth.account_locked", user=user, until=locked_until.isoformat())
             raise AccountLocked(locked_until)
@@ -96,6 +139,21 @@ def _record_login_failure(user: User):
 def user_unlock(*, user: User) -> User:
     User.objects.filter(pk=user.pk).update(failed_login_count=0, locked_until=None)
     user.refresh_from_db(fields=["failed_login_count", "locked_until"])
+    return user
+
+
+def user_password_changed(*, user: User, via: str, actor=None) -> User:
+    """A new password was set (`via`: password_reset, password_change, password_set,
+    admin). It ends a lockout, as the lockout message promises: whoever set it proved
+    control of the mailbox or the session, or is HQ."""
+    user.refresh_from_db(fields=["failed_login_count", "locked_until"])
+    was_locked = user.is_locked
+    with transaction.atomic():
+        if user.failed_login_count or user.locked_until:
+            user_unlock(user=user)
+        _security_event("auth.password_changed", user=user, actor=actor, via=via)
+        if was_locked:
+            _security_event("auth.account_unlocked", user=user, actor=actor, reason=via)
     return user
 
 
@@ -139,6 +197,7 @@ def token_obtain(*, tenant, email: str, password: str) -> dict:
     user = login_check(email=email, password=password)
     if selectors.member_for_token(public_id=user.public_id, tenant=tenant) is None:
         raise NotAMember()
+    update_last_login(None, user)  # a token login is a login: "last activity" in the portal
     return token_pair(issue_refresh_token(user=user, tenant=tenant))
 
 

@@ -6,7 +6,9 @@ from rest_framework.throttling import BaseThrottle
 
 
 def client_ip(request) -> str | None:
-    return request.META.get("REMOTE_ADDR")
+    from apps.core.net import client_ip as trusted_client_ip  # REMOTE_ADDR, or X-Forwarded-For from TRUSTED_PROXIES
+
+    return trusted_client_ip(request)
 
 
 class PlanRateThrottle(BaseThrottle):

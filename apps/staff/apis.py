@@ -6,7 +6,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from apps.accounts.serializers import MeUser
-from apps.core.api import ERROR_RESPONSES
+from apps.core.api import ERROR_RESPONSES, NoStoreMixin
 from apps.rbac.api import LIST_BACKENDS, WorkspaceApi
 
 from . import selectors, services
@@ -145,7 +145,7 @@ class InvitationListApi(WorkspaceApi):
         data = InvitationInput(data=request.data)
         data.is_valid(raise_exception=True)
         invitation, _url = services.invitation_create(actor=self.actor, actor_access=self.access,
-                                                      base_url=request.build_absolute_uri("/"), **data.validated_data)
+                                                      **data.validated_data)
         return Response(InvitationOutput(invitation).data, status=status.HTTP_201_CREATED)
 
 
@@ -173,12 +173,11 @@ class InvitationResendApi(InvitationDetailApi):
     @extend_schema(tags=["staff"], summary="Send a new link (the old one stops working; 7 more days)",
                    request=None, responses={200: InvitationOutput, **ERROR_RESPONSES})
     def post(self, request, pk):
-        invitation, _url = services.invitation_resend(invitation=self.get_object(), actor=self.actor,
-                                                      base_url=request.build_absolute_uri("/"))
+        invitation, _url = services.invitation_resend(invitation=self.get_object(), actor=self.actor)
         return Response(InvitationOutput(invitation).data)
 
 
-class InvitationAcceptApi(APIView):
+class InvitationAcceptApi(NoStoreMixin, APIView):
     authentication_classes = []
     permission_classes = [AllowAny]
 

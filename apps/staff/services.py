@@ -6,7 +6,6 @@ from __future__ import annotations
 import secrets
 from datetime import timedelta
 
-from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
@@ -20,6 +19,7 @@ from apps.audit.services import audit_record
 from apps.billing.limits import enforce_limit
 from apps.core.errors import Conflict, PlatformError
 from apps.core.secrets import secret_hash
+from apps.core.urls import absolute_url
 from apps.rbac.services import grant_check, role_assign, user_roles_set
 from apps.rbac.tenancy import current_tenant
 
@@ -65,13 +65,10 @@ def _audit(action, *, actor, target, **metadata):
     audit_record(action=action, actor=actor, target=target, tenant=current_tenant(), metadata=metadata)
 
 
-def accept_url(token: str, base_url: str = "") -> str:
-    """The link to accept. `base_url` (scheme and host of the request that invited)
-    keeps the port of development servers; otherwise the tenant's primary domain."""
-    if not base_url:
-        domain = current_tenant().get_primary_domain().domain
-        base_url = f"{settings.ACCOUNT_DEFAULT_HTTP_PROTOCOL}://{domain}"
-    return f"{base_url.rstrip('/')}/invite/{token}/"
+def accept_url(token: str) -> str:
+    """The link to accept, on the tenant's primary host (not the host the inviter used,
+    which may be the shared API host; scheme and port: apps.core.urls)."""
+    return absolute_url(f"/invite/{token}/", host=current_tenant().get_primary_domain().domain)
 
 
 def _tenant_locked():
@@ -103,7 +100,7 @@ def _send(invitation: Invitation, url: str) -> None:
 
 
 def invitation_create(*, email: str, roles, branches=(), full_name: str = "", actor,
-                      actor_access=None, base_url: str = "") -> tuple[Invitation, str]:
+                      actor_access=None) -> tuple[Invitation, str]:
     """Invite `email` with `roles` (limited to `branches`, none = all). Returns the
     invitation and its accept URL; the token is stored hashed and the link goes to the
     invitee by email only (never show it to the inviter)."""
@@ -132,12 +129,12 @@ def invitation_create(*, email: str, roles, branches=(), full_name: str = "", ac
         invitation.branches.set(branches)
         _audit("staff.invited", actor=actor, target=invitation, roles=[r.key for r in roles],
                branches=[b.pk for b in branches])
-        url = accept_url(token, base_url)
+        url = accept_url(token)
         _send(invitation, url)
     return invitation, url
 
 
-def invitation_resend(*, invitation: Invitation, actor, base_url: str = "") -> tuple[Invitation, str]:
+def invitation_resend(*, invitation: Invitation, actor) -> tuple[Invitation, str]:
     """A new link (the old one stops working) with a fresh expiry."""
     if invitation.status != Invitation.Status.PENDING:
         raise Conflict(_("Only pending invitations can be resent."), code="invitation_not_pending")
@@ -149,7 +146,7 @@ def invitation_resend(*, invitation: Invitation, actor, base_url: str = "") -> t
         invitation.last_sent_at = timezone.now()
         invitation.save(update_fields=["token_hash", "expires_at", "sent_count", "last_sent_at"])
         _audit("staff.invitation_resent", actor=actor, target=invitation)
-        url = accept_url(token, base_url)
+        url = accept_url(token)
         _send(invitation, url)
     return invitation, url
 
@@ -192,8 +189,8 @@ def invitation_accept(*, token: str, password: str, full_name: str = "") -> User
     with transaction.atomic():
         invitation = invitation_for_token(token)
         invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
-        if invitation.status != Invitation.Status.PENDING:
-            raise InvitationUsed()
+        if invitation.status != Invitation.Status.PENDING:  # accepted or withdrawn meanwhile
+            raise InvitationRevoked() if invitation.status == Invitation.Status.REVOKED else InvitationUsed()
         existing = User.objects.filter(email__iexact=invitation.email).first()
         if existing is None:
             user, created = user_get_or_create(email=invitation.email, full_name=full_name or invitation.full_name)

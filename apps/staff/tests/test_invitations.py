@@ -120,7 +120,7 @@ def test_accept_page_sets_password_and_logs_in(owner):
     done = browser.post(f"/invite/{token}/", {"password": "Fresh-pass-2026!", "password_again": "Fresh-pass-2026!"})
     assert done.status_code == 302 and done["Location"] == "/admin/"
     assert browser.get("/admin/").status_code == 200
-    assert client_for("alpha").get(f"/invite/{token}/").status_code == 404
+    assert client_for("alpha").get(f"/invite/{token}/").status_code == 410  # used: gone, with a login link
 
 
 def test_no_escalation_and_duplicates(db):
@@ -249,3 +249,37 @@ def test_plan_limit_counts_under_a_tenant_row_lock(owner):
     lock = max(i for i, sql in enumerate(sqls) if "FOR UPDATE" in sql and '"tenants_tenant"' in sql)
     count = max(i for i, sql in enumerate(sqls) if "COUNT(" in sql and '"accounts_membership"' in sql)
     assert lock < count
+
+
+def test_used_and_expired_links_are_gone_with_a_login_link(owner):
+    token = token_of(invite(owner, "gone@example.com"))
+    assert accept(token).status_code == 200
+    used = client_for("alpha").get(f"/invite/{token}/")
+    page = used.content.decode()
+    assert used.status_code == 410 and "already been used" in page and 'href="/admin/login/"' in page
+    assert 'rel="icon"' in page
+    reused = accept(token)
+    assert reused.status_code == 410 and reused.json()["error"]["code"] == "invitation_used"
+
+    created = invite(owner, "late-page@example.com")
+    late, pk = token_of(created), created.json()["id"]
+    with schema_context("alpha"):
+        Invitation.objects.filter(pk=pk).update(expires_at=timezone.now() - timedelta(minutes=1))
+    connection.set_schema_to_public()
+    expired = client_for("alpha").get(f"/invite/{late}/", HTTP_ACCEPT_LANGUAGE="ko")
+    page = expired.content.decode()
+    assert expired.status_code == 410 and "이 초대 링크는 더 이상 사용할 수 없습니다" in page and "/admin/login/" in page
+    posted = client_for("alpha").post(f"/invite/{late}/", {"password": "x"})
+    assert posted.status_code == 410
+    api_expired = accept(late)
+    assert api_expired.status_code == 410 and api_expired.json()["error"]["code"] == "invitation_expired"
+    assert client_for("alpha").get("/invite/made-up/").status_code == 404
+
+
+def test_password_guessing_through_an_invitation_is_limited_per_address(owner):
+    User.objects.create_user("guessed@example.com", PASSWORD)
+    token = token_of(invite(owner, "guessed@example.com", roles=["clerk"]))
+    for _n in range(5):
+        assert accept(token, password="not-it").status_code == 401
+    refused = accept(token, password=PASSWORD)
+    assert refused.status_code == 429 and refused.json()["error"]["code"] == "too_many_failed_logins"
