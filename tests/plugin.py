@@ -84,6 +84,7 @@ def platform_seed(django_db_setup, django_db_blocker):
 def _fresh_routing_cache():
     """Tenant routing is cached in Redis; rolled-back tests must not leave ghosts."""
     cache.delete_pattern("tenants:*")
+    cache.delete_pattern("login:ip-failures:*")  # failed logins per address (apps.accounts.lockout)
     yield
     connection.set_schema_to_public()
 
@@ -392,3 +393,25 @@ def _fresh_rate_limits():
     leave no cached ghosts."""
     for pattern in ("ratelimit:*", "flags:*", "billing:*", "allauth:*"):
         cache.delete_pattern(pattern)
+
+
+# --- One person in two tenants ------------------------------------------------------------
+
+TWO_TENANT_EMAIL = "both@two-tenants.test"
+
+
+@pytest.fixture
+def two_tenant_person(db):
+    """A person who is staff with the owner role in alpha and in beta, and a customer of
+    beta too. Their membership passes on either host, so only the binding of sessions,
+    tokens and API keys to one tenant keeps what they hold for one tenant out of the other."""
+    from apps.accounts.models import Membership
+    from apps.accounts.services import membership_ensure
+    from apps.tenants.models import Tenant
+    from tests.workspace import make_staff
+
+    person = make_staff("alpha", TWO_TENANT_EMAIL, ["owner"])
+    make_staff("beta", TWO_TENANT_EMAIL, ["owner"])
+    membership_ensure(user=person, tenant=Tenant.objects.get(slug="beta"), kind=Membership.Kind.CUSTOMER)
+    connection.set_schema_to_public()
+    return person

@@ -14,11 +14,11 @@ import pytest
 from django.apps import apps as django_apps
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from tests.plugin import HQ_EMAIL, PASSWORD, client_for, hq_client, obtain_tokens
+from tests.plugin import HQ_EMAIL, PASSWORD, TWO_TENANT_EMAIL, client_for, hq_client, obtain_tokens
 
 # Open by design: no tenant data behind them (or a login form).
 OPEN_PREFIXES = ("health/", "accounts/", "i18n/", "api/schema/", "api/docs/", "admin/login/", "admin/logout/")
-OPEN_EXACT = {""}  # the host's landing page (the workspace name is public)
+OPEN_EXACT = {"", "favicon.ico"}  # the host's landing page (the workspace name is public), the icon
 
 
 
@@ -88,8 +88,11 @@ def _admin_session(slug, email):
 
 
 def outsiders_for_alpha():
-    """Everyone who must get nothing from alpha."""
+    """Everyone who must get nothing from alpha, including what a member of alpha holds
+    for beta (`two_tenant_person`, staff in both): their membership passes on alpha, so
+    only the binding of a session or token to its own tenant keeps them out."""
     beta = obtain_tokens("beta", "owner@beta.test")
+    both = obtain_tokens("beta", TWO_TENANT_EMAIL)
     return {
         "anonymous": {},
         "beta_owner_token": {"token": beta["access"], "refresh": beta["refresh"]},
@@ -97,6 +100,8 @@ def outsiders_for_alpha():
         "hq_session": {"cookies": _admin_session(None, HQ_EMAIL)},
         "beta_owner_credentials": {"credentials": {"email": "owner@beta.test", "password": PASSWORD}},
         "beta_api_key": {"api_key": _beta_api_key()},
+        "two_tenant_beta_token": {"token": both["access"], "refresh": both["refresh"]},
+        "two_tenant_beta_session": {"cookies": _admin_session("beta", TWO_TENANT_EMAIL), "refresh": both["refresh"]},
     }
 
 
@@ -124,7 +129,7 @@ def outsiders_for_public():
 
 
 def request_as(slug, who: dict, method: str, path: str, body_kind=None):
-    client = client_for(slug)
+    client = client_for(slug, REMOTE_ADDR=who.get("ip", "127.0.0.1"))
     if "cookies" in who:
         client.cookies = who["cookies"]
     headers = {"HTTP_AUTHORIZATION": f"Bearer {who['token']}"} if "token" in who else {}
@@ -151,10 +156,11 @@ def assert_nothing(response, path, leaks):
 
 
 @pytest.mark.parametrize("route", TENANT_ROUTES)
-def test_tenant_urls_give_outsiders_nothing(db, route):
-    for name, who in outsiders_for_alpha().items():
+def test_tenant_urls_give_outsiders_nothing(two_tenant_person, route):
+    for number, (name, who) in enumerate(outsiders_for_alpha().items(), start=1):
         method, body_kind = TENANT_API.get(route, ("get", None))
-        response = request_as("alpha", who, method, "/" + route, body_kind)
+        # Each outsider is its own client: failed logins are limited per address, not tested here.
+        response = request_as("alpha", {**who, "ip": f"192.0.2.{number}"}, method, "/" + route, body_kind)
         assert_nothing(response, f"{name} {method.upper()} alpha /{route}", ["owner@alpha.test"])
 
 
@@ -166,9 +172,11 @@ def test_public_urls_give_tenant_users_nothing(db, route):
         assert_nothing(response, f"{name} {method.upper()} public /{route}", ["owner@beta.test", "Alpha Academy"])
 
 
-def test_alpha_owner_still_reaches_alpha(db):
-    """The control case: the same requests by the right person succeed."""
-    tokens = obtain_tokens("alpha", "owner@alpha.test")
+@pytest.mark.parametrize("email", ["owner@alpha.test", TWO_TENANT_EMAIL])
+def test_alpha_members_still_reach_alpha(two_tenant_person, email):
+    """The control case: the same requests by the right person, with what they hold for
+    alpha, succeed (the two-tenant person too)."""
+    tokens = obtain_tokens("alpha", email)
     assert request_as("alpha", {"token": tokens["access"]}, "get", "/api/v1/me/").status_code == 200
-    cookies = _admin_session("alpha", "owner@alpha.test")
+    cookies = _admin_session("alpha", email)
     assert request_as("alpha", {"cookies": cookies}, "get", "/admin/rbac/role/").status_code == 200

@@ -1,12 +1,14 @@
 """Another tenant's token, session and API key get nothing from alpha's workspace, and
 alpha's object ids used on beta's host (with beta's own, fully privileged credentials)
-find nothing: every workspace endpoint, every tenant admin model page."""
+find nothing: every workspace endpoint, every tenant admin model page. Beta's
+credentials are those of beta's owner and of a person who is staff (owner role) in both
+tenants, whose membership passes on alpha too (tests.plugin.two_tenant_person)."""
 
 import pytest
 
 from apps.core.admin_sites import tenant_admin
 from apps.rbac import catalogue
-from tests.plugin import PASSWORD, client_for, obtain_tokens
+from tests.plugin import PASSWORD, TWO_TENANT_EMAIL, client_for, obtain_tokens
 from tests.test_workspace_matrix import ENDPOINTS, call, concrete
 from tests.workspace import api_key_client, make_branch, make_customer
 
@@ -37,17 +39,21 @@ def alpha_objects(db):
     return {**ids, "roles": 10_000, "invitations": 10_000, "staff": 10_000}
 
 
-def everyone_from_beta():
-    beta = obtain_tokens("beta", "owner@beta.test")
+BETA_PEOPLE = ["owner@beta.test", TWO_TENANT_EMAIL]
+
+
+def everyone_from_beta(email="owner@beta.test"):
+    beta = obtain_tokens("beta", email)
     session = client_for("beta")
-    assert session.post("/admin/login/", {"username": "owner@beta.test", "password": PASSWORD}).status_code == 302
+    assert session.post("/admin/login/", {"username": email, "password": PASSWORD}).status_code == 302
     beta_key_client, _key = api_key_client("beta", catalogue.all_keys())
     return {"token": beta["access"], "cookies": session.cookies,
             "api_key": beta_key_client.defaults["HTTP_AUTHORIZATION"]}
 
 
-def test_beta_credentials_on_alpha_get_nothing(alpha_objects):
-    creds = everyone_from_beta()
+@pytest.mark.parametrize("email", BETA_PEOPLE)
+def test_beta_credentials_on_alpha_get_nothing(alpha_objects, two_tenant_person, email):
+    creds = everyone_from_beta(email)
     clients = {
         "token": client_for("alpha", HTTP_AUTHORIZATION=f"Bearer {creds['token']}"),
         "api_key": client_for("alpha", HTTP_AUTHORIZATION=creds["api_key"]),
@@ -74,8 +80,9 @@ def test_alpha_ids_on_beta_with_beta_owner_find_nothing(alpha_objects):
     assert listing == []
 
 
-def test_beta_session_gets_no_alpha_admin_page(alpha_objects):
-    creds = everyone_from_beta()
+@pytest.mark.parametrize("email", BETA_PEOPLE)
+def test_beta_session_gets_no_alpha_admin_page(alpha_objects, two_tenant_person, email):
+    creds = everyone_from_beta(email)
     client = client_for("alpha")
     client.cookies = creds["cookies"]
     for model in tenant_admin._registry:
