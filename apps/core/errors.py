@@ -8,11 +8,14 @@ handler and the Django error views render them.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import render
+from django.urls import Resolver404, resolve
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -129,6 +132,26 @@ def api_exception_handler(exc, context):
 
 def not_found_view(request, exception=None):
     return error_response(request, 404, "not_found", _("The page or resource was not found."))
+
+
+@csrf_exempt  # nothing to protect, and a 403 for an unknown unsafe request would hide the 404
+def api_not_found_view(request, *args, **kwargs):
+    """The last route of each URLconf, for every unknown path under /api/: the error shape
+    in every mode (with DEBUG on, Django would answer with its HTML debug page). A GET for
+    a known endpoint without its trailing slash is redirected, as CommonMiddleware would."""
+    path = request.path_info
+    if not path.endswith("/"):
+        try:
+            match = resolve(path + "/", getattr(request, "urlconf", None))
+        except Resolver404:
+            match = None
+        if match is not None and match.func is not api_not_found_view:
+            if request.method in ("GET", "HEAD") and settings.APPEND_SLASH:
+                return HttpResponsePermanentRedirect(request.get_full_path(force_append_slash=True))
+            return error_response(request, 404, "not_found",
+                                  _("The address must end with a slash: %(path)s") % {"path": path + "/"},
+                                  {"path": path + "/"})
+    return error_response(request, 404, "not_found", _("There is no API endpoint at this address."))
 
 
 def permission_denied_view(request, exception=None):

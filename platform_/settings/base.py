@@ -57,6 +57,7 @@ SHARED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",  # Swagger UI served by us, no CDN
     "django_filters",
+    "phonenumber_field",  # its Korean messages
     "guardian",
     "allauth",
     "allauth.account",
@@ -96,8 +97,18 @@ PROVISIONING_STEPS = [
 TENANT_ROUTING_CACHE_SECONDS = env.int("TENANT_ROUTING_CACHE_SECONDS", default=300)
 # Soft-deleted tenants can be restored for this long; then beat purges their schema.
 TENANT_RETENTION_DAYS = env.int("TENANT_RETENTION_DAYS", default=30)
-# Port in links we email (tenant URLs); empty behind a proxy on 80/443.
-PUBLIC_URL_PORT = env("PUBLIC_URL_PORT", default="")
+# Demo tenants (kind demo) last this long unless the service market gives an end date;
+# their owner is told this many days before, then beat suspends them.
+TENANT_DEMO_DAYS = env.int("TENANT_DEMO_DAYS", default=14)
+TENANT_DEMO_NOTICE_DAYS = env.int("TENANT_DEMO_NOTICE_DAYS", default=3)
+# Onboarding four-eyes rule: one person may not approve two stages of the same tenant.
+# False relaxes it for small teams; each approval it would have refused is then audited.
+ONBOARDING_FOUR_EYES = env.bool("ONBOARDING_FOUR_EYES", default=True)
+# Absolute URLs we hand out (e-mails, API responses, checkout, webhooks; apps.core.urls):
+# the scheme and the port people reach the platform on (empty: the scheme's default, as
+# behind a proxy on 80/443). A request over TLS (SECURE_PROXY_SSL_HEADER) gets https anyway.
+PUBLIC_SCHEME = env("PUBLIC_SCHEME", default="http")
+PUBLIC_PORT = int(env("PUBLIC_PORT", default="") or 0) or None
 # Service market (seeds/003): Standard Webhooks secret ("whsec_" + base64) for its webhooks.
 SERVICE_MARKET_WEBHOOK_SECRET = env("SERVICE_MARKET_WEBHOOK_SECRET",
                                     default="whsec_ZGV2LXNlcnZpY2UtbWFya2V0LXNlY3JldC0wMTIz")
@@ -106,11 +117,9 @@ SERVICE_MARKET_WEBHOOK_SECRET = env("SERVICE_MARKET_WEBHOOK_SECRET",
 BILLING_PAYMENT_PROVIDER = env("BILLING_PAYMENT_PROVIDER", default="apps.billing.providers.SandboxProvider")
 # Standard Webhooks secret shared with the payment provider ("whsec_" + base64).
 BILLING_WEBHOOK_SECRET = env("BILLING_WEBHOOK_SECRET", default="whsec_ZGV2LXBheW1lbnRzLXNhbmRib3gtc2VjcmV0LTAxMjM=")
-# Base URL of the public host, for links in emails and the sandbox checkout page.
-BILLING_PUBLIC_URL = env("BILLING_PUBLIC_URL", default=f"http://{BASE_DOMAIN}:{env.int('PORT', default=8000)}")
-# Where the sandbox provider posts its webhooks (the platform's own endpoint).
-BILLING_SANDBOX_WEBHOOK_URL = env("BILLING_SANDBOX_WEBHOOK_URL",
-                                  default=f"{BILLING_PUBLIC_URL}/api/v1/platform/webhooks/payments/")
+# Where the sandbox provider posts its webhooks; empty: the platform's own endpoint on the
+# public host (built by apps.core.urls).
+BILLING_SANDBOX_WEBHOOK_URL = env("BILLING_SANDBOX_WEBHOOK_URL", default="")
 BILLING_TAX_RATE = env.float("BILLING_TAX_RATE", default=0.10)  # Korean VAT
 BILLING_DUE_DAYS = env.int("BILLING_DUE_DAYS", default=7)
 # Dunning: retry a failed payment this many days after the first failure, then suspend
@@ -197,6 +206,13 @@ LOGIN_REDIRECT_URL = "/"
 # Lockout after repeated failures (seeds/000 User.incLoginAttempts).
 LOGIN_MAX_FAILURES = env.int("LOGIN_MAX_FAILURES", default=5)
 LOGIN_LOCKOUT_SECONDS = env.int("LOGIN_LOCKOUT_SECONDS", default=2 * 60 * 60)
+# ...and per client address (an IPv6 /64), so nobody can lock strangers out wholesale:
+# this many failures per window, then refused until the window ends (Zulip: 5 per 30 min).
+LOGIN_IP_MAX_FAILURES = env.int("LOGIN_IP_MAX_FAILURES", default=5)
+LOGIN_IP_WINDOW_SECONDS = env.int("LOGIN_IP_WINDOW_SECONDS", default=30 * 60)
+# Proxies (addresses or networks) whose X-Forwarded-For names the client (apps.core.net);
+# empty: the client is REMOTE_ADDR, and the header is ignored.
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
 # django-guardian: our users are email-only, so no anonymous user row.
 ANONYMOUS_USER_NAME = None
 GUARDIAN_RENDER_403 = False
@@ -209,7 +225,7 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_EMAIL_VERIFICATION = env("ACCOUNT_EMAIL_VERIFICATION", default="mandatory")
 ACCOUNT_ADAPTER = "apps.accounts.adapters.AccountAdapter"
 ACCOUNT_SIGNUP_OPEN = env.bool("ACCOUNT_SIGNUP_OPEN", default=False)
-ACCOUNT_DEFAULT_HTTP_PROTOCOL = env("ACCOUNT_DEFAULT_HTTP_PROTOCOL", default="http")
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = PUBLIC_SCHEME
 ACCOUNT_RATE_LIMITS = {"login_failed": None}  # our own lockout counts failures
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_TOLERANCE = 1  # accept the previous/next 30-second code (clock drift); each code works once
@@ -230,8 +246,8 @@ REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["apps.accounts.authentication.TenantJWTAuthentication",
                                        "apps.apikeys.authentication.ApiKeyAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_SCHEMA_CLASS": "apps.core.openapi.AutoSchema",
+    "DEFAULT_FILTER_BACKENDS": ["apps.core.filters.FilterBackend"],
     "EXCEPTION_HANDLER": "apps.core.errors.api_exception_handler",
     "DEFAULT_THROTTLE_CLASSES": ["apps.ratelimit.throttling.PlanRateThrottle"],
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
@@ -249,6 +265,10 @@ SIMPLE_JWT = {
     "USER_ID_CLAIM": "sub",
     "TOKEN_TYPE_CLAIM": "type",
 }
+# Phone numbers (django-phonenumber-field): national numbers are Korean; stored as E.164.
+PHONENUMBER_DEFAULT_REGION = "KR"
+PHONENUMBER_DB_FORMAT = "E164"
+PHONENUMBER_DEFAULT_FORMAT = "E164"
 SPECTACULAR_SETTINGS = {
     "TITLE": "Platform API",
     "DESCRIPTION": "Tenant and consumer API. Every error has the shape "
@@ -300,7 +320,10 @@ DEMO_TOTP_SECRET = env("DEMO_TOTP_SECRET", default="JBSWY3DPEHPK3PXPJBSWY3DPEHPK
 LOCAL_WEB_PORT = env.int("PORT", default=8000)
 
 # --- Logging: JSON lines with request id, tenant and user --------------------------
+# Every record is written once, by the root handler; every request is one record
+# ("apps.core.requests", from apps.core.middleware). LOG_FORMAT=text for people (dev).
 LOG_LEVEL = env("LOG_LEVEL", default="INFO")
+LOG_FORMAT = env("LOG_FORMAT", default="json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -310,10 +333,21 @@ LOGGING = {
             "()": "pythonjsonlogger.json.JsonFormatter",
             "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s %(tenant)s %(user)s",
         },
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
     },
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "formatter": "json", "filters": ["request_context"]},
+        "console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["request_context"]},
+        "null": {"class": "logging.NullHandler"},
     },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        # Django's own console and mail_admins handlers on "django" would repeat as text
+        # what the root handler writes.
+        "django": {"handlers": [], "level": LOG_LEVEL},
+        # Our request line replaces runserver's access lines (django.server) and
+        # django.request's "Not Found: ..." warnings; its errors (tracebacks) stay.
+        "django.server": {"handlers": ["null"], "propagate": False},
+        "django.request": {"level": "ERROR"},
+        "django.db.backends": {"level": "WARNING"},
+    },
 }

@@ -20,9 +20,6 @@ BILLING_ALLOW_SANDBOX = env.bool("BILLING_ALLOW_SANDBOX", default=False)
 if BILLING_PAYMENT_PROVIDER == "apps.billing.providers.SandboxProvider" and not BILLING_ALLOW_SANDBOX:  # noqa: F405
     raise ImproperlyConfigured("BILLING_PAYMENT_PROVIDER is the sandbox provider (test cards pay invoices): "
                                "configure a real provider, or set BILLING_ALLOW_SANDBOX=true on staging.")
-BILLING_PUBLIC_URL = env("BILLING_PUBLIC_URL", default=f"https://{BASE_DOMAIN}")  # noqa: F405
-BILLING_SANDBOX_WEBHOOK_URL = env("BILLING_SANDBOX_WEBHOOK_URL",
-                                  default=f"{BILLING_PUBLIC_URL}/api/v1/platform/webhooks/payments/")
 SIMPLE_JWT["SIGNING_KEY"] = env("JWT_SIGNING_KEY", default=SECRET_KEY)  # noqa: F405
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -32,4 +29,6 @@ SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=60 * 60 * 24 * 30)
 SECURE_CONTENT_TYPE_NOSNIFF = True
-ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https"
+# Links we hand out are https without a port unless told otherwise (apps.core.urls).
+PUBLIC_SCHEME = env("PUBLIC_SCHEME", default="https")
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = PUBLIC_SCHEME
