@@ -12,9 +12,11 @@ from tests.plugin import ROOT
 
 PROD_ENV = {"SECRET_KEY": "k" * 64, "ALLOWED_HOSTS": "example.com,.example.com",
             "SERVICE_MARKET_WEBHOOK_SECRET": "whsec_bWFya2V0", "BILLING_WEBHOOK_SECRET": "whsec_YmlsbGluZw==",
-            "BILLING_ALLOW_SANDBOX": "true"}  # staging-like: the sandbox provider is the default
+            "BILLING_ALLOW_SANDBOX": "true",  # staging-like: the sandbox provider is the default
+            "DATABASE_URL": "postgres://app@db:5432/platform", "REDIS_URL": "redis://redis:6379/0"}
 SECRETS = ("SECRET_KEY", "ALLOWED_HOSTS", "SERVICE_MARKET_WEBHOOK_SECRET", "BILLING_WEBHOOK_SECRET", "DEBUG",
-           "BILLING_PAYMENT_PROVIDER", "BILLING_ALLOW_SANDBOX")
+           "BILLING_PAYMENT_PROVIDER", "BILLING_ALLOW_SANDBOX", "DATABASE_URL", "REDIS_URL",
+           "DEMO_PASSWORD", "DEMO_TOTP_SECRET")
 
 
 def compose_config(env):
@@ -44,7 +46,8 @@ def run_with_prod_settings(env):
     clean = {k: v for k, v in os.environ.items() if k not in SECRETS}
     return subprocess.run(
         [sys.executable, "-c", "import django; django.setup(); from django.conf import settings; "
-                               "print(settings.DEBUG, settings.ALLOWED_HOSTS)"],
+                               "print(settings.DEBUG, settings.ALLOWED_HOSTS, repr(settings.DEMO_PASSWORD), "
+                               "repr(settings.DEMO_TOTP_SECRET), settings.DATABASES['default']['HOST'])"],
         cwd=ROOT, env={**clean, "DJANGO_SETTINGS_MODULE": "platform_.settings.prod", **env},
         capture_output=True, text=True,
     )
@@ -53,13 +56,16 @@ def run_with_prod_settings(env):
 def test_production_settings_start_with_real_secrets():
     result = run_with_prod_settings(PROD_ENV)
     assert result.returncode == 0, result.stderr
-    assert "False ['example.com', '.example.com']" in result.stdout
+    # Nothing from the development defaults (platform_/settings/local.py) reaches production.
+    assert "False ['example.com', '.example.com'] '' '' db" in result.stdout
 
 
 @pytest.mark.parametrize("missing,override,message", [
     ("SECRET_KEY", {}, "SECRET_KEY"),
     (None, {"SECRET_KEY": "short"}, "SECRET_KEY"),
     ("ALLOWED_HOSTS", {}, "ALLOWED_HOSTS"),
+    ("DATABASE_URL", {}, "DATABASE_URL"),
+    ("REDIS_URL", {}, "REDIS_URL"),
     ("SERVICE_MARKET_WEBHOOK_SECRET", {}, "SERVICE_MARKET_WEBHOOK_SECRET"),
     ("BILLING_WEBHOOK_SECRET", {}, "BILLING_WEBHOOK_SECRET"),
     ("BILLING_ALLOW_SANDBOX", {}, "BILLING_ALLOW_SANDBOX"),  # the sandbox provider's test cards pay invoices

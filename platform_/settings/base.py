@@ -11,15 +11,10 @@ BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
-# Ports of the project-local servers, as recorded by platform_/localservices.py.
-environ.Env.read_env(BASE_DIR / "var" / "local.env", overwrite=False)
 
-# Project-local services started by `make run` / `make test` when no URL is given
-# (see platform_/localservices.py). Ports chosen not to clash with system services.
-LOCAL_PG_PORT = env.int("LOCAL_PG_PORT", default=5433)
-LOCAL_REDIS_PORT = env.int("LOCAL_REDIS_PORT", default=6380)
-
-SECRET_KEY = env("SECRET_KEY", default="dev-insecure-secret-key-change-me-in-production-0123456789")
+# No defaults for secrets, data stores or demo logins here: development and tests get
+# theirs from platform_/settings/local.py, production from the environment (prod.py checks).
+SECRET_KEY = env("SECRET_KEY", default="")
 DEBUG = env.bool("DEBUG", default=False)
 
 # The public (platform) host; tenants live on `<slug>.<BASE_DOMAIN>`.
@@ -110,13 +105,12 @@ ONBOARDING_FOUR_EYES = env.bool("ONBOARDING_FOUR_EYES", default=True)
 PUBLIC_SCHEME = env("PUBLIC_SCHEME", default="http")
 PUBLIC_PORT = int(env("PUBLIC_PORT", default="") or 0) or None
 # Service market (seeds/003): Standard Webhooks secret ("whsec_" + base64) for its webhooks.
-SERVICE_MARKET_WEBHOOK_SECRET = env("SERVICE_MARKET_WEBHOOK_SECRET",
-                                    default="whsec_ZGV2LXNlcnZpY2UtbWFya2V0LXNlY3JldC0wMTIz")
+SERVICE_MARKET_WEBHOOK_SECRET = env("SERVICE_MARKET_WEBHOOK_SECRET", default="")
 
 # --- Billing (apps.billing) -------------------------------------------------------------
 BILLING_PAYMENT_PROVIDER = env("BILLING_PAYMENT_PROVIDER", default="apps.billing.providers.SandboxProvider")
 # Standard Webhooks secret shared with the payment provider ("whsec_" + base64).
-BILLING_WEBHOOK_SECRET = env("BILLING_WEBHOOK_SECRET", default="whsec_ZGV2LXBheW1lbnRzLXNhbmRib3gtc2VjcmV0LTAxMjM=")
+BILLING_WEBHOOK_SECRET = env("BILLING_WEBHOOK_SECRET", default="")
 # Where the sandbox provider posts its webhooks; empty: the platform's own endpoint on the
 # public host (built by apps.core.urls).
 BILLING_SANDBOX_WEBHOOK_URL = env("BILLING_SANDBOX_WEBHOOK_URL", default="")
@@ -167,9 +161,7 @@ ASGI_APPLICATION = "platform_.asgi.application"
 
 # --- Data stores ----------------------------------------------------------------------
 DATABASES = {
-    "default": env.db(
-        "DATABASE_URL", default=f"postgres://postgres@127.0.0.1:{LOCAL_PG_PORT}/platform"
-    )
+    "default": env.db("DATABASE_URL")
 }
 # django-tenants backend that skips redundant SET search_path (apps/core/db_backend).
 DATABASES["default"]["ENGINE"] = "apps.core.db_backend"
@@ -179,7 +171,7 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DATABASE_ROUTERS = ("django_tenants.routers.TenantSyncRouter",)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-REDIS_URL = env("REDIS_URL", default=f"redis://127.0.0.1:{LOCAL_REDIS_PORT}/0")
+REDIS_URL = env("REDIS_URL")
 CACHES = {
     "default": {
         "BACKEND": "django_redis.cache.RedisCache",
@@ -313,9 +305,9 @@ vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Platform <no-reply@localhost>")
 
 # --- Demo (make run) ----------------------------------------------------------------
-DEMO_PASSWORD = env("DEMO_PASSWORD", default="demo-pass-2026")
+DEMO_PASSWORD = env("DEMO_PASSWORD", default="")
 # The demo HQ login's authenticator secret (base32); `manage.py demo_totp` prints its code.
-DEMO_TOTP_SECRET = env("DEMO_TOTP_SECRET", default="JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP")
+DEMO_TOTP_SECRET = env("DEMO_TOTP_SECRET", default="")
 # Port of the development web server (`make run`).
 LOCAL_WEB_PORT = env.int("PORT", default=8000)
 

@@ -1,7 +1,11 @@
 """Development settings: work with no .env at all."""
 
-from .base import *  # noqa: F401,F403
-from .base import env
+from . import local
+
+local.apply()
+
+from .base import *  # noqa: E402,F401,F403
+from .base import env  # noqa: E402
 
 DEBUG = env.bool("DEBUG", default=True)
 # The console shows one line per e-mail with its links, not raw MIME (consolemail://).

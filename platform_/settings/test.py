@@ -1,7 +1,11 @@
 """Test settings: real PostgreSQL and Redis, fast hashing, mail kept in memory."""
 
-from .base import *  # noqa: F401,F403
-from .base import CACHES, env
+from . import local
+
+local.apply()
+
+from .base import *  # noqa: E402,F401,F403
+from .base import CACHES, env  # noqa: E402
 
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
