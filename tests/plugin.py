@@ -17,7 +17,6 @@ import time
 from pathlib import Path
 
 import pytest
-import pytest_django.fixtures
 from django.conf import settings
 from django.core.cache import cache
 from django.core.management import call_command
@@ -33,22 +32,6 @@ TENANTS = {
     "beta": {"name": "Beta Bistro", "business_type": "food", "owner_email": "owner@beta.test"},
 }
 HQ_EMAIL = "hq@platform.test"
-
-
-def _with_default_database(get_databases):
-    """Every test here uses the database, including worker and browser tests that only
-    touch it through `committed` (not the `db` fixture); pytest-django would otherwise
-    skip creating the test database when only such tests are selected."""
-
-    def wrapper(items):
-        aliases, serialized = get_databases(items)
-        return {*aliases, "default"}, serialized
-
-    return wrapper
-
-
-pytest_django.fixtures._get_databases_for_setup = _with_default_database(
-    pytest_django.fixtures._get_databases_for_setup)
 
 
 def host_for(slug: str | None) -> str:
