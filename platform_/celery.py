@@ -33,3 +33,4 @@ def collect_beat_schedule() -> dict:
 @app.on_after_finalize.connect
 def _install_beat_schedule(sender, **kwargs):
     sender.conf.beat_schedule = collect_beat_schedule()
+

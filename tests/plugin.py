@@ -38,6 +38,20 @@ def host_for(slug: str | None) -> str:
     return settings.BASE_DOMAIN if slug is None else f"{slug}.{settings.BASE_DOMAIN}"
 
 
+def create_provisioned(**kwargs):
+    """`tenant_create` with its provisioning task run in this process (Celery's eager mode)
+    rather than on a worker; works inside a test's transaction and on committed data."""
+    from django.test import TestCase
+
+    from apps.core.tasks_inline import tasks_in_process
+    from apps.tenants.services import tenant_create
+
+    with TestCase.captureOnCommitCallbacks(execute=True), tasks_in_process():
+        tenant = tenant_create(**kwargs)
+    tenant.refresh_from_db()
+    return tenant
+
+
 @pytest.fixture(scope="session", autouse=True)
 def platform_seed(django_db_setup, django_db_blocker):
     """Public tenant, HQ groups, an HQ user and the alpha/beta tenants, committed once."""
@@ -46,7 +60,6 @@ def platform_seed(django_db_setup, django_db_blocker):
     from apps.accounts.hq import HQ_ADMIN
     from apps.accounts.models import User
     from apps.tenants.models import Tenant
-    from apps.tenants.services import tenant_create
 
     if not connection.settings_dict["NAME"].startswith("test_"):
         pytest.exit("refusing to seed a non-test database", returncode=3)
@@ -55,7 +68,7 @@ def platform_seed(django_db_setup, django_db_blocker):
         hq = User.objects.create_user(HQ_EMAIL, PASSWORD, is_staff=True, full_name="HQ Admin")
         hq.groups.add(Group.objects.get(name=HQ_ADMIN))
         for slug, spec in TENANTS.items():
-            tenant = tenant_create(slug=slug, **spec, in_process=True)
+            tenant = create_provisioned(slug=slug, **spec)
             assert tenant.status == Tenant.Status.ACTIVE, tenant.provisioning_error
             owner = User.objects.get(email=spec["owner_email"])
             owner.set_password(PASSWORD)

@@ -12,15 +12,15 @@ import pytest
 import requests
 from django.utils import timezone
 
+from apps.audit.models import AuditEvent
 from apps.billing.models import Invoice, Payment, Subscription
 from apps.billing.providers import payment_provider
 from apps.billing.schedules import BEAT_SCHEDULE
 from apps.billing.services import invoice_charge, invoice_checkout, invoice_issue_for_period
 from apps.billing.tests.factories import plan_with_price
-from apps.audit.models import AuditEvent
 from apps.tenants.models import Tenant
-from apps.tenants.services import tenant_create
 from platform_.celery import app
+from tests.plugin import create_provisioned
 
 pytestmark = pytest.mark.worker
 
@@ -44,8 +44,8 @@ def test_failed_payments_dun_suspend_and_a_payment_reactivates(celery_worker_pro
     slug = committed.tenant_slug("dun-one")
     committed.email("owner@dun-one.test")
     plan = plan_with_price("dun-basic", "20000")
-    tenant = tenant_create(slug=slug, name="Dunning One", business_type="academy", owner_email="owner@dun-one.test",
-                           in_process=True)
+    tenant = create_provisioned(slug=slug, name="Dunning One", business_type="academy",
+                                owner_email="owner@dun-one.test")
     base = live_server_url.format(host="localhost")
     # subdomains of localhost need not resolve: talk to 127.0.0.1 with the tenant's Host
     tenant_home = live_server_url.format(host="127.0.0.1") + "/"
@@ -66,7 +66,7 @@ def test_failed_payments_dun_suspend_and_a_payment_reactivates(celery_worker_pro
             # advance time to the next retry
             Subscription.objects.filter(pk=subscription.pk).update(next_retry_at=timezone.now() - timedelta(seconds=1))
             run_beat_entry("billing-dunning")
-            wait_for(lambda: Payment.objects.filter(invoice=invoice, status="failed").count() == attempt + 1,
+            wait_for(lambda n=attempt: Payment.objects.filter(invoice=invoice, status="failed").count() == n + 1,
                      f"retry {attempt} declined")
             assert Subscription.objects.get(pk=subscription.pk).dunning_attempts == attempt
         assert AuditEvent.objects.filter(action="subscription.payment_retried", tenant=tenant).count() == 3

@@ -3,7 +3,6 @@ deletes (the model refuses too, and `verify_audit_log` proves it)."""
 
 import csv
 
-from apps.core.csvsafe import csv_safe
 from django.contrib import admin
 from django.http import StreamingHttpResponse
 from django.urls import path
@@ -11,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.admin_sites import ops_admin
+from apps.core.csvsafe import csv_safe
 
 from .models import AuditEvent
 

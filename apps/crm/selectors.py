@@ -3,8 +3,9 @@ from __future__ import annotations
 import csv
 from collections.abc import Iterator
 
-from apps.core.csvsafe import csv_safe
 from django.db.models import Prefetch, QuerySet
+
+from apps.core.csvsafe import csv_safe
 
 from .models import Customer, GuardianContact
 

@@ -29,6 +29,7 @@ from apps.core.errors import PlatformError
 from .invites import owner_invite_send
 from .models import Domain, Tenant, TenantStatusChange
 from .permissions import require_perm
+from .routing import routing_forget
 from .states import IllegalTransition, PublicTenantProtected, refuse_public, transition
 
 logger = logging.getLogger(__name__)
@@ -109,15 +110,15 @@ def slug_from_text(text: str) -> str:
 
 
 def tenant_create(*, slug: str, name: str, business_type: str, owner_email: str, owner_name: str = "",
-                  provision: bool = True, in_process: bool = False, actor=None, plan=None,
+                  provision: bool = True, actor=None, plan=None,
                   contact_phone: str = "", kind: str = Tenant.Kind.CUSTOMER, demo_expires_at=None,
                   locale: str = "ko", timezone: str = "Asia/Seoul", market_application_id: str = "",
                   market_tenant_id: str = "", reason: str = "") -> Tenant:
     """Record a tenant and its primary domain; queue provisioning after commit.
 
-    Without `provision` the tenant waits in `requested` for the approval chain.
-    `in_process` provisions right here instead of through a worker (demo seeding and
-    test fixtures, where no worker runs yet). A demo without an expiry date gets
+    Without `provision` the tenant waits in `requested` for the approval chain. (Demo
+    seeding and test fixtures provision without a worker through
+    `apps.core.tasks_inline.tasks_in_process`.) A demo without an expiry date gets
     TENANT_DEMO_DAYS from now."""
     slug = (slug or "").strip().lower()
     validate_slug(slug)
@@ -142,6 +143,7 @@ def tenant_create(*, slug: str, name: str, business_type: str, owner_email: str,
         with transaction.atomic():
             tenant.save()
             Domain.objects.create(domain=domain_for(slug), tenant=tenant, is_primary=True)
+            routing_forget(hosts=[domain_for(slug)])  # may be cached as unknown
             TenantStatusChange.objects.create(tenant=tenant, to_status=tenant.status, actor=actor, reason=reason)
             audit_record(action="tenant.created", actor=actor, target=tenant, tenant=tenant,
                          changes={"status": [None, tenant.status]},
@@ -153,12 +155,10 @@ def tenant_create(*, slug: str, name: str, business_type: str, owner_email: str,
                                       if tenant.market_application_id else {}),
                                    **({"market_tenant_id": tenant.market_tenant_id}
                                       if tenant.market_tenant_id else {})})
-            if provision and not in_process:
+            if provision:
                 _queue_provisioning(tenant)
     except IntegrityError as exc:  # lost a race for the same slug
         raise ValidationError({"slug": _("This address is already taken.")}, code="taken") from exc
-    if provision and in_process:
-        tenant = tenant_provision(tenant_id=tenant.pk)
     return tenant
 
 
@@ -278,6 +278,7 @@ def tenant_update_details(*, tenant: Tenant, actor, fields) -> Tenant:
             stored.demo_expiry_notified_at = None
             fields.append("demo_expiry_notified_at")
         stored.save(update_fields=fields)
+        routing_forget(tenant_ids=[stored.pk])
         audit_record(action="tenant.updated", actor=actor, target=stored, tenant=stored, changes=changes)
     return stored
 
@@ -308,8 +309,10 @@ def domain_save(*, domain: Domain, actor) -> Domain:
     domain_check(domain=domain, tenant=domain.tenant, hostname=domain.domain)
     domain.full_clean()
     with transaction.atomic():
-        before = Domain.objects.filter(pk=domain.pk).values("domain", "is_primary").first() if domain.pk else {}
+        before = (Domain.objects.filter(pk=domain.pk).values("domain", "is_primary", "tenant_id").first()
+                  if domain.pk else {})
         domain.save()
+        routing_forget(tenant_ids=[domain.tenant_id, (before or {}).get("tenant_id")], hosts=[domain.domain])
         after = {"domain": domain.domain, "is_primary": domain.is_primary}
         audit_record(action="tenant.domain_saved", actor=actor, target=domain, tenant=domain.tenant,
                      changes={key: [(before or {}).get(key), value] for key, value in after.items()
@@ -326,6 +329,7 @@ def domain_delete(*, domain: Domain, actor) -> None:
     with transaction.atomic():
         audit_record(action="tenant.domain_deleted", actor=actor, target=domain, tenant=domain.tenant,
                      changes={"domain": [domain.domain, None]})
+        routing_forget(tenant_ids=[domain.tenant_id], hosts=[domain.domain])
         domain.delete()
 
 

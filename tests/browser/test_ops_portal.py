@@ -39,7 +39,7 @@ def test_log_in_with_mfa_lands_on_the_dashboard(page, live_server_url):
 
 
 def test_wrong_code_keeps_the_portal_closed(page, live_server_url):
-    from tests.plugin import PASSWORD, HQ_EMAIL
+    from tests.plugin import HQ_EMAIL, PASSWORD
 
     page.goto(url(live_server_url, "/admin/"))
     page.fill("input[name=username]", HQ_EMAIL)
@@ -142,12 +142,12 @@ def test_approve_a_tenant_through_every_step_to_active(page, browser, live_serve
 
 def test_suspend_and_reactivate_in_the_browser(page, live_server_url, committed):
     from apps.tenants.models import Tenant
-    from apps.tenants.services import tenant_create
+    from tests.plugin import create_provisioned
 
     slug = committed.tenant_slug("br-susp")
     committed.email("owner@br-susp.test")
-    tenant = tenant_create(slug=slug, name="Browser Suspend Bistro", business_type="food",
-                           owner_email="owner@br-susp.test", in_process=True)
+    tenant = create_provisioned(slug=slug, name="Browser Suspend Bistro", business_type="food",
+                                owner_email="owner@br-susp.test")
     connection.set_schema_to_public()
     browser_hq_login(page, live_server_url)
     page.goto(url(live_server_url, f"/admin/tenants/tenant/{tenant.pk}/change/"))

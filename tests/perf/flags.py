@@ -18,11 +18,11 @@ with perf_database():
     from apps.flags.cache import VERSION_KEY
     from apps.flags.evaluation import flag_enabled, flags_for
     from apps.flags.models import Flag, FlagRule
-    from apps.tenants.services import tenant_create
+    from tests.plugin import create_provisioned
 
     cache.delete(VERSION_KEY)
-    tenant = tenant_create(slug="perf-flags", name="Perf", business_type="academy", owner_email="o@perf-flags.test",
-                           in_process=True)
+    tenant = create_provisioned(slug="perf-flags", name="Perf", business_type="academy",
+                                owner_email="o@perf-flags.test")
     connection.set_schema_to_public()
     for n in range(30):
         flag = Flag.objects.create(key=f"flag-{n}", description="perf")

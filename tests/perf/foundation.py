@@ -17,14 +17,14 @@ with perf_database():
     from django.test.utils import CaptureQueriesContext
 
     from apps.accounts.models import User
-    from apps.tenants.services import tenant_create
+    from tests.plugin import create_provisioned
 
     cache.delete_pattern("tenants:*")
     provisioning = []
     for n in range(10):
         started = time.perf_counter()
-        tenant_create(slug=f"perf-{n}", name=f"Perf {n}", business_type="academy",
-                      owner_email=f"owner@perf-{n}.test", in_process=True)
+        create_provisioned(slug=f"perf-{n}", name=f"Perf {n}", business_type="academy",
+                      owner_email=f"owner@perf-{n}.test")
         provisioning.append(time.perf_counter() - started)
         connection.set_schema_to_public()
 

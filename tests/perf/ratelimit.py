@@ -18,10 +18,9 @@ with perf_database():
     from apps.accounts.models import User
     from apps.ratelimit.limiter import hit
     from apps.ratelimit.throttling import PlanRateThrottle
-    from apps.tenants.services import tenant_create
+    from tests.plugin import create_provisioned
 
-    tenant = tenant_create(slug="perf-rl", name="Perf", business_type="academy", owner_email="o@perf-rl.test",
-                           in_process=True)
+    tenant = create_provisioned(slug="perf-rl", name="Perf", business_type="academy", owner_email="o@perf-rl.test")
     connection.set_schema_to_public()
     owner = User.objects.get(email="o@perf-rl.test")
     owner.set_password("perf-pass-123")

@@ -12,6 +12,7 @@ from apps.industry.selectors import template_current
 from apps.industry.services import template_publish
 from apps.tenants.models import Tenant
 from apps.tenants.services import tenant_create
+from tests.plugin import create_provisioned
 
 
 def test_every_business_type_has_a_seeded_template(db):
@@ -31,8 +32,7 @@ def test_provisioning_applies_the_current_template(db, hq_user, django_capture_o
     v2 = template_publish(template=current, actor=hq_user)
     assert v2.version == 2 and AuditEvent.objects.filter(action="industry_template.published").exists()
 
-    tenant = tenant_create(slug="gamma-food", name="Gamma", business_type="food", owner_email="o@gamma.test",
-                           in_process=True)
+    tenant = create_provisioned(slug="gamma-food", name="Gamma", business_type="food", owner_email="o@gamma.test")
     connection.set_schema_to_public()
     tenant = Tenant.objects.select_related("plan").get(pk=tenant.pk)
     assert tenant.status == Tenant.Status.ACTIVE, tenant.provisioning_error

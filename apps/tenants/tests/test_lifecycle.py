@@ -18,7 +18,7 @@ from apps.tenants import lifecycle
 from apps.tenants.models import Tenant, TenantStatusChange
 from apps.tenants.services import tenant_create, tenant_start_provisioning
 from apps.tenants.states import TRANSITIONS, IllegalTransition, check_transition
-from tests.plugin import client_for
+from tests.plugin import client_for, create_provisioned
 
 S = Tenant.Status
 
@@ -218,8 +218,7 @@ def test_resend_invite_emails_a_set_password_link(active_tenant, master, django_
 def test_new_owner_gets_the_invite_when_provisioned(db, django_capture_on_commit_callbacks):
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        tenant_create(slug="life-mail", name="Mail Co", business_type="food", owner_email="boss@life-mail.test",
-                      in_process=True)
+        create_provisioned(slug="life-mail", name="Mail Co", business_type="food", owner_email="boss@life-mail.test")
     assert [m.to for m in mail.outbox] == [["boss@life-mail.test"]]
     assert "Mail Co" in mail.outbox[0].subject
 

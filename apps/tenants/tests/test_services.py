@@ -8,6 +8,7 @@ from apps.core.errors import PlatformError
 from apps.rbac.models import Role, RoleAssignment
 from apps.tenants.models import Tenant
 from apps.tenants.services import tenant_create, tenant_retry_provisioning, validate_slug
+from tests.plugin import create_provisioned
 
 
 @pytest.mark.parametrize("slug", ["a", "ab", "-abc", "abc-", "1abc", "ab_c", "Abc", "a" * 41, "ab--cd", ""])
@@ -29,8 +30,8 @@ def test_taken_slug_is_refused(db):
 
 
 def test_create_and_provision_in_process(db):
-    tenant = tenant_create(slug="gamma-one", name="Gamma", business_type="retail",
-                           owner_email="Owner@Gamma.test", in_process=True)
+    tenant = create_provisioned(slug="gamma-one", name="Gamma", business_type="retail",
+                           owner_email="Owner@Gamma.test")
     assert tenant.status == Tenant.Status.ACTIVE
     assert tenant.schema_name == "gamma_one"
     assert tenant.get_primary_domain().domain == "gamma-one.localhost"
@@ -55,8 +56,8 @@ def test_create_validates_fields(db):
 
 
 def test_existing_owner_account_is_reused(db, owner_beta):
-    tenant = tenant_create(slug="beta-two", name="Beta Two", business_type="food",
-                           owner_email="OWNER@beta.test", in_process=True)
+    tenant = create_provisioned(slug="beta-two", name="Beta Two", business_type="food",
+                           owner_email="OWNER@beta.test")
     assert tenant.owner == owner_beta
     assert owner_beta.memberships.count() == 2
 

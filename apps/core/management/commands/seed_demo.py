@@ -13,6 +13,7 @@ from apps.accounts.hq import HQ_MASTER
 from apps.accounts.models import User
 from apps.billing.models import Plan
 from apps.billing.services import plan_price_set, plan_save
+from apps.core.tasks_inline import tasks_in_process
 from apps.tenants.models import Tenant
 from apps.tenants.services import domain_for, tenant_create
 
@@ -55,7 +56,9 @@ class Command(BaseCommand):
         for spec in DEMO_TENANTS:
             tenant = Tenant.objects.filter(slug=spec["slug"]).first()
             if tenant is None:
-                tenant = tenant_create(**{**spec, "plan": plans[spec["plan"]]}, in_process=True, actor=hq)
+                with tasks_in_process():  # no worker runs yet: provision right here
+                    tenant = tenant_create(**{**spec, "plan": plans[spec["plan"]]}, actor=hq)
+                tenant.refresh_from_db()
             elif tenant.status != Tenant.Status.ACTIVE:
                 self.stderr.write(f"Demo tenant {tenant.slug} is {tenant.status}: {tenant.provisioning_error}")
                 continue
