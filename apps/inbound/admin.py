@@ -1,6 +1,7 @@
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.admin_mixins import ReadOnlyAdminMixin
 from apps.core.admin_sites import ops_admin
 from apps.core.errors import PlatformError
 
@@ -9,7 +10,7 @@ from .services import inbound_retry
 
 
 @admin.register(InboundEvent, site=ops_admin)
-class InboundEventAdmin(admin.ModelAdmin):
+class InboundEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["received_at", "source", "event_type", "event_id", "status", "attempts", "processed_at"]
     list_filter = ["status", "source", "event_type"]
     search_fields = ["event_id", "event_type", "error"]
@@ -17,14 +18,6 @@ class InboundEventAdmin(admin.ModelAdmin):
     readonly_fields = [f.name for f in InboundEvent._meta.fields]
     actions = ["retry"]
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def has_retry_permission(self, request):
         return request.user.has_perm("inbound.retry_inboundevent")

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.admin_mixins import ReadOnlyAdminMixin
 from apps.core.admin_sites import ops_admin
 
 from .models import IndustryTemplate, TemplateApplication
@@ -31,18 +32,9 @@ class IndustryTemplateAdmin(admin.ModelAdmin):
 
 
 @admin.register(TemplateApplication, site=ops_admin)
-class TemplateApplicationAdmin(admin.ModelAdmin):
+class TemplateApplicationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["tenant", "template", "applied_at"]
     list_filter = ["template__business_type"]
     list_select_related = ["tenant", "template"]
     search_fields = ["tenant__slug"]
     readonly_fields = ["tenant", "template", "applied_at", "result"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -3,6 +3,7 @@ from django.contrib.admin.views.main import ChangeList
 from django.utils.translation import gettext_lazy as _
 
 from apps.billing.limits import tenant_limits
+from apps.core.admin_mixins import ReadOnlyAdminMixin
 from apps.core.admin_sites import ops_admin
 
 from .limiter import monthly_usage
@@ -19,7 +20,7 @@ class UsageChangeList(ChangeList):
 
 
 @admin.register(TenantApiUsage, site=ops_admin)
-class TenantApiUsageAdmin(admin.ModelAdmin):
+class TenantApiUsageAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["slug", "name", "plan", "requests_this_month", "monthly_quota", "quota_used",
                     "per_minute_limit"]
     list_filter = ["plan", "business_type"]
@@ -50,12 +51,3 @@ class TenantApiUsageAdmin(admin.ModelAdmin):
     def per_minute_limit(self, obj):
         limit = obj.api_limits["api_requests_per_minute"]
         return "∞" if limit is None else limit
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
