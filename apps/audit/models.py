@@ -1,10 +1,42 @@
-"""Append-only audit log in the public schema, chained by hashes so that any edit or
-deletion of a past row is detectable (`manage.py verify_audit_log`)."""
+"""Append-only audit log in the public schema. Each tenant, and the platform itself, has
+its own hash chain: an event links to the one before it in its chain, so that any edit
+or deletion of a past row is detectable (`manage.py verify_audit_log`), and appends in
+different tenants never wait for each other."""
 
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+GENESIS = "0" * 64  # the "previous hash" of every chain's first event
+
+
+class AuditChain(models.Model):
+    """The head of one chain: the platform's (no tenant) or one tenant's. Appending locks
+    this row until the writer's transaction ends, so appends to one chain queue up and
+    appends to different chains do not; its length and last hash let verification notice
+    a removed last event, which no link after it could show."""
+
+    tenant = models.ForeignKey("tenants.Tenant", verbose_name=_("tenant"), null=True, blank=True,
+                               on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
+    tenant_slug = models.CharField(_("tenant slug"), max_length=40, blank=True)  # outlives the tenant
+    length = models.PositiveBigIntegerField(_("events"), default=0)
+    head_hash = models.CharField(_("last hash"), max_length=64, default=GENESIS)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("audit chain")
+        verbose_name_plural = _("audit chains")
+        constraints = [models.UniqueConstraint(fields=["tenant"], nulls_distinct=False,
+                                               name="audit_one_chain_per_tenant")]
+
+    def __str__(self):
+        return self.tenant_slug or str(_("Platform"))
+
+    @property
+    def label(self) -> str:
+        """How reports name the chain (not translated: read by operators in logs)."""
+        return f"tenant {self.tenant_slug or self.tenant_id}" if self.tenant_id else "platform"
 
 
 class AppendOnlyQuerySet(models.QuerySet):
@@ -40,6 +72,11 @@ class AuditEvent(models.Model):
     ip = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
     user_agent = models.TextField(_("user agent"), blank=True)
     request_id = models.CharField(_("request id"), max_length=64, blank=True)
+    # No database constraint: a row pointing at a chain that is gone must be loadable so
+    # that verification can report it.
+    chain = models.ForeignKey(AuditChain, verbose_name=_("chain"), on_delete=models.DO_NOTHING,
+                              db_constraint=False, related_name="+")
+    seq = models.PositiveBigIntegerField(_("number in chain"))
     prev_hash = models.CharField(_("previous hash"), max_length=64)
     hash = models.CharField(_("hash"), max_length=64, unique=True)
 
@@ -50,6 +87,7 @@ class AuditEvent(models.Model):
         verbose_name_plural = _("audit events")
         ordering = ["-id"]
         indexes = [models.Index(fields=["tenant_slug", "created_at"]), models.Index(fields=["actor", "created_at"])]
+        constraints = [models.UniqueConstraint(fields=["chain", "seq"], name="audit_one_event_per_chain_seq")]
 
     def __str__(self):
         return f"{self.created_at:%Y-%m-%d %H:%M:%S} {self.action} {self.target_repr}"

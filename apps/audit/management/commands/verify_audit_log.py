@@ -1,15 +1,31 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from apps.audit.services import audit_verify
+from apps.audit.services import UnknownChain, audit_verify_chains
 
 
 class Command(BaseCommand):
-    help = "Prove the audit log is untampered: every row's hash and the chain between rows."
+    help = ("Prove the audit log is untampered: every row's hash, the links between rows and the head of each "
+            "chain (the platform's and one per tenant).")
 
-    def handle(self, *args, **options):
-        count, problems = audit_verify()
-        if problems:
+    def add_arguments(self, parser):
+        which = parser.add_mutually_exclusive_group()
+        which.add_argument("--tenant", metavar="SLUG", help="Verify only this tenant's chain.")
+        which.add_argument("--platform", action="store_true", help="Verify only the platform's own chain.")
+
+    def handle(self, *args, tenant=None, platform=False, **options):
+        try:
+            reports = audit_verify_chains(tenant_slug=tenant, platform=platform)
+        except UnknownChain:
+            raise CommandError(f"No audit chain for tenant {tenant!r}.") from None
+        events = sum(report.events for report in reports)
+        broken = [report for report in reports if report.problems]
+        if broken:
+            for report in broken:
+                self.stderr.write(f"First broken link: {report.problems[0]}")
+            problems = [problem for report in broken for problem in report.problems]
             for problem in problems[:50]:
                 self.stderr.write(problem)
-            raise CommandError(f"Audit log TAMPERED: {len(problems)} problem(s) in {count} events.")
-        self.stdout.write(self.style.SUCCESS(f"Audit log intact: {count} events verified."))
+            raise CommandError(f"Audit log TAMPERED: {len(problems)} problem(s) in {len(broken)} of {len(reports)} "
+                               f"chain(s), {events} events.")
+        self.stdout.write(self.style.SUCCESS(f"Audit log intact: {events} events in {len(reports)} chain(s) "
+                                             "verified."))
