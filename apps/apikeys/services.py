@@ -3,22 +3,19 @@ random, 256 bits, so a fast hash is safe), checked in constant time, revocable."
 
 from __future__ import annotations
 
-import secrets
-from datetime import timedelta
-
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from apps.audit.services import audit_record
+from apps.core.apikeys import KeyFormat, key_find, key_revoke, key_touch
 from apps.core.errors import PlatformError
-from apps.core.secrets import secret_hash, secret_matches
 from apps.rbac import catalogue
 from apps.rbac.tenancy import current_tenant
 
 from .models import ApiKey
 
-LAST_USED_RESOLUTION = timedelta(minutes=1)  # at most one write per key per minute
+KEY_FORMAT = KeyFormat(lead="", sep=".", prefix_bytes=4, hash_whole_key=False)
 
 
 class ApiKeyRejected(PlatformError):
@@ -61,41 +58,32 @@ def api_key_create(*, name: str, perms: list[str], expires_at=None, actor, actor
     if expires_at is not None and expires_at <= timezone.now():
         raise PlatformError(_("The expiry must be in the future."), code="validation_error",
                             details={"expires_at": [_("The expiry must be in the future.")]})
-    prefix = secrets.token_hex(4)
-    secret = secrets.token_urlsafe(32)
+    prefix, raw, key_hash = KEY_FORMAT.mint()
     with transaction.atomic():
-        api_key = ApiKey(name=name, prefix=prefix, key_hash=secret_hash(secret), expires_at=expires_at,
+        api_key = ApiKey(name=name, prefix=prefix, key_hash=key_hash, expires_at=expires_at,
                          created_by=actor if getattr(actor, "pk", None) else None)
         api_key.full_clean()
         api_key.save()
         api_key.permissions.set([catalogue.permission_id(key) for key in perms])
         audit_record(action="apikey.created", actor=actor, target=api_key, tenant=current_tenant(),
                      metadata={"perms": sorted(perms), "expires_at": expires_at.isoformat() if expires_at else None})
-    return api_key, f"{prefix}.{secret}"
+    return api_key, raw
 
 
 def api_key_revoke(*, api_key: ApiKey, actor) -> ApiKey:
-    with transaction.atomic():
-        if api_key.revoked_at is None:
-            api_key.revoked_at = timezone.now()
-            api_key.save(update_fields=["revoked_at"])
-            audit_record(action="apikey.revoked", actor=actor, target=api_key, tenant=current_tenant())
-    return api_key
+    return key_revoke(api_key, on_revoked=lambda revoked: audit_record(
+        action="apikey.revoked", actor=actor, target=revoked, tenant=current_tenant()))
 
 
 def api_key_authenticate(*, raw: str) -> ApiKey:
-    prefix, _sep, secret = raw.partition(".")
-    api_key = (ApiKey.objects.filter(prefix=prefix).prefetch_related("permissions__content_type").first()
-               if prefix and secret else None)
-    if api_key is None or not secret_matches(api_key.key_hash, secret):
+    api_key = key_find(ApiKey.objects.prefetch_related("permissions__content_type"), KEY_FORMAT, raw)
+    if api_key is None:
         raise ApiKeyRejected()
     now = timezone.now()
     if api_key.revoked_at is not None:
         raise ApiKeyRejected(_("This API key has been revoked."), code="api_key_revoked")
     if api_key.expires_at is not None and api_key.expires_at <= now:
         raise ApiKeyRejected(_("This API key has expired."), code="api_key_expired")
-    if api_key.last_used_at is None or now - api_key.last_used_at >= LAST_USED_RESOLUTION:
-        ApiKey.objects.filter(pk=api_key.pk).update(last_used_at=now)
-        api_key.last_used_at = now
+    key_touch(api_key, now=now)
     api_key.permission_names = {f"{p.content_type.app_label}.{p.codename}" for p in api_key.permissions.all()}
     return api_key

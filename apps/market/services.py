@@ -3,24 +3,21 @@ Its webhooks are handled in apps/market/inbound.py (through apps.inbound)."""
 
 from __future__ import annotations
 
-import secrets
-from datetime import timedelta
-
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from apps.audit.services import audit_record
+from apps.core.apikeys import KeyFormat, key_find, key_revoke, key_touch
 from apps.core.errors import Conflict, PlatformError
-from apps.core.secrets import secret_hash, secret_matches
 from apps.tenants.models import Tenant
 from apps.tenants.permissions import require_perm
 from apps.tenants.services import slug_from_text, tenant_create
 
 from .models import PlatformApiKey
 
-KEY_PREFIX = "pk_"
+KEY_FORMAT = KeyFormat(lead="pk_", sep="_", prefix_bytes=6, hash_whole_key=True)
 SOURCE = "service-market"
 
 
@@ -33,9 +30,8 @@ class InvalidApiKey(PlatformError):
 def apikey_issue(*, name: str, actor) -> tuple[PlatformApiKey, str]:
     """A new key; returns (key row, the key itself — shown once, never stored)."""
     require_perm(actor, "market.add_platformapikey", action="apikey.issued")
-    prefix = secrets.token_hex(6)
-    raw = f"{KEY_PREFIX}{prefix}_{secrets.token_urlsafe(32)}"
-    key = PlatformApiKey(name=(name or "").strip(), prefix=prefix, key_hash=secret_hash(raw), created_by=actor)
+    prefix, raw, key_hash = KEY_FORMAT.mint()
+    key = PlatformApiKey(name=(name or "").strip(), prefix=prefix, key_hash=key_hash, created_by=actor)
     key.full_clean(exclude=["created_by", "revoked_by"])
     with transaction.atomic():
         key.save()
@@ -45,26 +41,17 @@ def apikey_issue(*, name: str, actor) -> tuple[PlatformApiKey, str]:
 
 def apikey_revoke(*, key: PlatformApiKey, actor) -> PlatformApiKey:
     require_perm(actor, "market.revoke_platformapikey", action="apikey.revoked")
-    with transaction.atomic():
-        key = PlatformApiKey.objects.select_for_update().get(pk=key.pk)
-        if key.revoked_at is None:
-            key.revoked_at, key.revoked_by = timezone.now(), actor
-            key.save(update_fields=["revoked_at", "revoked_by"])
-            audit_record(action="apikey.revoked", actor=actor, target=key,
-                         changes={"revoked_at": [None, key.revoked_at.isoformat()]})
-    return key
+    return key_revoke(key, revoked_by=actor, on_revoked=lambda revoked: audit_record(
+        action="apikey.revoked", actor=actor, target=revoked,
+        changes={"revoked_at": [None, revoked.revoked_at.isoformat()]}))
 
 
 def apikey_authenticate(*, raw: str) -> PlatformApiKey:
     """The active key for `raw`, or InvalidApiKey. Constant-time hash comparison."""
-    raw = (raw or "").strip()
-    parts = raw[len(KEY_PREFIX):].split("_", 1) if raw.startswith(KEY_PREFIX) else []
-    key = PlatformApiKey.objects.filter(prefix=parts[0]).first() if len(parts) == 2 else None
-    if key is None or not secret_matches(key.key_hash, raw) or not key.is_active:
+    key = key_find(PlatformApiKey.objects.all(), KEY_FORMAT, raw)
+    if key is None or not key.is_active:
         raise InvalidApiKey()
-    now = timezone.now()
-    if key.last_used_at is None or now - key.last_used_at > timedelta(minutes=1):
-        PlatformApiKey.objects.filter(pk=key.pk).update(last_used_at=now)
+    key_touch(key)
     return key
 
 
