@@ -13,10 +13,11 @@ import requests
 from django.utils import timezone
 
 from apps.audit.models import AuditEvent
+from apps.billing.invoicing import invoice_issue_for_period
 from apps.billing.models import Invoice, Payment, Subscription
+from apps.billing.payments import invoice_charge, invoice_checkout
 from apps.billing.providers import payment_provider
 from apps.billing.schedules import BEAT_SCHEDULE
-from apps.billing.services import invoice_charge, invoice_checkout, invoice_issue_for_period
 from apps.billing.tests.factories import plan_with_price
 from apps.tenants.models import Tenant
 from platform_.celery import app

@@ -12,8 +12,8 @@ from django.test import Client, override_settings
 from django.utils import timezone
 
 from apps.accounts.models import User
+from apps.billing.invoicing import invoice_issue_for_period
 from apps.billing.models import Plan
-from apps.billing.services import invoice_issue_for_period
 from apps.billing.tests.factories import active_subscription, plan_with_price
 from apps.core.urls import absolute_url
 from apps.tenants.invites import owner_invite_send

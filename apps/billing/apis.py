@@ -12,7 +12,11 @@ from apps.core.api import ERROR_RESPONSES
 from apps.core.errors import NotFound
 from apps.inbound.apis import InboundWebhookApi, webhook_examples
 
-from . import selectors, serializers, services
+from . import selectors, serializers
+from .addons import addon_request_create
+from .payments import subscription_checkout
+from .promos import subscription_apply_promo
+from .subscriptions import subscription_owner_change_plan
 
 
 class IsWorkspaceOwner(BasePermission):
@@ -67,7 +71,7 @@ class AddOnRequestApi(_OwnerApi):
     def post(self, request):
         data = serializers.AddOnRequestInput(data=request.data)
         data.is_valid(raise_exception=True)
-        created = services.addon_request_create(tenant=request.tenant, user=request.user, **data.validated_data)
+        created = addon_request_create(tenant=request.tenant, user=request.user, **data.validated_data)
         return Response(serializers.AddOnRequestOutput(created).data, status=status.HTTP_201_CREATED)
 
 
@@ -75,7 +79,7 @@ class CheckoutApi(_OwnerApi):
     @extend_schema(tags=["billing"], request=None, responses={201: serializers.CheckoutOutput, **ERROR_RESPONSES},
                    summary="Pay the oldest open invoice: returns the provider's checkout page")
     def post(self, request):
-        payment, url = services.subscription_checkout(tenant=request.tenant, actor=request.user)
+        payment, url = subscription_checkout(tenant=request.tenant, actor=request.user)
         body = {"invoice": payment.invoice.number, "amount": payment.amount, "currency": payment.currency,
                 "payment": payment.reference, "checkout_url": url}
         return Response(serializers.CheckoutOutput(body).data, status=status.HTTP_201_CREATED)
@@ -91,8 +95,8 @@ class PlanChangeApi(_OwnerApi):
     def post(self, request):
         data = serializers.PlanChangeInput(data=request.data)
         data.is_valid(raise_exception=True)
-        invoice = services.subscription_owner_change_plan(tenant=request.tenant, plan_code=data.validated_data["plan"],
-                                                          actor=request.user)
+        invoice = subscription_owner_change_plan(tenant=request.tenant, plan_code=data.validated_data["plan"],
+                                                 actor=request.user)
         return Response(serializers.PlanChangeOutput({"plan": data.validated_data["plan"], "invoice": invoice}).data)
 
 
@@ -107,8 +111,7 @@ class PromoApi(_OwnerApi):
         subscription = selectors.subscription_for(tenant=request.tenant)
         if subscription is None:
             raise NotFound(_("This workspace has no subscription."), code="no_subscription")
-        services.subscription_apply_promo(subscription=subscription, code=data.validated_data["code"],
-                                          actor=request.user)
+        subscription_apply_promo(subscription=subscription, code=data.validated_data["code"], actor=request.user)
         return Response(serializers.SubscriptionOutput(selectors.subscription_for(tenant=request.tenant)).data)
 
 

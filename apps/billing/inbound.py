@@ -2,7 +2,7 @@
 
 from apps.inbound.registry import inbound_handler
 
-from .services import payment_failed, payment_succeeded
+from .payments import payment_failed, payment_succeeded
 
 SOURCE = "payments"
 

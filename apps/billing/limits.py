@@ -1,14 +1,16 @@
 """Plan limits: what a tenant may have, and the refusal when it would go beyond.
 
-A tenant's limit is its plan's limit plus what its subscribed add-ons raise. The
-resolved limits are cached per tenant (rate limiting reads them on every request) and
-dropped whenever the plan, the subscription or its add-ons change (`limits_forget`)."""
+A tenant's limit is its subscription's plan's limit plus what its subscribed add-ons
+raise; a tenant without a subscription has no limit. The resolved limits are cached per
+tenant under its scope (apps.core.cache; rate limiting reads them on every request) and
+rebuilt after commit whenever a plan, a subscription or its add-ons change
+(`limits_invalidate`, the one place billing calls for that)."""
 
 from __future__ import annotations
 
-from django.core.cache import cache
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.cache import bump, scope, versioned_get_or_build
 from apps.core.errors import PlatformError
 
 # limit key -> (Plan field, what a person calls it)
@@ -27,36 +29,37 @@ class PlanLimitReached(PlatformError):
     status = 403
 
 
-def _key(tenant_id) -> str:
-    return f"billing:limits:{tenant_id}"
-
-
 def tenant_limits(*, tenant) -> dict[str, int | None]:
-    """Every limit of the tenant (None: unlimited), plan plus add-ons. Cached."""
-    if tenant.plan is None:
-        return dict.fromkeys(LIMITS)
-    key = _key(tenant.pk)
-    cached = cache.get(key)
-    if cached is not None and cached.get("_plan") == tenant.plan_id:
-        return {k: v for k, v in cached.items() if k != "_plan"}
-    from .models import SubscriptionAddOn
+    """Every limit of the tenant (None: unlimited), its subscription's plan plus add-ons. Cached."""
+    tenant_id = tenant.pk
+    limits = versioned_get_or_build(f"billing:limits:{tenant_id}", [scope("tenant", tenant_id)],
+                                    lambda: _resolve(tenant_id), _CACHE_SECONDS)
+    return dict(limits)
 
-    limits = {key_: getattr(tenant.plan, field) for key_, (field, _label) in LIMITS.items()}
-    extra = (SubscriptionAddOn.objects.filter(subscription__tenant_id=tenant.pk, subscription__plan_id=tenant.plan_id)
-             .exclude(addon__limit_key="").values_list("addon__limit_key", "addon__limit_increase", "quantity"))
-    for limit_key, increase, quantity in extra:
-        if limits.get(limit_key) is not None:
-            limits[limit_key] += increase * quantity
-    cache.set(key, {**limits, "_plan": tenant.plan_id}, _CACHE_SECONDS)
+
+def _resolve(tenant_id: int) -> dict[str, int | None]:
+    from .models import Subscription
+
+    subscription = (Subscription.objects.select_related("plan").prefetch_related("addons__addon")
+                    .filter(tenant_id=tenant_id).first())
+    if subscription is None:
+        limits = dict.fromkeys(LIMITS)
+    else:
+        limits = {key_: getattr(subscription.plan, field) for key_, (field, _label) in LIMITS.items()}
+        for item in subscription.addons.all():
+            if item.addon.limit_key and limits.get(item.addon.limit_key) is not None:
+                limits[item.addon.limit_key] += item.addon.limit_increase * item.quantity
     return limits
 
 
-def limits_forget(*, tenant_ids) -> None:
-    cache.delete_many([_key(pk) for pk in tenant_ids])
+def limits_invalidate(*, tenant_ids) -> None:
+    """The tenants' plan, subscription or add-ons changed: their limits are resolved
+    afresh once the current transaction commits (the tenant scope: one version bump)."""
+    bump(*[scope("tenant", pk) for pk in tenant_ids])
 
 
 def limit_for(*, tenant, key: str) -> int | None:
-    """The tenant's limit for `key` (None: unlimited). No plan means no limit."""
+    """The tenant's limit for `key` (None: unlimited). No subscription means no limit."""
     if key not in LIMITS:
         raise KeyError(key)
     return tenant_limits(tenant=tenant)[key]

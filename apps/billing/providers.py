@@ -24,16 +24,25 @@ SANDBOX_CARDS = {
 }
 
 
+class ProviderUnavailable(Exception):
+    """The provider could not be reached or refused the request itself (not a decline)."""
+
+
 class PaymentProvider(Protocol):
+    """Called only outside a database transaction: billing commits the payment first and
+    never holds a row lock while the provider answers."""
+
     name: str
 
     def new_reference(self) -> str: ...
 
     def checkout_url(self, *, payment) -> str:
-        """Where the payer completes the payment (hosted page)."""
+        """Where the payer completes the payment (hosted page). May call the provider to
+        open a checkout session; raises ProviderUnavailable when it cannot."""
 
     def charge(self, *, payment, payment_method: str) -> None:
-        """Charge a saved method off-session; the outcome arrives by webhook."""
+        """Charge a saved method off-session; the outcome arrives by webhook. Raises
+        ProviderUnavailable when the charge could not be submitted."""
 
 
 class SandboxProvider:
@@ -57,7 +66,6 @@ class SandboxProvider:
         failure = SANDBOX_CARDS.get(payment_method, "invalid_payment_method")
         url = self.webhook_url()
         transaction.on_commit(lambda: sandbox_send_webhook.delay(reference, payment_method, failure or "", url))
-
 
     # Like a real provider's dashboard, the sandbox keeps the registered webhook endpoint
     # (shared by every process through Redis); the setting is the default.

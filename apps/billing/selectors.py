@@ -1,3 +1,6 @@
+"""Billing reads. The subscription owns a tenant's plan: whoever needs the plan reads it
+from the subscription (limits: `limits.tenant_limits`), never from the tenant's row."""
+
 from .limits import tenant_limits
 from .models import AddOn, AddOnRequest, Invoice, Subscription
 

@@ -7,8 +7,9 @@ from django.conf import settings
 from django.utils import timezone
 from standardwebhooks.webhooks import Webhook
 
+from .dunning import dunning_run
 from .models import Payment
-from .services import dunning_run, subscriptions_renew
+from .subscriptions import subscriptions_renew
 
 
 @shared_task(name="billing.run_dunning")

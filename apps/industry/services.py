@@ -38,15 +38,12 @@ def template_publish(*, template: IndustryTemplate, actor) -> IndustryTemplate:
 
 
 def template_apply(*, tenant, template: IndustryTemplate, actor=None) -> TemplateApplication:
-    """Default plan (when none chosen), default flags (as tenant overrides), then the
-    parts other apps seed (sample catalog, notification templates)."""
+    """Default flags (as tenant overrides), then the parts other apps seed (sample
+    catalog, notification templates). The default plan is billing's to read: a tenant
+    that chose none is subscribed to it at provisioning."""
     from apps.flags.models import Flag, FlagOverride
 
     result = {"version": template.version, "flags": {}, "parts": {}}
-    if tenant.plan_id is None and template.default_plan_id is not None:
-        type(tenant).objects.filter(pk=tenant.pk).update(plan=template.default_plan_id)
-        tenant.plan = template.default_plan
-        result["plan"] = template.default_plan.code
     flags = {flag.key: flag for flag in Flag.objects.filter(key__in=list(template.default_flags))}
     for key, enabled in template.default_flags.items():
         if key in flags:

@@ -21,8 +21,8 @@ class AutomaticItem:
     explanation: str
 
 
-# Billing keeps Tenant.plan equal to the subscription's plan (and a tenant waiting for
-# approval has no subscription yet), so the tenant's plan is what "plan chosen" reads.
+# A tenant waiting for approval has no subscription yet: "plan chosen" reads the plan it
+# asked for (Tenant.plan, apps.tenants.plans), which its subscription starts on.
 AUTOMATIC_ITEMS = {
     "plan": AutomaticItem(is_done=lambda tenant: tenant.plan_id is not None,
                           explanation=_("it is done as soon as the tenant has a plan.")),

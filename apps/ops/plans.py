@@ -11,8 +11,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from apps.billing import services as billing
+from apps.billing.catalog import price_in_force
 from apps.billing.models import Plan, Subscription
+from apps.billing.proration import plan_change_quote
+from apps.billing.subscriptions import tenant_change_plan
 from apps.core.errors import PlatformError
 from apps.core.money import format_money
 from apps.tenants.models import Tenant
@@ -32,7 +34,7 @@ def plan_actions(user, tenant: Tenant) -> list[dict]:
 
 def _plan_label(plan: Plan, subscription: Subscription | None, today) -> str:
     try:
-        price = billing.price_in_force(plan=plan, on=today)
+        price = price_in_force(plan=plan, on=today)
     except PlatformError:
         return _("%(plan)s (%(code)s): no price") % {"plan": plan.name, "code": plan.code}
     label = _("%(plan)s (%(code)s): %(price)s per %(period)s") % {
@@ -41,7 +43,7 @@ def _plan_label(plan: Plan, subscription: Subscription | None, today) -> str:
     if subscription is None:
         return label
     try:
-        quote = billing.plan_change_quote(subscription=subscription, plan=plan, today=today)
+        quote = plan_change_quote(subscription=subscription, plan=plan, today=today)
     except PlatformError as exc:
         return f"{label} · {exc.message}"
     if quote["due_now"]:
@@ -77,8 +79,8 @@ def change_plan_view(model_admin, request, tenant: Tenant):
     if request.method == "POST" and form.is_valid():
         plan = form.cleaned_data["plan"]
         try:
-            invoice = billing.tenant_change_plan(tenant=tenant, plan=plan, actor=request.user,
-                                                 reason=form.cleaned_data["reason"])
+            invoice = tenant_change_plan(tenant=tenant, plan=plan, actor=request.user,
+                                         reason=form.cleaned_data["reason"])
         except PlatformError as exc:
             messages.error(request, exc.message)
         else:

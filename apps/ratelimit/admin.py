@@ -21,11 +21,12 @@ class UsageChangeList(ChangeList):
 
 @admin.register(TenantApiUsage, site=ops_admin)
 class TenantApiUsageAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    list_display = ["slug", "name", "plan", "requests_this_month", "monthly_quota", "quota_used",
+    # The plan in force is the subscription's (the tenant row keeps only the plan it asked for).
+    list_display = ["slug", "name", "subscription__plan", "requests_this_month", "monthly_quota", "quota_used",
                     "per_minute_limit"]
-    list_filter = ["plan", "business_type"]
+    list_filter = ["subscription__plan", "business_type"]
     search_fields = ["slug", "name"]
-    list_select_related = ["plan"]
+    list_select_related = ["subscription__plan"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).exclude(schema_name="public")

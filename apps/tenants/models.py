@@ -43,8 +43,13 @@ class Tenant(TenantMixin):
                               db_index=True)
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("owner"), null=True, blank=True,
                               on_delete=models.PROTECT, related_name="owned_tenants")
-    plan = models.ForeignKey("billing.Plan", verbose_name=_("plan"), null=True, blank=True,
-                             on_delete=models.PROTECT, related_name="tenants")
+    # The plan asked for at sign-up, or set by HQ while the tenant waits for approval
+    # (apps.tenants.plans). Billing reads it once, when it starts the subscription; from
+    # then on the subscription owns the tenant's plan and this stays as it was asked.
+    plan = models.ForeignKey("billing.Plan", verbose_name=_("requested plan"), null=True, blank=True,
+                             on_delete=models.PROTECT, related_name="+",
+                             help_text=_("The plan the subscription starts on. Afterwards the subscription's "
+                                         "plan is the one in force."))
     owner_email = models.EmailField(_("owner email"))
     owner_name = models.CharField(_("owner name"), max_length=150, blank=True)
     contact_phone = models.CharField(_("contact phone"), max_length=40, blank=True)

@@ -86,7 +86,7 @@ TENANT_LIMIT_SET_CALLS = True
 PROVISIONING_STEPS = [
     "apps.roletemplates.provisioning.tenant_roles",
     "apps.industry.services.provisioning_apply_template",
-    "apps.billing.services.provisioning_start_subscription",
+    "apps.billing.subscriptions.provisioning_start_subscription",
 ]
 # How long a host -> tenant lookup stays cached (invalidated on every change anyway).
 TENANT_ROUTING_CACHE_SECONDS = env.int("TENANT_ROUTING_CACHE_SECONDS", default=300)

@@ -4,10 +4,13 @@ import datetime as dt
 from decimal import Decimal
 
 from django.contrib.auth.models import Group
+from django.db import connection
+from django.test import TestCase
 from django.utils import timezone
 
 from apps.accounts.hq import HQ_MASTER
 from apps.accounts.models import User
+from apps.billing.invalidation import subscriptions_changed
 from apps.billing.models import Plan, PlanPrice, Subscription
 
 
@@ -29,6 +32,14 @@ def active_subscription(tenant, plan, *, start=None, payment_method="pm_sandbox_
     subscription = Subscription.objects.create(
         tenant=tenant, plan=plan, status=Subscription.Status.ACTIVE, current_period_start=start,
         current_period_end=start + dt.timedelta(days=30), payment_method=payment_method)
-    type(tenant).objects.filter(pk=tenant.pk).update(plan=plan)
-    tenant.plan = plan
+    with TestCase.captureOnCommitCallbacks(execute=True):  # as if committed by a service: limits and flags follow
+        subscriptions_changed(tenant_ids=[tenant.pk])
     return subscription
+
+
+def tenant_row_version(tenant) -> tuple[str, str]:
+    """The tenant row's version (xmin, ctid): any write to the row, even of equal values,
+    gives it a new one."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT xmin::text, ctid::text FROM tenants_tenant WHERE id = %s", [tenant.pk])
+        return cursor.fetchone()

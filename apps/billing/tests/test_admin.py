@@ -103,8 +103,9 @@ def test_plan_form_numbers_have_room_for_their_values(db):
 
 
 def test_money_reads_as_money_in_the_portal_and_at_checkout(tenant_alpha):
+    from apps.billing.invoicing import invoice_issue_for_period
     from apps.billing.models import Payment
-    from apps.billing.services import invoice_checkout, invoice_issue_for_period
+    from apps.billing.payments import invoice_checkout
 
     subscription = active_subscription(tenant_alpha, plan_with_price("basic", "1000000"))
     invoice = invoice_issue_for_period(subscription=subscription, issue_date=timezone.localdate())

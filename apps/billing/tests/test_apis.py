@@ -3,8 +3,9 @@
 from django.utils import timezone
 
 from apps.audit.models import AuditEvent
+from apps.billing.addons import addon_request_decide
+from apps.billing.invoicing import invoice_issue_for_period
 from apps.billing.models import AddOn, AddOnRequest, Subscription
-from apps.billing.services import addon_request_decide, invoice_issue_for_period
 from tests.plugin import client_for, obtain_tokens
 
 from .factories import active_subscription, plan_with_price

@@ -2,18 +2,23 @@
 each time, suspension after the 7-day grace period, reactivation on payment."""
 
 import datetime as dt
+import re
 
 import time_machine
 from django.core import mail
 
+from apps.billing.dunning import dunning_run
+from apps.billing.invoicing import invoice_issue_for_period
 from apps.billing.models import Invoice, Payment, Subscription
-from apps.billing.services import dunning_run, invoice_issue_for_period, payment_failed, payment_succeeded
+from apps.billing.payments import payment_failed, payment_succeeded
 from apps.billing.providers import payment_provider
 from apps.tenants.models import Tenant
+from tests.plugin import client_for
 
 from .factories import active_subscription, plan_with_price
 
 T0 = dt.datetime(2030, 3, 1, 9, 0, tzinfo=dt.UTC)
+PAY_LINK = re.compile(r"https?://localhost(?::\d+)?(/billing/pay/[^/\s]+/)")
 
 
 def test_dunning_retries_emails_suspends_and_payment_reactivates(tenant_alpha, django_capture_on_commit_callbacks):
@@ -30,8 +35,8 @@ def test_dunning_retries_emails_suspends_and_payment_reactivates(tenant_alpha, d
     assert subscription.status == Subscription.Status.PAST_DUE
     assert subscription.next_retry_at == T0 + dt.timedelta(days=1)
     assert mail.outbox[-1].to == ["owner@alpha.test"] and "card_declined" in mail.outbox[-1].body
-    checkout = Payment.objects.filter(invoice=invoice, off_session=False).latest("id")
-    assert f"/billing/sandbox/checkout/{checkout.reference}/" in mail.outbox[-1].body  # pay link works while suspended
+    assert PAY_LINK.search(mail.outbox[-1].body)  # the invoice's pay page: writing the mail opened no checkout
+    assert not Payment.objects.filter(invoice=invoice, off_session=False).exists()
 
     for day, attempt in ((1, 1), (3, 2), (5, 3)):
         with time_machine.travel(T0 + dt.timedelta(days=day, minutes=5), tick=False):
@@ -54,9 +59,15 @@ def test_dunning_retries_emails_suspends_and_payment_reactivates(tenant_alpha, d
     assert subscription.status == Subscription.Status.SUSPENDED
     assert tenant_alpha.status == Tenant.Status.SUSPENDED and invoice.number in tenant_alpha.suspended_reason
 
-    # the owner pays through checkout later: everything reopens
-    late = Payment.objects.create(invoice=invoice, provider="sandbox", reference="pay_late", amount=invoice.total,
-                                  currency="KRW")
+    # the owner follows the mail's pay link (on the public host: it works while the workspace
+    # is suspended), clicks Pay, and the provider's checkout is opened then
+    path = PAY_LINK.search(mail.outbox[-1].body).group(1)
+    page = client_for(None).get(path)
+    assert page.status_code == 200 and invoice.number in page.content.decode()
+    assert not Payment.objects.filter(invoice=invoice, off_session=False).exists()
+    paying = client_for(None).post(path)
+    late = Payment.objects.get(invoice=invoice, off_session=False)
+    assert paying.status_code == 302 and paying["Location"].endswith(f"/billing/sandbox/checkout/{late.reference}/")
     payment_succeeded(reference=late.reference, payment_method="pm_sandbox_visa")
     subscription.refresh_from_db()
     tenant_alpha.refresh_from_db()

@@ -8,8 +8,9 @@ from django.core import mail
 from django.test import override_settings
 from django.utils import timezone
 
+from apps.billing.invoicing import invoice_issue_for_period
 from apps.billing.models import Payment
-from apps.billing.services import invoice_issue_for_period, payment_succeeded
+from apps.billing.payments import payment_succeeded
 from apps.tenants.models import Tenant
 from tests.plugin import PASSWORD, client_for
 
@@ -37,8 +38,14 @@ def test_invoice_issued_mail_in_korean_with_a_pay_link(tenant_alpha, django_capt
         assert "1100000" not in body and ".00" not in body
         assert "여기에서 결제하세요" in body
         assert f"http://alpha.localhost:8000/admin/billing/invoice/{invoice.pk}/change/" in body
+    # the pay link leads to the invoice's pay page on the public host; the checkout opens on "Pay"
+    path = re.search(r"http://localhost:8000(/billing/pay/[^/\s]+/)", message.body).group(1)
+    assert not Payment.objects.filter(invoice=invoice).exists()
+    page = client_for(None).get(path).content.decode()
+    assert invoice.number in page and "₩1,100,000" in page and 'id="pay"' in page
+    paying = client_for(None).post(path)
     checkout = Payment.objects.get(invoice=invoice, off_session=False)
-    assert f"http://localhost:8000/billing/sandbox/checkout/{checkout.reference}/" in message.body
+    assert paying["Location"] == f"http://localhost/billing/sandbox/checkout/{checkout.reference}/"
 
 
 def test_invoice_charged_automatically_says_so_in_english(tenant_alpha, django_capture_on_commit_callbacks):

@@ -1,17 +1,22 @@
 import pytest
 
 from apps.billing.limits import PlanLimitReached, enforce_limit, limit_for
-from apps.billing.models import Plan
+from apps.billing.models import Plan, Subscription
+
+from .factories import active_subscription
 
 
 def test_no_plan_means_no_limit(tenant_alpha):
-    assert tenant_alpha.plan is None
+    assert not Subscription.objects.filter(tenant=tenant_alpha).exists()
     assert limit_for(tenant=tenant_alpha, key="branches") is None
     enforce_limit(tenant=tenant_alpha, key="branches", current=10_000)
 
 
 def test_limit_reached_is_a_clear_error(tenant_alpha):
-    tenant_alpha.plan = Plan.objects.create(code="tiny", name="Tiny", max_staff_users=3)
+    """The subscription's plan decides, not the plan the tenant asked for."""
+    tenant_alpha.plan = Plan.objects.create(code="asked", name="Asked", max_staff_users=1)  # what it asked for
+    tenant_alpha.save(update_fields=["plan"])
+    active_subscription(tenant_alpha, Plan.objects.create(code="tiny", name="Tiny", max_staff_users=3))
     enforce_limit(tenant=tenant_alpha, key="staff_users", current=2)
     with pytest.raises(PlanLimitReached) as exc:
         enforce_limit(tenant=tenant_alpha, key="staff_users", current=3)
@@ -22,10 +27,10 @@ def test_limit_reached_is_a_clear_error(tenant_alpha):
 
 def test_approved_addon_raises_the_limit_at_once(tenant_alpha, hq_user, owner_alpha,
                                                  django_capture_on_commit_callbacks):
+    from apps.billing.addons import addon_request_create, addon_request_decide
     from apps.billing.models import AddOn
-    from apps.billing.services import addon_request_create, addon_request_decide
 
-    from .factories import active_subscription, plan_with_price
+    from .factories import plan_with_price
 
     plan = plan_with_price("small", max_branches=2)
     active_subscription(tenant_alpha, plan)

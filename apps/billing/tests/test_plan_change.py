@@ -1,13 +1,12 @@
 """The subscription owns the plan: HQ changes it with the tenant page's "Change plan"
-action, through the billing service (proration, audit, limits and rate limits); the
-tenant form cannot write it."""
+action, through the billing service (proration, audit, limits, rate limits and flag
+rules); billing never writes the tenant's row, and the tenant form cannot write the plan."""
 
 import datetime as dt
 from decimal import Decimal
 
 from allauth.mfa.totp.internal.auth import TOTP
 from django.contrib.auth.models import Group
-from django.core.cache import cache
 from django.utils import timezone
 
 from apps.accounts.hq import SUPPORT
@@ -15,12 +14,13 @@ from apps.accounts.models import User
 from apps.audit.models import AuditEvent
 from apps.billing.limits import limit_for
 from apps.billing.models import Invoice, Subscription
+from apps.flags.evaluation import flag_enabled
+from apps.flags.models import Flag, FlagRule
 from apps.tenants.models import Tenant
-from apps.tenants.routing import tenant_for_host
 from apps.tenants.services import tenant_create, tenant_update_details
 from tests.plugin import PASSWORD, hq_client
 
-from .factories import active_subscription, plan_with_price
+from .factories import active_subscription, plan_with_price, tenant_row_version
 
 SECRET = "KRSXG5CTMVRXEZLUKRSXG5CTMVRXEZLU"
 
@@ -36,8 +36,11 @@ def test_change_plan_in_the_portal_prorates_audits_and_updates_limits(
     today = timezone.localdate()
     subscription = active_subscription(tenant_alpha, basic, start=today - dt.timedelta(days=10), payment_method="")
     Subscription.objects.filter(pk=subscription.pk).update(current_period_end=today + dt.timedelta(days=20))
-    assert limit_for(tenant=tenant_alpha, key="staff_users") == 3
-    assert tenant_for_host("alpha.localhost").plan_id == basic.pk  # routing has cached the old plan
+    pro_only = Flag.objects.create(key="pro-reports", description="test")
+    FlagRule.objects.create(flag=pro_only, position=0, kind="plan", values="pro", enabled=True)
+    assert limit_for(tenant=tenant_alpha, key="staff_users") == 3  # now cached
+    assert flag_enabled("pro-reports", tenant=tenant_alpha) is False  # the flag snapshot is built
+    row_before = tenant_row_version(tenant_alpha)
     client = hq_client()
 
     detail = client.get(f"/admin/tenants/tenant/{tenant_alpha.pk}/change/").content.decode()
@@ -50,19 +53,19 @@ def test_change_plan_in_the_portal_prorates_audits_and_updates_limits(
         response = client.post(action_url(tenant_alpha), {"plan": pro.pk, "reason": "asked by phone"})
     assert response.status_code == 302 and response["Location"].endswith(f"/tenant/{tenant_alpha.pk}/change/")
     subscription.refresh_from_db()
-    tenant = Tenant.objects.select_related("plan").get(pk=tenant_alpha.pk)
-    assert subscription.plan == pro and tenant.plan == pro
+    assert subscription.plan == pro
+    tenant = Tenant.objects.get(pk=tenant_alpha.pk)
+    assert tenant_row_version(tenant) == row_before and tenant.plan is None  # the tenant's row is not billing's
     invoice = Invoice.objects.get(subscription=subscription)
     assert {line.kind for line in invoice.lines.all()} == {"proration"}
     assert invoice.total == Decimal("22000")  # (60000 - 30000) * 20/30 + 10% VAT
     event = AuditEvent.objects.get(action="subscription.plan_changed", tenant=tenant_alpha)
     assert event.actor_id == hq_user.pk and event.changes == {"plan": ["basic", "pro"]}
     assert event.metadata["invoice"] == invoice.number and event.metadata["reason"] == "asked by phone"
-    # limits and rate limits follow at once: the cached limits and routing entry are gone
+    # limits, rate limits and flag rules follow at once: the cached limits and flag snapshot are renewed
     assert limit_for(tenant=tenant, key="staff_users") == 1000000
     assert limit_for(tenant=tenant, key="api_requests_per_minute") == 600
-    assert cache.get("tenants:host:alpha.localhost") is None
-    assert tenant_for_host("alpha.localhost").plan_id == pro.pk
+    assert flag_enabled("pro-reports", tenant=tenant) is True
     followed = client.get(response["Location"]).content.decode()
     assert "now on the Pro plan" in followed and f"Invoice {invoice.number} issued: ₩22,000." in followed
 
@@ -113,7 +116,7 @@ def test_the_tenant_form_cannot_change_the_plan(tenant_alpha, hq_user):
     # nor through the details service behind the form
     tenant_alpha.plan = pro
     tenant_update_details(tenant=tenant_alpha, actor=hq_user, fields=["plan", "owner_name"])
-    assert Tenant.objects.get(pk=tenant_alpha.pk).plan == basic
+    assert Tenant.objects.get(pk=tenant_alpha.pk).plan is None
     assert Subscription.objects.get(pk=subscription.pk).plan == basic
 
 
@@ -125,3 +128,21 @@ def test_the_subscription_page_is_read_only(tenant_alpha):
     assert page.status_code == 200 and 'name="plan"' not in page.content.decode()
     client.post(f"/admin/billing/subscription/{subscription.pk}/change/", {"plan": pro.pk})
     assert Subscription.objects.get(pk=subscription.pk).plan == basic
+
+
+def test_portal_screens_show_the_plan_in_force(tenant_alpha, tenant_beta, hq_user):
+    """The API usage page and the flag matrix show the subscription's plan, not the one
+    the tenant asked for (which stays on the tenant's row)."""
+    asked, basic = plan_with_price("asked", "10000"), plan_with_price("in-force", "30000")
+    Tenant.objects.filter(pk=tenant_alpha.pk).update(plan=asked)
+    active_subscription(tenant_alpha, basic)
+    Flag.objects.create(key="any-flag", description="test")
+    client = hq_client()
+    usage = client.get("/admin/ratelimit/tenantapiusage/")
+    assert usage.status_code == 200
+    row = next(line for line in usage.content.decode().split("<tr") if "alpha" in line and "Alpha Academy" in line)
+    assert "In-Force" in row and "Asked" not in row
+    matrix = client.get("/admin/flags/flag/matrix/")
+    assert matrix.status_code == 200
+    page = matrix.content.decode()
+    assert "· in-force" in page and "· asked" not in page  # beta, without a subscription, shows none

@@ -6,9 +6,10 @@ import time_machine
 from django.utils import timezone
 
 from apps.audit.models import AuditEvent
+from apps.billing.catalog import plan_price_set, price_in_force
+from apps.billing.errors import BillingError, PricingForbidden
+from apps.billing.invoicing import invoice_issue_for_period
 from apps.billing.models import Invoice, PlanPrice
-from apps.billing.services import (BillingError, PricingForbidden, invoice_issue_for_period, plan_price_set,
-                                   price_in_force)
 
 from .factories import active_subscription, hq_master, plan_with_price
 
@@ -82,7 +83,7 @@ def test_invoices_are_numbered_per_year(tenant_alpha):
 
 
 def test_voiding_an_invoice_is_audited_and_only_for_open_ones(tenant_alpha):
-    from apps.billing.services import invoice_void
+    from apps.billing.invoicing import invoice_void
 
     master = hq_master()
     subscription = active_subscription(tenant_alpha, plan_with_price("pro", "30000"))
@@ -99,8 +100,8 @@ def test_voiding_an_invoice_is_audited_and_only_for_open_ones(tenant_alpha):
 
 
 def test_only_hq_master_creates_a_priced_addon(tenant_alpha, hq_user):
+    from apps.billing.catalog import addon_save
     from apps.billing.models import AddOn
-    from apps.billing.services import addon_save
 
     with pytest.raises(PricingForbidden):  # HQ_ADMIN
         addon_save(addon=AddOn(code="seats", name="Seats", price=Decimal("5000")), actor=hq_user)

@@ -4,9 +4,10 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
+from apps.billing.errors import PromoInvalid
+from apps.billing.invoicing import invoice_issue_for_period
 from apps.billing.models import PromoCode
-from apps.billing.services import (PromoInvalid, invoice_issue_for_period, promo_check, promo_discount,
-                                   subscription_apply_promo)
+from apps.billing.promos import promo_check, promo_discount, subscription_apply_promo
 
 from .factories import active_subscription, plan_with_price
 

@@ -4,8 +4,10 @@ from decimal import Decimal
 from hypothesis import given
 from hypothesis import strategies as st
 
+from apps.billing.invoicing import invoice_issue_for_period
 from apps.billing.models import Invoice
-from apps.billing.services import invoice_issue_for_period, proration_amounts, subscription_change_plan
+from apps.billing.proration import proration_amounts
+from apps.billing.subscriptions import subscription_change_plan
 
 from .factories import active_subscription, plan_with_price
 
@@ -22,8 +24,8 @@ def test_upgrade_mid_period_invoices_the_difference(tenant_alpha):
     assert lines == {"Unused time on Basic": Decimal("-20000"), "Remaining time on Pro": Decimal("40000")}
     assert invoice.subtotal == Decimal("40000") and invoice.discount == Decimal("20000")
     assert invoice.total == Decimal("22000") and invoice.status == Invoice.Status.OPEN
-    tenant_alpha.refresh_from_db()
-    assert tenant_alpha.plan == pro
+    subscription.refresh_from_db()
+    assert subscription.plan == pro  # the subscription owns the plan
 
 
 def test_downgrade_leaves_a_credit_for_the_next_invoice(tenant_alpha):

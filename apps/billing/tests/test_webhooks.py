@@ -8,8 +8,9 @@ from django.conf import settings
 from django.utils import timezone
 from standardwebhooks.webhooks import Webhook
 
+from apps.billing.invoicing import invoice_issue_for_period
 from apps.billing.models import Invoice, Payment, Subscription
-from apps.billing.services import invoice_checkout, invoice_issue_for_period
+from apps.billing.payments import invoice_checkout
 from apps.inbound.models import InboundEvent
 from apps.inbound.services import inbound_process
 from tests.plugin import client_for

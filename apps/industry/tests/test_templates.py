@@ -38,8 +38,10 @@ def test_provisioning_applies_the_current_template(db, hq_user, django_capture_o
     assert tenant.status == Tenant.Status.ACTIVE, tenant.provisioning_error
     application = TemplateApplication.objects.get(tenant=tenant)
     assert application.template == v2 and application.result["flags"] == {"kiosk": True}
-    assert tenant.plan == plan  # zero-touch sign-up without a chosen plan gets the industry's default
+    # zero-touch sign-up without a chosen plan gets the industry's default: on its subscription,
+    # which owns the plan (the tenant's own row keeps what it asked for: nothing)
     subscription = Subscription.objects.get(tenant=tenant)
+    assert subscription.plan == plan and tenant.plan is None
     assert subscription.status == Subscription.Status.TRIALING and subscription.trial_ends_on
     cache.delete(VERSION_KEY)
     assert flag_enabled("kiosk", tenant=tenant) is True

@@ -141,13 +141,9 @@ def test_no_escalation_and_duplicates(db):
 
 def test_staff_limit_from_plan(owner, tenant_alpha):
     from apps.billing.models import Plan
+    from apps.billing.tests.factories import active_subscription
 
-    plan = Plan.objects.create(code="tiny-staff", name="Tiny", max_staff_users=1)
-    tenant_alpha.plan = plan
-    tenant_alpha.save(update_fields=["plan"])
-    from django.core.cache import cache
-
-    cache.delete_pattern("tenants:*")
+    active_subscription(tenant_alpha, Plan.objects.create(code="tiny-staff", name="Tiny", max_staff_users=1))
     response = invite(owner, "over@example.com")
     assert response.status_code == 403 and response.json()["error"]["code"] == "plan_limit_reached"
 

@@ -2,7 +2,6 @@
 invitation does: refused at the limit, counted under the tenant row lock."""
 
 import pytest
-from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django_tenants.utils import schema_context
@@ -20,10 +19,10 @@ def owner(db):
 
 def _plan_allows(tenant, staff: int):
     from apps.billing.models import Plan
+    from apps.billing.tests.factories import active_subscription
 
-    tenant.plan = Plan.objects.create(code=f"staff-{staff}", name=f"{staff} staff", max_staff_users=staff)
-    tenant.save(update_fields=["plan"])
-    cache.delete_pattern("tenants:*")  # routing caches the tenant (and its plan)
+    active_subscription(tenant, Plan.objects.create(code=f"staff-{staff}", name=f"{staff} staff",
+                                                    max_staff_users=staff))
 
 
 def _profile_id(email: str) -> int:

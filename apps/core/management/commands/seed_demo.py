@@ -11,8 +11,8 @@ from django.utils import timezone
 
 from apps.accounts.hq import HQ_MASTER
 from apps.accounts.models import User
+from apps.billing.catalog import plan_price_set, plan_save
 from apps.billing.models import Plan
-from apps.billing.services import plan_price_set, plan_save
 from apps.core.tasks_inline import tasks_in_process
 from apps.tenants.models import Tenant
 from apps.tenants.services import domain_for, tenant_create

@@ -1,0 +1,102 @@
+"""Invoices and their payments: in the ops portal (HQ voids one issued in error) and
+in the workspace admin (the owner reads them; the links in billing e-mails lead there)."""
+
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from apps.core.admin_mixins import ReadOnlyAdminMixin
+from apps.core.admin_sites import ops_admin, tenant_admin
+
+from ..invoicing import invoice_void
+from ..models import Invoice, InvoiceLine, Payment
+from .common import OwnerOnly, ServiceErrors, money_column
+
+
+def _line_currency(line) -> str:
+    return line.invoice.currency
+
+
+class InvoiceLineInline(admin.TabularInline):
+    model = InvoiceLine
+    extra = 0
+    fields = ["kind", "description", "quantity", "unit_price", "line_amount"]
+    readonly_fields = fields
+    can_delete = False
+    unit_price = money_column("unit_amount", _("unit amount"), currency=_line_currency)
+    line_amount = money_column("amount", _("amount"), currency=_line_currency)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("invoice")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class PaymentInline(admin.TabularInline):
+    model = Payment
+    extra = 0
+    fields = ["reference", "provider", "amount_display", "status", "failure_reason", "off_session", "created_at",
+              "completed_at"]
+    readonly_fields = fields
+    can_delete = False
+    amount_display = money_column("amount", _("amount"))
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class InvoiceMoney:
+    """The invoice's amounts as people read them."""
+
+    subtotal_display = money_column("subtotal", _("subtotal"))
+    discount_display = money_column("discount", _("discount"))
+    tax_display = money_column("tax", _("tax"))
+    total_display = money_column("total", _("total"))
+
+
+@admin.register(Invoice, site=ops_admin)
+class InvoiceAdmin(ReadOnlyAdminMixin, InvoiceMoney, ServiceErrors, admin.ModelAdmin):
+    list_display = ["number", "tenant", "status", "issue_date", "due_date", "subtotal_display", "discount_display",
+                    "tax_display", "total_display", "paid_at"]
+    list_filter = ["status", "currency"]
+    search_fields = ["number", "tenant__slug"]
+    list_select_related = ["tenant"]
+    date_hierarchy = "issue_date"
+    inlines = [InvoiceLineInline, PaymentInline]
+    readonly_fields = ["number", "tenant", "subscription", "status", "issue_date", "due_date", "period_start",
+                       "period_end", "subtotal_display", "discount_display", "tax_display", "total_display",
+                       "paid_at", "created_at"]
+    fields = readonly_fields
+    actions = ["void"]
+
+    def has_void_permission(self, request):
+        return request.user.has_perm("billing.change_pricing")
+
+    @admin.action(description=_("Void (issued in error)"), permissions=["void"])
+    def void(self, request, queryset):
+        for invoice in queryset:
+            if self._run(request, invoice_void, invoice=invoice, actor=request.user,
+                         reason=str(_("Voided in the ops portal"))):
+                self.message_user(request, _("Invoice %(number)s voided.") % {"number": invoice.number})
+
+
+class TenantInvoiceLineInline(InvoiceLineInline):
+    fields = ["description", "quantity", "unit_price", "line_amount"]
+    readonly_fields = fields
+
+
+class TenantInvoiceAdmin(OwnerOnly, ReadOnlyAdminMixin, InvoiceMoney, admin.ModelAdmin):
+    """The owner's invoices (the links in billing e-mails lead here). Read-only."""
+
+    list_display = ["number", "status", "issue_date", "due_date", "total_display", "paid_at"]
+    list_filter = ["status"]
+    fields = ["number", "status", "issue_date", "due_date", "period_start", "period_end", "subtotal_display",
+              "discount_display", "tax_display", "total_display", "paid_at"]
+    readonly_fields = fields
+    inlines = [TenantInvoiceLineInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(tenant=request.tenant)
+
+
+tenant_admin.register(Invoice, TenantInvoiceAdmin)

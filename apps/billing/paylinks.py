@@ -1,0 +1,30 @@
+"""The pay link in billing e-mails: a signed link to the invoice's pay page on the
+public host, so it works while the workspace itself is suspended. Building it writes
+nothing; the page starts a checkout with the provider only when the owner asks to pay."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core import signing
+from django.urls import reverse
+
+from apps.core.urls import absolute_url
+
+from .models import Invoice
+
+_SALT = "billing.pay-link"
+
+
+def pay_url(invoice: Invoice) -> str:
+    token = signing.dumps(invoice.pk, salt=_SALT)
+    path = reverse("billing-pay", args=[token], urlconf=settings.PUBLIC_SCHEMA_URLCONF)
+    return absolute_url(path, host=settings.BASE_DOMAIN)
+
+
+def invoice_for_pay_token(token: str) -> Invoice | None:
+    """The invoice a pay link is for; None when the link was not made by us."""
+    try:
+        invoice_id = signing.loads(token, salt=_SALT)
+    except signing.BadSignature:
+        return None
+    return Invoice.objects.select_related("tenant").filter(pk=invoice_id).first()
