@@ -46,7 +46,8 @@ def create_provisioned(**kwargs):
     from apps.core.tasks_inline import tasks_in_process
     from apps.tenants.services import tenant_create
 
-    with TestCase.captureOnCommitCallbacks(execute=True), tasks_in_process():
+    # eager mode must still be on when the captured on-commit callbacks run, on leaving the block
+    with tasks_in_process(), TestCase.captureOnCommitCallbacks(execute=True):
         tenant = tenant_create(**kwargs)
     tenant.refresh_from_db()
     return tenant
@@ -78,7 +79,9 @@ def platform_seed(django_db_setup, django_db_blocker):
 
 @pytest.fixture(autouse=True)
 def _fresh_routing_cache():
-    """Tenant routing is cached in Redis; rolled-back tests must not leave ghosts."""
+    """Tenant routing is cached in Redis; rolled-back tests must not leave ghosts (a
+    rollback bumps no version: new versions for every scope of apps.core.cache)."""
+    cache.delete_pattern("version:*")
     cache.delete_pattern("tenants:*")
     cache.delete_pattern("login:ip-failures:*")  # failed logins per address (apps.accounts.lockout)
     yield

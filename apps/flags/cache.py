@@ -1,21 +1,20 @@
-"""The flag snapshot: every flag with its rules, overrides and add-on tenants, built from
-the database once per change and shared through Redis; each process keeps the current
-version in memory. A check costs one Redis GET (the version) and no query."""
+"""The flag snapshot: every flag with its rules, overrides and add-on tenants, and each
+subscribed tenant's plan code (for plan rules), built from the database once per change
+and shared through Redis under the `flags` scope (apps.core.cache); each process keeps
+the current snapshot in memory too. A check costs one Redis read (the scope's version)
+and no query."""
 
 from __future__ import annotations
 
-import uuid
+from apps.core.cache import bump, version_key, versioned_get_or_build
 
-from django.core.cache import cache
-from django.db import transaction
-
-VERSION_KEY = "flags:version"
-_SNAPSHOT_KEY = "flags:snapshot:{}"
-_memo: dict = {}
+SCOPE = "flags"
+VERSION_KEY = version_key(SCOPE)  # deleting it makes every process rebuild (tests)
+_SNAPSHOT_SECONDS = 24 * 3600
 
 
 def _build() -> dict:
-    from apps.billing.models import SubscriptionAddOn
+    from apps.billing.models import Subscription, SubscriptionAddOn
 
     from .models import Flag
 
@@ -32,25 +31,15 @@ def _build() -> dict:
                            .values_list("addon__feature_flag", "subscription__tenant_id")):
         if key in flags:
             flags[key]["addon_tenants"].add(tenant_id)
-    return flags
+    # The subscription owns the plan (billing calls `flags_invalidate` when it changes).
+    plans = dict(Subscription.objects.values_list("tenant_id", "plan__code"))
+    return {"flags": flags, "plans": plans}
 
 
 def snapshot() -> dict:
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        cache.add(VERSION_KEY, uuid.uuid4().hex, None)
-        version = cache.get(VERSION_KEY)
-    memo = _memo.get("current")
-    if memo is not None and memo[0] == version:
-        return memo[1]
-    flags = cache.get(_SNAPSHOT_KEY.format(version))
-    if flags is None:
-        flags = _build()
-        cache.set(_SNAPSHOT_KEY.format(version), flags, 24 * 3600)
-    _memo["current"] = (version, flags)
-    return flags
+    return versioned_get_or_build("flags:snapshot", [SCOPE], _build, _SNAPSHOT_SECONDS, local=True)
 
 
 def flags_invalidate() -> None:
-    """A new version after the current transaction commits (every process rebuilds)."""
-    transaction.on_commit(lambda: cache.set(VERSION_KEY, uuid.uuid4().hex, None))
+    """A new snapshot after the current transaction commits (every process rebuilds)."""
+    bump(SCOPE)

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import hashlib
 
-from django.core.cache import cache
 from django.db import connection
 from django_tenants.utils import schema_context
+
+from apps.core.cache import scope, versioned_get_or_build
 
 from .cache import snapshot
 
 _BUCKETS = 10_000
-_ROLE_CACHE_SECONDS = 60
+# Role keys are dropped when the workspace's roles or assignments change (the `roles:<schema>`
+# scope, bumped by apps.rbac.services); the timeout only bounds memory.
+_ROLE_CACHE_SECONDS = 3600
 
 
 def bucket(key: str, tenant_id: int) -> int:
@@ -22,28 +25,29 @@ def bucket(key: str, tenant_id: int) -> int:
 
 
 def _role_keys(tenant, user) -> frozenset:
+    """The keys of the user's enabled roles in the tenant."""
     if user is None or not getattr(user, "is_authenticated", False):
         return frozenset()
-    cache_key = f"flags:roles:{tenant.pk}:{user.pk}"
-    keys = cache.get(cache_key)
-    if keys is None:
+
+    def build():
         from apps.rbac.models import RoleAssignment
 
+        assigned = RoleAssignment.objects.filter(user_id=user.pk, role__is_active=True)
         if connection.schema_name == tenant.schema_name:
-            keys = frozenset(RoleAssignment.objects.filter(user_id=user.pk).values_list("role__key", flat=True))
-        else:
-            with schema_context(tenant.schema_name):
-                keys = frozenset(RoleAssignment.objects.filter(user_id=user.pk).values_list("role__key", flat=True))
-        cache.set(cache_key, keys, _ROLE_CACHE_SECONDS)
-    return keys
+            return frozenset(assigned.values_list("role__key", flat=True))
+        with schema_context(tenant.schema_name):
+            return frozenset(assigned.values_list("role__key", flat=True))
+
+    return versioned_get_or_build(f"flags:roles:{tenant.schema_name}:{user.pk}", [scope("roles", tenant.schema_name)],
+                                  build, _ROLE_CACHE_SECONDS)
 
 
-def _matches(key: str, rule: tuple, tenant, user) -> bool:
+def _matches(key: str, rule: tuple, tenant, user, plans: dict) -> bool:
     kind, values, percentage, _enabled = rule
     if kind == "tenant":
         return tenant.slug in values
     if kind == "plan":
-        return tenant.plan_id is not None and tenant.plan.code in values
+        return plans.get(tenant.pk) in values
     if kind == "business_type":
         return tenant.business_type in values
     if kind == "role":
@@ -51,7 +55,7 @@ def _matches(key: str, rule: tuple, tenant, user) -> bool:
     return bucket(key, tenant.pk) < (percentage or 0) * _BUCKETS // 100
 
 
-def _evaluate(key: str, spec: dict, tenant, user) -> tuple[bool, str]:
+def _evaluate(key: str, spec: dict, tenant, user, plans: dict) -> tuple[bool, str]:
     """(value, why): override, addon, rule, default."""
     if tenant is None:
         return spec["default"], "default"
@@ -61,24 +65,29 @@ def _evaluate(key: str, spec: dict, tenant, user) -> tuple[bool, str]:
     if tenant.pk in spec["addon_tenants"]:
         return True, "addon"
     for rule in spec["rules"]:
-        if _matches(key, rule, tenant, user):
+        if _matches(key, rule, tenant, user, plans):
             return rule[3], "rule"
     return spec["default"], "default"
 
 
 def flag_enabled(key: str, *, tenant, user=None) -> bool:
     """Is the flag on for this tenant (and user)? Unknown flags are off."""
-    spec = snapshot().get(key)
-    return False if spec is None else _evaluate(key, spec, tenant, user)[0]
+    current = snapshot()
+    spec = current["flags"].get(key)
+    return False if spec is None else _evaluate(key, spec, tenant, user, current["plans"])[0]
 
 
 def flags_for(*, tenant, user=None) -> dict[str, bool]:
-    return {key: _evaluate(key, spec, tenant, user)[0] for key, spec in sorted(snapshot().items())}
+    current = snapshot()
+    return {key: _evaluate(key, spec, tenant, user, current["plans"])[0]
+            for key, spec in sorted(current["flags"].items())}
 
 
 def flag_matrix(*, tenants) -> tuple[list[str], list[tuple]]:
     """For the portal: flag keys, and per tenant [(value, why), ...] in key order
     (tenant-wide: role rules are left out, as no user is given)."""
-    flags = sorted(snapshot().items())
-    rows = [(tenant, [_evaluate(key, spec, tenant, None) for key, spec in flags]) for tenant in tenants]
+    current = snapshot()
+    flags = sorted(current["flags"].items())
+    rows = [(tenant, [_evaluate(key, spec, tenant, None, current["plans"]) for key, spec in flags])
+            for tenant in tenants]
     return [key for key, _spec in flags], rows

@@ -50,12 +50,14 @@ def _month_end_seconds(now: float) -> int:
     return max(int(end.timestamp() - now) + 1, 1)
 
 
-def identities(*, tenant, user, api_key: str | None, ip: str | None) -> list[tuple[str, str, int]]:
-    """(scope, identity, limit per minute) for every limit that applies to this caller."""
+def identities(*, tenant, user, api_key: str | None, ip: str | None,
+               limits: dict | None = None) -> list[tuple[str, str, int]]:
+    """(scope, identity, limit per minute) for every limit that applies to this caller
+    (`limits`: the tenant's, when already read)."""
     found = []
     public = tenant is None or tenant.schema_name == settings.PUBLIC_SCHEMA_NAME
     if not public:
-        per_tenant = tenant_limits(tenant=tenant)["api_requests_per_minute"]
+        per_tenant = (limits or tenant_limits(tenant=tenant))["api_requests_per_minute"]
         if per_tenant is not None:
             found.append(("tenant", f"t{tenant.pk}", per_tenant))
     if api_key:
@@ -73,10 +75,11 @@ def hit(*, tenant, user=None, api_key: str | None = None, ip: str | None = None)
     now = time.time()
     window = int(now // WINDOW)
     reset = (window + 1) * WINDOW
-    checks = identities(tenant=tenant, user=user, api_key=api_key, ip=ip)
     counts_tenant_month = tenant is not None and tenant.schema_name != settings.PUBLIC_SCHEMA_NAME
+    limits = tenant_limits(tenant=tenant) if counts_tenant_month else None  # one cache read per request
+    checks = identities(tenant=tenant, user=user, api_key=api_key, ip=ip, limits=limits)
     pipe = _client().pipeline(transaction=False)
-    for scope, identity, _limit in checks:
+    for _scope, identity, _limit in checks:
         key = cache.make_key(f"ratelimit:{identity}:{window}")
         pipe.incr(key)
         pipe.expire(key, WINDOW * 2)
@@ -96,7 +99,7 @@ def hit(*, tenant, user=None, api_key: str | None = None, ip: str | None = None)
         if tightest is None or decision.remaining < tightest.remaining:
             tightest = decision
     if counts_tenant_month:
-        monthly = tenant_limits(tenant=tenant)["api_requests_per_month"]
+        monthly = limits["api_requests_per_month"]
         if monthly is not None and results[-2] > monthly:
             return Decision(limit=tightest.limit, remaining=0, reset=reset, scope="month",
                             retry_after=_month_end_seconds(now))

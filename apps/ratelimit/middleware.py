@@ -5,8 +5,8 @@ from django.http import JsonResponse
 
 from apps.core.errors import error_payload
 
-from .limiter import hit
 from .errors import rate_limited
+from .limiter import hit
 from .throttling import client_ip
 
 

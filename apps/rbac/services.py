@@ -3,10 +3,12 @@ HQ locks, assignments with branch limits. All audited."""
 
 from __future__ import annotations
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils.translation import gettext_lazy as _
 
 from apps.audit.services import audit_record
+from apps.core.cache import bump
+from apps.core.cache import scope as cache_scope
 from apps.core.errors import Conflict, PlatformError
 
 from . import catalogue
@@ -33,6 +35,12 @@ def _tenant():
     from .tenancy import current_tenant
 
     return current_tenant()
+
+
+def roles_changed() -> None:
+    """Who holds which enabled role changed in this workspace: what is cached per role
+    (flag rules by role) is rebuilt once the transaction commits."""
+    bump(cache_scope("roles", connection.schema_name))
 
 
 def _audit(action, *, actor, target, changes=None, metadata=None):
@@ -62,6 +70,8 @@ def role_assign(*, user, role: Role, branches=(), actor=None) -> RoleAssignment:
     with transaction.atomic():
         assignment, created = RoleAssignment.objects.get_or_create(user=user, role=role)
         assignment.branches.set(branches)
+        if created:
+            roles_changed()
         if actor is not None or created:
             _audit("rbac.role_assigned", actor=actor, target=role,
                    metadata={"user": str(user.public_id), "branches": sorted(b.pk for b in branches)})
@@ -73,6 +83,7 @@ def role_unassign(*, user, role: Role, actor) -> None:
         if role.key == Role.OWNER and RoleAssignment.objects.filter(role=role).exclude(user=user).count() == 0:
             raise Conflict(_("The workspace needs at least one owner."), code="last_owner")
         RoleAssignment.objects.filter(user=user, role=role).delete()
+        roles_changed()
         _audit("rbac.role_unassigned", actor=actor, target=role, metadata={"user": str(user.public_id)})
 
 
@@ -139,6 +150,8 @@ def role_update(*, role: Role, actor, actor_access=None, name: str | None = None
         raise SystemRole()
     role.full_clean()
     role.save()
+    if "is_active" in changes:
+        roles_changed()
     if grants is not None:
         before = dict(role.grants.values_list("permission_id", "scope"))
         after = _grants_map(grants)
@@ -169,6 +182,7 @@ def role_delete(*, role: Role, actor) -> None:
                        % {"count": role.assignments.count()}, code="role_in_use")
     _audit("rbac.role_deleted", actor=actor, target=role)
     role.delete()
+    roles_changed()
 
 
 def object_grant(*, user, perm: str, obj, actor) -> None:

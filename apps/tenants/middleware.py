@@ -1,9 +1,13 @@
-"""Selects the tenant (and its schema and URLconf) from the request's host."""
+"""Selects the tenant (and its schema and URLconf) from the request's host.
+
+django-tenants' TenantMainMiddleware runs the request as it is; we fill in its hooks:
+`hostname_from_request` (a host outside ALLOWED_HOSTS is refused, not raised),
+`get_tenant` (the cached lookup, active tenants only) and `no_tenant_found` (our refusals:
+unknown host, closed or not yet open workspaces; /health/ answers on any host)."""
 
 import logging
 
 from django.core.exceptions import DisallowedHost
-from django.db import connection
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django_tenants.middleware.main import TenantMainMiddleware
@@ -20,6 +24,7 @@ logger = logging.getLogger(__name__)
 ANY_HOST_PATHS = ("/health/",)
 
 S = Tenant.Status
+_BAD_HOST = (400, "bad_host", _("This host name is not served here."))
 _NOT_FOUND = (404, "tenant_not_found", _("There is no workspace at this address."))
 _PENDING = (403, "tenant_pending_approval",
             _("This workspace is waiting for approval. Please try again once it has been approved."))
@@ -41,26 +46,33 @@ RETRY_AFTER_SECONDS = 30
 
 
 class TenantRoutingMiddleware(TenantMainMiddleware):
-    def process_request(self, request):
-        connection.set_schema_to_public()
+    @staticmethod
+    def hostname_from_request(request):
+        """The host name, or None for a Host header outside ALLOWED_HOSTS (refused with
+        `bad_host` by `no_tenant_found`; the library would answer a bare 404)."""
         try:
-            hostname = self.hostname_from_request(request)
+            return TenantMainMiddleware.hostname_from_request(request)
         except DisallowedHost:
-            return self._refuse(request, None, (400, "bad_host", _("This host name is not served here.")))
+            return None
 
-        tenant = tenant_for_host(hostname)
-        if tenant is None or tenant.status != Tenant.Status.ACTIVE:
-            if request.path in ANY_HOST_PATHS:
-                self.setup_url_routing(request, force_public=True)
-                return None
-            return self._refuse(request, tenant, _REFUSALS.get(tenant.status, _NOT_READY) if tenant else _NOT_FOUND)
-
-        tenant.domain_url = hostname
-        request.tenant = tenant
-        connection.set_tenant(tenant)
-        self.setup_url_routing(request)
+    def get_tenant(self, domain_model, hostname):
+        """The active tenant served at `hostname`, from the routing cache (no query in the
+        steady state). Unknown hosts and tenants that are not open raise DoesNotExist."""
+        tenant = tenant_for_host(hostname) if hostname is not None else None
+        if tenant is None or tenant.status != S.ACTIVE:
+            raise domain_model.DoesNotExist
         bind(tenant=tenant.schema_name)
-        return None
+        return tenant
+
+    def no_tenant_found(self, request, hostname):
+        """Health checks go to the public URLconf; anything else gets a clear refusal."""
+        if hostname is None:
+            return self._refuse(request, None, _BAD_HOST)
+        if request.path in ANY_HOST_PATHS:
+            self.setup_url_routing(request, force_public=True)
+            return None
+        tenant = tenant_for_host(hostname)
+        return self._refuse(request, tenant, _REFUSALS.get(tenant.status, _NOT_READY) if tenant else _NOT_FOUND)
 
     @staticmethod
     def _refuse(request, tenant, refusal):

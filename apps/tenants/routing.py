@@ -1,35 +1,59 @@
 """Host -> tenant lookup with a cache, so that a steady-state request spends no query on
-routing. Entries are dropped whenever a tenant or one of its domains changes."""
+routing (and one Redis round trip).
+
+The cache holds plain values (the tenant's routing fields) under the scopes
+`host:<hostname>` and `tenant:<id>` (apps.core.cache). Whatever changes a tenant or its
+domains calls `routing_forget`, which bumps those scopes when its transaction commits.
+Each request gets a fresh Tenant built from the cached values, as if loaded with
+`.only(*ROUTING_FIELDS)`: reading another field loads it from the database, and `save()`
+would write only the routing fields."""
 
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.cache import cache
+from django.db import DEFAULT_DB_ALIAS
 
-from .models import Domain, Tenant
+from apps.core.cache import bump, scope, versioned_get_or_build
 
-_MISSING = "missing"
+from .models import Tenant
+
+# What a request needs of its tenant: routing, the schema, refusals, flag rules, the
+# admin's header, invites and demo banners. (Not the plan: the subscription owns it.)
+ROUTING_FIELDS = tuple(field.attname for field in Tenant._meta.concrete_fields if field.attname in {
+    "id", "schema_name", "slug", "name", "business_type", "kind", "status", "owner_id", "locale", "timezone",
+    "demo_expires_at"})  # in the model's order, as Model.from_db wants them
+# Unknown hosts are cached briefly, so that junk hosts can't hammer the database.
+_UNKNOWN_HOST_SECONDS = 30
 
 
-def _key(hostname: str) -> str:
-    return f"tenants:host:{hostname.lower()}"
+def _entry_name(hostname: str) -> str:
+    return f"tenants:host:{hostname}"
+
+
+def _load(hostname: str) -> dict | None:
+    return Tenant.objects.filter(domains__domain=hostname).values(*ROUTING_FIELDS).first()
+
+
+def _timeout(row: dict | None) -> int:
+    return settings.TENANT_ROUTING_CACHE_SECONDS if row else _UNKNOWN_HOST_SECONDS
+
+
+def _tenant_scopes(row: dict | None) -> list[str]:
+    return [scope("tenant", row["id"])] if row else []
 
 
 def tenant_for_host(hostname: str) -> Tenant | None:
-    key = _key(hostname)
-    cached = cache.get(key)
-    if cached == _MISSING:
+    """The tenant served at `hostname` (any status), or None."""
+    hostname = hostname.lower()
+    row = versioned_get_or_build(_entry_name(hostname), [scope("host", hostname)], lambda: _load(hostname),
+                                 _timeout, depends_on=_tenant_scopes)
+    if row is None:
         return None
-    if cached is not None:
-        return cached
-    domain = Domain.objects.select_related("tenant", "tenant__plan").filter(domain=hostname.lower()).first()
-    tenant = domain.tenant if domain else None
-    # Unknown hosts are cached briefly too, so that junk hosts can't hammer the database.
-    timeout = settings.TENANT_ROUTING_CACHE_SECONDS if tenant else 30
-    cache.set(key, tenant if tenant else _MISSING, timeout)
-    return tenant
+    return Tenant.from_db(DEFAULT_DB_ALIAS, list(ROUTING_FIELDS), [row[name] for name in ROUTING_FIELDS])
 
 
-def forget_hosts(hostnames) -> None:
-    cache.delete_many([_key(h) for h in hostnames])
-
+def routing_forget(*, tenant_ids=(), hosts=()) -> None:
+    """Routing of these tenants (any of their hosts) and of these host names changes when
+    the current transaction commits."""
+    bump(*[scope("tenant", pk) for pk in tenant_ids if pk is not None],
+         *[scope("host", host.lower()) for host in hosts if host])

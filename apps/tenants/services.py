@@ -246,7 +246,7 @@ def tenant_retry_provisioning(*, tenant: Tenant, actor=None) -> Tenant:
     return tenant
 
 
-# Not the plan: the subscription owns it (apps.billing.services.tenant_change_plan).
+# Not the plan: the subscription owns it (apps.billing.subscriptions.tenant_change_plan).
 EDITABLE_DETAILS = ("name", "kind", "demo_expires_at", "owner_name", "contact_phone", "locale", "timezone")
 
 

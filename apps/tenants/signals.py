@@ -1,34 +1,31 @@
-"""Cache invalidation only (no business logic): any write to a tenant or a domain, from
-a service, the admin or a shell, drops the cached host lookups."""
+"""Fallback only: the services that change tenants and domains call `routing_forget`
+themselves (apps.tenants.services and states). These receivers cover writes that
+bypass the services (a shell, a data fix, a test saving a row) so that routing never keeps
+serving a tenant the database no longer has. No business logic here; `QuerySet.update()`
+sends no signal, so code that uses it must call `routing_forget`."""
 
-from django.db import transaction
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 
 from .models import Domain, Tenant
-from .routing import forget_hosts
+from .routing import routing_forget
 
 
 @receiver([post_save, post_delete], sender=Tenant)
 def _tenant_changed(sender, instance, **kwargs):
-    hosts = list(instance.domains.values_list("domain", flat=True)) if instance.pk else []
-    forget_hosts(hosts)
-    transaction.on_commit(lambda: forget_hosts(hosts))
+    routing_forget(tenant_ids=[instance.pk])
 
 
 @receiver(pre_save, sender=Domain)
 def _domain_saving(sender, instance, **kwargs):
-    """Remember the stored hostname so a rename also forgets the old one."""
-    instance._previous_domain = (
-        sender.objects.filter(pk=instance.pk).values_list("domain", flat=True).first() if instance.pk else None
+    """Remember the stored tenant, so that moving a host to another tenant forgets both."""
+    instance._previous_tenant_id = (
+        sender.objects.filter(pk=instance.pk).values_list("tenant_id", flat=True).first() if instance.pk else None
     )
 
 
 @receiver([post_save, post_delete], sender=Domain)
 def _domain_changed(sender, instance, **kwargs):
-    hosts = [instance.domain]
-    previous = getattr(instance, "_previous_domain", None)
-    if previous and previous != instance.domain:
-        hosts.append(previous)
-    forget_hosts(hosts)
-    transaction.on_commit(lambda: forget_hosts(hosts))
+    # The new host name may be cached as unknown; the old one depends on its tenant's scope.
+    routing_forget(tenant_ids=[instance.tenant_id, getattr(instance, "_previous_tenant_id", None)],
+                   hosts=[instance.domain])

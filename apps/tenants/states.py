@@ -15,6 +15,7 @@ from apps.audit.services import audit_record
 from apps.core.errors import PlatformError
 
 from .models import Tenant, TenantStatusChange
+from .routing import routing_forget
 
 S = Tenant.Status
 TRANSITIONS: dict[str, frozenset[str]] = {
@@ -69,6 +70,7 @@ def transition(tenant: Tenant, to_status: str, *, actor=None, reason: str = "", 
     for name, value in (fields or {}).items():
         setattr(tenant, name, value)
     tenant.save(update_fields=["status", *(fields or {})])
+    routing_forget(tenant_ids=[tenant.pk])
     actor = actor if getattr(actor, "is_authenticated", False) else None
     TenantStatusChange.objects.create(tenant=tenant, from_status=before["status"], to_status=to_status,
                                       actor=actor, reason=reason)

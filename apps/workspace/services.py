@@ -4,6 +4,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from apps.audit.services import audit_record, diff, snapshot
+from apps.core.cache import bump, scope, versioned_get_or_build
 from apps.core.errors import PlatformError
 from apps.rbac.tenancy import current_tenant
 
@@ -63,9 +64,7 @@ def workspace_settings_update(*, actor, logo=None, remove_logo: bool = False, **
         if changes:
             audit_record(action="workspace.settings_updated", actor=actor, target=row, tenant=current_tenant(),
                          changes=changes)
-        tenant = current_tenant()
-        branding_forget(tenant=tenant)
-        transaction.on_commit(lambda: branding_forget(tenant=tenant))
+        branding_forget(tenant=current_tenant())
         if old_logo and (logo is not None or remove_logo):
             storage = row.logo.storage
             transaction.on_commit(lambda: storage.delete(old_logo))
@@ -73,21 +72,18 @@ def workspace_settings_update(*, actor, logo=None, remove_logo: bool = False, **
 
 
 def workspace_branding(*, tenant) -> dict:
-    """Name, colours and logo for the tenant admin's header (cached per tenant; the
-    settings row changes rarely and every change clears it)."""
-    from django.core.cache import cache
+    """Name, colours and logo for the tenant admin's header (cached per tenant under its
+    settings' scope and the tenant's, whose name it falls back to; apps.core.cache)."""
 
-    key = f"workspace:branding:{tenant.schema_name}"
-    branding = cache.get(key)
-    if branding is None:
+    def build():
         row = workspace_settings_get()
-        branding = {"name": row.display_name or tenant.name, "primary": row.primary_color, "accent": row.accent_color,
-                    "logo": "/branding/logo/" if row.logo else ""}
-        cache.set(key, branding, 600)
-    return branding
+        return {"name": row.display_name or tenant.name, "primary": row.primary_color, "accent": row.accent_color,
+                "logo": "/branding/logo/" if row.logo else ""}
+
+    return versioned_get_or_build(f"workspace:branding:{tenant.schema_name}",
+                                  [scope("workspace", tenant.schema_name), scope("tenant", tenant.pk)], build, 600)
 
 
 def branding_forget(*, tenant) -> None:
-    from django.core.cache import cache
-
-    cache.delete(f"workspace:branding:{tenant.schema_name}")
+    """The workspace's settings change: its branding is rebuilt once the transaction commits."""
+    bump(scope("workspace", tenant.schema_name))

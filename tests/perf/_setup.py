@@ -13,7 +13,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "platform_.settings.test")
-PERF_DB = "perf_platform"
+PERF_DB = os.environ.get("PERF_DB", "perf_platform")  # another name for parallel runs
 
 
 def _admin_connection():

@@ -16,8 +16,8 @@ from apps.flags.cache import VERSION_KEY
 from apps.flags.evaluation import bucket, flag_enabled
 from apps.flags.models import Flag, FlagRule
 from apps.flags.permissions import FlagRequired
-from apps.flags.services import flag_override_clear, flag_override_set, flag_save
 from apps.flags.selectors import flags_stale
+from apps.flags.services import flag_override_clear, flag_override_set, flag_save
 from tests.plugin import client_for, obtain_tokens
 
 

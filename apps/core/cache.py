@@ -1,0 +1,186 @@
+"""Versioned caching: the one way to cache data that requests and processes share.
+
+A cached value depends on *scopes*: `scope("tenant", 42)`, `scope("host", "acme.example.com")`,
+`"flags"`. Each scope has a version token in Redis (`version:<scope>`, random, no expiry).
+A value is stored with the tokens its scopes had before it was built, and is served only
+while each of them is still current: one MGET reads the entry and the versions together.
+
+The service that changes the data calls `bump(*scopes)`; the new tokens are set when the
+transaction commits (nothing happens on rollback), so every process rebuilds on its next
+read and no process can keep serving the old value. Within the transaction that bumped a
+scope, reads of that scope bypass the cache (they see the uncommitted change; other
+connections keep the committed value until the commit).
+
+Only plain values are cached (dicts, lists, strings, numbers, dates...): never model
+instances, whose pickles break across deploys and go stale with their relations.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+import uuid
+from collections.abc import Callable, Iterable
+from decimal import Decimal
+from typing import TypeVar
+
+from django.core.cache import cache
+from django.db import connection, transaction
+
+T = TypeVar("T")
+
+VERSION_PREFIX = "version:"
+# Scopes a value turned out to depend on last time (per process), read along with the
+# entry so that, in the steady state, the read stays one round trip.
+_HINTS: dict[str, tuple[str, ...]] = {}
+_HINTS_MAX = 20_000
+# Values kept in this process as well (`local=True`, a few large values): name -> (tokens, value).
+_LOCAL: dict[str, tuple[dict[str, str], object]] = {}
+
+_PLAIN_SCALARS = (str, int, float, bool, type(None), bytes, Decimal, uuid.UUID, dt.date, dt.time, dt.timedelta)
+
+
+def scope(kind: str, key) -> str:
+    """A scope name: `scope("tenant", 42)` -> "tenant:42". Scopes in use: tenant:<id> (the
+    tenant row, its domains, plan, subscription and add-ons), host:<hostname> (what a host
+    name routes to), roles:<schema> (a workspace's roles and assignments), workspace:<schema>
+    (its settings), flags (every flag, rule and override)."""
+    return f"{kind}:{key}"
+
+
+def version_key(scope_name: str) -> str:
+    return VERSION_PREFIX + scope_name
+
+
+def versions(*scopes: str) -> dict[str, str]:
+    """The current token of each scope (one MGET; a scope without one gets one)."""
+    found = cache.get_many([version_key(s) for s in scopes])
+    current = {s: found.get(version_key(s)) for s in scopes}
+    missing = [s for s, token in current.items() if token is None]
+    if missing:
+        current.update(_start_versions(missing))
+    return current
+
+
+def _start_versions(scopes: list[str]) -> dict[str, str]:
+    """First token of scopes that have none (never bumped, or evicted): random, so that an
+    evicted scope never comes back with a token old entries were stored under."""
+    for scope_name in scopes:
+        cache.add(version_key(scope_name), secrets.token_hex(8), None)
+    found = cache.get_many([version_key(s) for s in scopes])
+    return {s: found[version_key(s)] for s in scopes}
+
+
+def bump(*scopes: str) -> None:
+    """Invalidate everything cached under these scopes once the current transaction commits
+    (at once outside a transaction)."""
+    if not scopes:
+        return
+
+    def new_versions():
+        new_versions.done = True
+        cache.set_many({version_key(s): secrets.token_hex(8) for s in scopes}, None)
+
+    new_versions.bumped_scopes, new_versions.done = frozenset(scopes), False  # see pending_scopes
+    transaction.on_commit(new_versions, robust=True)
+
+
+def pending_scopes() -> frozenset[str]:
+    """Scopes bumped by the current transaction, not committed yet."""
+    if not connection.run_on_commit:
+        return frozenset()
+    return frozenset(s for _sids, callback, _robust in connection.run_on_commit
+                     if not getattr(callback, "done", True) for s in getattr(callback, "bumped_scopes", ()))
+
+
+def check_plain(value, *, _depth: int = 0) -> None:
+    """Refuse to cache anything but plain data (no model instances, querysets, ...)."""
+    if _depth > 20:
+        raise TypeError("cached value nested too deep")
+    if isinstance(value, _PLAIN_SCALARS):
+        return
+    if isinstance(value, dict):
+        for key, item in value.items():
+            check_plain(key, _depth=_depth + 1)
+            check_plain(item, _depth=_depth + 1)
+        return
+    if isinstance(value, list | tuple | set | frozenset):
+        for item in value:
+            check_plain(item, _depth=_depth + 1)
+        return
+    raise TypeError(f"only plain values are cached, not {type(value).__module__}.{type(value).__qualname__}")
+
+
+def versioned_get_or_build(name: str, scopes: Iterable[str], build: Callable[[], T],
+                           timeout: int | None | Callable[[T], int | None], *,
+                           depends_on: Callable[[T], Iterable[str]] | None = None, local: bool = False) -> T:
+    """The value cached under `name` while none of its scopes was bumped, else `build()`
+    (stored for `timeout` seconds at most; a callable gets the value).
+
+    `depends_on(value)`: further scopes the value depends on, known once built (a host's
+    tenant). `local`: also keep the value in this process, so that a hit costs only the
+    version read (for large values read very often, like the flag snapshot)."""
+    scopes = tuple(scopes)
+    wanted = scopes + tuple(s for s in _HINTS.get(name, ()) if s not in scopes)
+    pending = pending_scopes()
+    if pending.intersection(wanted):
+        return build()
+    memo = _LOCAL.get(name) if local else None
+    version_keys = [version_key(s) for s in wanted]
+    found = cache.get_many(version_keys if memo is not None else [name, *version_keys])
+    current = {s: found.get(version_key(s)) for s in wanted}
+    missing = [s for s, token in current.items() if token is None]
+    if missing:
+        current.update(_start_versions(missing))
+    entry = memo if memo is not None else found.get(name)
+    if memo is not None and not _is_current(memo, scopes, current):
+        entry = cache.get(name)  # another process may have built it already
+    if not _is_entry(entry):
+        entry = None  # missing, or written by older code under the same name
+    if entry is not None:
+        tokens = entry[0]
+        unread = [s for s in tokens if s not in current]
+        if unread:  # depends on scopes not guessed: one more round trip, and remember them
+            current.update(versions(*unread))
+            if depends_on is not None:
+                _remember(name, tuple(s for s in tokens if s not in scopes))
+        if _is_current(entry, scopes, current) and not pending.intersection(tokens):
+            if local:
+                _LOCAL[name] = entry
+            return entry[1]
+
+    value = build()
+    dependencies = tuple(depends_on(value)) if depends_on is not None else ()
+    unread = [s for s in dependencies if s not in current]
+    if unread and not pending.intersection(unread):
+        # A value is stored with versions read before its build (a bump in between then
+        # makes it stale at once): read them now and build again.
+        current.update(versions(*unread))
+        value = build()
+        dependencies = tuple(depends_on(value))
+    if depends_on is not None and (dependencies or name in _HINTS):
+        _remember(name, dependencies)
+    # Stored only if every scope's version was read before the build and nothing it
+    # depends on is uncommitted.
+    if all(s in current for s in dependencies) and not pending.intersection(dependencies):
+        check_plain(value)
+        entry = ({s: current[s] for s in (*scopes, *dependencies)}, value)
+        cache.set(name, entry, timeout(value) if callable(timeout) else timeout)
+        if local:
+            _LOCAL[name] = entry
+    return value
+
+
+def _is_entry(entry) -> bool:
+    return type(entry) is tuple and len(entry) == 2 and type(entry[0]) is dict
+
+
+def _is_current(entry, scopes: tuple[str, ...], current: dict[str, str]) -> bool:
+    tokens = entry[0]
+    return all(s in tokens for s in scopes) and all(current.get(s) == token for s, token in tokens.items())
+
+
+def _remember(name: str, dependencies: tuple[str, ...]) -> None:
+    if len(_HINTS) >= _HINTS_MAX:
+        _HINTS.clear()
+    _HINTS[name] = dependencies

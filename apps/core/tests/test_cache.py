@@ -1,0 +1,169 @@
+"""The versioned cache (apps.core.cache) on the real Redis: bumps land on commit and
+never on rollback, a steady-state read is one MGET, and only plain values are cached."""
+
+import uuid
+
+import pytest
+import redis
+from django.contrib.auth.models import Group
+from django.core.cache import cache
+from django.db import transaction
+
+from apps.core.cache import bump, pending_scopes, scope, version_key, versioned_get_or_build, versions
+
+
+@pytest.fixture
+def real_transactions(django_db_blocker):
+    """Transactions that really commit or roll back (outside the test's own transaction).
+    Nothing here writes rows: only on-commit callbacks are exercised."""
+    with django_db_blocker.unblock():
+        yield
+
+
+@pytest.fixture
+def redis_commands(monkeypatch):
+    """Every command sent to Redis, in order (a pass-through: the real server answers)."""
+    sent = []
+    execute = redis.Redis.execute_command
+
+    def counting(self, *args, **options):
+        sent.append(args[0])
+        return execute(self, *args, **options)
+
+    monkeypatch.setattr(redis.Redis, "execute_command", counting)
+    return sent
+
+
+def unique_scope() -> str:
+    return scope("test", uuid.uuid4().hex)
+
+
+class Builder:
+    def __init__(self, value):
+        self.value, self.calls = value, 0
+
+    def __call__(self):
+        self.calls += 1
+        return self.value
+
+
+def test_bump_sets_a_new_version_on_commit_only(real_transactions):
+    name = unique_scope()
+    before = versions(name)[name]
+    with transaction.atomic():
+        bump(name)
+        assert name in pending_scopes()
+        assert versions(name)[name] == before  # other connections keep the committed value
+    after = versions(name)[name]
+    assert after != before and not pending_scopes()
+
+    with pytest.raises(RuntimeError), transaction.atomic():
+        bump(name)
+        raise RuntimeError("rolled back")
+    assert versions(name)[name] == after
+
+
+def test_bump_in_a_rolled_back_savepoint_is_dropped(real_transactions):
+    kept, dropped = unique_scope(), unique_scope()
+    before = versions(kept, dropped)
+    with transaction.atomic():
+        bump(kept)
+        try:
+            with transaction.atomic():
+                bump(dropped)
+                raise RuntimeError("savepoint rolled back")
+        except RuntimeError:
+            pass
+        assert pending_scopes() >= {kept} and dropped not in pending_scopes()
+    after = versions(kept, dropped)
+    assert after[kept] != before[kept] and after[dropped] == before[dropped]
+
+
+def test_value_is_built_once_and_rebuilt_after_a_committed_bump(real_transactions):
+    name, value = unique_scope(), {"status": "active", "ids": [1, 2]}
+    build = Builder(value)
+    assert versioned_get_or_build(f"test:{name}", [name], build, 60) == value
+    assert versioned_get_or_build(f"test:{name}", [name], build, 60) == value
+    assert build.calls == 1
+    with transaction.atomic():
+        bump(name)
+    versioned_get_or_build(f"test:{name}", [name], build, 60)
+    assert build.calls == 2
+
+
+def test_reads_in_the_bumping_transaction_see_the_change_and_store_nothing(real_transactions):
+    name = unique_scope()
+    assert versioned_get_or_build(f"test:{name}", [name], Builder("old"), 60) == "old"
+    with transaction.atomic():
+        bump(name)
+        # this transaction changed the data: it reads it from the database, uncached
+        assert versioned_get_or_build(f"test:{name}", [name], Builder("new"), 60) == "new"
+        assert cache.get(f"test:{name}")[1] == "old"  # nothing uncommitted was shared
+    assert versioned_get_or_build(f"test:{name}", [name], Builder("new"), 60) == "new"
+
+
+def test_a_steady_state_read_is_one_mget(db, redis_commands):
+    first, second = unique_scope(), unique_scope()
+    build = Builder({"id": 7})
+    versioned_get_or_build(f"test:{first}", [first, second], build, 60)
+    redis_commands.clear()
+    assert versioned_get_or_build(f"test:{first}", [first, second], build, 60) == {"id": 7}
+    assert redis_commands == ["MGET"] and build.calls == 1
+
+
+def test_dependencies_known_once_built_are_read_in_the_same_mget(real_transactions, redis_commands):
+    from apps.core import cache as versioned
+
+    host, tenant = unique_scope(), unique_scope()
+    build = Builder({"tenant": tenant})
+    read = lambda: versioned_get_or_build(f"test:{host}", [host], build, 60,  # noqa: E731
+                                          depends_on=lambda value: [value["tenant"]])
+    read()  # built, the dependency's version read, built again under it and stored
+    assert build.calls == 2
+    redis_commands.clear()
+    read()
+    assert redis_commands == ["MGET"] and build.calls == 2
+    with transaction.atomic():
+        bump(tenant)
+    read()
+    assert build.calls == 3
+    versioned._HINTS.clear()  # a new process: one more round trip, no build
+    redis_commands.clear()
+    read()
+    assert redis_commands == ["MGET", "MGET"] and build.calls == 3
+
+
+def test_a_lost_version_invalidates_what_was_cached_under_it(db):
+    name = unique_scope()
+    build = Builder([1])
+    versioned_get_or_build(f"test:{name}", [name], build, 60)
+    cache.delete(version_key(name))  # evicted, or cleared by hand
+    versioned_get_or_build(f"test:{name}", [name], build, 60)
+    assert build.calls == 2
+
+
+def test_local_values_cost_only_the_version_read(real_transactions, redis_commands):
+    name = unique_scope()
+    build = Builder({"flags": {"a": True}})
+    versioned_get_or_build(f"test:{name}", [name], build, 60, local=True)
+    redis_commands.clear()
+    versioned_get_or_build(f"test:{name}", [name], build, 60, local=True)
+    assert redis_commands == ["MGET"] and build.calls == 1
+    with transaction.atomic():
+        bump(name)
+    versioned_get_or_build(f"test:{name}", [name], build, 60, local=True)
+    assert build.calls == 2
+
+
+def test_model_instances_are_refused(db):
+    name = unique_scope()
+    with pytest.raises(TypeError, match="plain values"):
+        versioned_get_or_build(f"test:{name}", [name], lambda: {"group": Group(name="x")}, 60)
+    assert cache.get(f"test:{name}") is None
+
+
+def test_an_entry_written_by_older_code_is_rebuilt(db):
+    name = unique_scope()
+    cache.set(f"test:{name}", {"plan": 3}, 60)  # what the cache held before a deploy
+    assert versioned_get_or_build(f"test:{name}", [name], Builder({"plan": 4}), 60) == {"plan": 4}
+    assert versioned_get_or_build(f"test:{name}", [name], Builder({"plan": 5}), 60) == {"plan": 4}
