@@ -87,7 +87,8 @@ def promo_create(*, promo: PromoCode, plans, actor) -> PromoCode:
     with transaction.atomic():
         promo.save()
         promo.plans.set(plans)
-        audit_record(action="promo.created", actor=actor, target=promo, changes=diff({}, _promo_state(promo)))
+        audit_record(action="promo.created", actor=actor, target=promo,
+                     changes=diff({}, _promo_state(PromoCode.objects.get(pk=promo.pk))))
     return promo
 
 
@@ -100,7 +101,7 @@ def promo_update(*, promo: PromoCode, plans, actor) -> PromoCode:
         promo.save(update_fields=[f.name for f in PromoCode._meta.concrete_fields
                                   if not f.primary_key and f.name not in ("times_redeemed", "created_at")])
         promo.plans.set(plans)
-        changes = diff(before, _promo_state(promo))
+        changes = diff(before, _promo_state(PromoCode.objects.get(pk=promo.pk)))  # stored values: 15 == 15.00
         if changes:
             audit_record(action="promo.changed", actor=actor, target=promo, changes=changes)
     return promo

@@ -1,4 +1,6 @@
 from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.forms.models import BaseInlineFormSet
 from django.http import StreamingHttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -9,11 +11,47 @@ from apps.rbac.admin_scoping import BranchScopedAdmin, request_access
 from . import selectors, services
 from .models import Customer, GuardianContact, Tag
 
+GUARDIAN_FIELDS = ["name", "relation", "phone", "email"]
+
+
+class GuardianFormSet(BaseInlineFormSet):
+    """Validated like any inline; saved by the customer service (see CustomerAdmin.save_related)."""
+
+    def guardians(self) -> list[dict]:
+        """The rows the customer keeps: existing ones as edited, new filled ones, minus deleted."""
+        return [{name: form.cleaned_data.get(name) for name in GUARDIAN_FIELDS} for form in self.forms
+                if form.cleaned_data and not self._should_delete_form(form)
+                and (form.instance.pk is not None or form.has_changed())]
+
+    def clean(self):
+        super().clean()
+        if any(self.errors):
+            return
+        try:
+            services.guardians_validate(customer=self.instance, guardians=self.guardians())
+        except ValidationError as error:
+            raise ValidationError(error.message_dict["guardians"]) from None
+
 
 class GuardianInline(admin.TabularInline):
     model = GuardianContact
+    formset = GuardianFormSet
     extra = 0
-    fields = ["name", "relation", "phone", "email"]
+    fields = GUARDIAN_FIELDS
+
+    # Guardian rows have no permissions of their own (rbac HIDDEN_MODELS): they come with the customer's.
+    def _customer_admin(self):
+        return self.admin_site._registry[self.parent_model]
+
+    def has_view_permission(self, request, obj=None):
+        return self._customer_admin().has_view_permission(request, obj)
+
+    def has_add_permission(self, request, obj=None):
+        parent = self._customer_admin()
+        return parent.has_change_permission(request, obj) if obj else parent.has_add_permission(request)
+
+    has_change_permission = has_add_permission
+    has_delete_permission = has_add_permission
 
 
 @admin.register(Tag, site=tenant_admin)
@@ -126,34 +164,24 @@ class CustomerAdmin(BranchScopedAdmin):
         services.customer_delete(customer=obj, actor=request.user)
 
     def save_model(self, request, obj, form, change):
+        pass  # the service writes the customer with its tags and guardians in save_related
+
+    def save_related(self, request, form, formsets, change):
         data = {f: form.cleaned_data[f] for f in ["name", "phone", "email", "birth_date", "branch",
                                                    "marketing_consent", "notes"] if f in form.cleaned_data}
         tags = form.cleaned_data.get("tags", [])
+        guardian_formset = next((fs for fs in formsets if isinstance(fs, GuardianFormSet)), None)
         if change:
-            fresh = Customer.objects.get(pk=obj.pk)
-            services.customer_update(customer=fresh, actor=request.user, tags=tags,
+            # untouched rows (or a user without guardian permissions) leave the guardians as they are
+            guardians = guardian_formset.guardians() if guardian_formset and guardian_formset.has_changed() else None
+            fresh = Customer.objects.get(pk=form.instance.pk)
+            services.customer_update(customer=fresh, actor=request.user, tags=tags, guardians=guardians,
                                      allowed_branch_ids=request_access(request).branch_ids("crm.change_customer"),
                                      **data)
         else:
             created = services.customer_create(
-                actor=request.user, tags=tags, guardians=self._guardians(request),
+                actor=request.user, tags=tags, guardians=guardian_formset.guardians() if guardian_formset else [],
                 allowed_branch_ids=request_access(request).branch_ids("crm.add_customer"), **data)
-            obj.pk = created.pk
-
-    def _guardians(self, request):
-        prefix = "guardians"
-        total = int(request.POST.get(f"{prefix}-TOTAL_FORMS", 0) or 0)
-        rows = []
-        for index in range(total):
-            name = request.POST.get(f"{prefix}-{index}-name", "").strip()
-            if name and not request.POST.get(f"{prefix}-{index}-DELETE"):
-                rows.append({"name": name, "relation": request.POST.get(f"{prefix}-{index}-relation", ""),
-                             "phone": request.POST.get(f"{prefix}-{index}-phone", ""),
-                             "email": request.POST.get(f"{prefix}-{index}-email", "")})
-        return rows
-
-    def save_related(self, request, form, formsets, change):
-        if change:
-            super().save_related(request, form, formsets, change)
-            return
-        # customer_create already stored tags and guardians
+            form.instance.pk = created.pk
+        for formset in formsets:  # read by the admin's change message; the service saved the rows
+            formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []

@@ -39,9 +39,15 @@ def _check_branch(branch, allowed_branch_ids):
         raise BranchOutOfScope(details={"branch": getattr(branch, "pk", None)})
 
 
-def _validate_guardians(customer: Customer, guardians) -> None:
+def guardians_validate(*, customer: Customer, guardians) -> None:
+    """A minor needs at least one guardian (the API and the admin's inline show this error)."""
     if customer.is_minor and not guardians:
         raise ValidationError({"guardians": _("Add at least one guardian contact for a customer under 19.")})
+
+
+
+def _guardians_state(customer: Customer) -> list[str]:
+    return [f"{g.name} | {g.relation} | {g.phone} | {g.email}" for g in customer.guardians.all()]
 
 
 def _audit(action, *, actor, target, changes=None, metadata=None):
@@ -57,7 +63,7 @@ def customer_create(*, actor, allowed_branch_ids, tags=(), guardians=None, **dat
     if customer.marketing_consent:
         customer.marketing_consent_at = timezone.now()
     customer.full_clean()
-    _validate_guardians(customer, guardians)
+    guardians_validate(customer=customer, guardians=guardians)
     with transaction.atomic():
         customer.save()
         customer.tags.set(tags)
@@ -87,14 +93,17 @@ def customer_update(*, customer: Customer, actor, allowed_branch_ids, tags=None,
     if customer.marketing_consent != consent_before:
         customer.marketing_consent_at = timezone.now()
     customer.full_clean()
-    _validate_guardians(customer, guardians if guardians is not None else list(customer.guardians.all()))
+    guardians_validate(customer=customer,
+                       guardians=guardians if guardians is not None else list(customer.guardians.all()))
     with transaction.atomic():
         customer.save()
         if tags is not None:
             customer.tags.set(tags)
-        if guardians is not None:
-            _guardians_set(customer, guardians)
         changes = diff(before, snapshot(customer, FIELDS))
+        if guardians is not None:
+            guardians_before = _guardians_state(customer)
+            _guardians_set(customer, guardians)
+            changes.update(diff({"guardians": guardians_before}, {"guardians": _guardians_state(customer)}))
         _audit("customer.updated", actor=actor, target=customer, changes=changes)
     return customer
 
@@ -197,7 +206,7 @@ def _import_row(row, *, actor, allowed_branch_ids, branches, tags):
     customer.full_clean()
     if customer.phone and Customer.objects.filter(phone=customer.phone, deleted_at__isnull=True).exists():
         raise ValidationError({"phone": _("A customer with this phone number already exists.")})
-    _validate_guardians(customer, guardians)
+    guardians_validate(customer=customer, guardians=guardians)
     customer.save()
     customer.tags.set(row_tags)
     for guardian in guardians:

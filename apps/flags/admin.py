@@ -9,7 +9,7 @@ from apps.tenants.models import Tenant
 from .evaluation import flag_matrix
 from .models import Flag, FlagOverride, FlagRule
 from .selectors import STALE_AFTER_DAYS, flags_stale
-from .services import flag_changed, flag_delete, flag_state
+from .services import flag_delete, flag_save
 
 
 class FlagRuleInline(admin.TabularInline):
@@ -58,9 +58,7 @@ class FlagAdmin(admin.ModelAdmin):
         return super().get_queryset(request).prefetch_related("rules")
 
     def save_model(self, request, obj, form, change):
-        # The flag's state before this save (its inlines are saved after this method).
-        request._flag_before = flag_state(Flag.objects.get(pk=obj.pk)) if obj.pk else {}
-        obj.save()
+        pass  # flag_save writes the flag with its inlines (save_related), audited before/after
 
     def save_formset(self, request, form, formset, change):
         instances = formset.save(commit=False)
@@ -72,8 +70,8 @@ class FlagAdmin(admin.ModelAdmin):
             instance.delete()
 
     def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        flag_changed(flag=form.instance, before=getattr(request, "_flag_before", {}), actor=request.user)
+        flag_save(flag=form.instance, actor=request.user,
+                  save_related=lambda: super(FlagAdmin, self).save_related(request, form, formsets, change))
 
     def delete_model(self, request, obj):
         flag_delete(flag=obj, actor=request.user)
@@ -95,7 +93,7 @@ class FlagAdmin(admin.ModelAdmin):
 
             raise PermissionDenied
         tenants = (Tenant.objects.exclude(schema_name="public").exclude(status__in=["deleted", "purged"])
-                   .select_related("plan").order_by("slug"))
+                   .select_related("subscription__plan").order_by("slug"))
         keys, rows = flag_matrix(tenants=tenants)
         context = {**self.admin_site.each_context(request), "opts": self.model._meta, "keys": keys, "rows": rows,
                    "title": _("Feature flags by tenant")}

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.db import transaction
 
 from apps.audit.services import audit_record, diff
@@ -35,11 +37,15 @@ def flag_changed(*, flag: Flag, before: dict, actor) -> None:
     flags_invalidate()
 
 
-def flag_save(*, flag: Flag, actor) -> Flag:
+def flag_save(*, flag: Flag, actor, save_related: Callable[[], None] | None = None) -> Flag:
+    """Save the flag, then `save_related` (the admin's rules and overrides inlines), in one
+    transaction audited with the full state before and after."""
     before = flag_state(Flag.objects.get(pk=flag.pk)) if flag.pk else {}
     flag.full_clean()
     with transaction.atomic():
         flag.save()
+        if save_related is not None:
+            save_related()
         flag_changed(flag=flag, before=before, actor=actor)
     return flag
 

@@ -1,5 +1,6 @@
-"""The tenant detail page's "Change plan" action: a confirmation page like the lifecycle
-actions, the change itself by the billing service (proration, audit, limits)."""
+"""The tenant detail page's "Change plan" action (in the registry of apps/ops/actions.py): a
+confirmation page like the lifecycle actions, the change itself by the billing service
+(proration, audit, limits)."""
 
 from __future__ import annotations
 
@@ -24,12 +25,6 @@ PLAN_PERMISSION = "billing.change_subscription"
 # Live tenants change their subscription; tenants still waiting change the plan they asked for.
 PLAN_STATUSES = (Tenant.Status.ACTIVE, Tenant.Status.SUSPENDED, Tenant.Status.REQUESTED, Tenant.Status.APPROVED,
                  Tenant.Status.FAILED)
-
-
-def plan_actions(user, tenant: Tenant) -> list[dict]:
-    if tenant.status in PLAN_STATUSES and user.has_perm(PLAN_PERMISSION):
-        return [{"key": PLAN_ACTION, "title": _("Change plan"), "danger": False}]
-    return []
 
 
 def _plan_label(plan: Plan, subscription: Subscription | None, today) -> str:
@@ -69,8 +64,8 @@ class ChangePlanForm(forms.Form):
         field.label_from_instance = lambda plan: _plan_label(plan, subscription, today)
 
 
-def change_plan_view(model_admin, request, tenant: Tenant):
-    if tenant.status not in PLAN_STATUSES or not request.user.has_perm(PLAN_PERMISSION):
+def change_plan_view(model_admin, request, tenant: Tenant, action):
+    if not action.available_to(request.user, tenant):
         raise PermissionDenied
     subscription = Subscription.objects.select_related("plan").filter(tenant=tenant).first()
     change_url = reverse("ops_admin:tenants_tenant_change", args=[tenant.pk])
@@ -90,8 +85,8 @@ def change_plan_view(model_admin, request, tenant: Tenant):
                 messages.info(request, _("Invoice %(number)s issued: %(amount)s.") % {
                     "number": invoice.number, "amount": format_money(invoice.total, invoice.currency)})
             return redirect(change_url)
-    context = {**model_admin.admin_site.each_context(request), "title": _("Change plan"), "tenant": tenant,
-               "form": form, "button": _("Change plan"), "danger": False, "action": PLAN_ACTION,
-               "change_url": change_url, "opts": Tenant._meta, "subscription": subscription,
+    context = {**model_admin.admin_site.each_context(request), "title": action.title, "tenant": tenant,
+               "form": form, "action": action, "change_url": change_url, "opts": Tenant._meta,
+               "subscription": subscription,
                "current_plan": subscription.plan if subscription else tenant.plan}
     return render(request, "ops/tenant_action.html", context)

@@ -17,7 +17,9 @@ from apps.onboarding.selectors import (BOARD_COLUMNS, checklist_items, current_s
                                       onboarding_tenants)
 from apps.tenants import lifecycle
 from apps.tenants.models import Tenant
-from apps.tenants.services import tenant_retry_provisioning
+
+from . import actions
+from .actions import TenantAction
 
 COLUMN_TITLES = {
     "sales": _("Sales review"), "security": _("Security review"), "technical": _("Technical review"),
@@ -38,83 +40,41 @@ def onboarding_board_view(site):
     return view
 
 
-class ReasonForm(forms.Form):
-    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
-
-
-class OptionalReasonForm(forms.Form):
-    reason = forms.CharField(label=_("Note (optional)"), widget=forms.Textarea(attrs={"rows": 3}),
-                             max_length=2000, required=False)
-
-
-# action -> (title, button, service, form, permission, danger)
-LIFECYCLE_ACTIONS = {
-    "suspend": (_("Suspend tenant"), _("Suspend"), lifecycle.tenant_suspend, ReasonForm,
-                "tenants.suspend_tenant", True),
-    "reactivate": (_("Reactivate tenant"), _("Reactivate"), lifecycle.tenant_reactivate, OptionalReasonForm,
-                   "tenants.suspend_tenant", False),
-    "delete": (_("Delete tenant"), _("Delete"), lifecycle.tenant_soft_delete, ReasonForm,
-               "tenants.remove_tenant", True),
-    "restore": (_("Restore tenant"), _("Restore"), lifecycle.tenant_restore, OptionalReasonForm,
-                "tenants.remove_tenant", False),
-    "retry": (_("Retry provisioning"), _("Retry provisioning"), None, None, "tenants.provision_tenant", False),
-    "resend-invite": (_("Resend owner invite"), _("Send the invite"), None, None, "tenants.support_tenant", False),
-}
-# Which actions make sense in which status (the services check again).
-ACTIONS_BY_STATUS = {
-    Tenant.Status.ACTIVE: ["suspend", "delete", "resend-invite"],
-    Tenant.Status.SUSPENDED: ["reactivate", "delete", "resend-invite"],
-    Tenant.Status.DELETED: ["restore"],
-    Tenant.Status.FAILED: ["retry", "delete"],
-    Tenant.Status.REQUESTED: ["delete"],
-    Tenant.Status.APPROVED: ["delete"],
-}
-
-
-def available_actions(user, tenant: Tenant) -> list[dict]:
-    from .plans import plan_actions
-
-    return [{"key": key, "title": LIFECYCLE_ACTIONS[key][1], "danger": LIFECYCLE_ACTIONS[key][5]}
-            for key in ACTIONS_BY_STATUS.get(tenant.status, []) if user.has_perm(LIFECYCLE_ACTIONS[key][4])
-            ] + plan_actions(user, tenant)
+def available_actions(user, tenant: Tenant) -> list[TenantAction]:
+    return actions.available_actions(user, tenant)
 
 
 def lifecycle_action_view(model_admin, request, object_id, action):
     # The admin's queryset: the platform's own tenant is not there (and its services refuse).
     tenant = get_object_or_404(model_admin.get_queryset(request), pk=object_id)
-    from .plans import PLAN_ACTION, change_plan_view
-
-    if action == PLAN_ACTION:
-        return change_plan_view(model_admin, request, tenant)
-    if action not in LIFECYCLE_ACTIONS:
+    tenant_action = actions.ACTIONS_BY_KEY.get(action)
+    if tenant_action is None:
         raise PermissionDenied
-    title, button, service, form_class, perm, danger = LIFECYCLE_ACTIONS[action]
-    if not request.user.has_perm(perm):
+    if tenant_action.view is not None:
+        return tenant_action.view(model_admin, request, tenant, tenant_action)
+    if not request.user.has_perm(tenant_action.permission):
         from apps.tenants.permissions import require_perm
 
         try:
-            require_perm(request.user, perm, action=f"portal:{action}", tenant=tenant)
+            require_perm(request.user, tenant_action.permission, action=f"portal:{action}", tenant=tenant)
         except PlatformError:
             raise PermissionDenied from None
-    data = request.POST if request.method == "POST" else None
-    form = form_class(data) if form_class else forms.Form(data)
+    form = tenant_action.form(request.POST if request.method == "POST" else None)
     change_url = reverse("ops_admin:tenants_tenant_change", args=[tenant.pk])
     if request.method == "POST" and form.is_valid():
         try:
-            if action == "retry":
-                tenant_retry_provisioning(tenant=tenant, actor=request.user)
-            elif action == "resend-invite":
-                lifecycle.tenant_resend_invite(tenant=tenant, actor=request.user)
-            else:
-                service(tenant=tenant, actor=request.user, reason=form.cleaned_data.get("reason", ""))
+            tenant_action.service(tenant=tenant, actor=request.user, **form.cleaned_data)
         except PlatformError as exc:
             messages.error(request, exc.message)
         else:
-            messages.success(request, _("%(action)s: done for %(name)s.") % {"action": title, "name": tenant.name})
+            messages.success(request, _("%(action)s: done for %(name)s.") % {"action": tenant_action.title,
+                                                                              "name": tenant.name})
             return redirect(change_url)
-    context = {**model_admin.admin_site.each_context(request), "title": title, "tenant": tenant, "form": form,
-               "button": button, "danger": danger, "action": action, "change_url": change_url,
-               "opts": Tenant._meta, "retention_days": lifecycle.retention_period().days}
+    note = tenant_action.note and tenant_action.note % {"retention_days": lifecycle.retention_period().days,
+                                                        "email": tenant.owner_email}
+    context = {**model_admin.admin_site.each_context(request), "title": tenant_action.title, "tenant": tenant,
+               "form": form, "action": tenant_action, "note": note, "change_url": change_url,
+               "opts": Tenant._meta}
     return render(request, "ops/tenant_action.html", context)
 
 

@@ -128,3 +128,40 @@ def test_money_reads_as_money_in_the_portal_and_at_checkout(tenant_alpha):
     checkout = client_for(None).get(url.split("localhost", 1)[1]).content.decode()
     assert "₩1,100,000" in checkout and "1100000.00" not in checkout
     assert Payment.objects.filter(pk=payment.pk).exists()
+
+
+def test_flag_change_in_the_portal_is_audited_once_with_before_and_after(tenant_alpha, hq_user):
+    flag = Flag.objects.create(key="kiosk-mode", description="Kiosk")
+    rule = FlagRule.objects.create(flag=flag, position=0, kind="tenant", values="alpha", enabled=True)
+    response = hq_client().post(f"/admin/flags/flag/{flag.pk}/change/", {
+        "key": "kiosk-mode", "description": "Kiosk for food", "default_enabled": "",
+        "rules-TOTAL_FORMS": "1", "rules-INITIAL_FORMS": "1", "rules-0-id": rule.pk, "rules-0-flag": flag.pk,
+        "rules-0-position": "0", "rules-0-kind": "tenant", "rules-0-values": "alpha,beta", "rules-0-enabled": "on",
+        "overrides-TOTAL_FORMS": "0", "overrides-INITIAL_FORMS": "0"})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    event = AuditEvent.objects.filter(action="flag.changed", target_id=str(flag.pk)).get()
+    assert event.actor_id == hq_user.pk
+    assert event.changes == {"description": ["Kiosk", "Kiosk for food"],
+                             "rules": [["0:tenant:alpha:None:on"], ["0:tenant:alpha,beta:None:on"]]}
+
+
+def test_promo_create_and_edit_in_the_portal_are_audited_once(db, hq_user):
+    from apps.billing.models import PromoCode
+
+    basic, pro = plan_with_price("basic"), plan_with_price("pro")
+    client = hq_client()
+    form = {"code": "SPRING", "description": "", "kind": "percent", "value": "10", "duration": "once",
+            "duration_periods": "", "expires_at_0": "", "expires_at_1": "", "max_redemptions": "",
+            "plans": [basic.pk], "is_active": "on"}
+    assert client.post("/admin/billing/promocode/add/", form).status_code == 302
+    promo = PromoCode.objects.get(code="SPRING")
+    created = AuditEvent.objects.get(action="promo.created", target_id=str(promo.pk))
+    assert created.changes["plans"] == [None, ["basic"]] and created.actor_id == hq_user.pk
+    PromoCode.objects.filter(pk=promo.pk).update(times_redeemed=3)  # a redemption while the form was open
+    response = client.post(f"/admin/billing/promocode/{promo.pk}/change/", {**form, "value": "15",
+                                                                           "plans": [basic.pk, pro.pk]})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    changed = AuditEvent.objects.filter(action="promo.changed", target_id=str(promo.pk)).get()
+    assert changed.changes == {"plans": [["basic"], ["basic", "pro"]], "value": ["10.00", "15.00"]}
+    promo.refresh_from_db()
+    assert promo.times_redeemed == 3 and promo.value == 15

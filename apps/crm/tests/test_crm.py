@@ -198,3 +198,62 @@ def test_admin_grant_action_gives_a_teacher_own_customers(owner):
     as_teacher = api("alpha", "grant-teacher@alpha.test")
     assert as_teacher.get(f"/api/v1/customers/{student.pk}/").status_code == 200
     assert [c["name"] for c in as_teacher.get("/api/v1/customers/").json()["results"]] == ["Granted Student"]
+
+
+def _customer_form(customer, guardian_rows, initial):
+    data = {"name": customer.name, "phone": "", "email": "", "birth_date": customer.birth_date.isoformat(),
+            "branch": "", "notes": "", "guardians-TOTAL_FORMS": str(len(guardian_rows)),
+            "guardians-INITIAL_FORMS": str(initial), "guardians-MIN_NUM_FORMS": "0",
+            "guardians-MAX_NUM_FORMS": "1000"}
+    for index, row in enumerate(guardian_rows):
+        data.update({f"guardians-{index}-{key}": value for key, value in row.items()})
+    return data
+
+
+def test_admin_guardian_edit_on_an_existing_customer_goes_through_the_service(owner):
+    import datetime as dt
+
+    from apps.audit.models import AuditEvent
+    from tests.plugin import PASSWORD, client_for
+
+    customer = make_customer("alpha", "Admin Minor", birth_date=dt.date.today() - dt.timedelta(days=365 * 10))
+    with schema_context("alpha"):
+        guardian = customer.guardians.create(name="Mom", relation="mother", phone="010-1111-2222")
+    connection.set_schema_to_public()
+    client = client_for("alpha")
+    client.post("/admin/login/", {"username": "owner@alpha.test", "password": PASSWORD})
+    url = f"/admin/crm/customer/{customer.pk}/change/"
+    row = {"id": guardian.pk, "customer": customer.pk, "name": "Mom", "relation": "mother", "phone": "010-1111-2222",
+           "email": ""}
+
+    # removing the only guardian of a minor is refused on the form, nothing written
+    refused = client.post(url, _customer_form(customer, [{**row, "DELETE": "on"}], initial=1))
+    assert refused.status_code == 200 and "Add at least one guardian contact" in refused.content.decode()
+    with schema_context("alpha"):
+        assert customer.guardians.get().name == "Mom"
+
+    done = client.post(url, _customer_form(customer, [{**row, "name": "Mother Kim"}], initial=1))
+    assert done.status_code == 302, done.content.decode()[:3000]
+    with schema_context("alpha"):
+        assert [g.name for g in customer.guardians.all()] == ["Mother Kim"]
+    connection.set_schema_to_public()
+    event = AuditEvent.objects.get(action="customer.updated", target_id=str(customer.pk))
+    assert event.changes["guardians"] == [["Mom | mother | +821011112222 | "],
+                                          ["Mother Kim | mother | +821011112222 | "]]
+
+
+def test_admin_adds_a_minor_with_a_guardian(owner):
+    import datetime as dt
+
+    from tests.plugin import PASSWORD, client_for
+
+    client = client_for("alpha")
+    client.post("/admin/login/", {"username": "owner@alpha.test", "password": PASSWORD})
+    new = Customer(name="Admin Added Minor", birth_date=dt.date.today() - dt.timedelta(days=365 * 8))
+    row = {"name": "Dad", "relation": "father", "phone": "010-3333-4444", "email": ""}
+    refused = client.post("/admin/crm/customer/add/", _customer_form(new, [], initial=0))
+    assert refused.status_code == 200 and "Add at least one guardian contact" in refused.content.decode()
+    done = client.post("/admin/crm/customer/add/", _customer_form(new, [row], initial=0))
+    assert done.status_code == 302, done.content.decode()[:3000]
+    with schema_context("alpha"):
+        assert Customer.objects.get(name="Admin Added Minor").guardians.get().name == "Dad"

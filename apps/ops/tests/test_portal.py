@@ -3,6 +3,7 @@ support actions per HQ role, onboarding pages, and the audit log viewer."""
 
 import csv
 import io
+import re
 
 import pytest
 from allauth.mfa.totp.internal.auth import TOTP
@@ -327,3 +328,20 @@ def test_dashboard_query_count_does_not_grow_with_tenants(db):
                                provision=False)
         onboarding_open(tenant=tenant)
     assert count() == before
+
+
+def test_confirmation_pages_explain_each_action_from_the_registry(tenant_alpha):
+    from apps.tenants.lifecycle import retention_period
+
+    client, _ = staff_client(HQ_MASTER)
+    base = f"/admin/tenants/tenant/{tenant_alpha.pk}/lifecycle"
+    delete = client.get(f"{base}/delete/").content.decode()
+    assert f"It can be restored for {retention_period().days} days" in delete and 'class="button danger"' in delete
+    invite = client.get(f"{base}/resend-invite/").content.decode()
+    assert f"goes to {tenant_alpha.owner_email}" in invite and ">Send the invite</button>" in invite
+    plan = client.get(f"{base}/change-plan/").content.decode()
+    assert 'id="plan-current"' in plan and ">Change plan</button>" in plan
+    page = client.get(f"/admin/tenants/tenant/{tenant_alpha.pk}/change/").content.decode()
+    assert [key for key in re.findall(r'data-action="([^"]+)"', page)] == ["suspend", "delete", "resend-invite",
+                                                                          "change-plan"]
+    assert client.get(f"{base}/no-such-action/").status_code == 403
