@@ -6,6 +6,7 @@ and no query."""
 
 from __future__ import annotations
 
+from apps.billing.invalidation import SUBSCRIPTIONS_SCOPE
 from apps.core.cache import bump, version_key, versioned_get_or_build
 
 SCOPE = "flags"
@@ -31,13 +32,14 @@ def _build() -> dict:
                            .values_list("addon__feature_flag", "subscription__tenant_id")):
         if key in flags:
             flags[key]["addon_tenants"].add(tenant_id)
-    # The subscription owns the plan (billing calls `flags_invalidate` when it changes).
+    # The subscription owns the plan (billing bumps SUBSCRIPTIONS_SCOPE when it changes).
     plans = dict(Subscription.objects.values_list("tenant_id", "plan__code"))
     return {"flags": flags, "plans": plans}
 
 
 def snapshot() -> dict:
-    return versioned_get_or_build("flags:snapshot", [SCOPE], _build, _SNAPSHOT_SECONDS, local=True)
+    return versioned_get_or_build("flags:snapshot", [SCOPE, SUBSCRIPTIONS_SCOPE], _build, _SNAPSHOT_SECONDS,
+                                  local=True)
 
 
 def flags_invalidate() -> None:
