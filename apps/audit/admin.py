@@ -9,6 +9,7 @@ from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.admin_mixins import ReadOnlyAdminMixin
 from apps.core.admin_sites import ops_admin
 from apps.core.csvsafe import csv_safe
 
@@ -52,7 +53,7 @@ class DateRangeFilter(admin.FieldListFilter):
 
 
 @admin.register(AuditEvent, site=ops_admin)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["created_at", "category", "action", "actor_email", "tenant_slug", "target_repr", "ip",
                     "request_id"]
     list_filter = [("created_at", DateRangeFilter), "category", "action", "actor_email", "tenant_slug"]
@@ -61,15 +62,6 @@ class AuditEventAdmin(admin.ModelAdmin):
     list_per_page = 50
     show_full_result_count = False
     change_list_template = "ops/audit_change_list.html"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def get_actions(self, request):
         return {}
