@@ -93,7 +93,10 @@ def _first_code(codes) -> str | None:
 def api_exception_handler(exc, context):
     """DRF exception handler producing the platform error shape."""
     if isinstance(exc, PlatformError):
-        return Response(error_payload(exc.code, exc.message, exc.details), status=exc.status)
+        response = Response(error_payload(exc.code, exc.message, exc.details), status=exc.status)
+        if exc.status == 429 and "retry_after" in exc.details:  # RFC 9110 10.2.3, for clients that back off
+            response["Retry-After"] = str(int(exc.details["retry_after"]))
+        return response
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(
             exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}

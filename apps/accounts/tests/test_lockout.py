@@ -41,6 +41,7 @@ def test_five_failures_from_one_address_refuse_it_with_429(db, owner_alpha):
     assert error["code"] == "too_many_failed_logins"
     assert "Try again in 30 minutes" in error["message"]
     assert 1700 < error["details"]["retry_after"] <= 1800
+    assert refused["Retry-After"] == str(error["details"]["retry_after"])
     # another address is not affected, and the account is not locked
     assert token_login(ALPHA_OWNER, PASSWORD, ip="198.51.100.8").status_code == 200
     owner_alpha.refresh_from_db()
