@@ -6,6 +6,7 @@ import re
 import time
 import uuid
 
+from .errors import PlatformError, error_response
 from .logging import log_request, request_context
 from .net import client_ip
 
@@ -32,3 +33,20 @@ class RequestIdMiddleware:
             request_context.reset(token)
         response["X-Request-ID"] = request.request_id
         return response
+
+
+class PlatformErrorMiddleware:
+    """A service's PlatformError that escapes a non-API view (an admin page, a form that
+    lost a race after validation) is the person's error, not the server's: our error page
+    (or JSON) with its status and message, never a 500. DRF views answer their own."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, PlatformError):
+            return error_response(request, exception.status, exception.code, exception.message, exception.details)
+        return None
