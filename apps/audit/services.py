@@ -50,10 +50,11 @@ def diff(before: dict, after: dict) -> dict:
 
 
 def snapshot(instance, fields) -> dict:
-    return {name: _plain(getattr(instance, name)) for name in fields}
+    return {name: plain_value(getattr(instance, name)) for name in fields}
 
 
-def _plain(value):
+def plain_value(value):
+    """A value as the audit log stores it (JSON): dates as ISO text, models as their pk."""
     if hasattr(value, "isoformat"):
         return value.isoformat()
     if hasattr(value, "pk"):

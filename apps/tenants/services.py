@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from django_tenants.utils import schema_context, schema_exists
 
 from apps.accounts.services import membership_ensure, user_get_or_create
-from apps.audit.services import audit_record
+from apps.audit.services import audit_record, plain_value
 from apps.core.errors import PlatformError
 
 from .invites import owner_invite_send
@@ -270,7 +270,7 @@ def tenant_update_details(*, tenant: Tenant, actor, fields) -> Tenant:
         stored = Tenant.objects.select_for_update().get(pk=tenant.pk)
         fields = [*fields, *(["demo_expires_at"] if stored.demo_expires_at != tenant.demo_expires_at else [])]
         fields = list(dict.fromkeys(fields))
-        changes = {name: [_plain(getattr(stored, name)), _plain(getattr(tenant, name))] for name in fields
+        changes = {name: [plain_value(getattr(stored, name)), plain_value(getattr(tenant, name))] for name in fields
                    if getattr(stored, name) != getattr(tenant, name)}
         for name in fields:
             setattr(stored, name, getattr(tenant, name))
@@ -281,12 +281,6 @@ def tenant_update_details(*, tenant: Tenant, actor, fields) -> Tenant:
         routing_forget(tenant_ids=[stored.pk])
         audit_record(action="tenant.updated", actor=actor, target=stored, tenant=stored, changes=changes)
     return stored
-
-
-def _plain(value):
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    return value.pk if hasattr(value, "pk") else value
 
 
 def domain_check(*, domain: Domain, tenant: Tenant, hostname: str) -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from apps.audit.services import audit_record
+from apps.audit.services import audit_record, plain_value
 from apps.core.errors import PlatformError
 
 from .models import Tenant, TenantStatusChange
@@ -65,7 +65,7 @@ def transition(tenant: Tenant, to_status: str, *, actor=None, reason: str = "", 
     """Move a (row-locked) tenant to `to_status`, setting `fields` too; call inside the
     caller's transaction."""
     check_transition(tenant, to_status)
-    before = {"status": tenant.status, **{name: _plain(getattr(tenant, name)) for name in fields or {}}}
+    before = {"status": tenant.status, **{name: plain_value(getattr(tenant, name)) for name in fields or {}}}
     tenant.status = to_status
     for name, value in (fields or {}).items():
         setattr(tenant, name, value)
@@ -74,17 +74,8 @@ def transition(tenant: Tenant, to_status: str, *, actor=None, reason: str = "", 
     actor = actor if getattr(actor, "is_authenticated", False) else None
     TenantStatusChange.objects.create(tenant=tenant, from_status=before["status"], to_status=to_status,
                                       actor=actor, reason=reason)
-    after = {"status": to_status, **{name: _plain(value) for name, value in (fields or {}).items()}}
+    after = {"status": to_status, **{name: plain_value(value) for name, value in (fields or {}).items()}}
     changes = {key: [before[key], after[key]] for key in after if before[key] != after[key]}
     audit_record(action=action, actor=actor, target=tenant, tenant=tenant, changes=changes,
                  metadata={**(metadata or {}), **({"reason": reason} if reason else {})})
     return tenant
-
-
-def _plain(value):
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    if hasattr(value, "pk"):
-        return value.pk
-    return value
-
