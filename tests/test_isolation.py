@@ -110,7 +110,7 @@ def _beta_api_key() -> str:
     from django_tenants.utils import schema_context
 
     from apps.apikeys.services import api_key_create
-    from apps.rbac import catalogue
+    from apps.authz import catalogue
 
     with schema_context("beta"):
         keys = catalogue.all_keys()

@@ -6,8 +6,8 @@ tenants, whose membership passes on alpha too (tests.plugin.two_tenant_person)."
 
 import pytest
 
+from apps.authz import catalogue
 from apps.core.admin_sites import tenant_admin
-from apps.rbac import catalogue
 from tests.plugin import PASSWORD, TWO_TENANT_EMAIL, client_for, obtain_tokens
 from tests.test_workspace_matrix import ENDPOINTS, call, concrete
 from tests.workspace import api_key_client, make_branch, make_customer

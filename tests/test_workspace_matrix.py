@@ -9,8 +9,8 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 from django_tenants.utils import schema_context
 
+from apps.authz import catalogue
 from apps.core.admin_sites import tenant_admin
-from apps.rbac import catalogue
 from apps.rbac.api import WorkspaceApi
 from tests.plugin import PASSWORD, client_for
 from tests.workspace import api, api_key_client, make_branch, make_customer, make_staff

@@ -52,7 +52,7 @@ def api(slug: str, email: str, **extra):
 
 def api_key_client(slug: str, perms: list[str], **create):
     from apps.apikeys.services import api_key_create
-    from apps.rbac import catalogue
+    from apps.authz import catalogue
 
     with schema_context(slug):
         key, secret = api_key_create(name="test key", perms=perms, actor=None,

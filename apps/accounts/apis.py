@@ -2,17 +2,18 @@
 
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
-from rest_framework.exceptions import ValidationError
 from rest_framework import status
+from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import AllowAny, BasePermission, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from apps.authz import catalogue, sources
+from apps.authz.access import Access
 from apps.core.api import ERROR_RESPONSES, NoStoreMixin
-from apps.rbac import catalogue
-from apps.rbac.api import api_access
 
 from . import serializers, services
+from .callers import api_access
 from .models import Membership
 
 
@@ -104,14 +105,11 @@ class MeApi(APIView):
                        "memberships": ["staff"], "roles": [{"key": "teacher", "name": "Teacher"}],
                        "active_role": None, "permissions": ["admin:access", "customer:view"]})])
     def get(self, request):
-        from apps.rbac.access import Access
-        from apps.rbac.selectors import access_for
-
         user, tenant = request.user, request.tenant
         kinds = sorted(Membership.objects.filter(user=user, tenant=tenant, status=Membership.Status.ACTIVE)
                        .values_list("kind", flat=True))
         active_role = request.auth.get("active_role") if request.auth else None
-        access = access_for(user=user, active_role=active_role) if Membership.Kind.STAFF in kinds else Access()
+        access = sources.access_for(user=user, active_role=active_role) if Membership.Kind.STAFF in kinds else Access()
         payload = {
             "user": user,
             "tenant": tenant,

@@ -11,6 +11,7 @@ from django.db import connection
 
 from apps.accounts import selectors
 from apps.accounts.services import LoginRefused, login_check
+from apps.authz import sources
 from apps.core.net import client_ip
 
 
@@ -43,9 +44,7 @@ class PlatformBackend(ModelBackend):
             if schema == settings.PUBLIC_SCHEMA_NAME:
                 perms = super().get_group_permissions(user_obj)
             elif selectors.is_staff_member_here(user=user_obj):
-                from apps.rbac.selectors import access_for
-
-                access = access_for(user=user_obj)
+                access = sources.access_for(user=user_obj)
                 setattr(user_obj, f"_platform_access_{schema}", access)
                 perms = access.django_perms
             else:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import ipaddress
 import zoneinfo
+from collections.abc import Callable
 
 from django.conf import settings
 from django.core.cache import cache
@@ -61,6 +62,18 @@ def ip_failure(ip: str | None) -> int:
     return pipe.execute()[1]
 
 
+# The workspace's own time zone setting, read in the current tenant schema. The setting
+# lives in a workspace app (apps.workspace), above this layer: it registers the reader in
+# its AppConfig.ready() with workspace_zone_register(). Unregistered, the tenant's zone
+# (which the setting starts as) is used.
+_workspace_zone: Callable[[], str] | None = None
+
+
+def workspace_zone_register(reader: Callable[[], str]) -> None:
+    global _workspace_zone
+    _workspace_zone = reader
+
+
 def display_zone() -> str:
     """The time zone people on this host read times in: the workspace's own setting on a
     tenant host (it starts as the tenant's and the owner may change it), the platform's
@@ -68,10 +81,8 @@ def display_zone() -> str:
     tenant = getattr(connection, "tenant", None)
     if tenant is None or connection.schema_name == settings.PUBLIC_SCHEMA_NAME:
         return settings.TIME_ZONE
-    # Read from the workspace (a higher layer) at the edge of a refused login only.
-    from apps.workspace.services import workspace_settings_get
-
-    return workspace_settings_get().timezone or getattr(tenant, "timezone", "") or settings.TIME_ZONE
+    chosen = _workspace_zone() if _workspace_zone is not None else ""
+    return chosen or getattr(tenant, "timezone", "") or settings.TIME_ZONE
 
 
 def local_time_label(moment) -> tuple[str, str]:

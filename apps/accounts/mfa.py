@@ -1,6 +1,6 @@
 """TOTP (allauth.mfa) for HQ staff: after the password, the ops portal asks for a code
 from the authenticator app, or has the person enrol one first. Until then the session
-does not reach the portal (OpsAdminSite.has_permission checks `mfa_passed`)."""
+does not reach the portal (the ops policy in apps.site.admin_sites checks `mfa_passed`)."""
 
 from __future__ import annotations
 

@@ -8,6 +8,7 @@ from django_tenants.utils import schema_context
 from rest_framework_simplejwt.exceptions import TokenError
 from rest_framework_simplejwt.tokens import AccessToken, RefreshToken, UntypedToken
 
+from apps.authz import catalogue, sources
 from apps.core.errors import PlatformError
 
 
@@ -32,14 +33,11 @@ def tenant_claims(*, user, tenant, active_role: str | None = None) -> dict:
     """Claims for `user` on `tenant`: every enabled role, the active one (if still held),
     the branches it is limited to (`branch`: the one branch, or null for several or all)
     and the permissions as resource:action names."""
-    from apps.rbac import catalogue
-    from apps.rbac.selectors import access_for
-
     with schema_context(tenant.schema_name):
-        everything = access_for(user=user)
+        everything = sources.access_for(user=user)
         if active_role not in everything.roles:
             active_role = None
-        access = access_for(user=user, active_role=active_role) if active_role else everything
+        access = sources.access_for(user=user, active_role=active_role) if active_role else everything
         permissions = sorted(filter(None, (catalogue.key_of(name) for name in access.django_perms)))
         branch_sets = [grant.branch_ids for grant in access.grants.values() if not grant.everywhere]
         everywhere = any(grant.everywhere for grant in access.grants.values())

@@ -2,8 +2,8 @@ from django import forms
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
+from apps.authz import catalogue
 from apps.core.admin_sites import tenant_admin
-from apps.rbac import catalogue
 from apps.rbac.admin_scoping import request_access
 
 from . import services

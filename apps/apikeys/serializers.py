@@ -1,6 +1,6 @@
 from rest_framework import serializers
 
-from apps.rbac import catalogue
+from apps.authz import catalogue
 
 from .models import ApiKey
 

@@ -8,9 +8,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from apps.audit.services import audit_record
+from apps.authz import catalogue
 from apps.core.apikeys import KeyFormat, key_find, key_revoke, key_touch
 from apps.core.errors import PlatformError
-from apps.rbac import catalogue
 from apps.rbac.tenancy import current_tenant
 
 from .models import ApiKey

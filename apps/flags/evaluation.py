@@ -7,13 +7,14 @@ import hashlib
 from django.db import connection
 from django_tenants.utils import schema_context
 
+from apps.authz import sources
 from apps.core.cache import scope, versioned_get_or_build
 
 from .cache import snapshot
 
 _BUCKETS = 10_000
 # Role keys are dropped when the workspace's roles or assignments change (the `roles:<schema>`
-# scope, bumped by apps.rbac.services); the timeout only bounds memory.
+# scope, bumped by the role owner, apps.rbac.services); the timeout only bounds memory.
 _ROLE_CACHE_SECONDS = 3600
 
 
@@ -30,13 +31,10 @@ def _role_keys(tenant, user) -> frozenset:
         return frozenset()
 
     def build():
-        from apps.rbac.models import RoleAssignment
-
-        assigned = RoleAssignment.objects.filter(user_id=user.pk, role__is_active=True)
         if connection.schema_name == tenant.schema_name:
-            return frozenset(assigned.values_list("role__key", flat=True))
+            return sources.role_keys(user=user)
         with schema_context(tenant.schema_name):
-            return frozenset(assigned.values_list("role__key", flat=True))
+            return sources.role_keys(user=user)
 
     return versioned_get_or_build(f"flags:roles:{tenant.schema_name}:{user.pk}", [scope("roles", tenant.schema_name)],
                                   build, _ROLE_CACHE_SECONDS)

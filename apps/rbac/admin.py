@@ -5,11 +5,13 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
+from apps.authz import catalogue
+from apps.authz.scopes import Scope
 from apps.core.admin_sites import tenant_admin
 from apps.core.errors import PlatformError
 
-from . import catalogue, selectors, services
-from .models import Role, RoleAssignment, Scope
+from . import selectors, services
+from .models import Role, RoleAssignment
 
 
 class RoleAssignmentInline(admin.TabularInline):

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.contrib import admin
 from django.db import connection
 
-from .access import Access
+from apps.authz.access import Access
 
 
 def request_access(request) -> Access:
@@ -47,9 +47,9 @@ class BranchScopedAdmin(admin.ModelAdmin):
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if self.branch_field and db_field.name == self.branch_field:
-            from apps.branches.models import Branch
-
+            # The field points at the branch model (apps.branches, which builds on this
+            # module): offer its active rows the user may add in.
             branch_ids = request_access(request).branch_ids(self._perm("add"))
-            queryset = Branch.objects.filter(is_active=True)
+            queryset = db_field.related_model._default_manager.filter(is_active=True)
             kwargs["queryset"] = queryset if branch_ids is None else queryset.filter(pk__in=branch_ids)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)

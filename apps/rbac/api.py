@@ -11,9 +11,11 @@ from rest_framework.generics import GenericAPIView
 from rest_framework.pagination import CursorPagination
 from rest_framework.permissions import BasePermission, IsAuthenticated
 
-from . import catalogue
+from apps.accounts.callers import api_access
+from apps.authz import catalogue
+from apps.authz.access import Access
+
 from .tenancy import current_tenant
-from .access import Access, Grant
 
 
 class PermissionMissing(exceptions.PermissionDenied):
@@ -21,31 +23,6 @@ class PermissionMissing(exceptions.PermissionDenied):
 
     def __init__(self, perm: str):
         super().__init__(_("Your role does not allow this (%(perm)s).") % {"perm": perm})
-
-
-def api_access(request) -> Access:
-    """Who is asking and what they may do: an API key (its permissions, workspace-wide),
-    or a member's roles (only the active role when the token names one)."""
-    cached = getattr(request, "_workspace_access", None)
-    if cached is not None:
-        return cached
-    from apps.apikeys.models import ApiKey
-
-    auth = request.auth
-    if isinstance(auth, ApiKey):
-        access = Access(grants={name: Grant(everywhere=True) for name in auth.permission_names})
-    else:
-        from apps.accounts.selectors import is_staff_member_here
-        from apps.rbac.selectors import access_for
-
-        user = request.user
-        active_role = auth.get("active_role") if hasattr(auth, "get") else None
-        if user.is_authenticated and is_staff_member_here(user=user):
-            access = access_for(user=user, active_role=active_role)
-        else:
-            access = Access(user=user)
-    request._workspace_access = access
-    return access
 
 
 class HasWorkspacePermission(BasePermission):

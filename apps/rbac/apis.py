@@ -3,9 +3,10 @@ from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import status
 from rest_framework.response import Response
 
+from apps.authz import catalogue
 from apps.core.api import ERROR_RESPONSES
 
-from . import catalogue, selectors, services
+from . import selectors, services
 from .api import LIST_BACKENDS, WorkspaceApi
 from .models import Role
 from .serializers import PermissionOutput, RoleCreateInput, RoleOutput, RoleUpdateInput

@@ -6,3 +6,11 @@ class RbacConfig(AppConfig):
     name = "apps.rbac"
     label = "rbac"
     verbose_name = _("Roles and permissions")
+
+    def ready(self):
+        # Platform apps ask apps.authz.sources what a user may do here; roles answer.
+        from apps.authz import sources
+
+        from . import selectors
+
+        sources.register(access_for=selectors.access_for, role_keys=selectors.role_keys)

@@ -4,18 +4,14 @@ A role grants Django permissions, each with a scope (`tenant`: everywhere, `bran
 only in the branches of the user's assignment, `own`: only objects granted to the user
 per object with django-guardian). Users get roles by assignment, optionally limited to
 branches. HQ-locked permissions (copied from the role template) cannot be changed by
-the tenant. See apps.rbac.catalogue for the `resource:action` names."""
+the tenant. See apps.authz.catalogue for the `resource:action` names."""
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-
-class Scope(models.TextChoices):
-    TENANT = "tenant", _("Whole workspace")
-    BRANCH = "branch", _("Assigned branches")
-    OWN = "own", _("Own objects")
+from apps.authz.scopes import Scope
 
 
 class Role(models.Model):

@@ -3,13 +3,21 @@ from __future__ import annotations
 from django.contrib.postgres.aggregates import ArrayAgg
 from django.db.models import Prefetch, Q, QuerySet, Value
 
-from .access import Access, Grant
-from .models import Role, RoleAssignment, RolePermission, Scope
+from apps.authz.access import Access, Grant
+from apps.authz.scopes import Scope
+
+from .models import Role, RoleAssignment, RolePermission
 
 
 def roles_for(*, user) -> list[Role]:
     """Enabled roles the user holds here."""
     return list(Role.objects.filter(assignments__user=user, is_active=True).order_by("key"))
+
+
+def role_keys(*, user) -> frozenset[str]:
+    """The keys of the user's enabled roles here (one query)."""
+    return frozenset(RoleAssignment.objects.filter(user_id=user.pk, role__is_active=True)
+                     .values_list("role__key", flat=True))
 
 
 def access_for(*, user, active_role: str | None = None) -> Access:

@@ -1,9 +1,10 @@
 from rest_framework import serializers
 
+from apps.authz import catalogue
+from apps.authz.scopes import Scope
 from apps.core.serializers import StrictCharField, StrictSlugField
 
-from . import catalogue
-from .models import Role, Scope
+from .models import Role
 
 
 class RoleOutput(serializers.ModelSerializer):

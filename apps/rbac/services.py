@@ -7,12 +7,14 @@ from django.db import connection, transaction
 from django.utils.translation import gettext_lazy as _
 
 from apps.audit.services import audit_record
+from apps.authz import catalogue
+from apps.authz.scopes import Scope
 from apps.core.cache import bump
 from apps.core.cache import scope as cache_scope
+from apps.core.changes import model_update
 from apps.core.errors import Conflict, PlatformError
 
-from . import catalogue
-from .models import Role, RoleAssignment, RolePermission, Scope
+from .models import Role, RoleAssignment, RolePermission
 
 
 class LockedPermission(PlatformError):
@@ -141,15 +143,11 @@ def role_update(*, role: Role, actor, actor_access=None, name: str | None = None
     HQ-locked permissions must stay exactly as they are; the owner role is fixed; what is
     added or widened must be held by `actor_access` at that scope or wider."""
     role = Role.objects.select_for_update().get(pk=role.pk)
-    changes = {}
-    for field, value in (("name", name), ("description", description), ("is_active", is_active)):
-        if value is not None and getattr(role, field) != value:
-            changes[field] = [getattr(role, field), value]
-            setattr(role, field, value)
-    if role.is_system and ("is_active" in changes or grants is not None):
+    if role.is_system and ((is_active is not None and is_active != role.is_active) or grants is not None):
         raise SystemRole()
-    role.full_clean()
-    role.save()
+    data = {field: value for field, value in (("name", name), ("description", description), ("is_active", is_active))
+            if value is not None}
+    changes = model_update(role, data=data, fields=["name", "description", "is_active"])
     if "is_active" in changes:
         roles_changed()
     if grants is not None:

@@ -4,7 +4,7 @@ them into a new tenant's roles; HQ-locked permissions stay as the template has t
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from apps.rbac.models import Scope
+from apps.authz.scopes import Scope
 
 
 class RoleTemplate(models.Model):

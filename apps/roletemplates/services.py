@@ -6,7 +6,7 @@ from django.contrib.auth.models import Permission
 from django.db import transaction
 from django.utils import translation
 
-from apps.rbac import catalogue
+from apps.authz import catalogue
 from apps.rbac.models import Role, RolePermission
 
 from .defaults import DEFAULTS, DEFAULTS_FOR_OTHER_TYPES

@@ -6,3 +6,12 @@ class WorkspaceConfig(AppConfig):
     name = "apps.workspace"
     label = "workspace"
     verbose_name = _("Workspace settings")
+
+    def ready(self):
+        # A refused login names the end of the lock in the workspace's time zone
+        # (apps.accounts.lockout, a lower layer that cannot import this app).
+        from apps.accounts.lockout import workspace_zone_register
+
+        from .services import workspace_settings_get
+
+        workspace_zone_register(lambda: workspace_settings_get().timezone)

@@ -142,6 +142,25 @@ def test_lock_message_names_the_workspace_time_zone(db, owner_alpha):
     assert error["details"]["timezone"] == "America/New_York"
 
 
+def test_lock_message_falls_back_to_the_tenant_zone_without_a_workspace_reader(db, owner_alpha, monkeypatch):
+    from apps.accounts import lockout
+    from apps.tenants.models import Tenant
+    from apps.workspace.services import workspace_settings_get
+
+    with schema_context("alpha"):
+        row = workspace_settings_get()
+        row.timezone = "America/New_York"
+        row.save()
+    connection.set_schema_to_public()
+    monkeypatch.setattr(lockout, "_workspace_zone", None)  # apps.workspace registers it in ready()
+    zone = Tenant.objects.get(schema_name="alpha").timezone
+    assert zone and zone != "America/New_York"
+    until = lock(owner_alpha)
+    error = token_login(ALPHA_OWNER, PASSWORD).json()["error"]
+    assert f"Try again after {shown(until, zone)}, or reset" in error["message"]
+    assert error["details"]["timezone"] == zone
+
+
 def test_lock_message_in_korean_with_the_default_workspace_zone(db, owner_alpha):
     until = lock(owner_alpha, minutes=30)
     response = client_for("alpha").post("/admin/login/", {"username": ALPHA_OWNER, "password": PASSWORD},

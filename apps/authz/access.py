@@ -1,17 +1,20 @@
 """What one user (or API key) may do in the current tenant, with scopes.
 
-`Access` is computed from the user's role assignments (three queries) and answers
-both the admin (through PlatformBackend.get_all_permissions) and the API (through
-apps.rbac.api.HasPermission): one source of truth.
+`Access` is computed from the user's role assignments (apps.authz.sources.access_for,
+implemented by apps.rbac) and answers both the admin (through
+PlatformBackend.get_all_permissions) and the API (through apps.accounts.callers.api_access,
+which apps.rbac.api.HasWorkspacePermission asks): one source of truth.
 """
 
 from __future__ import annotations
 
+from collections.abc import Set
 from dataclasses import dataclass, field
+from typing import Protocol, runtime_checkable
 
 from django.db.models import Q, QuerySet
 
-from .models import Scope
+from .scopes import Scope
 
 
 @dataclass
@@ -75,10 +78,27 @@ class Access:
             _object_grants(self.user, django_name, type(obj)))
 
 
+@runtime_checkable
+class KeyCredential(Protocol):
+    """A credential that carries its own permissions instead of a person's roles: an API
+    key (apps.apikeys sets `permission_names` on the ApiKey it authenticates, which DRF
+    puts in `request.auth`). Whoever holds it may do exactly these "app.codename"
+    permissions, workspace-wide. A person's token has no `permission_names`."""
+
+    permission_names: Set[str]
+
+
+def key_access(auth) -> Access | None:
+    """The Access of a key credential (`request.auth`); None when `auth` is not one."""
+    if not isinstance(auth, KeyCredential):
+        return None
+    return Access(grants={name: Grant(everywhere=True) for name in auth.permission_names})
+
+
 def _object_grants(user, django_name: str, model):
     """Primary keys of `model` rows on which `user` holds `django_name` per object."""
-    from guardian.models import UserObjectPermission
     from django.contrib.contenttypes.models import ContentType
+    from guardian.models import UserObjectPermission
 
     codename = django_name.split(".", 1)[1]
     content_type = ContentType.objects.get_for_model(model)
