@@ -3,8 +3,8 @@
 from django.urls import include, path
 
 from apps.core.admin_sites import ops_admin
-from apps.core.views import public_home
 from apps.market.authentication import PlatformApiKeyAuthentication
+from apps.site.views import public_home
 
 from .urls_common import api_catch_all, schema_urlpatterns
 from .urls_common import urlpatterns as common_urlpatterns
@@ -12,6 +12,7 @@ from .urls_common import urlpatterns as common_urlpatterns
 urlpatterns = [
     path("", public_home, name="home"),
     path("admin/", ops_admin.urls),
+    path("api/v1/platform/", include("apps.onboarding.urls")),
     path("api/v1/platform/", include("apps.tenants.urls")),
     path("api/v1/platform/", include("apps.market.urls")),
     path("", include("apps.billing.urls_public")),

@@ -4,7 +4,7 @@ from django.urls import include, path
 from rest_framework.settings import api_settings
 
 from apps.core.admin_sites import tenant_admin
-from apps.core.views import tenant_home
+from apps.site.views import tenant_home
 from apps.staff.views import invitation_accept_view
 from apps.workspace.views import logo_view
 

@@ -1,20 +1,57 @@
-"""The two admin sites.
+"""The two admin sites, generic: which host each serves and the hooks of its entry policy.
 
-- `ops_admin`: the ops portal on the public host, for HQ staff (is_staff and an HQ group).
-- `tenant_admin`: on each tenant host, for that tenant's staff whose roles grant
-  `rbac.access_admin`. A session on one host never opens another host's admin: the
-  cookie is host-only, sessions live per schema, and entry is re-checked per request.
+- `ops_admin`: the ops portal on the public host, for HQ staff.
+- `tenant_admin`: on each tenant host, for that tenant's staff who may use its admin.
+  A session on one host never opens another host's admin: the cookie is host-only,
+  sessions live per schema, and entry is re-checked per request.
+
+Every app registers its ModelAdmins here (`from apps.core.admin_sites import ops_admin`).
+Who may enter, the second factor, extra pages and the index come from `site.policy`, an
+`AdminPolicy` the composition root (apps.site) installs when the apps are ready; this
+module imports no other app. Until then the default policy lets nobody in.
 """
+
+from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.core.exceptions import ValidationError
 from django.db import connection
+from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 
-from apps.accounts.hq import HQ_GROUPS
-from apps.accounts.services import InvalidCredentials
+
+class AdminPolicy:
+    """What an admin site leaves to the composition root. The default lets nobody in."""
+
+    index_template: str | None = None
+
+    def may_enter(self, user) -> bool:
+        """Beyond being active on the site's own host: may this account use the site?"""
+        return False
+
+    def has_permission(self, request) -> bool:
+        """An extra gate per request after `may_enter` (e.g. a second factor passed)."""
+        return True
+
+    def second_factor_url(self, request, next_url: str) -> str | None:
+        """Where someone who passed the password goes before the site, or None."""
+        return None
+
+    def login_refusal(self, request) -> ValidationError | None:
+        """Why the login form refused this person, when it is more than "wrong password"."""
+        return None
+
+    def urls(self, site) -> list:
+        """The site's own pages, before the ModelAdmins' URLs."""
+        return []
+
+    def each_context(self, site, request) -> dict:
+        return {}
+
+    def index_context(self, site, request) -> dict:
+        return {}
 
 
 class PlatformAdminLoginForm(AdminAuthenticationForm):
@@ -29,9 +66,9 @@ class PlatformAdminLoginForm(AdminAuthenticationForm):
         try:
             return super().clean()
         except ValidationError:
-            refused = getattr(self.request, "login_refused", None)
-            if refused is not None and not isinstance(refused, InvalidCredentials):
-                raise ValidationError(refused.message, code=refused.code) from None
+            refusal = self.admin_site.policy.login_refusal(self.request)
+            if refusal is not None:
+                raise refusal from None
             raise
 
     def confirm_login_allowed(self, user):
@@ -42,98 +79,60 @@ class PlatformAdminLoginForm(AdminAuthenticationForm):
 
 
 class PlatformAdminSite(admin.AdminSite):
+    on_public_host: bool  # the ops portal lives on the public host, the tenant admin on tenant hosts
+
     def __init__(self, name):
         super().__init__(name=name)
+        self.policy = AdminPolicy()
         self.login_form = type("LoginForm", (PlatformAdminLoginForm,), {"admin_site": self})
 
+    @property
+    def index_template(self):
+        return self.policy.index_template
+
     def may_enter(self, user) -> bool:
-        raise NotImplementedError
+        if (connection.schema_name == settings.PUBLIC_SCHEMA_NAME) != self.on_public_host:
+            return False
+        return user.is_active and self.policy.may_enter(user)
 
     def has_permission(self, request):
-        return self.may_enter(request.user)
+        return self.may_enter(request.user) and self.policy.has_permission(request)
+
+    def login(self, request, extra_context=None):
+        next_url = request.POST.get("next") or request.GET.get("next") or ""
+        user = request.user
+        if request.method != "POST" and user.is_authenticated and self.may_enter(user):
+            target = self.policy.second_factor_url(request, next_url)
+            if target:
+                return redirect(target)
+        response = super().login(request, extra_context)
+        if request.method == "POST" and response.status_code == 302:
+            target = self.policy.second_factor_url(request, next_url)
+            if target:
+                return redirect(target)
+        return response
+
+    def get_urls(self):
+        return [*self.policy.urls(self), *super().get_urls()]
+
+    def each_context(self, request):
+        return {**super().each_context(request), **self.policy.each_context(self, request)}
+
+    def index(self, request, extra_context=None):
+        return super().index(request, {**self.policy.index_context(self, request), **(extra_context or {})})
 
 
 class OpsAdminSite(PlatformAdminSite):
+    on_public_host = True
     site_header = _("Platform ops portal")
     site_title = _("Ops portal")
     index_title = _("Platform operations")
 
-    def may_enter(self, user) -> bool:
-        if connection.schema_name != settings.PUBLIC_SCHEMA_NAME:
-            return False
-        if not (user.is_active and user.is_staff):
-            return False
-        if user.is_superuser:
-            return True
-        if not hasattr(user, "_hq_member"):
-            user._hq_member = user.groups.filter(name__in=HQ_GROUPS).exists()
-        return user._hq_member
-
-    # HQ staff pass TOTP (apps.accounts.mfa) after the password before any portal page.
-    index_template = "ops/dashboard.html"
-
-    def has_permission(self, request):
-        from apps.accounts.mfa import mfa_passed
-
-        return super().has_permission(request) and mfa_passed(request)
-
-    def login(self, request, extra_context=None):
-        from urllib.parse import quote
-
-        from django.shortcuts import redirect
-        from django.urls import reverse
-
-        from apps.accounts.mfa import mfa_passed
-
-        next_url = request.POST.get("next") or request.GET.get("next") or ""
-        to_mfa = reverse("ops_admin:mfa") + (f"?next={quote(next_url)}" if next_url else "")
-        user = request.user
-        if request.method != "POST" and user.is_authenticated and self.may_enter(user) and not mfa_passed(request):
-            return redirect(to_mfa)
-        response = super().login(request, extra_context)
-        if request.method == "POST" and response.status_code == 302 and not mfa_passed(request):
-            return redirect(to_mfa)
-        return response
-
-    def get_urls(self):
-        from django.urls import path
-
-        from apps.accounts import mfa
-        from apps.ops import views
-
-        return [
-            path("mfa/", mfa.verify_view(self), name="mfa"),
-            path("mfa/setup/", mfa.setup_view(self), name="mfa_setup"),
-            path("onboarding/", self.admin_view(views.onboarding_board_view(self)), name="onboarding_board"),
-            *super().get_urls(),
-        ]
-
-    def index(self, request, extra_context=None):
-        from apps.ops.dashboard import dashboard_context
-
-        return super().index(request, {**dashboard_context(request), **(extra_context or {})})
-
 
 class TenantAdminSite(PlatformAdminSite):
+    on_public_host = False
     site_title = _("Workspace admin")
     index_title = _("Workspace administration")
-
-    def may_enter(self, user) -> bool:
-        if connection.schema_name == settings.PUBLIC_SCHEMA_NAME:
-            return False
-        return user.is_active and user.has_perm("rbac.access_admin")
-
-    def each_context(self, request):
-        context = super().each_context(request)
-        tenant = getattr(request, "tenant", None)
-        if tenant is not None and not tenant.is_public:
-            from apps.workspace.services import workspace_branding
-
-            branding = workspace_branding(tenant=tenant)
-            context["site_header"] = branding["name"]
-            context["site_title"] = branding["name"]
-            context["workspace_branding"] = branding
-        return context
 
 
 ops_admin = OpsAdminSite(name="ops_admin")

@@ -1,4 +1,5 @@
-"""Onboarding writes: open a tenant's onboarding, tick checklist items, assign, comment,
+"""Onboarding writes: take a new tenant in (created and provisioned, or waiting with its
+onboarding opened), open a tenant's onboarding, tick checklist items, assign, comment,
 approve or reject approval steps. Approving the final step (activation) approves the
 tenant and starts provisioning in the same transaction: one click to a live workspace."""
 
@@ -16,7 +17,7 @@ from apps.core.errors import PlatformError
 from apps.tenants.lifecycle import tenant_approve
 from apps.tenants.models import Tenant
 from apps.tenants.permissions import OperatorPermissionDenied, require_perm
-from apps.tenants.services import tenant_start_provisioning
+from apps.tenants.services import tenant_create, tenant_start_provisioning
 
 from .models import ApprovalStep, ChecklistItem, ChecklistTemplateItem, StepComment
 from .selectors import AUTOMATIC_ITEMS, checklist_missing
@@ -25,6 +26,18 @@ from .selectors import AUTOMATIC_ITEMS, checklist_missing
 class OnboardingError(PlatformError):
     code = "onboarding_error"
     status = 409
+
+
+def tenant_enrol(*, through_approval: bool, **fields) -> Tenant:
+    """Create a tenant (`fields` as for apps.tenants.services.tenant_create). Through the
+    approval chain it waits in `requested` with its onboarding opened, in the same
+    transaction; otherwise provisioning starts right away. The one way in for HQ's "Add
+    tenant" and the self sign-up."""
+    with transaction.atomic():
+        tenant = tenant_create(**fields, provision=not through_approval)
+        if through_approval:
+            onboarding_open(tenant=tenant)
+    return tenant
 
 
 def onboarding_open(*, tenant: Tenant) -> None:

@@ -1,21 +1,11 @@
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import OpenApiExample
 from rest_framework import serializers
-
-from apps.billing.models import Plan
 
 from .models import Tenant
 
 BUSINESS_TYPES = [(value, label) for value, label in Tenant.BusinessType.choices
                   if value != Tenant.BusinessType.PLATFORM]
-
-
-class SignupInput(serializers.Serializer):
-    business_type = serializers.ChoiceField(choices=BUSINESS_TYPES)
-    company_name = serializers.CharField(max_length=200)
-    subdomain = serializers.CharField(max_length=40, help_text=_("3-40 lowercase letters, digits and hyphens."))
-    owner_email = serializers.EmailField()
-    owner_name = serializers.CharField(max_length=150, required=False, allow_blank=True, default="")
-    plan = serializers.SlugRelatedField(slug_field="code", queryset=Plan.objects.filter(is_active=True))
 
 
 class TenantStatusOutput(serializers.Serializer):
@@ -40,3 +30,11 @@ class TenantStatusOutput(serializers.Serializer):
         from apps.core.urls import absolute_url
 
         return absolute_url(f"/api/v1/platform/tenants/status/{tenant.public_id}/", request=self.context["request"])
+
+
+def tenant_status_example(name: str, status: str, display: str) -> OpenApiExample:
+    """A `TenantStatusOutput` for the API docs (sign-up, its status)."""
+    return OpenApiExample(name, response_only=True, value={
+        "tenant_id": "acme", "slug": "acme", "status": status, "status_display": display,
+        "tenant_url": "https://acme.example.com/",
+        "status_url": "https://example.com/api/v1/platform/tenants/status/1b4e28ba-2fa1-11d2-883f-0016d3cca427/"})

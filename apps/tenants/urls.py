@@ -3,6 +3,5 @@ from django.urls import path
 from . import apis
 
 urlpatterns = [
-    path("signup/", apis.SignupApi.as_view(), name="platform-signup"),
     path("tenants/status/<uuid:public_id>/", apis.TenantStatusApi.as_view(), name="platform-tenant-status"),
 ]

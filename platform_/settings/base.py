@@ -41,6 +41,7 @@ SHARED_APPS = [
     "apps.onboarding",
     "apps.ops",
     "apps.roletemplates",
+    "apps.site",  # the composition root: admin sites' wiring, home pages, seed_demo
     "django.contrib.contenttypes",
     "django.contrib.auth",
     "django.contrib.sessions",
@@ -124,6 +125,10 @@ BILLING_GRACE_DAYS = env.int("BILLING_GRACE_DAYS", default=7)
 RATELIMIT_USER_PER_MINUTE = env.int("RATELIMIT_USER_PER_MINUTE", default=300)
 RATELIMIT_API_KEY_PER_MINUTE = env.int("RATELIMIT_API_KEY_PER_MINUTE", default=600)
 RATELIMIT_ANON_PER_MINUTE = env.int("RATELIMIT_ANON_PER_MINUTE", default=120)
+# Where a tenant's limits come from ({"api_requests_per_minute", "api_requests_per_month"}):
+# its plan and add-ons. Named here (the composition root) so that ratelimit, which only
+# counts, sits below billing, which owns plans and reads the monthly usage it counts.
+RATELIMIT_TENANT_LIMITS = "apps.billing.limits.tenant_limits"
 
 MIDDLEWARE = [
     "apps.core.middleware.RequestIdMiddleware",

@@ -1,16 +1,26 @@
+"""The ops portal's tenant pages: the tenant list, "Add tenant" (straight to provisioning or
+through the approval chain of apps.onboarding), a tenant's page with its usage and
+lifecycle actions (apps.ops.actions) and onboarding, and the domains."""
+
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.shortcuts import redirect
+from django.urls import path, reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from apps.billing.models import Plan
 from apps.core.admin_sites import ops_admin
 from apps.core.errors import PlatformError
+from apps.onboarding.services import tenant_enrol
+from apps.tenants.lifecycle import purge_due_at
+from apps.tenants.models import Domain, Tenant, TenantStatusChange
+from apps.tenants.services import domain_check, domain_delete, domain_save, tenant_update_details, validate_slug
+from apps.tenants.validators import locale_choices, timezone_choices
 
-from .models import Domain, Tenant, TenantStatusChange
-from .services import domain_check, domain_delete, domain_save, tenant_create, validate_slug
-from .validators import locale_choices, timezone_choices
+from . import selectors, views
 
 
 class DomainInline(admin.TabularInline):
@@ -111,8 +121,6 @@ class TenantAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("status"), ordering="status")
     def status_badge(self, obj):
-        from django.utils.html import format_html
-
         return format_html('<span class="ops-badge {}">{}</span>', obj.status, obj.get_status_display())
 
     def get_queryset(self, request):
@@ -146,10 +154,6 @@ class TenantAdmin(admin.ModelAdmin):
         return [DomainInline, StatusHistoryInline] if obj else []
 
     def get_urls(self):
-        from django.urls import path
-
-        from apps.ops import views
-
         wrap = self.admin_site.admin_view
         return [
             path("<path:object_id>/lifecycle/<slug:action>/",
@@ -162,13 +166,9 @@ class TenantAdmin(admin.ModelAdmin):
         ]
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
-        from apps.ops import selectors, views
-
         tenant = self.get_object(request, object_id)
         extra = {}
         if tenant is not None:
-            from apps.tenants.lifecycle import purge_due_at
-
             extra = {"usage": selectors.tenant_usage(tenant), "actions": views.available_actions(request.user, tenant),
                      "has_onboarding": tenant.approval_steps.exists(), "purge_due_at": purge_due_at(tenant)}
         return super().change_view(request, object_id, form_url, {**extra, **(extra_context or {})})
@@ -179,19 +179,11 @@ class TenantAdmin(admin.ModelAdmin):
         data = form.cleaned_data
         through_approval = data.get("through_approval", False)
         try:
-            from django.db import transaction
-
-            with transaction.atomic():
-                created = tenant_create(slug=data["slug"], name=data["name"], business_type=data["business_type"],
-                                        kind=data["kind"], owner_email=data["owner_email"],
-                                        owner_name=data.get("owner_name", ""),
-                                        contact_phone=data.get("contact_phone", ""), plan=data.get("plan"),
-                                        locale=data["locale"], timezone=data["timezone"],
-                                        provision=not through_approval, actor=request.user)
-                if through_approval:
-                    from apps.onboarding.services import onboarding_open
-
-                    onboarding_open(tenant=created)
+            created = tenant_enrol(slug=data["slug"], name=data["name"], business_type=data["business_type"],
+                                   kind=data["kind"], owner_email=data["owner_email"],
+                                   owner_name=data.get("owner_name", ""), contact_phone=data.get("contact_phone", ""),
+                                   plan=data.get("plan"), locale=data["locale"], timezone=data["timezone"],
+                                   through_approval=through_approval, actor=request.user)
         except ValidationError as exc:  # raced with another create after form validation
             raise PlatformError(" ".join(exc.messages)) from exc
         obj.pk = created.pk
@@ -201,15 +193,10 @@ class TenantAdmin(admin.ModelAdmin):
             messages.info(request, _("Provisioning of %(name)s has started.") % {"name": created.name})
 
     def _save_details(self, request, obj, form):
-        from .services import tenant_update_details
-
         tenant_update_details(tenant=obj, actor=request.user, fields=form.changed_data)
 
     def response_add(self, request, obj, post_url_continue=None):
         """Our own message (naming the company) replaces Django's "added successfully"."""
-        from django.shortcuts import redirect
-        from django.urls import reverse
-
         if "_addanother" in request.POST:
             return redirect(reverse("ops_admin:tenants_tenant_add"))
         if Tenant.objects.filter(pk=obj.pk, status=Tenant.Status.REQUESTED).exists():

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from .models import Tenant
-from .services import tenant_create
+from apps.tenants.models import Tenant
+
+from .services import tenant_enrol
 
 
 def tenant_signup(*, business_type: str, company_name: str, subdomain: str, owner_email: str,
@@ -18,8 +18,9 @@ def tenant_signup(*, business_type: str, company_name: str, subdomain: str, owne
     if not plan.is_active:
         raise ValidationError({"plan": _("This plan is not available.")}, code="invalid")
     try:
-        return _signup(business_type=business_type, company_name=company_name, subdomain=subdomain,
-                       owner_email=owner_email, owner_name=owner_name, plan=plan)
+        return tenant_enrol(slug=subdomain, name=company_name, business_type=business_type,
+                            owner_email=owner_email, owner_name=owner_name, plan=plan,
+                            through_approval=not plan.self_signup, reason="self sign-up")
     except ValidationError as exc:  # name the fields as the sign-up form does
         if not hasattr(exc, "error_dict"):
             raise
@@ -28,15 +29,3 @@ def tenant_signup(*, business_type: str, company_name: str, subdomain: str, owne
 
 
 FIELD_NAMES = {"slug": "subdomain", "name": "company_name"}
-
-
-def _signup(*, business_type, company_name, subdomain, owner_email, owner_name, plan) -> Tenant:
-    with transaction.atomic():
-        tenant = tenant_create(slug=subdomain, name=company_name, business_type=business_type,
-                               owner_email=owner_email, owner_name=owner_name, plan=plan,
-                               provision=plan.self_signup, reason="self sign-up")
-        if not plan.self_signup:
-            from apps.onboarding.services import onboarding_open
-
-            onboarding_open(tenant=tenant)
-    return tenant

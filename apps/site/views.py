@@ -1,3 +1,5 @@
+"""The home pages of the public host and of a tenant host."""
+
 from django.shortcuts import render
 
 

@@ -1,0 +1,76 @@
+"""Who enters the two admin sites of apps.core.admin_sites, and what they add: installed
+on `ops_admin` and `tenant_admin` by SiteConfig.ready().
+
+- ops portal: active staff in an HQ group (apps.accounts.hq; superusers too), who then pass
+  TOTP (apps.accounts.mfa) before any portal page; its landing page is the ops dashboard,
+  with the onboarding board next to it (apps.ops).
+- tenant admin: that tenant's staff whose roles grant `rbac.access_admin`, under the
+  workspace's own name and colours (apps.workspace).
+"""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from django.core.exceptions import ValidationError
+from django.urls import path, reverse
+
+from apps.accounts import mfa
+from apps.accounts.hq import HQ_GROUPS
+from apps.accounts.services import InvalidCredentials
+from apps.core.admin_sites import AdminPolicy
+from apps.ops import views as ops_views
+from apps.ops.dashboard import dashboard_context
+from apps.workspace.services import workspace_branding
+
+
+class PlatformPolicy(AdminPolicy):
+    def login_refusal(self, request) -> ValidationError | None:
+        """A locked account (and any refusal but a wrong password) says so on the form."""
+        refused = getattr(request, "login_refused", None)  # set by apps.accounts.backends
+        if refused is not None and not isinstance(refused, InvalidCredentials):
+            return ValidationError(refused.message, code=refused.code)
+        return None
+
+
+class OpsPolicy(PlatformPolicy):
+    index_template = "ops/dashboard.html"
+
+    def may_enter(self, user) -> bool:
+        if not user.is_staff:
+            return False
+        if user.is_superuser:
+            return True
+        if not hasattr(user, "_hq_member"):
+            user._hq_member = user.groups.filter(name__in=HQ_GROUPS).exists()
+        return user._hq_member
+
+    def has_permission(self, request) -> bool:
+        return mfa.mfa_passed(request)
+
+    def second_factor_url(self, request, next_url: str) -> str | None:
+        if mfa.mfa_passed(request):
+            return None
+        return reverse("ops_admin:mfa") + (f"?next={quote(next_url)}" if next_url else "")
+
+    def urls(self, site) -> list:
+        return [
+            path("mfa/", mfa.verify_view(site), name="mfa"),
+            path("mfa/setup/", mfa.setup_view(site), name="mfa_setup"),
+            path("onboarding/", site.admin_view(ops_views.onboarding_board_view(site)), name="onboarding_board"),
+        ]
+
+    def index_context(self, site, request) -> dict:
+        return dashboard_context(request)
+
+
+class TenantPolicy(PlatformPolicy):
+    def may_enter(self, user) -> bool:
+        return user.has_perm("rbac.access_admin")
+
+    def each_context(self, site, request) -> dict:
+        tenant = getattr(request, "tenant", None)
+        if tenant is None or tenant.is_public:
+            return {}
+        branding = workspace_branding(tenant=tenant)
+        return {"site_header": branding["name"], "site_title": branding["name"], "workspace_branding": branding}
