@@ -43,27 +43,6 @@ def event_hash(event: AuditEvent) -> str:
     return hashlib.sha256(payload.encode()).hexdigest()
 
 
-def diff(before: dict, after: dict) -> dict:
-    """{"field": [before, after]} for the fields whose value changed."""
-    return {key: [before.get(key), after.get(key)] for key in sorted({*before, *after})
-            if before.get(key) != after.get(key)}
-
-
-def snapshot(instance, fields) -> dict:
-    return {name: plain_value(getattr(instance, name)) for name in fields}
-
-
-def plain_value(value):
-    """A value as the audit log stores it (JSON): dates as ISO text, models as their pk."""
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    if hasattr(value, "pk"):
-        return value.pk
-    if isinstance(value, (str, int, float, bool, type(None), list, dict)):
-        return value
-    return str(value)
-
-
 def audit_record(*, action: str, actor=None, target=None, tenant=None, changes: dict | None = None,
                  metadata: dict | None = None, category: str = AuditEvent.Category.OPERATION,
                  actor_email: str = "", ip: str | None = None, user_agent: str | None = None) -> AuditEvent:

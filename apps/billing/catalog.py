@@ -8,7 +8,8 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from apps.audit.services import audit_record, diff, snapshot
+from apps.audit.services import audit_record
+from apps.core.changes import diff, snapshot
 from apps.core.errors import Conflict
 
 from .amounts import today

@@ -12,6 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from apps.audit.services import audit_record
+from apps.tenants.lifecycle import tenant_suspend
+from apps.tenants.models import Tenant
 
 from . import emails
 from .models import Invoice, Subscription
@@ -36,9 +38,6 @@ def dunning_run(*, now: dt.datetime | None = None) -> dict:
 
 def _dunning_step(*, subscription_id: int, now: dt.datetime) -> tuple[str | None, Invoice | None]:
     """(what was done, the invoice to charge once committed)."""
-    from apps.tenants.lifecycle import tenant_suspend
-    from apps.tenants.models import Tenant
-
     retry_days = settings.BILLING_DUNNING_RETRY_DAYS
     with transaction.atomic(durable=True):
         subscription = Subscription.objects.select_for_update().select_related("tenant").get(pk=subscription_id)

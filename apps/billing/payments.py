@@ -17,8 +17,11 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from apps.audit.services import audit_record, diff
+from apps.audit.services import audit_record
+from apps.core.changes import diff
 from apps.core.errors import NotFound, PlatformError
+from apps.tenants.lifecycle import tenant_reactivate
+from apps.tenants.models import Tenant
 
 from . import emails
 from .errors import BillingError
@@ -96,9 +99,6 @@ def invoice_charge(*, invoice: Invoice) -> Payment | None:
 def payment_succeeded(*, reference: str, payment_method: str = "") -> Payment:
     """Provider says paid: the invoice is paid, the subscription active, a tenant
     suspended for non-payment reopens. Idempotent."""
-    from apps.tenants.lifecycle import tenant_reactivate
-    from apps.tenants.models import Tenant
-
     with transaction.atomic():
         payment = Payment.objects.select_for_update().select_related("invoice").filter(reference=reference).first()
         if payment is None:

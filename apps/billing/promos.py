@@ -10,7 +10,8 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from apps.audit.services import audit_record, diff, snapshot
+from apps.audit.services import audit_record
+from apps.core.changes import diff, snapshot
 
 from .amounts import money_round
 from .errors import PromoInvalid

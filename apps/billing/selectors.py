@@ -1,13 +1,13 @@
 """Billing reads. The subscription owns a tenant's plan: whoever needs the plan reads it
 from the subscription (limits: `limits.tenant_limits`), never from the tenant's row."""
 
+from apps.ratelimit.limiter import monthly_usage
+
 from .limits import tenant_limits
 from .models import AddOn, AddOnRequest, Invoice, Subscription
 
 
 def subscription_for(*, tenant) -> Subscription | None:
-    from apps.ratelimit.limiter import monthly_usage
-
     subscription = (Subscription.objects.select_related("plan").prefetch_related("addons__addon")
                     .filter(tenant=tenant).first())
     if subscription is not None:

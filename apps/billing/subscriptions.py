@@ -14,6 +14,9 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.audit.services import audit_record
 from apps.core.errors import Conflict, NotFound
+from apps.industry.selectors import default_plan_for
+from apps.tenants.models import Tenant
+from apps.tenants.plans import tenant_plan_request
 
 from . import amounts
 from .errors import BillingError, PlanChangeForbidden
@@ -104,9 +107,6 @@ def tenant_change_plan(*, tenant, plan: Plan, actor, reason: str = "") -> Invoic
     this is `subscription_change_plan`; a tenant without one starts one on `plan` when it
     is live, or, still waiting for approval, asks for `plan` (apps.tenants.plans: the
     tenants app writes its own row). Returns the invoice issued now, if any."""
-    from apps.tenants.models import Tenant
-    from apps.tenants.plans import tenant_plan_request
-
     if actor is None or not actor.has_perm("billing.change_subscription"):
         raise PlanChangeForbidden()
     subscription = Subscription.objects.filter(tenant=tenant).first()
@@ -150,8 +150,6 @@ def provisioning_start_subscription(*, tenant, owner) -> None:
     industry's default)."""
     plan = tenant.plan
     if plan is None:
-        from apps.industry.selectors import default_plan_for
-
         plan = default_plan_for(business_type=tenant.business_type)
     if plan is None or Subscription.objects.filter(tenant=tenant).exists():
         return

@@ -2,11 +2,13 @@ from __future__ import annotations
 
 from django.db import transaction
 
-from apps.audit.services import audit_record, diff, snapshot
+from apps.audit.services import audit_record
 from apps.billing.limits import enforce_limit
+from apps.core.changes import diff, model_update, snapshot
 from apps.rbac.tenancy import current_tenant
 
 from .models import Branch
+
 
 def _active_count_locked() -> int:
     """Active branches, counted with the tenant row locked until the transaction ends so
@@ -32,16 +34,10 @@ def branch_create(*, actor, **data) -> Branch:
 
 
 def branch_update(*, branch: Branch, actor, **data) -> Branch:
-    before = snapshot(branch, FIELDS)
     with transaction.atomic():
         if data.get("is_active") and not branch.is_active:
             enforce_limit(tenant=current_tenant(), key="branches", current=_active_count_locked())
-        for field, value in data.items():
-            if field in FIELDS:
-                setattr(branch, field, value)
-        branch.full_clean()
-        branch.save()
-        changes = diff(before, snapshot(branch, FIELDS))
+        changes = model_update(branch, data=data, fields=FIELDS)
         if changes:
             audit_record(action="branch.updated", actor=actor, target=branch, tenant=current_tenant(),
                          changes=changes)

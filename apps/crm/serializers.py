@@ -7,7 +7,6 @@ from apps.core.serializers import StrictCharField
 
 from .models import Customer, GuardianContact, Tag
 
-
 PHONE_HELP = _("A phone number, e.g. 010-1234-5678 (Korean) or +82 10-1234-5678; answered in E.164 (+821012345678).")
 
 

@@ -12,8 +12,9 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext_lazy as _
 
-from apps.audit.services import audit_record, diff, snapshot
+from apps.audit.services import audit_record
 from apps.branches.models import Branch
+from apps.core.changes import diff, model_update, snapshot
 from apps.core.errors import PlatformError
 from apps.rbac.tenancy import current_tenant
 
@@ -83,23 +84,16 @@ def _guardians_set(customer, guardians):
 def customer_update(*, customer: Customer, actor, allowed_branch_ids, tags=None, guardians=None, **data) -> Customer:
     """`customer` comes from a selector scoped to the actor; moving it to another branch
     needs that branch to be in `allowed_branch_ids` too."""
-    before = snapshot(customer, FIELDS)
-    consent_before = customer.marketing_consent
-    for field, value in data.items():
-        if field in FIELDS:
-            setattr(customer, field, value)
-    if customer.branch_id != before["branch"]:
-        _check_branch(customer.branch, allowed_branch_ids)
-    if customer.marketing_consent != consent_before:
-        customer.marketing_consent_at = timezone.now()
-    customer.full_clean()
-    guardians_validate(customer=customer,
-                       guardians=guardians if guardians is not None else list(customer.guardians.all()))
+    if "branch" in data and data["branch"] != customer.branch:
+        _check_branch(data["branch"], allowed_branch_ids)
+    if "marketing_consent" in data and data["marketing_consent"] != customer.marketing_consent:
+        data = {**data, "marketing_consent_at": timezone.now()}
     with transaction.atomic():
-        customer.save()
+        changes = model_update(customer, data=data, fields=[*FIELDS, "marketing_consent_at"])
+        guardians_validate(customer=customer,
+                           guardians=guardians if guardians is not None else list(customer.guardians.all()))
         if tags is not None:
             customer.tags.set(tags)
-        changes = diff(before, snapshot(customer, FIELDS))
         if guardians is not None:
             guardians_before = _guardians_state(customer)
             _guardians_set(customer, guardians)

@@ -6,3 +6,6 @@ class FlagsConfig(AppConfig):
     name = "apps.flags"
     label = "flags"
     verbose_name = _("Feature flags")
+
+    def ready(self):
+        from . import industry  # noqa: F401  registers the industry template's default_flags part

@@ -7,7 +7,8 @@ from collections.abc import Callable
 
 from django.db import transaction
 
-from apps.audit.services import audit_record, diff
+from apps.audit.services import audit_record
+from apps.core.changes import diff
 
 from .cache import flags_invalidate
 from .models import Flag, FlagOverride

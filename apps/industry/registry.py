@@ -1,6 +1,8 @@
-"""Parts of an industry template that other apps put into a new tenant's schema:
+"""Parts of an industry template that other apps put into a new tenant:
 `@template_part("sample_catalog")` on `def apply(*, tenant, items) -> int` (run inside the
-tenant schema during provisioning; returns how many rows it created)."""
+tenant schema during provisioning; returns how many rows it created). The apps above
+industry register their parts (flags: `default_flags`, returning the overrides it set),
+so industry never imports them."""
 
 from collections.abc import Callable
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 from django.db import transaction
 from django.db.models import Max
 
-from apps.audit.services import audit_record, diff
+from apps.audit.services import audit_record
+from apps.core.changes import diff
 
 from .models import IndustryTemplate, TemplateApplication
 from .registry import applier_for
@@ -39,18 +40,14 @@ def template_publish(*, template: IndustryTemplate, actor) -> IndustryTemplate:
 
 def template_apply(*, tenant, template: IndustryTemplate, actor=None) -> TemplateApplication:
     """Default flags (as tenant overrides), then the parts other apps seed (sample
-    catalog, notification templates). The default plan is billing's to read: a tenant
-    that chose none is subscribed to it at provisioning."""
-    from apps.flags.models import Flag, FlagOverride
-
+    catalog, notification templates), each through the part its app registered
+    (apps.industry.registry). The default plan is billing's to read: a tenant that chose
+    none is subscribed to it at provisioning."""
     result = {"version": template.version, "flags": {}, "parts": {}}
-    flags = {flag.key: flag for flag in Flag.objects.filter(key__in=list(template.default_flags))}
-    for key, enabled in template.default_flags.items():
-        if key in flags:
-            FlagOverride.objects.update_or_create(
-                flag=flags[key], tenant=tenant,
-                defaults={"enabled": bool(enabled), "reason": f"industry template {template}"})
-            result["flags"][key] = bool(enabled)
+    flags_applier = applier_for("default_flags")
+    if flags_applier and template.default_flags:
+        result["flags"] = flags_applier(tenant=tenant, items=template.default_flags,
+                                        reason=f"industry template {template}")
     for part in ("sample_catalog", "notification_templates"):
         items = getattr(template, part)
         applier = applier_for(part)
@@ -58,10 +55,6 @@ def template_apply(*, tenant, template: IndustryTemplate, actor=None) -> Templat
     application = TemplateApplication.objects.create(tenant=tenant, template=template, result=result)
     audit_record(action="industry_template.applied", actor=actor, target=application, tenant=tenant,
                  metadata=result)
-    if result["flags"]:
-        from apps.flags.cache import flags_invalidate
-
-        flags_invalidate()
     return application
 
 

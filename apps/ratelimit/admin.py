@@ -2,11 +2,10 @@ from django.contrib import admin
 from django.contrib.admin.views.main import ChangeList
 from django.utils.translation import gettext_lazy as _
 
-from apps.billing.limits import tenant_limits
 from apps.core.admin_mixins import ReadOnlyAdminMixin
 from apps.core.admin_sites import ops_admin
 
-from .limiter import monthly_usage
+from .limiter import monthly_usage, tenant_limits
 from .models import TenantApiUsage
 
 

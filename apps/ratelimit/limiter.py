@@ -13,9 +13,8 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from django_redis import get_redis_connection
-
-from apps.billing.limits import tenant_limits
 
 WINDOW = 60
 _MONTH_TTL = 400 * 24 * 3600
@@ -32,6 +31,12 @@ class Decision:
     @property
     def allowed(self) -> bool:
         return self.retry_after == 0
+
+
+def tenant_limits(*, tenant) -> dict:
+    """The tenant's limits, from the source settings.RATELIMIT_TENANT_LIMITS names (billing's
+    plans and add-ons): this app only counts and decides."""
+    return import_string(settings.RATELIMIT_TENANT_LIMITS)(tenant=tenant)
 
 
 def _client():

@@ -17,6 +17,7 @@ from apps.accounts.models import Membership, User
 from apps.accounts.services import login_check, membership_ensure, user_get_or_create
 from apps.audit.services import audit_record
 from apps.billing.limits import enforce_limit
+from apps.core.changes import model_update
 from apps.core.errors import Conflict, PlatformError
 from apps.core.secrets import secret_hash
 from apps.core.urls import absolute_url
@@ -255,12 +256,9 @@ def staff_reactivate(*, profile: StaffProfile, actor) -> StaffProfile:
 
 def staff_update(*, profile: StaffProfile, actor, **data) -> StaffProfile:
     with transaction.atomic():
-        for field in ("display_name", "phone"):
-            if field in data:
-                setattr(profile, field, data[field])
-        profile.full_clean()
-        profile.save()
-        _audit("staff.updated", actor=actor, target=profile)
+        changes = model_update(profile, data=data, fields=["display_name", "phone"])
+        if changes:
+            audit_record(action="staff.updated", actor=actor, target=profile, tenant=current_tenant(), changes=changes)
     return profile
 
 

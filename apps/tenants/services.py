@@ -23,7 +23,8 @@ from django.utils.translation import gettext_lazy as _
 from django_tenants.utils import schema_context, schema_exists
 
 from apps.accounts.services import membership_ensure, user_get_or_create
-from apps.audit.services import audit_record, plain_value
+from apps.audit.services import audit_record
+from apps.core.changes import model_update
 from apps.core.errors import PlatformError
 
 from .invites import owner_invite_send
@@ -268,16 +269,11 @@ def tenant_update_details(*, tenant: Tenant, actor, fields) -> Tenant:
     tenant.full_clean(exclude=["owner"], validate_unique=False)
     with transaction.atomic():
         stored = Tenant.objects.select_for_update().get(pk=tenant.pk)
-        fields = [*fields, *(["demo_expires_at"] if stored.demo_expires_at != tenant.demo_expires_at else [])]
-        fields = list(dict.fromkeys(fields))
-        changes = {name: [plain_value(getattr(stored, name)), plain_value(getattr(tenant, name))] for name in fields
-                   if getattr(stored, name) != getattr(tenant, name)}
-        for name in fields:
-            setattr(stored, name, getattr(tenant, name))
-        if "demo_expires_at" in changes:
-            stored.demo_expiry_notified_at = None
-            fields.append("demo_expiry_notified_at")
-        stored.save(update_fields=fields)
+        if stored.demo_expires_at != tenant.demo_expires_at:
+            fields = [*fields, "demo_expires_at", "demo_expiry_notified_at"]
+            tenant.demo_expiry_notified_at = None
+        changes = model_update(stored, data={name: getattr(tenant, name) for name in fields}, fields=fields,
+                               clean=False)  # validated above
         routing_forget(tenant_ids=[stored.pk])
         audit_record(action="tenant.updated", actor=actor, target=stored, tenant=stored, changes=changes)
     return stored

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from apps.audit.services import audit_record, plain_value
+from apps.audit.services import audit_record
+from apps.core.changes import plain_value
 from apps.core.errors import PlatformError
 
 from .models import Tenant, TenantStatusChange

@@ -3,8 +3,9 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from apps.audit.services import audit_record, diff, snapshot
+from apps.audit.services import audit_record
 from apps.core.cache import bump, scope, versioned_get_or_build
+from apps.core.changes import model_update
 from apps.core.errors import PlatformError
 from apps.rbac.tenancy import current_tenant
 
@@ -46,21 +47,17 @@ def _check_logo(logo) -> None:
 
 def workspace_settings_update(*, actor, logo=None, remove_logo: bool = False, **data) -> WorkspaceSettings:
     row = workspace_settings_get()
-    before = snapshot(row, FIELDS + ["logo"])
     if logo is not None:
         _check_logo(logo)
     with transaction.atomic():
-        for field, value in data.items():
-            if field in FIELDS:
-                setattr(row, field, value)
-        row.full_clean(exclude=["logo"])
         old_logo = row.logo.name if row.logo else ""
         if logo is not None:
-            row.logo.save(logo.name, logo, save=False)
+            row.logo.save(logo.name, logo, save=False)  # stores the file; the row is saved below
+            data = {**data, "logo": row.logo}
         elif remove_logo:
-            row.logo = ""
-        row.save()
-        changes = diff(before, snapshot(row, FIELDS + ["logo"]))
+            data = {**data, "logo": ""}
+        row.logo = old_logo
+        changes = model_update(row, data=data, fields=FIELDS + ["logo"], clean_exclude=["logo"])
         if changes:
             audit_record(action="workspace.settings_updated", actor=actor, target=row, tenant=current_tenant(),
                          changes=changes)

@@ -4,7 +4,8 @@ from django.core.management.base import CommandError
 from django.db import connection
 
 from apps.audit.models import AuditEvent
-from apps.audit.services import audit_record, audit_verify, diff
+from apps.audit.services import audit_record, audit_verify
+from apps.core.changes import diff
 
 
 def test_events_chain_and_verify(db, hq_user, tenant_alpha):
