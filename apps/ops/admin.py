@@ -12,6 +12,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from apps.billing.models import Plan
+from apps.core.admin_mixins import ReadOnlyInline
 from apps.core.admin_sites import ops_admin
 from apps.core.errors import PlatformError
 from apps.onboarding.services import tenant_enrol
@@ -80,16 +81,10 @@ class TenantCreateForm(forms.ModelForm):
         return slug
 
 
-class StatusHistoryInline(admin.TabularInline):
+class StatusHistoryInline(ReadOnlyInline):
     model = TenantStatusChange
-    extra = 0
     fields = ["created_at", "from_status", "to_status", "actor", "reason"]
-    readonly_fields = fields
-    can_delete = False
     verbose_name_plural = _("status history")
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
     def has_change_permission(self, request, obj=None):
         return False

@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.admin_mixins import ReadOnlyInline
 from apps.core.admin_sites import ops_admin
 from apps.core.money import format_amount, format_money
 
@@ -14,17 +15,11 @@ from ..models import AddOn, Plan, PlanPrice
 from .common import WIDE_NUMBERS, money_column
 
 
-class PlanPriceInline(admin.TabularInline):
+class PlanPriceInline(ReadOnlyInline):
     model = PlanPrice
-    extra = 0
     fields = ["effective_from", "price", "commission_rate", "note", "created_by", "created_at"]
-    readonly_fields = fields
     price = money_column("amount", _("price per period"))
-    can_delete = False
     verbose_name_plural = _("price history (add a version under Plan prices)")
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Plan, site=ops_admin)

@@ -4,7 +4,7 @@ in the workspace admin (the owner reads them; the links in billing e-mails lead 
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from apps.core.admin_mixins import ReadOnlyAdminMixin
+from apps.core.admin_mixins import ReadOnlyAdminMixin, ReadOnlyInline
 from apps.core.admin_sites import ops_admin, tenant_admin
 
 from ..invoicing import invoice_void
@@ -16,33 +16,21 @@ def _line_currency(line) -> str:
     return line.invoice.currency
 
 
-class InvoiceLineInline(admin.TabularInline):
+class InvoiceLineInline(ReadOnlyInline):
     model = InvoiceLine
-    extra = 0
     fields = ["kind", "description", "quantity", "unit_price", "line_amount"]
-    readonly_fields = fields
-    can_delete = False
     unit_price = money_column("unit_amount", _("unit amount"), currency=_line_currency)
     line_amount = money_column("amount", _("amount"), currency=_line_currency)
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("invoice")
 
-    def has_add_permission(self, request, obj=None):
-        return False
 
-
-class PaymentInline(admin.TabularInline):
+class PaymentInline(ReadOnlyInline):
     model = Payment
-    extra = 0
     fields = ["reference", "provider", "amount_display", "status", "failure_reason", "off_session", "created_at",
               "completed_at"]
-    readonly_fields = fields
-    can_delete = False
     amount_display = money_column("amount", _("amount"))
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 class InvoiceMoney:

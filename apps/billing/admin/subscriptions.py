@@ -5,7 +5,7 @@ from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from apps.core.admin_mixins import ReadOnlyAdminMixin
+from apps.core.admin_mixins import ReadOnlyAdminMixin, ReadOnlyInline
 from apps.core.admin_sites import ops_admin, tenant_admin
 
 from ..addons import addon_request_create, addon_request_decide
@@ -13,15 +13,9 @@ from ..models import AddOn, AddOnRequest, Subscription, SubscriptionAddOn
 from .common import OwnerOnly, ServiceErrors, money_column
 
 
-class SubscriptionAddOnInline(admin.TabularInline):
+class SubscriptionAddOnInline(ReadOnlyInline):
     model = SubscriptionAddOn
-    extra = 0
     fields = ["addon", "quantity", "added_at"]
-    readonly_fields = fields
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Subscription, site=ops_admin)
