@@ -2,8 +2,8 @@ from allauth.account.adapter import DefaultAccountAdapter
 from django import forms
 from django.conf import settings
 
+from .errors import InvalidCredentials
 from .links import PublicLinksMixin
-from .services import InvalidCredentials
 
 
 class AccountAdapter(PublicLinksMixin, DefaultAccountAdapter):

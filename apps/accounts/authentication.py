@@ -1,4 +1,3 @@
-from django.utils.translation import gettext_lazy as _
 from rest_framework.exceptions import AuthenticationFailed
 from rest_framework_simplejwt.authentication import JWTAuthentication
 
@@ -18,11 +17,14 @@ class TenantJWTAuthentication(TenantOnlyAuthentication, JWTAuthentication):
         if raw_token is None:
             return None
         token = self.get_validated_token(raw_token)
+        # Not at the top: DRF imports this module while rest_framework.views, which the
+        # error classes need, is loading.
+        from .errors import MembershipInactive, TokenTenantMismatch
+
         tenant = getattr(request, "tenant", None)
         if tenant is None or token.get("tenant") != tenant.slug:
-            raise AuthenticationFailed(_("This token belongs to another workspace."), code="token_tenant_mismatch")
+            raise AuthenticationFailed(TokenTenantMismatch.message, code=TokenTenantMismatch.code)
         user = selectors.member_for_token(public_id=token.get("sub"), tenant=tenant)
         if user is None:
-            raise AuthenticationFailed(_("This account no longer has access to this workspace."),
-                                       code="membership_inactive")
+            raise AuthenticationFailed(MembershipInactive.message, code=MembershipInactive.code)
         return user, token

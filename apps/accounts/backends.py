@@ -10,7 +10,8 @@ from django.contrib.auth.backends import ModelBackend
 from django.db import connection
 
 from apps.accounts import selectors
-from apps.accounts.services import LoginRefused, login_check
+from apps.accounts.errors import LoginRefused
+from apps.accounts.services import login_check
 from apps.authz import sources
 from apps.core.net import client_ip
 

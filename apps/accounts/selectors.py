@@ -17,13 +17,6 @@ def member_for_token(*, public_id, tenant) -> User | None:
     )
 
 
-def membership_for(*, user, tenant, kind: str | None = None) -> Membership | None:
-    qs = Membership.objects.filter(user=user, tenant=tenant, status=Membership.Status.ACTIVE)
-    if kind:
-        qs = qs.filter(kind=kind)
-    return qs.first()
-
-
 def is_staff_member_here(*, user) -> bool:
     """Whether `user` is active staff of the tenant whose schema is in use (one query)."""
     return Membership.objects.filter(

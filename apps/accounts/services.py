@@ -2,79 +2,37 @@
 
 from __future__ import annotations
 
-import math
-from datetime import datetime, timedelta
-from datetime import timezone as dt_timezone
+from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import update_last_login
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
-from apps.core.errors import PlatformError
+from apps.audit.models import AuditEvent
+from apps.audit.services import audit_record
+from apps.core.logging import request_context
 
 from . import lockout
+from .errors import (
+    AccountInactive,
+    AccountLocked,
+    InvalidCredentials,
+    MembershipInactive,
+    NotAMember,
+    RoleNotHeld,
+    TokenRejected,
+    TooManyFailedLogins,
+)
 from .models import Membership, User
 
 
-class LoginRefused(PlatformError):
-    status = 401
-
-
-class InvalidCredentials(LoginRefused):
-    code = "invalid_credentials"
-    message = _("The email address or password is incorrect.")
-
-
-class AccountLocked(LoginRefused):
-    code = "account_locked"
-    status = 403
-
-    def __init__(self, locked_until):
-        when, zone = lockout.local_time_label(locked_until)  # "17:05 (Asia/Seoul)"
-        super().__init__(
-            _("This account is locked after too many failed logins. Try again after %(when)s, "
-              "or reset your password.") % {"when": when},
-            details={"locked_until": locked_until.isoformat(), "timezone": zone},
-        )
-
-
-class TooManyFailedLogins(LoginRefused):
-    """This client address failed too often (apps.accounts.lockout): refused whatever
-    account it tries, until its window ends."""
-
-    code = "too_many_failed_logins"
-    status = 429
-
-    def __init__(self, retry_after: int):
-        minutes = max(1, math.ceil(retry_after / 60))
-        super().__init__(
-            ngettext("Too many failed logins from your network address. Try again in %(minutes)s minute.",
-                     "Too many failed logins from your network address. Try again in %(minutes)s minutes.",
-                     minutes) % {"minutes": minutes},
-            details={"retry_after": retry_after},
-        )
-
-
-class AccountInactive(LoginRefused):
-    code = "account_inactive"
-    status = 403
-    message = _("This account has been deactivated.")
-
-
 def _security_event(action: str, *, user=None, email: str = "", actor=None, **metadata) -> None:
-    from apps.audit.models import AuditEvent
-    from apps.audit.services import audit_record
-
     audit_record(action=action, category=AuditEvent.Category.SECURITY, actor=actor or user, actor_email=email,
                  target=user, metadata=metadata)
 
 
 def _request_ip() -> str | None:
-    from apps.core.logging import request_context
-
     return request_context.get().get("ip")  # apps.core.net.client_ip, set per request
 
 
@@ -183,12 +141,6 @@ def membership_ensure(*, user: User, tenant, kind: str = Membership.Kind.STAFF) 
 # --- Tokens ------------------------------------------------------------------------------
 
 
-class NotAMember(PlatformError):
-    code = "not_a_member"
-    status = 403
-    message = _("This account has no access to this workspace.")
-
-
 def token_obtain(*, tenant, email: str, password: str) -> dict:
     """Log in on a tenant host: an access and a refresh token bound to `tenant`."""
     from . import selectors
@@ -205,13 +157,13 @@ def token_refresh(*, tenant, refresh: str) -> dict:
     """Rotate: the old refresh token is revoked, a new pair is issued with fresh claims.
     A refresh token can be used once; a second use is refused."""
     from . import selectors
-    from .tokens import RefreshToken, TokenRejected, issue_refresh_token, parse_token, token_pair
+    from .tokens import RefreshToken, issue_refresh_token, parse_token, token_pair
 
     with transaction.atomic():
         old = parse_token(refresh, RefreshToken, tenant=tenant)
         user = selectors.member_for_token(public_id=old.get("sub"), tenant=tenant)
         if user is None:
-            raise TokenRejected(_("This account no longer has access to this workspace."), code="membership_inactive")
+            raise MembershipInactive()
         _blacklisted, created = old.blacklist()
         if not created:
             raise TokenRejected()
@@ -229,19 +181,19 @@ def token_revoke(*, tenant, refresh: str) -> None:
 def token_verify(*, tenant, token: str) -> dict:
     from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken
 
-    from .tokens import TokenRejected, UntypedToken, parse_token
+    from .tokens import UntypedToken, parse_token
 
     parsed = parse_token(token, UntypedToken, tenant=tenant)
     if parsed.get("type") == "refresh" and BlacklistedToken.objects.filter(token__jti=parsed.get("jti")).exists():
         raise TokenRejected()
-    expires = datetime.fromtimestamp(parsed["exp"], tz=dt_timezone.utc)
+    expires = datetime.fromtimestamp(parsed["exp"], tz=UTC)
     return {"valid": True, "type": parsed.get("type"), "expires_at": expires}
 
 
 def token_switch_role(*, tenant, user, role: str | None) -> dict:
     """New tokens whose `active_role` is `role` (None: all roles at once). The user must
     hold the role; permissions in the new token are that role's only."""
-    from .tokens import RoleNotHeld, issue_refresh_token, tenant_claims, token_pair
+    from .tokens import issue_refresh_token, tenant_claims, token_pair
 
     if role and role not in tenant_claims(user=user, tenant=tenant)["roles"]:
         raise RoleNotHeld(details={"role": role})

@@ -3,30 +3,13 @@ active_role, branch, permissions, type (access/refresh)."""
 
 from __future__ import annotations
 
-from django.utils.translation import gettext_lazy as _
 from django_tenants.utils import schema_context
 from rest_framework_simplejwt.exceptions import TokenError
 from rest_framework_simplejwt.tokens import AccessToken, RefreshToken, UntypedToken
 
 from apps.authz import catalogue, sources
-from apps.core.errors import PlatformError
 
-
-class TokenRejected(PlatformError):
-    code = "token_not_valid"
-    status = 401
-    message = _("The token is invalid or expired.")
-
-
-class TokenTenantMismatch(TokenRejected):
-    code = "token_tenant_mismatch"
-    message = _("This token belongs to another workspace.")
-
-
-class RoleNotHeld(PlatformError):
-    code = "role_not_held"
-    status = 403
-    message = _("You do not hold this role here.")
+from .errors import TokenRejected, TokenTenantMismatch
 
 
 def tenant_claims(*, user, tenant, active_role: str | None = None) -> dict:
@@ -74,5 +57,4 @@ def parse_token(raw: str, token_class=UntypedToken, *, tenant):
     return token
 
 
-__all__ = ["AccessToken", "RefreshToken", "RoleNotHeld", "TokenRejected", "TokenTenantMismatch", "issue_refresh_token",
-           "parse_token", "tenant_claims", "token_pair"]
+__all__ = ["AccessToken", "RefreshToken", "issue_refresh_token", "parse_token", "tenant_claims", "token_pair"]

@@ -51,9 +51,11 @@ class ApiKeyAuthentication(TenantOnlyAuthentication):
         parts = get_authorization_header(request).split()
         if not parts or parts[0].lower() != KEYWORD:
             return None
+        from .errors import ApiKeyRejected
+        from .services import api_key_authenticate
+
         if len(parts) != 2:
-            raise AuthenticationFailed(_("Send the key as “Authorization: Api-Key <key>”."), code="api_key_invalid")
-        from .services import ApiKeyRejected, api_key_authenticate
+            raise AuthenticationFailed(_("Send the key as “Authorization: Api-Key <key>”."), code=ApiKeyRejected.code)
 
         try:
             api_key = api_key_authenticate(raw=parts[1].decode("latin-1"))

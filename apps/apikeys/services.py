@@ -10,26 +10,12 @@ from django.utils.translation import gettext_lazy as _
 from apps.audit.services import audit_record
 from apps.authz import catalogue
 from apps.core.apikeys import KeyFormat, key_find, key_revoke, key_touch
-from apps.core.errors import PlatformError
 from apps.rbac.tenancy import current_tenant
 
+from .errors import ApiKeyExpired, ApiKeyRejected, ApiKeyRevoked, ApiKeyScopeTooWide, ExpiryInPast
 from .models import ApiKey
 
 KEY_FORMAT = KeyFormat(lead="", sep=".", prefix_bytes=4, hash_whole_key=False)
-
-
-class ApiKeyRejected(PlatformError):
-    code = "api_key_invalid"
-    status = 401
-    message = _("The API key is invalid.")
-
-
-class ApiKeyScopeTooWide(PlatformError):
-    code = "api_key_scope_too_wide"
-    status = 403
-    message = _("A key cannot have permissions you do not have yourself.")
-
-
 
 
 def tenant_wide_perms(access) -> set[str]:
@@ -56,8 +42,7 @@ def api_key_create(*, name: str, perms: list[str], expires_at=None, actor, actor
                                      details={"perms": too_wide, "scoped": scoped})
         raise ApiKeyScopeTooWide(details={"perms": too_wide})
     if expires_at is not None and expires_at <= timezone.now():
-        raise PlatformError(_("The expiry must be in the future."), code="validation_error",
-                            details={"expires_at": [_("The expiry must be in the future.")]})
+        raise ExpiryInPast(details={"expires_at": [ExpiryInPast.message]})
     prefix, raw, key_hash = KEY_FORMAT.mint()
     with transaction.atomic():
         api_key = ApiKey(name=name, prefix=prefix, key_hash=key_hash, expires_at=expires_at,
@@ -81,9 +66,9 @@ def api_key_authenticate(*, raw: str) -> ApiKey:
         raise ApiKeyRejected()
     now = timezone.now()
     if api_key.revoked_at is not None:
-        raise ApiKeyRejected(_("This API key has been revoked."), code="api_key_revoked")
+        raise ApiKeyRevoked()
     if api_key.expires_at is not None and api_key.expires_at <= now:
-        raise ApiKeyRejected(_("This API key has expired."), code="api_key_expired")
+        raise ApiKeyExpired()
     key_touch(api_key, now=now)
     api_key.permission_names = {f"{p.content_type.app_label}.{p.codename}" for p in api_key.permissions.all()}
     return api_key

@@ -9,6 +9,7 @@ from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from apps.audit.services import audit_record
 from apps.core.admin_mixins import ReadOnlyAdminMixin
 from apps.core.admin_sites import ops_admin
 from apps.core.csvsafe import csv_safe
@@ -78,7 +79,6 @@ class AuditEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
             raise PermissionDenied
         changelist = self.get_changelist_instance(request)
         queryset = changelist.get_queryset(request).order_by("id")
-        from apps.audit.services import audit_record
 
         audit_record(action="audit.exported", actor=request.user, metadata={"filters": dict(request.GET.items())})
 

@@ -12,9 +12,8 @@ from functools import lru_cache
 from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.models import Permission
-from django.utils.translation import gettext_lazy as _
 
-from apps.core.errors import PlatformError
+from .errors import UnknownPermission
 
 # Model names that read better under another resource name.
 RESOURCE_ALIASES = {"staffprofile": "staff", "workspacesettings": "settings", "apikey": "apikey"}
@@ -23,12 +22,6 @@ HIDDEN_MODELS = {"rolepermission", "roleassignment", "guardiancontact"}
 # Actions that do not exist: one settings row per workspace; staff join by invitation
 # and are deactivated, never deleted.
 HIDDEN_CODENAMES = {"add_workspacesettings", "delete_workspacesettings", "add_staffprofile", "delete_staffprofile"}
-
-
-class UnknownPermission(PlatformError):
-    code = "unknown_permission"
-    status = 400
-    message = _("There is no such permission. Use resource:action, e.g. customer:view.")
 
 
 def key_for(codename: str, model: str) -> str:
@@ -63,10 +56,6 @@ def _catalogue() -> tuple[dict, dict]:
         by_key[key] = (perm.pk, django_name)
         by_django[django_name] = key
     return by_key, by_django
-
-
-def catalogue_reset() -> None:
-    _catalogue.cache_clear()
 
 
 def all_keys() -> list[str]:

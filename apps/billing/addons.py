@@ -5,21 +5,19 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
 from apps.audit.services import audit_record
-from apps.core.errors import Conflict
 
-from .errors import BillingError
+from .errors import AddonRequestDecided, AddonRequestPending, AddonUnavailable, AddonWithoutSubscription
 from .invalidation import subscriptions_changed
 from .models import AddOn, AddOnRequest, Subscription, SubscriptionAddOn
 
 
 def addon_request_create(*, tenant, addon: AddOn, quantity: int, note: str, user) -> AddOnRequest:
     if not addon.is_active:
-        raise BillingError(_("This add-on is not available."), code="addon_unavailable")
+        raise AddonUnavailable()
     if AddOnRequest.objects.filter(tenant=tenant, addon=addon, status=AddOnRequest.Status.PENDING).exists():
-        raise Conflict(_("You already have a pending request for this add-on."), code="addon_request_pending")
+        raise AddonRequestPending()
     request = AddOnRequest(tenant=tenant, addon=addon, quantity=quantity, note=note, requested_by=user)
     request.full_clean()
     with transaction.atomic():
@@ -35,11 +33,11 @@ def addon_request_decide(*, addon_request: AddOnRequest, approve: bool, actor, n
         addon_request = AddOnRequest.objects.select_for_update().select_related("tenant", "addon").get(
             pk=addon_request.pk)
         if addon_request.status != AddOnRequest.Status.PENDING:
-            raise Conflict(_("This request was already decided."), code="already_decided")
+            raise AddonRequestDecided()
         if approve:
             subscription = Subscription.objects.filter(tenant=addon_request.tenant).first()
             if subscription is None:
-                raise BillingError(_("The tenant has no subscription to add this to."), code="no_subscription")
+                raise AddonWithoutSubscription()
             item, created = SubscriptionAddOn.objects.get_or_create(
                 subscription=subscription, addon=addon_request.addon, defaults={"quantity": addon_request.quantity})
             if not created:

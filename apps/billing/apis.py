@@ -9,11 +9,11 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from apps.core.api import ERROR_RESPONSES
-from apps.core.errors import NotFound
 from apps.inbound.apis import InboundWebhookApi, webhook_examples
 
 from . import selectors, serializers
 from .addons import addon_request_create
+from .errors import NoSubscription
 from .payments import subscription_checkout
 from .promos import subscription_apply_promo
 from .subscriptions import subscription_owner_change_plan
@@ -38,7 +38,7 @@ class SubscriptionApi(_OwnerApi):
     def get(self, request):
         subscription = selectors.subscription_for(tenant=request.tenant)
         if subscription is None:
-            raise NotFound(_("This workspace has no subscription."), code="no_subscription")
+            raise NoSubscription()
         return Response(serializers.SubscriptionOutput(subscription).data)
 
 
@@ -110,7 +110,7 @@ class PromoApi(_OwnerApi):
         data.is_valid(raise_exception=True)
         subscription = selectors.subscription_for(tenant=request.tenant)
         if subscription is None:
-            raise NotFound(_("This workspace has no subscription."), code="no_subscription")
+            raise NoSubscription()
         subscription_apply_promo(subscription=subscription, code=data.validated_data["code"], actor=request.user)
         return Response(serializers.SubscriptionOutput(selectors.subscription_for(tenant=request.tenant)).data)
 

@@ -10,10 +10,9 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.audit.services import audit_record
 from apps.core.changes import diff, snapshot
-from apps.core.errors import Conflict
 
 from .amounts import today
-from .errors import BillingError, NoPrice, PricingForbidden
+from .errors import NoPrice, PriceInPast, PriceVersionExists, PricingForbidden
 from .invalidation import subscriptions_changed
 from .models import AddOn, Plan, PlanPrice, Subscription
 
@@ -55,8 +54,7 @@ def plan_price_set(*, plan: Plan, amount: Decimal, commission_rate: Decimal, eff
     if actor is None or not actor.has_perm("billing.change_pricing"):
         raise PricingForbidden()
     if effective_from < today():
-        raise BillingError(_("A new price can take effect today or later, not in the past."),
-                           code="price_in_past", details={"effective_from": str(effective_from)})
+        raise PriceInPast(details={"effective_from": str(effective_from)})
     version = PlanPrice(plan=plan, amount=amount, currency=(currency or "").upper(), commission_rate=commission_rate,
                         effective_from=effective_from, note=note, created_by=actor)
     version.full_clean(validate_unique=False, validate_constraints=False)
@@ -64,8 +62,7 @@ def plan_price_set(*, plan: Plan, amount: Decimal, commission_rate: Decimal, eff
     version.amount, version.commission_rate = version.amount.quantize(cents), version.commission_rate.quantize(cents)
     with transaction.atomic():
         if PlanPrice.objects.filter(plan=plan, effective_from=effective_from).exists():
-            raise Conflict(_("This plan already has a price version taking effect on %(date)s.")
-                           % {"date": effective_from}, code="price_version_exists")
+            raise PriceVersionExists(PriceVersionExists.message % {"date": effective_from})
         previous = plan.prices.filter(effective_from__lte=effective_from).order_by("-effective_from").first()
         version.save()
         audit_record(action="plan.price_changed", actor=actor, target=plan,

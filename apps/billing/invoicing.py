@@ -14,11 +14,12 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from apps.audit.services import audit_record
+from apps.core.errors import ReasonRequired
 
 from . import emails
 from .amounts import money_round, tax_on
 from .catalog import price_in_force
-from .errors import BillingError
+from .errors import InvoiceNotOpen
 from .models import Invoice, InvoiceLine, InvoiceSequence, Payment, Subscription
 from .paylinks import pay_url
 from .promos import promo_discount
@@ -94,11 +95,11 @@ def invoice_issue_for_period(*, subscription: Subscription, issue_date: dt.date)
 def invoice_void(*, invoice: Invoice, actor, reason: str) -> Invoice:
     """Cancel an open invoice issued in error (HQ). Its number stays used."""
     if not (reason or "").strip():
-        raise BillingError(_("Say why the invoice is voided."), code="reason_required")
+        raise ReasonRequired(_("Say why the invoice is voided."))
     with transaction.atomic():
         invoice = Invoice.objects.select_for_update().select_related("tenant").get(pk=invoice.pk)
         if invoice.status not in (Invoice.Status.OPEN, Invoice.Status.DRAFT):
-            raise BillingError(_("Only open invoices can be voided."), code="invoice_not_open", status=409)
+            raise InvoiceNotOpen()
         before = invoice.status
         invoice.status = Invoice.Status.VOID
         invoice.save(update_fields=["status"])

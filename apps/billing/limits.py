@@ -11,7 +11,8 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.cache import bump, scope, versioned_get_or_build
-from apps.core.errors import PlatformError
+
+from .errors import PlanLimitReached
 
 # limit key -> (Plan field, what a person calls it)
 LIMITS = {
@@ -22,11 +23,6 @@ LIMITS = {
     "storage_mb": ("storage_mb", _("storage (MB)")),
 }
 _CACHE_SECONDS = 600
-
-
-class PlanLimitReached(PlatformError):
-    code = "plan_limit_reached"
-    status = 403
 
 
 def tenant_limits(*, tenant) -> dict[str, int | None]:

@@ -19,12 +19,11 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.audit.services import audit_record
 from apps.core.changes import diff
-from apps.core.errors import NotFound, PlatformError
 from apps.tenants.lifecycle import tenant_reactivate
 from apps.tenants.models import Tenant
 
 from . import emails
-from .errors import BillingError
+from .errors import CheckoutUnavailable, InvoiceNotOpen, NoOpenInvoice, UnknownPayment
 from .models import Invoice, Payment, Subscription
 from .paylinks import pay_url
 from .providers import ProviderUnavailable, payment_provider
@@ -32,17 +31,10 @@ from .providers import ProviderUnavailable, payment_provider
 logger = logging.getLogger(__name__)
 
 
-class CheckoutUnavailable(PlatformError):
-    code = "payment_provider_unavailable"
-    status = 503
-    message = _("The payment provider cannot be reached right now. Please try again in a few minutes.")
-
-
 def _new_payment(invoice: Invoice, *, off_session: bool) -> Payment:
     if invoice.status != Invoice.Status.OPEN:
-        raise BillingError(_("Invoice %(number)s is %(status)s; only open invoices can be paid.")
-                           % {"number": invoice.number, "status": invoice.get_status_display()},
-                           code="invoice_not_open", status=409)
+        raise InvoiceNotOpen(_("Invoice %(number)s is %(status)s; only open invoices can be paid.")
+                             % {"number": invoice.number, "status": invoice.get_status_display()})
     provider = payment_provider()
     return Payment.objects.create(invoice=invoice, provider=provider.name, reference=provider.new_reference(),
                                   amount=invoice.total, currency=invoice.currency, off_session=off_session)
@@ -74,7 +66,7 @@ def subscription_checkout(*, tenant, actor) -> tuple[Payment, str]:
     """Checkout for the tenant's oldest open invoice."""
     invoice = Invoice.objects.filter(tenant=tenant, status=Invoice.Status.OPEN).order_by("issue_date", "pk").first()
     if invoice is None:
-        raise NotFound(_("There is nothing to pay: no open invoice."), code="no_open_invoice")
+        raise NoOpenInvoice()
     return invoice_checkout(invoice=invoice, actor=actor)
 
 
@@ -102,7 +94,7 @@ def payment_succeeded(*, reference: str, payment_method: str = "") -> Payment:
     with transaction.atomic():
         payment = Payment.objects.select_for_update().select_related("invoice").filter(reference=reference).first()
         if payment is None:
-            raise NotFound(_("Unknown payment %(reference)s.") % {"reference": reference}, code="unknown_payment")
+            raise UnknownPayment(UnknownPayment.message % {"reference": reference})
         if payment.status == Payment.Status.SUCCEEDED:
             return payment
         payment.status = Payment.Status.SUCCEEDED
@@ -142,7 +134,7 @@ def payment_failed(*, reference: str, reason: str) -> Payment:
     with transaction.atomic():
         payment = Payment.objects.select_for_update().select_related("invoice").filter(reference=reference).first()
         if payment is None:
-            raise NotFound(_("Unknown payment %(reference)s.") % {"reference": reference}, code="unknown_payment")
+            raise UnknownPayment(UnknownPayment.message % {"reference": reference})
         if payment.status != Payment.Status.PENDING:
             return payment
         payment.status = Payment.Status.FAILED

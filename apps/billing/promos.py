@@ -8,13 +8,12 @@ from decimal import Decimal
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
 from apps.audit.services import audit_record
 from apps.core.changes import diff, snapshot
 
 from .amounts import money_round
-from .errors import PromoInvalid
+from .errors import PromoAlreadyRedeemed, PromoExpired, PromoNotFound, PromoUsedUp, PromoWrongPlan
 from .models import Plan, PromoCode, PromoRedemption, Subscription
 
 PROMO_FIELDS = ("code", "kind", "value", "duration", "duration_periods", "expires_at", "max_redemptions", "is_active")
@@ -25,16 +24,14 @@ def promo_check(*, code: str, plan: Plan, now: dt.datetime | None = None) -> Pro
     now = now or timezone.now()
     promo = PromoCode.objects.filter(code__iexact=(code or "").strip()).first()
     if promo is None or not promo.is_active:
-        raise PromoInvalid(_("This promo code does not exist."), code="promo_not_found")
+        raise PromoNotFound()
     if promo.expires_at and promo.expires_at <= now:
-        raise PromoInvalid(_("This promo code expired on %(date)s.") % {"date": promo.expires_at.date()},
-                           code="promo_expired")
+        raise PromoExpired(PromoExpired.message % {"date": promo.expires_at.date()})
     if promo.max_redemptions is not None and promo.times_redeemed >= promo.max_redemptions:
-        raise PromoInvalid(_("This promo code has been used up."), code="promo_used_up")
+        raise PromoUsedUp()
     allowed = list(promo.plans.values_list("code", flat=True))
     if allowed and plan.code not in allowed:
-        raise PromoInvalid(_("This promo code is not valid for the %(plan)s plan.") % {"plan": plan.name},
-                           code="promo_wrong_plan", details={"plans": allowed})
+        raise PromoWrongPlan(PromoWrongPlan.message % {"plan": plan.name}, details={"plans": allowed})
     return promo
 
 
@@ -60,14 +57,13 @@ def subscription_apply_promo(*, subscription: Subscription, code: str, actor) ->
         # the unique constraint backs it up.
         if subscription.promo_id == promo.pk or PromoRedemption.objects.filter(
                 subscription=subscription, promo=promo).exists():
-            raise PromoInvalid(_("This promo code has already been redeemed on this subscription."),
-                               code="promo_already_redeemed")
+            raise PromoAlreadyRedeemed()
         redeemable = PromoCode.objects.filter(pk=promo.pk)
         if promo.max_redemptions is not None:  # counted in the UPDATE: no race past the cap
             redeemable = redeemable.filter(times_redeemed__lt=F("max_redemptions"))
         updated = redeemable.update(times_redeemed=F("times_redeemed") + 1)
         if not updated:
-            raise PromoInvalid(_("This promo code has been used up."), code="promo_used_up")
+            raise PromoUsedUp()
         PromoRedemption.objects.create(subscription=subscription, promo=promo)
         before = subscription.promo.code if subscription.promo else None
         subscription.promo = promo

@@ -7,12 +7,11 @@ import datetime as dt
 from decimal import Decimal
 
 from django.utils.translation import gettext
-from django.utils.translation import gettext_lazy as _
 
 from . import amounts
 from .amounts import money_round, tax_on
 from .catalog import price_in_force
-from .errors import BillingError
+from .errors import CurrencyMismatch
 from .invoicing import invoice_create
 from .models import Invoice, InvoiceLine, Plan, Subscription
 
@@ -35,7 +34,7 @@ def _proration(*, subscription: Subscription, old_plan: Plan, new_plan: Plan,
     old_price = price_in_force(plan=old_plan, on=on)
     new_price = price_in_force(plan=new_plan, on=on)
     if old_price.currency != new_price.currency:
-        raise BillingError(_("Plans in different currencies cannot be switched mid-period."), code="currency_mismatch")
+        raise CurrencyMismatch()
     currency = new_price.currency
     credit, charge = proration_amounts(old_amount=old_price.amount, new_amount=new_price.amount,
                                        period_start=subscription.current_period_start,

@@ -13,13 +13,13 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from apps.audit.services import audit_record
-from apps.core.errors import Conflict, NotFound
 from apps.industry.selectors import default_plan_for
+from apps.tenants.errors import SamePlan
 from apps.tenants.models import Tenant
 from apps.tenants.plans import tenant_plan_request
 
 from . import amounts
-from .errors import BillingError, PlanChangeForbidden
+from .errors import NoSubscription, PlanChangeForbidden, PlanUnavailable, SubscriptionExists
 from .invalidation import subscriptions_changed
 from .invoicing import invoice_issue_for_period
 from .models import Invoice, Plan, Subscription
@@ -36,7 +36,7 @@ def subscription_start(*, tenant, plan: Plan, actor=None, today: dt.date | None 
     first payment (an open invoice, paid through checkout)."""
     today = today or amounts.today()
     if Subscription.objects.filter(tenant=tenant).exists():
-        raise Conflict(_("This tenant already has a subscription."), code="subscription_exists")
+        raise SubscriptionExists()
     trial_end = today + dt.timedelta(days=plan.trial_days) if plan.trial_days else None
     subscription = Subscription(
         tenant=tenant, plan=plan,
@@ -72,9 +72,9 @@ def subscription_change_plan(*, subscription: Subscription, plan: Plan, actor, r
             "plan", "tenant").get(pk=subscription.pk)
         old_plan = subscription.plan
         if plan.pk == old_plan.pk:
-            raise BillingError(_("The tenant is already on this plan."), code="same_plan")
+            raise SamePlan()
         if not plan.is_active:
-            raise BillingError(_("This plan is no longer available."), code="plan_unavailable")
+            raise PlanUnavailable()
         invoice = None
         if subscription.status in PRORATED:
             invoice = prorate(subscription=subscription, old_plan=old_plan, new_plan=plan, on=today)
@@ -94,11 +94,11 @@ def subscription_owner_change_plan(*, tenant, plan_code: str, actor) -> Invoice 
     """Self-service upgrade or downgrade by the workspace owner: self-sign-up plans only."""
     plan = Plan.objects.filter(code=plan_code, is_active=True, self_signup=True).first()
     if plan is None:
-        raise BillingError(_("There is no self-service plan %(code)s. Ask us about other plans.")
-                           % {"code": plan_code}, code="plan_unavailable", details={"plan": plan_code})
+        raise PlanUnavailable(_("There is no self-service plan %(code)s. Ask us about other plans.")
+                              % {"code": plan_code}, details={"plan": plan_code})
     subscription = Subscription.objects.filter(tenant=tenant).first()
     if subscription is None:
-        raise NotFound(_("This workspace has no subscription."), code="no_subscription")
+        raise NoSubscription()
     return subscription_change_plan(subscription=subscription, plan=plan, actor=actor)
 
 
@@ -113,7 +113,7 @@ def tenant_change_plan(*, tenant, plan: Plan, actor, reason: str = "") -> Invoic
     if subscription is not None:
         return subscription_change_plan(subscription=subscription, plan=plan, actor=actor, reason=reason)
     if not plan.is_active:
-        raise BillingError(_("This plan is no longer available."), code="plan_unavailable")
+        raise PlanUnavailable()
     if tenant.status in (Tenant.Status.ACTIVE, Tenant.Status.SUSPENDED):
         subscription = subscription_start(tenant=tenant, plan=plan, actor=actor)
         return subscription.invoices.filter(status=Invoice.Status.OPEN).first()

@@ -6,6 +6,7 @@ from apps.audit.services import audit_record
 from apps.billing.limits import enforce_limit
 from apps.core.changes import diff, model_update, snapshot
 from apps.rbac.tenancy import current_tenant
+from apps.tenants.models import Tenant
 
 from .models import Branch
 
@@ -13,8 +14,6 @@ from .models import Branch
 def _active_count_locked() -> int:
     """Active branches, counted with the tenant row locked until the transaction ends so
     that concurrent requests cannot both take the plan's last free slot."""
-    from apps.tenants.models import Tenant
-
     Tenant.objects.select_for_update().get(pk=current_tenant().pk)
     return Branch.objects.filter(is_active=True).count()
 

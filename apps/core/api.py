@@ -9,7 +9,8 @@ ErrorSerializer = inline_serializer(
         "error": inline_serializer(
             name="ErrorBody",
             fields={
-                "code": serializers.CharField(help_text="Stable machine-readable code, e.g. token_not_valid."),
+                # Its enum and description: apps.core.openapi.document_error_codes.
+                "code": serializers.CharField(help_text="Stable machine-readable code."),
                 "message": serializers.CharField(help_text="A sentence a person understands."),
                 "details": serializers.DictField(help_text="Field errors or extra facts."),
             },

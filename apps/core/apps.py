@@ -19,3 +19,9 @@ class CoreConfig(AppConfig):
         # partially initialized module 'redis.connection'" killed the server thread.
         import django_redis.cache  # noqa: F401  (imports redis and redis.connection)
         import redis  # noqa: F401
+
+        # Every app's error classes, now: a code defined twice stops the start-up, and the
+        # exception handler knows every code (apps.core.errors).
+        from .errors import discover_errors
+
+        discover_errors()

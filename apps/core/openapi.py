@@ -9,6 +9,11 @@ when it takes input (a body, query or header parameters), 401 when it authentica
 writes, 415 with a body, 429 (rate limits apply to every API path); errors are always
 JSON. It also leaves out the methods a workspace view inherits but answers 405 to
 (`perms` has no entry for them).
+
+`document_error_codes` (a postprocessing hook, SPECTACULAR_SETTINGS) lists every
+registered error code (apps.core.errors) in the error body's `code`: an enum, and a
+description with each code's status and message. It runs when a schema is generated,
+when every app has registered its errors.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
 from drf_spectacular.utils import OpenApiResponse
 
 from .api import ErrorSerializer
+from .errors import error_codes
 
 WRITE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
 
@@ -75,3 +81,18 @@ class AutoSchema(SpectacularAutoSchema):
             codes.append("415")
         return codes
 
+
+def document_error_codes(result, generator, request, public):
+    """drf-spectacular postprocessing hook: the error body's `code` is one of the
+    registered codes, each described as `code` (status): message."""
+    body = result.get("components", {}).get("schemas", {}).get("ErrorBody")
+    if body is not None:
+        codes = error_codes()
+        body["properties"]["code"] = {
+            "type": "string",
+            "enum": [code for code, _status, _message in codes],
+            "description": "Stable machine-readable code. Every code, with its HTTP status and usual message "
+                           "(a response may give a more specific one):\n\n"
+                           + "\n".join(f"- `{code}` ({status}): {message}" for code, status, message in codes),
+        }
+    return result

@@ -5,8 +5,11 @@ from django.http import StreamingHttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from apps.accounts.models import User
 from apps.core.admin_sites import tenant_admin
+from apps.core.errors import PlatformError
 from apps.rbac.admin_scoping import BranchScopedAdmin, request_access
+from apps.rbac.services import object_grant
 
 from . import selectors, services
 from .models import Customer, GuardianContact, Tag
@@ -85,8 +88,6 @@ class CustomerAdmin(BranchScopedAdmin):
         from django.core.exceptions import PermissionDenied
         from django.template.response import TemplateResponse
 
-        from apps.core.errors import PlatformError
-
         from .forms import CustomerImportForm
 
         if not request.user.has_perm("crm.import_customer"):
@@ -140,9 +141,6 @@ class CustomerAdmin(BranchScopedAdmin):
         """For roles whose customer permissions have the “own objects” scope (e.g. a
         teacher and their students): grants view and change on these customers."""
         from django.template.response import TemplateResponse
-
-        from apps.accounts.models import User
-        from apps.rbac.services import object_grant
 
         from .forms import GrantForm
 

@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from apps.staff.models import StaffProfile
+
 
 class CustomerImportForm(forms.Form):
     file = forms.FileField(label=_("CSV file"), help_text=_("UTF-8, first line with the column names."))
@@ -11,7 +13,5 @@ class GrantForm(forms.Form):
     staff = forms.ModelChoiceField(label=_("Staff member"), queryset=None)
 
     def __init__(self, *args, **kwargs):
-        from apps.staff.models import StaffProfile
-
         super().__init__(*args, **kwargs)
         self.fields["staff"].queryset = StaffProfile.objects.filter(is_active=True)

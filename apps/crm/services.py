@@ -18,6 +18,7 @@ from apps.core.changes import diff, model_update, snapshot
 from apps.core.errors import PlatformError
 from apps.rbac.tenancy import current_tenant
 
+from .errors import BranchOutOfScope, ImportBadEncoding, ImportBadHeader, ImportTooLarge
 from .models import Customer, GuardianContact, Tag
 
 FIELDS = ["name", "phone", "email", "birth_date", "marketing_consent", "notes", "branch", "user"]
@@ -25,12 +26,6 @@ IMPORT_COLUMNS = ["name", "phone", "email", "birth_date", "branch", "tags", "mar
                   "guardian_name", "guardian_relation", "guardian_phone"]
 MAX_IMPORT_ROWS = 5000
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
-
-
-class BranchOutOfScope(PlatformError):
-    code = "branch_out_of_scope"
-    status = 403
-    message = _("You cannot manage customers of this branch.")
 
 
 def _check_branch(branch, allowed_branch_ids):
@@ -121,20 +116,19 @@ def customers_import(*, file, actor, allowed_branch_ids, dry_run: bool = False) 
     messages; nothing is written when `dry_run`. The whole import is one transaction."""
     raw = file.read(MAX_IMPORT_BYTES + 1)
     if len(raw) > MAX_IMPORT_BYTES:
-        raise PlatformError(_("The file is larger than 5 MB; split it."), code="import_too_large")
+        raise ImportTooLarge()
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise PlatformError(_("The file is not UTF-8 text. Save it as “CSV UTF-8”."), code="import_bad_encoding")
+        raise ImportBadEncoding() from None
     reader = csv.DictReader(io.StringIO(text))
     header = [h.strip() for h in (reader.fieldnames or [])]
     if "name" not in header:
-        raise PlatformError(_("The first line must name the columns and include “name”."),
-                            code="import_bad_header", details={"expected": IMPORT_COLUMNS, "found": header})
+        raise ImportBadHeader(details={"expected": IMPORT_COLUMNS, "found": header})
     unknown = sorted(set(header) - set(IMPORT_COLUMNS))
     if unknown:
-        raise PlatformError(_("Unknown columns: %(columns)s.") % {"columns": ", ".join(unknown)},
-                            code="import_bad_header", details={"expected": IMPORT_COLUMNS, "found": header})
+        raise ImportBadHeader(_("Unknown columns: %(columns)s.") % {"columns": ", ".join(unknown)},
+                              details={"expected": IMPORT_COLUMNS, "found": header})
     branches = {b.name.lower(): b for b in Branch.objects.all()}
     branches.update({str(b.pk): b for b in branches.values()})
     tags = {t.name.lower(): t for t in Tag.objects.all()}
@@ -142,8 +136,7 @@ def customers_import(*, file, actor, allowed_branch_ids, dry_run: bool = False) 
     with transaction.atomic():
         for line, row in enumerate(reader, start=2):
             if line - 1 > MAX_IMPORT_ROWS:
-                raise PlatformError(_("At most %(count)s rows per file.") % {"count": MAX_IMPORT_ROWS},
-                                    code="import_too_large")
+                raise ImportTooLarge(_("At most %(count)s rows per file.") % {"count": MAX_IMPORT_ROWS})
             row = {(k or "").strip(): (v or "").strip() for k, v in row.items() if k}
             if not any(row.values()):
                 continue

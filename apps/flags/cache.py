@@ -7,6 +7,7 @@ and no query."""
 from __future__ import annotations
 
 from apps.billing.invalidation import SUBSCRIPTIONS_SCOPE
+from apps.billing.models import Subscription, SubscriptionAddOn
 from apps.core.cache import bump, version_key, versioned_get_or_build
 
 SCOPE = "flags"
@@ -15,8 +16,6 @@ _SNAPSHOT_SECONDS = 24 * 3600
 
 
 def _build() -> dict:
-    from apps.billing.models import Subscription, SubscriptionAddOn
-
     from .models import Flag
 
     flags = {}

@@ -7,49 +7,23 @@ import uuid
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 from standardwebhooks.webhooks import Webhook, WebhookVerificationError
 
 from apps.audit.models import AuditEvent
 from apps.audit.services import audit_record
-from apps.core.errors import PlatformError
 
+from .errors import (
+    EventNotRetryable,
+    InvalidSignature,
+    MalformedWebhook,
+    StaleWebhook,
+    UnknownEventType,
+    WebhookRejected,
+)
 from .models import InboundEvent
 from .registry import event_types, handler_for
 
 SIGNATURE_HEADERS = ("webhook-id", "webhook-timestamp", "webhook-signature")
-
-
-class WebhookRejected(PlatformError):
-    code = "webhook_rejected"
-    status = 400
-
-
-class InvalidSignature(WebhookRejected):
-    code = "invalid_signature"
-    status = 401
-    message = _("The webhook signature is missing or does not match.")
-
-
-class StaleWebhook(WebhookRejected):
-    code = "stale_webhook"
-    status = 401
-    message = _("The webhook timestamp is outside the 5-minute window.")
-
-
-class MalformedWebhook(WebhookRejected):
-    code = "malformed_payload"
-    message = _('The body must be a JSON object with "type" and "data".')
-
-
-class UnknownEventType(WebhookRejected):
-    code = "unknown_event_type"
-    status = 422
-
-
-class InboundError(PlatformError):
-    code = "invalid_status"
-    status = 409
 
 
 def inbound_receive(*, source: str, request, secret: str) -> tuple[InboundEvent, bool]:
@@ -84,9 +58,8 @@ def inbound_receive(*, source: str, request, secret: str) -> tuple[InboundEvent,
         _reject(source=source, event_id=event_id, body=body, ip=ip, error=error, payload=payload)
         raise error
     if handler_for(source, payload["type"]) is None:
-        error = UnknownEventType(
-            _("Unknown event type %(type)s. Known types: %(known)s.")
-            % {"type": payload["type"][:100], "known": ", ".join(event_types(source)) or "-"})
+        error = UnknownEventType(UnknownEventType.message % {"type": payload["type"][:100],
+                                                             "known": ", ".join(event_types(source)) or "-"})
         _reject(source=source, event_id=event_id, body=body, ip=ip, error=error, payload=payload)
         raise error
 
@@ -108,7 +81,7 @@ def _accepted(source: str, event_id: str) -> InboundEvent | None:
             .exclude(status=InboundEvent.Status.REJECTED).first())
 
 
-def _reject(*, source, event_id, body: bytes, ip, error: PlatformError, payload=None, detail: str = "") -> None:
+def _reject(*, source, event_id, body: bytes, ip, error: WebhookRejected, payload=None, detail: str = "") -> None:
     text = body.decode("utf-8", errors="replace")
     InboundEvent.objects.create(
         source=source, event_id=event_id or uuid.uuid4().hex, status=InboundEvent.Status.REJECTED,
@@ -154,7 +127,7 @@ def inbound_retry(*, event: InboundEvent, actor) -> InboundEvent:
     with transaction.atomic():
         event = InboundEvent.objects.select_for_update().get(pk=event.pk)
         if event.status != InboundEvent.Status.FAILED:
-            raise InboundError(_("Only failed events can be retried."))
+            raise EventNotRetryable()
         event.status = InboundEvent.Status.RECEIVED
         event.save(update_fields=["status"])
         audit_record(action="webhook.retried", actor=actor, target=event,

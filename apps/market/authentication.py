@@ -2,8 +2,9 @@ from rest_framework.authentication import BaseAuthentication
 from rest_framework.exceptions import AuthenticationFailed
 from rest_framework.permissions import BasePermission
 
+from .errors import InvalidApiKey
 from .models import PlatformApiKey
-from .services import InvalidApiKey, apikey_authenticate
+from .services import apikey_authenticate
 
 
 class PlatformApiKeyAuthentication(BaseAuthentication):

@@ -10,21 +10,15 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.audit.services import audit_record
 from apps.core.apikeys import KeyFormat, key_find, key_revoke, key_touch
-from apps.core.errors import Conflict, PlatformError
 from apps.tenants.models import Tenant
 from apps.tenants.permissions import require_perm
 from apps.tenants.services import slug_from_text, tenant_create
 
+from .errors import ApplicationExists, InvalidApiKey, MarketTenantExists
 from .models import PlatformApiKey
 
 KEY_FORMAT = KeyFormat(lead="pk_", sep="_", prefix_bytes=6, hash_whole_key=True)
 SOURCE = "service-market"
-
-
-class InvalidApiKey(PlatformError):
-    code = "invalid_api_key"
-    status = 401
-    message = _("The API key is missing, unknown or revoked.")
 
 
 def apikey_issue(*, name: str, actor) -> tuple[PlatformApiKey, str]:
@@ -72,12 +66,12 @@ def market_tenant_create(*, tenant_id: str, tenant_name: str, admin_email: str, 
     live = Tenant.objects.exclude(status=Tenant.Status.PURGED)
     existing = live.filter(market_application_id=application_id).first()
     if existing is not None:
-        raise Conflict(_("A tenant already exists for this application."), code="application_exists",
-                       details={"tenant_id": existing.market_tenant_id or existing.slug, "status": existing.status})
+        raise ApplicationExists(details={"tenant_id": existing.market_tenant_id or existing.slug,
+                                         "status": existing.status})
     existing = live.filter(market_tenant_id=market_tenant_id).first()
     if existing is not None:
-        raise Conflict(_("A tenant already exists for this service-market tenant id."), code="tenant_exists",
-                       details={"tenant_id": market_tenant_id, "slug": existing.slug, "status": existing.status})
+        raise MarketTenantExists(details={"tenant_id": market_tenant_id, "slug": existing.slug,
+                                          "status": existing.status})
     kind = APPLICATION_KINDS.get(application_kind)
     if kind is None:
         raise ValidationError({"application_kind": _("Choose demo or service.")}, code="invalid_choice")

@@ -13,19 +13,22 @@ from django.utils.translation import gettext_lazy as _
 from apps.accounts.hq import HQ_MASTER
 from apps.audit.models import AuditEvent
 from apps.audit.services import audit_record
-from apps.core.errors import PlatformError
 from apps.tenants.lifecycle import tenant_approve
 from apps.tenants.models import Tenant
 from apps.tenants.permissions import OperatorPermissionDenied, require_perm
 from apps.tenants.services import tenant_create, tenant_start_provisioning
 
+from .errors import (
+    ChecklistAfterActivation,
+    ChecklistAutomatic,
+    ChecklistIncomplete,
+    CommentRequired,
+    FourEyes,
+    InvalidAssignee,
+    OnboardingError,
+)
 from .models import ApprovalStep, ChecklistItem, ChecklistTemplateItem, StepComment
 from .selectors import AUTOMATIC_ITEMS, checklist_missing
-
-
-class OnboardingError(PlatformError):
-    code = "onboarding_error"
-    status = 409
 
 
 def tenant_enrol(*, through_approval: bool, **fields) -> Tenant:
@@ -55,15 +58,13 @@ def checklist_item_set(*, item: ChecklistItem, done: bool, actor) -> ChecklistIt
     require_perm(actor, "onboarding.change_checklistitem", action="onboarding.checklist_changed",
                  tenant=item.tenant)
     if item.key in AUTOMATIC_ITEMS:
-        raise OnboardingError(_("“%(item)s” ticks itself: %(how)s")
-                              % {"item": item.display_title, "how": AUTOMATIC_ITEMS[item.key].explanation},
-                              code="checklist_automatic")
+        raise ChecklistAutomatic(ChecklistAutomatic.message
+                                 % {"item": item.display_title, "how": AUTOMATIC_ITEMS[item.key].explanation})
     with transaction.atomic():
         item = ChecklistItem.objects.select_for_update(of=("self",)).select_related("tenant").get(pk=item.pk)
         if item.after_activation and item.tenant.status != Tenant.Status.ACTIVE:
-            raise OnboardingError(_("“%(item)s” is done once the workspace of %(name)s exists, after activation.")
-                                  % {"item": item.display_title, "name": item.tenant.name},
-                                  code="checklist_after_activation")
+            raise ChecklistAfterActivation(ChecklistAfterActivation.message
+                                           % {"item": item.display_title, "name": item.tenant.name})
         if item.done == done:
             return item
         item.done, item.done_by, item.done_at = done, (actor if done else None), (timezone.now() if done else None)
@@ -118,10 +119,9 @@ def _four_eyes(step: ApprovalStep, actor) -> None:
         return
     stages = ", ".join(str(other.get_stage_display()) for other in own)
     if settings.ONBOARDING_FOUR_EYES:
-        raise OnboardingError(
-            _("Four-eyes rule: you already approved %(stages)s for %(name)s; someone else must approve "
-              "%(stage)s.") % {"stages": stages, "name": step.tenant.name, "stage": step.get_stage_display()},
-            code="four_eyes", details={"approved_by_you": [other.stage for other in own]})
+        raise FourEyes(FourEyes.message % {"stages": stages, "name": step.tenant.name,
+                                           "stage": step.get_stage_display()},
+                       details={"approved_by_you": [other.stage for other in own]})
     audit_record(action="onboarding.four_eyes_relaxed", category=AuditEvent.Category.SECURITY, actor=actor,
                  target=step, tenant=step.tenant,
                  metadata={"stage": step.stage, "also_approved": [other.stage for other in own],
@@ -131,7 +131,7 @@ def _four_eyes(step: ApprovalStep, actor) -> None:
 def step_assign(*, step: ApprovalStep, assignee, actor) -> ApprovalStep:
     require_perm(actor, "onboarding.decide_approvalstep", action="onboarding.step_assigned", tenant=step.tenant)
     if assignee is not None and not (assignee.is_active and assignee.is_staff):
-        raise OnboardingError(_("Steps can only be assigned to active HQ staff."), status=400)
+        raise InvalidAssignee()
     with transaction.atomic():
         step = _step_locked(step)
         # Reassigning would otherwise bypass "only the assignee or an HQ master decides".
@@ -149,7 +149,7 @@ def step_comment(*, step: ApprovalStep, body: str, actor) -> StepComment:
     require_perm(actor, "onboarding.add_stepcomment", action="onboarding.step_commented", tenant=step.tenant)
     body = (body or "").strip()
     if not body:
-        raise OnboardingError(_("Write a comment first."), code="comment_required", status=400)
+        raise CommentRequired()
     with transaction.atomic():
         comment = StepComment.objects.create(step=step, author=actor, body=body[:5000])
         audit_record(action="onboarding.step_commented", actor=actor, target=step, tenant=step.tenant,
@@ -167,9 +167,8 @@ def step_approve(*, step: ApprovalStep, actor, comment: str = "") -> ApprovalSte
         if step.stage == ApprovalStep.Stage.ACTIVATION:
             missing = checklist_missing(step.tenant)
             if missing:
-                raise OnboardingError(_("Complete the checklist first: %(items)s.")
-                                      % {"items": ", ".join(item.display_title for item in missing)},
-                                      code="checklist_incomplete")
+                raise ChecklistIncomplete(ChecklistIncomplete.message
+                                          % {"items": ", ".join(item.display_title for item in missing)})
         step.status, step.decided_by, step.decided_at = ApprovalStep.Status.APPROVED, actor, timezone.now()
         step.save(update_fields=["status", "decided_by", "decided_at"])
         if comment.strip():
@@ -186,7 +185,7 @@ def step_approve(*, step: ApprovalStep, actor, comment: str = "") -> ApprovalSte
 def step_reject(*, step: ApprovalStep, actor, comment: str) -> ApprovalStep:
     comment = (comment or "").strip()
     if not comment:
-        raise OnboardingError(_("Say why the step is rejected."), code="comment_required", status=400)
+        raise CommentRequired(_("Say why the step is rejected."))
     _require_decide(step, actor)
     with transaction.atomic():
         step = _step_locked(step)

@@ -32,6 +32,3 @@ def tenant_usage(tenant: Tenant) -> dict:
         "schema_bytes": schema_size_bytes(tenant),
     }
 
-
-def tenant_history(tenant: Tenant):
-    return tenant.status_changes.select_related("actor").order_by("-created_at", "-id")

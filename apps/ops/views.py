@@ -13,10 +13,10 @@ from django.utils.translation import gettext_lazy as _
 from apps.core.errors import PlatformError
 from apps.onboarding import services as onboarding
 from apps.onboarding.models import ApprovalStep
-from apps.onboarding.selectors import (BOARD_COLUMNS, checklist_items, current_step, onboarding_board,
-                                      onboarding_tenants)
+from apps.onboarding.selectors import BOARD_COLUMNS, checklist_items, current_step, onboarding_board, onboarding_tenants
 from apps.tenants import lifecycle
 from apps.tenants.models import Tenant
+from apps.tenants.permissions import require_perm
 
 from . import actions
 from .actions import TenantAction
@@ -53,8 +53,6 @@ def lifecycle_action_view(model_admin, request, object_id, action):
     if tenant_action.view is not None:
         return tenant_action.view(model_admin, request, tenant, tenant_action)
     if not request.user.has_perm(tenant_action.permission):
-        from apps.tenants.permissions import require_perm
-
         try:
             require_perm(request.user, tenant_action.permission, action=f"portal:{action}", tenant=tenant)
         except PlatformError:
@@ -119,8 +117,6 @@ def onboarding_view(model_admin, request, object_id):
 def _onboarding_post(request, tenant: Tenant, op: str) -> None:
     user = request.user
     if op == "open":
-        from apps.tenants.permissions import require_perm
-
         require_perm(user, "onboarding.decide_approvalstep", action="onboarding.opened", tenant=tenant)
         if tenant.status != Tenant.Status.REQUESTED:
             raise PlatformError(_("Only a requested tenant goes through onboarding."))

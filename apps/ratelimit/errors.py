@@ -2,7 +2,7 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from apps.core.errors import PlatformError
+from apps.core.errors import TooManyRequests
 
 from .limiter import Decision
 
@@ -15,9 +15,8 @@ _MESSAGES = {
 }
 
 
-class RateLimited(PlatformError):
-    code = "rate_limited"
-    status = 429
+class RateLimited(TooManyRequests):
+    """A rate limit of apps.ratelimit.limiter; `details` say which and when to try again."""
 
 
 def rate_limited(decision: Decision) -> RateLimited:

@@ -12,8 +12,11 @@ from rest_framework.pagination import CursorPagination
 from rest_framework.permissions import BasePermission, IsAuthenticated
 
 from apps.accounts.callers import api_access
+from apps.audit.models import AuditEvent
+from apps.audit.services import audit_record
 from apps.authz import catalogue
 from apps.authz.access import Access
+from apps.core.filters import FilterBackend
 
 from .tenancy import current_tenant
 
@@ -39,9 +42,6 @@ class HasWorkspacePermission(BasePermission):
 
 
 def _permission_denied_event(request, perm: str) -> None:
-    from apps.audit.models import AuditEvent
-    from apps.audit.services import audit_record
-
     user = request.user if getattr(request.user, "pk", None) else None
     audit_record(action="auth.permission_denied", category=AuditEvent.Category.SECURITY, actor=user,
                  tenant=current_tenant(), metadata={"perm": perm, "path": request.path, "method": request.method,
@@ -79,7 +79,5 @@ class WorkspaceApi(GenericAPIView):
         """Where the current action may act (None: everywhere)."""
         return self.access.branch_ids(self.perm_name())
 
-
-from apps.core.filters import FilterBackend  # noqa: E402
 
 LIST_BACKENDS = [FilterBackend, SearchFilter, OrderingFilter]

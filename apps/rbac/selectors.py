@@ -9,11 +9,6 @@ from apps.authz.scopes import Scope
 from .models import Role, RoleAssignment, RolePermission
 
 
-def roles_for(*, user) -> list[Role]:
-    """Enabled roles the user holds here."""
-    return list(Role.objects.filter(assignments__user=user, is_active=True).order_by("key"))
-
-
 def role_keys(*, user) -> frozenset[str]:
     """The keys of the user's enabled roles here (one query)."""
     return frozenset(RoleAssignment.objects.filter(user_id=user.pk, role__is_active=True)
@@ -48,11 +43,6 @@ def access_for(*, user, active_role: str | None = None) -> Access:
             else:  # branch scope, or a role limited to branches
                 grant.branch_ids |= limited_to
     return access
-
-
-def permissions_for(*, user, active_role: str | None = None) -> set[str]:
-    """"app_label.codename" strings granted by the user's roles in this schema."""
-    return access_for(user=user, active_role=active_role).django_perms
 
 
 def role_list() -> QuerySet[Role]:

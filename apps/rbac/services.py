@@ -12,21 +12,10 @@ from apps.authz.scopes import Scope
 from apps.core.cache import bump
 from apps.core.cache import scope as cache_scope
 from apps.core.changes import model_update
-from apps.core.errors import Conflict, PlatformError
+from apps.core.errors import PlatformError
 
+from .errors import GrantTooWide, InvalidScope, LastOwner, LockedPermission, RoleInUse, SystemRole
 from .models import Role, RoleAssignment, RolePermission
-
-
-class LockedPermission(PlatformError):
-    code = "permission_locked"
-    status = 403
-    message = _("HQ locked this permission for this role; it cannot be changed here.")
-
-
-class SystemRole(PlatformError):
-    code = "system_role"
-    status = 403
-    message = _("The owner role is managed by the platform and always has every permission.")
 
 
 def tenant_permissions():
@@ -83,7 +72,7 @@ def role_assign(*, user, role: Role, branches=(), actor=None) -> RoleAssignment:
 def role_unassign(*, user, role: Role, actor) -> None:
     with transaction.atomic():
         if role.key == Role.OWNER and RoleAssignment.objects.filter(role=role).exclude(user=user).count() == 0:
-            raise Conflict(_("The workspace needs at least one owner."), code="last_owner")
+            raise LastOwner()
         RoleAssignment.objects.filter(user=user, role=role).delete()
         roles_changed()
         _audit("rbac.role_unassigned", actor=actor, target=role, metadata={"user": str(user.public_id)})
@@ -104,8 +93,7 @@ def _grants_map(grants: dict[str, str]) -> dict[int, str]:
     result = {}
     for key, scope in grants.items():
         if scope not in Scope.values:
-            raise PlatformError(_("“%(scope)s” is not a scope; use tenant, branch or own.") % {"scope": scope},
-                                code="invalid_scope", details={"perm": key})
+            raise InvalidScope(InvalidScope.message % {"scope": scope}, details={"perm": key})
         result[catalogue.permission_id(key)] = scope
     return result
 
@@ -176,8 +164,7 @@ def role_delete(*, role: Role, actor) -> None:
     if role.is_system:
         raise SystemRole()
     if role.assignments.exists():
-        raise Conflict(_("Remove this role from its %(count)s staff members first, or disable it.")
-                       % {"count": role.assignments.count()}, code="role_in_use")
+        raise RoleInUse(RoleInUse.message % {"count": role.assignments.count()})
     _audit("rbac.role_deleted", actor=actor, target=role)
     role.delete()
     roles_changed()
@@ -190,20 +177,6 @@ def object_grant(*, user, perm: str, obj, actor) -> None:
     with transaction.atomic():
         assign_perm(perm.split(".", 1)[1], user, obj)
         _audit("rbac.object_granted", actor=actor, target=obj, metadata={"perm": perm, "user": str(user.public_id)})
-
-
-def object_revoke(*, user, perm: str, obj, actor) -> None:
-    from guardian.shortcuts import remove_perm
-
-    with transaction.atomic():
-        remove_perm(perm.split(".", 1)[1], user, obj)
-        _audit("rbac.object_revoked", actor=actor, target=obj, metadata={"perm": perm, "user": str(user.public_id)})
-
-
-class GrantTooWide(PlatformError):
-    code = "grant_too_wide"
-    status = 403
-    message = _("You cannot give a role with permissions you do not have yourself.")
 
 
 def grant_check(*, access, roles, branches=()) -> None:

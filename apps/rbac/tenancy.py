@@ -1,10 +1,10 @@
 from django.db import connection
 
+from apps.tenants.models import Tenant
+
 
 def current_tenant():
     """The Tenant whose schema is in use (schema_context() sets only a stand-in object)."""
-    from apps.tenants.models import Tenant
-
     tenant = getattr(connection, "tenant", None)
     if isinstance(tenant, Tenant):
         return tenant

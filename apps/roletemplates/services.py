@@ -6,6 +6,7 @@ from django.contrib.auth.models import Permission
 from django.db import transaction
 from django.utils import translation
 
+from apps.audit.services import audit_record
 from apps.authz import catalogue
 from apps.rbac.models import Role, RolePermission
 
@@ -70,7 +71,5 @@ def template_permission_choices():
 
 def template_changed(*, template: RoleTemplate, actor, action: str, changes: dict | None = None) -> None:
     """Record an HQ edit of a role template (called by the ops admin in its transaction)."""
-    from apps.audit.services import audit_record
-
     audit_record(action=f"roletemplate.{action}", actor=actor, target=template, changes=changes,
                  metadata={"business_type": template.business_type, "key": template.key})

@@ -16,8 +16,8 @@ from django.core.exceptions import ValidationError
 from django.urls import path, reverse
 
 from apps.accounts import mfa
+from apps.accounts.errors import InvalidCredentials
 from apps.accounts.hq import HQ_GROUPS
-from apps.accounts.services import InvalidCredentials
 from apps.core.admin_sites import AdminPolicy
 from apps.ops import views as ops_views
 from apps.ops.dashboard import dashboard_context

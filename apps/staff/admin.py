@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from apps.core.admin_sites import tenant_admin
 from apps.core.errors import PlatformError
 from apps.rbac.admin_scoping import request_access
+from apps.rbac.models import RoleAssignment
 
 from . import selectors, services
 from .models import Invitation, StaffProfile
@@ -23,7 +24,6 @@ class StaffProfileAdmin(admin.ModelAdmin):
         from django.contrib.postgres.aggregates import StringAgg
         from django.db.models import OuterRef, Subquery
 
-        from apps.rbac.models import RoleAssignment
 
         roles = (RoleAssignment.objects.filter(user_id=OuterRef("user_id")).values("user_id")
                  .annotate(names=StringAgg("role__name", ", ", order_by="role__name")).values("names"))

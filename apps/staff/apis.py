@@ -8,6 +8,7 @@ from rest_framework.views import APIView
 from apps.accounts.serializers import MeUser
 from apps.core.api import ERROR_RESPONSES, NoStoreMixin
 from apps.rbac.api import LIST_BACKENDS, WorkspaceApi
+from apps.rbac.models import RoleAssignment
 
 from . import selectors, services
 from .models import Invitation, StaffProfile
@@ -29,8 +30,6 @@ class StaffFilter(filters.FilterSet):
         fields = ["is_active", "role"]
 
     def filter_role(self, queryset, name, value):
-        from apps.rbac.models import RoleAssignment
-
         return queryset.filter(user_id__in=RoleAssignment.objects.filter(role__key=value).values("user_id"))
 
 

@@ -18,48 +18,29 @@ from apps.accounts.services import login_check, membership_ensure, user_get_or_c
 from apps.audit.services import audit_record
 from apps.billing.limits import enforce_limit
 from apps.core.changes import model_update
-from apps.core.errors import Conflict, PlatformError
 from apps.core.secrets import secret_hash
 from apps.core.urls import absolute_url
 from apps.rbac.services import grant_check, role_assign, user_roles_set
 from apps.rbac.tenancy import current_tenant
+from apps.tenants.models import Tenant
 
+from .errors import (
+    AccountExists,
+    AlreadyMember,
+    InvitationExpired,
+    InvitationInvalid,
+    InvitationNotPending,
+    InvitationPending,
+    InvitationRevoked,
+    InvitationUsed,
+    NoRoles,
+    OwnerProtected,
+    SelfDeactivation,
+    WeakPassword,
+)
 from .models import Invitation, StaffProfile
 
 INVITATION_DAYS = 7
-
-
-class InvitationInvalid(PlatformError):
-    code = "invitation_invalid"
-    status = 404
-    message = _("This invitation link is not valid.")
-
-
-class InvitationExpired(PlatformError):
-    code = "invitation_expired"
-    status = 410
-    message = _("This invitation has expired. Ask for a new one.")
-
-
-class InvitationUsed(PlatformError):
-    code = "invitation_used"
-    status = 410
-    message = _("This invitation has already been used.")
-
-
-class InvitationRevoked(PlatformError):
-    code = "invitation_revoked"
-    status = 410
-    message = _("This invitation was withdrawn.")
-
-
-class AccountExists(PlatformError):
-    code = "account_exists"
-    status = 409
-    message = _("An account with this email already exists but has no password yet. Set its password with "
-                "the password reset email first, then accept the invitation with that password.")
-
-
 
 
 def _audit(action, *, actor, target, **metadata):
@@ -75,8 +56,6 @@ def accept_url(token: str) -> str:
 def _tenant_locked():
     """The tenant row, locked until the transaction ends: plan limits count and insert
     under it, so concurrent requests cannot both pass the last free slot."""
-    from apps.tenants.models import Tenant
-
     return Tenant.objects.select_for_update().get(pk=current_tenant().pk)
 
 
@@ -107,20 +86,18 @@ def invitation_create(*, email: str, roles, branches=(), full_name: str = "", ac
     invitee by email only (never show it to the inviter)."""
     email = User.objects.normalize_email(email)
     if not roles:
-        raise PlatformError(_("Choose at least one role."), code="validation_error",
-                            details={"roles": [_("Choose at least one role.")]})
+        raise NoRoles(details={"roles": [NoRoles.message]})
     grant_check(access=actor_access, roles=roles, branches=branches)
     if Membership.objects.filter(tenant=current_tenant(), user__email__iexact=email, kind=Membership.Kind.STAFF,
                                  status=Membership.Status.ACTIVE).exists():
-        raise Conflict(_("%(email)s is already a staff member here.") % {"email": email}, code="already_member")
+        raise AlreadyMember(AlreadyMember.message % {"email": email})
     token = secrets.token_urlsafe(32)
     with transaction.atomic():
         enforce_limit(tenant=_tenant_locked(), key="staff_users", current=staff_count())
         Invitation.objects.filter(email__iexact=email, status=Invitation.Status.PENDING,
                                   expires_at__lte=timezone.now()).update(status=Invitation.Status.REVOKED)
         if Invitation.objects.filter(email__iexact=email, status=Invitation.Status.PENDING).exists():
-            raise Conflict(_("%(email)s already has a pending invitation; resend it instead.") % {"email": email},
-                           code="invitation_pending")
+            raise InvitationPending(InvitationPending.message % {"email": email})
         invitation = Invitation(email=email, full_name=full_name, token_hash=secret_hash(token),
                                 expires_at=timezone.now() + timedelta(days=INVITATION_DAYS),
                                 invited_by=actor if getattr(actor, "pk", None) else None)
@@ -138,7 +115,7 @@ def invitation_create(*, email: str, roles, branches=(), full_name: str = "", ac
 def invitation_resend(*, invitation: Invitation, actor) -> tuple[Invitation, str]:
     """A new link (the old one stops working) with a fresh expiry."""
     if invitation.status != Invitation.Status.PENDING:
-        raise Conflict(_("Only pending invitations can be resent."), code="invitation_not_pending")
+        raise InvitationNotPending()
     token = secrets.token_urlsafe(32)
     with transaction.atomic():
         invitation.token_hash = secret_hash(token)
@@ -154,7 +131,7 @@ def invitation_resend(*, invitation: Invitation, actor) -> tuple[Invitation, str
 
 def invitation_revoke(*, invitation: Invitation, actor) -> Invitation:
     if invitation.status != Invitation.Status.PENDING:
-        raise Conflict(_("Only pending invitations can be withdrawn."), code="invitation_not_pending")
+        raise InvitationNotPending(_("Only pending invitations can be withdrawn."))
     with transaction.atomic():
         invitation.status = Invitation.Status.REVOKED
         invitation.save(update_fields=["status"])
@@ -200,8 +177,7 @@ def invitation_accept(*, token: str, password: str, full_name: str = "") -> User
             try:
                 validate_password(password, user)
             except ValidationError as error:
-                raise PlatformError(_("Choose a stronger password."), code="validation_error",
-                                    details={"password": error.messages}) from None
+                raise WeakPassword(details={"password": error.messages}) from None
             user.set_password(password)
             user.save()
         elif not existing.has_usable_password():
@@ -228,9 +204,9 @@ def invitation_accept(*, token: str, password: str, full_name: str = "") -> User
 def staff_deactivate(*, profile: StaffProfile, actor) -> StaffProfile:
     tenant = current_tenant()
     if profile.user_id == tenant.owner_id:
-        raise Conflict(_("The workspace owner cannot be deactivated."), code="owner_protected")
+        raise OwnerProtected()
     if getattr(actor, "pk", None) == profile.user_id:
-        raise Conflict(_("You cannot deactivate yourself."), code="self_deactivation")
+        raise SelfDeactivation()
     with transaction.atomic():
         Membership.objects.filter(user_id=profile.user_id, tenant=tenant, kind=Membership.Kind.STAFF).update(
             status=Membership.Status.SUSPENDED, updated_at=timezone.now())
@@ -268,5 +244,5 @@ def staff_roles_set(*, profile: StaffProfile, grants: list[tuple], actor, actor_
         grant_check(access=actor_access, roles=[role], branches=branches)
     user = User.objects.get(pk=profile.user_id)
     if profile.user_id == current_tenant().owner_id and not any(role.key == "owner" for role, _b in grants):
-        raise Conflict(_("The workspace owner keeps the owner role."), code="owner_protected")
+        raise OwnerProtected(_("The workspace owner keeps the owner role."))
     user_roles_set(user=user, assignments=grants, actor=actor)

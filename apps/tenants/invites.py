@@ -16,13 +16,13 @@ from django.urls import reverse
 from django.utils import formats, translation
 from django.utils import timezone as django_timezone
 
+from apps.core.urls import absolute_url
+
 from .models import Tenant
 
 
 def tenant_url(tenant: Tenant, path: str = "/", *, request=None) -> str:
     """`path` on the tenant's primary host (scheme and port: apps.core.urls)."""
-    from apps.core.urls import absolute_url
-
     domain = tenant.get_primary_domain().domain if tenant.pk else f"{tenant.slug}.{settings.BASE_DOMAIN}"
     return absolute_url(path, host=domain, request=request)
 

@@ -14,23 +14,15 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from apps.audit.services import audit_record
+from apps.core.errors import ReasonRequired
 
+from .errors import DemoExpired, IllegalTransition, RetentionError
 from .models import Tenant
 from .permissions import require_perm
 from .services import _drop_schema
-from .states import IllegalTransition, refuse_public, transition
+from .states import refuse_public, transition
 
 logger = logging.getLogger(__name__)
-
-
-class ReasonRequired(IllegalTransition):
-    code = "reason_required"
-    status = 400
-    message = _("Please give a reason.")
-
-
-class RetentionError(IllegalTransition):
-    code = "retention"
 
 
 def retention_period() -> timedelta:
@@ -79,8 +71,7 @@ def tenant_reactivate(*, tenant: Tenant, actor, reason: str = "") -> Tenant:
         # A person reactivating an expired demo would see beat suspend it again within the
         # hour; the system (billing after a payment) is not stopped here.
         if actor is not None and demo_expired(tenant):
-            raise IllegalTransition(_("The demo period of %(name)s has ended. Extend it or make the tenant a "
-                                      "customer first.") % {"name": tenant.name}, code="demo_expired")
+            raise DemoExpired(DemoExpired.message % {"name": tenant.name})
         return transition(tenant, Tenant.Status.ACTIVE, actor=actor, reason=reason, action="tenant.reactivated",
                           fields={"suspended_at": None, "suspended_reason": ""})
 

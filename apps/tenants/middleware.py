@@ -9,12 +9,12 @@ import logging
 
 from django.core.exceptions import DisallowedHost
 from django.utils import translation
-from django.utils.translation import gettext_lazy as _
 from django_tenants.middleware.main import TenantMainMiddleware
 
 from apps.core.errors import error_response
 from apps.core.logging import bind
 
+from .errors import BadHost, TenantNotFound, TenantNotReady, TenantPendingApproval, TenantSuspended
 from .models import Tenant
 from .routing import tenant_for_host
 
@@ -24,22 +24,16 @@ logger = logging.getLogger(__name__)
 ANY_HOST_PATHS = ("/health/",)
 
 S = Tenant.Status
-_BAD_HOST = (400, "bad_host", _("This host name is not served here."))
-_NOT_FOUND = (404, "tenant_not_found", _("There is no workspace at this address."))
-_PENDING = (403, "tenant_pending_approval",
-            _("This workspace is waiting for approval. Please try again once it has been approved."))
-_NOT_READY = (503, "tenant_not_ready", _("This workspace is being set up. Please try again in a few minutes."))
-# status -> (HTTP status, code, message). Waiting for approval is not an outage (and
+# status -> the refusal (apps.tenants.errors). Waiting for approval is not an outage (and
 # may take days): 403 with its own code, not the 503 of a workspace being set up.
 _REFUSALS = {
-    S.REQUESTED: _PENDING,
-    S.APPROVED: _PENDING,
-    S.PROVISIONING: _NOT_READY,
-    S.FAILED: _NOT_READY,
-    S.SUSPENDED: (403, "tenant_suspended",
-                  _("This workspace has been suspended. Please contact the platform operator.")),
-    S.DELETED: _NOT_FOUND,
-    S.PURGED: _NOT_FOUND,
+    S.REQUESTED: TenantPendingApproval,
+    S.APPROVED: TenantPendingApproval,
+    S.PROVISIONING: TenantNotReady,
+    S.FAILED: TenantNotReady,
+    S.SUSPENDED: TenantSuspended,
+    S.DELETED: TenantNotFound,
+    S.PURGED: TenantNotFound,
 }
 # Seconds a client should wait before asking a workspace being set up again.
 RETRY_AFTER_SECONDS = 30
@@ -67,19 +61,19 @@ class TenantRoutingMiddleware(TenantMainMiddleware):
     def no_tenant_found(self, request, hostname):
         """Health checks go to the public URLconf; anything else gets a clear refusal."""
         if hostname is None:
-            return self._refuse(request, None, _BAD_HOST)
+            return self._refuse(request, None, BadHost)
         if request.path in ANY_HOST_PATHS:
             self.setup_url_routing(request, force_public=True)
             return None
         tenant = tenant_for_host(hostname)
-        return self._refuse(request, tenant, _REFUSALS.get(tenant.status, _NOT_READY) if tenant else _NOT_FOUND)
+        return self._refuse(request, tenant, _REFUSALS.get(tenant.status, TenantNotReady) if tenant else TenantNotFound)
 
     @staticmethod
     def _refuse(request, tenant, refusal):
         """An expected refusal, not a fault: logged here at INFO (a failed provisioning at
         WARNING, someone should look) and kept out of Django's request log, which would
         log a 503 at ERROR."""
-        status, code, message = refusal
+        status, code, message = refusal.status, refusal.code, refusal.message
         # LocaleMiddleware has not run yet: answer in the language the client asks for.
         with translation.override(translation.get_language_from_request(request)):
             response = error_response(request, status, code, message)

@@ -5,11 +5,10 @@ the subscription owns the plan (apps.billing) and this stays as it was asked."""
 from __future__ import annotations
 
 from django.db import transaction
-from django.utils.translation import gettext_lazy as _
 
 from apps.audit.services import audit_record
-from apps.core.errors import PlatformError
 
+from .errors import PlanChangeNotAllowed, SamePlan
 from .models import Tenant
 
 # Waiting for approval or provisioning: no subscription yet.
@@ -21,11 +20,9 @@ def tenant_plan_request(*, tenant: Tenant, plan, actor, reason: str = "") -> Ten
     with transaction.atomic():
         stored = Tenant.objects.select_for_update(of=("self",)).select_related("plan").get(pk=tenant.pk)
         if stored.status not in WAITING:
-            raise PlatformError(_("The plan of a %(status)s tenant cannot be changed.")
-                                % {"status": stored.get_status_display().lower()}, code="plan_change_not_allowed",
-                                status=409)
+            raise PlanChangeNotAllowed(PlanChangeNotAllowed.message % {"status": stored.get_status_display().lower()})
         if stored.plan_id == plan.pk:
-            raise PlatformError(_("The tenant is already on this plan."), code="same_plan")
+            raise SamePlan()
         before = stored.plan.code if stored.plan else None
         stored.plan = plan
         stored.save(update_fields=["plan"])

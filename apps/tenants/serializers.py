@@ -2,6 +2,9 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiExample
 from rest_framework import serializers
 
+from apps.core.urls import absolute_url
+from apps.tenants.invites import tenant_url
+
 from .models import Tenant
 
 BUSINESS_TYPES = [(value, label) for value, label in Tenant.BusinessType.choices
@@ -22,13 +25,9 @@ class TenantStatusOutput(serializers.Serializer):
         return tenant.market_tenant_id or tenant.slug
 
     def get_tenant_url(self, tenant) -> str:
-        from apps.tenants.invites import tenant_url
-
         return tenant_url(tenant, request=self.context["request"])
 
     def get_status_url(self, tenant) -> str:
-        from apps.core.urls import absolute_url
-
         return absolute_url(f"/api/v1/platform/tenants/status/{tenant.public_id}/", request=self.context["request"])
 
 

@@ -25,13 +25,13 @@ from django_tenants.utils import schema_context, schema_exists
 from apps.accounts.services import membership_ensure, user_get_or_create
 from apps.audit.services import audit_record
 from apps.core.changes import model_update
-from apps.core.errors import PlatformError
 
+from .errors import IllegalTransition, PrimaryDomain, ProvisioningFailed, PublicTenantProtected, TenantError
 from .invites import owner_invite_send
 from .models import Domain, Tenant, TenantStatusChange
 from .permissions import require_perm
 from .routing import routing_forget
-from .states import IllegalTransition, PublicTenantProtected, refuse_public, transition
+from .states import refuse_public, transition
 
 logger = logging.getLogger(__name__)
 
@@ -41,15 +41,6 @@ RESERVED_SLUGS = frozenset({
     "ftp", "help", "hq", "id", "imap", "mail", "media", "ops", "platform", "pop", "portal", "public",
     "root", "smtp", "socket", "staging", "static", "status", "support", "system", "test", "www",
 })
-
-
-class TenantError(PlatformError):
-    code = "tenant_error"
-
-
-class ProvisioningFailed(TenantError):
-    code = "provisioning_failed"
-    status = 500
 
 
 def schema_name_for(slug: str) -> str:
@@ -182,8 +173,8 @@ def tenant_provision(*, tenant_id: int) -> Tenant:
     if tenant.status == Tenant.Status.ACTIVE:
         return tenant
     if tenant.status != Tenant.Status.PROVISIONING:
-        raise TenantError(_("Only a tenant in provisioning can be provisioned (this one is %(status)s).")
-                          % {"status": tenant.get_status_display()}, code="invalid_status", status=409)
+        raise IllegalTransition(_("Only a tenant in provisioning can be provisioned (this one is %(status)s).")
+                                % {"status": tenant.get_status_display()})
     started = django_timezone.now()
     try:
         tenant.create_schema(check_if_exists=False, verbosity=0)
@@ -315,7 +306,7 @@ def domain_delete(*, domain: Domain, actor) -> None:
     if domain.tenant.is_public:
         raise PublicTenantProtected(PublicTenantProtected.domain_message)
     if domain.is_primary:
-        raise TenantError(_("The primary domain cannot be removed."), code="primary_domain", status=409)
+        raise PrimaryDomain()
     with transaction.atomic():
         audit_record(action="tenant.domain_deleted", actor=actor, target=domain, tenant=domain.tenant,
                      changes={"domain": [domain.domain, None]})

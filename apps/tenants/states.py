@@ -13,8 +13,8 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.audit.services import audit_record
 from apps.core.changes import plain_value
-from apps.core.errors import PlatformError
 
+from .errors import IllegalTransition, PublicTenantProtected
 from .models import Tenant, TenantStatusChange
 from .routing import routing_forget
 
@@ -30,21 +30,6 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     S.DELETED: frozenset({S.REQUESTED, S.APPROVED, S.FAILED, S.ACTIVE, S.SUSPENDED, S.PURGED}),
     S.PURGED: frozenset(),
 }
-
-
-class IllegalTransition(PlatformError):
-    code = "invalid_status"
-    status = 409
-
-
-class PublicTenantProtected(IllegalTransition):
-    """The public tenant serves the ops portal and the platform API: suspending or
-    deleting it would lock HQ out until someone repaired the database by hand."""
-
-    code = "public_tenant"
-    message = _("The platform's own (HQ) tenant cannot be approved, provisioned, suspended, deleted or "
-                "otherwise changed here.")
-    domain_message = _("The platform's own (HQ) address cannot be changed or removed here.")
 
 
 def refuse_public(tenant: Tenant) -> None:

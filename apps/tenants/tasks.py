@@ -1,7 +1,8 @@
 from celery import shared_task
 
+from .errors import ProvisioningFailed
 from .models import Tenant
-from .services import ProvisioningFailed, tenant_provision
+from .services import tenant_provision
 
 
 @shared_task(name="tenants.provision_tenant", acks_late=True)

@@ -8,8 +8,9 @@ from django.utils.translation import gettext_lazy as _
 from apps.core.admin_sites import tenant_admin
 
 from . import services
+from .errors import InvalidLogo
 from .models import WorkspaceSettings
-from .services import FIELDS, InvalidLogo, _check_logo
+from .services import FIELDS, _check_logo
 
 
 class WorkspaceSettingsForm(forms.ModelForm):

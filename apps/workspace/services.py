@@ -1,14 +1,13 @@
 from __future__ import annotations
 
 from django.db import transaction
-from django.utils.translation import gettext_lazy as _
 
 from apps.audit.services import audit_record
 from apps.core.cache import bump, scope, versioned_get_or_build
 from apps.core.changes import model_update
-from apps.core.errors import PlatformError
 from apps.rbac.tenancy import current_tenant
 
+from .errors import InvalidLogo
 from .models import WorkspaceSettings
 
 FIELDS = ["display_name", "legal_name", "business_number", "contact_email", "contact_phone", "address",
@@ -17,11 +16,6 @@ FIELDS = ["display_name", "legal_name", "business_number", "contact_email", "con
 LOGO_MAX_BYTES = 1024 * 1024
 # First bytes of the image formats a logo may have (SVG is refused: it can carry scripts).
 _SIGNATURES = {b"\x89PNG\r\n\x1a\n": "png", b"\xff\xd8\xff": "jpg", b"RIFF": "webp", b"GIF8": "gif"}
-
-
-class InvalidLogo(PlatformError):
-    code = "invalid_logo"
-    message = _("The logo must be a PNG, JPEG, WebP or GIF image of at most 1 MB.")
 
 
 def workspace_settings_get() -> WorkspaceSettings:

@@ -1,9 +1,11 @@
 """The owner's billing API on the tenant host."""
 
+import pytest
 from django.utils import timezone
 
 from apps.audit.models import AuditEvent
-from apps.billing.addons import addon_request_decide
+from apps.billing.addons import addon_request_create, addon_request_decide
+from apps.billing.errors import AddonWithoutSubscription
 from apps.billing.invoicing import invoice_issue_for_period
 from apps.billing.models import AddOn, AddOnRequest, Subscription
 from tests.plugin import client_for, obtain_tokens
@@ -69,6 +71,18 @@ def test_owner_requests_an_addon_and_hq_approves(tenant_alpha, hq_user, django_c
     assert Subscription.objects.get(tenant=tenant_alpha).addons.get().quantity == 2
     assert client.get("/api/v1/billing/subscription/").json()["limits"]["staff_users"] == 12
     assert AuditEvent.objects.filter(action="addon.request_approved", tenant=tenant_alpha).exists()
+
+
+def test_an_addon_is_not_approved_for_a_tenant_without_subscription(tenant_alpha, hq_user):
+    """Its own code: `no_subscription` is the 404 of a workspace asking for its subscription."""
+    addon = AddOn.objects.create(code="extra-staff", name="Extra staff", price=3000, limit_key="staff_users",
+                                 limit_increase=5)
+    request = addon_request_create(tenant=tenant_alpha, addon=addon, quantity=1, note="", user=hq_user)
+    with pytest.raises(AddonWithoutSubscription) as exc:
+        addon_request_decide(addon_request=request, approve=True, actor=hq_user)
+    assert (exc.value.code, exc.value.status) == ("addon_without_subscription", 400)
+    request.refresh_from_db()
+    assert request.status == AddOnRequest.Status.PENDING
 
 
 def test_checkout_returns_the_provider_page(tenant_alpha):

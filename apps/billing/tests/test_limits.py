@@ -1,6 +1,7 @@
 import pytest
 
-from apps.billing.limits import PlanLimitReached, enforce_limit, limit_for
+from apps.billing.errors import PlanLimitReached
+from apps.billing.limits import enforce_limit, limit_for
 from apps.billing.models import Plan, Subscription
 
 from .factories import active_subscription

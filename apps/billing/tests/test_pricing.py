@@ -10,6 +10,7 @@ from apps.billing.catalog import plan_price_set, price_in_force
 from apps.billing.errors import BillingError, PricingForbidden
 from apps.billing.invoicing import invoice_issue_for_period
 from apps.billing.models import Invoice, PlanPrice
+from apps.core.errors import ReasonRequired
 
 from .factories import active_subscription, hq_master, plan_with_price
 
@@ -88,7 +89,7 @@ def test_voiding_an_invoice_is_audited_and_only_for_open_ones(tenant_alpha):
     master = hq_master()
     subscription = active_subscription(tenant_alpha, plan_with_price("pro", "30000"))
     invoice = invoice_issue_for_period(subscription=subscription, issue_date=timezone.localdate())
-    with pytest.raises(BillingError) as no_reason:
+    with pytest.raises(ReasonRequired) as no_reason:
         invoice_void(invoice=invoice, actor=master, reason=" ")
     assert no_reason.value.code == "reason_required"
     invoice = invoice_void(invoice=invoice, actor=master, reason="duplicate")

@@ -6,7 +6,7 @@ import json
 from django.conf import settings
 from django.test import RequestFactory
 
-from apps.core.errors import Conflict, PlatformError
+from apps.core.errors import Conflict, InvalidData
 from apps.core.middleware import PlatformErrorMiddleware
 
 
@@ -27,10 +27,10 @@ def test_a_browser_gets_the_error_page_with_the_status_and_message(rf: RequestFa
 
 def test_an_api_client_gets_the_error_shape(rf: RequestFactory):
     request = rf.post("/accounts/x/", HTTP_ACCEPT="application/json")
-    error = PlatformError("Nope.", code="example_refused", details={"field": ["bad"]})
+    error = InvalidData("Nope.", details={"field": ["bad"]})
     response = _middleware().process_exception(request, error)
     assert response.status_code == 400
-    assert json.loads(response.content) == {"error": {"code": "example_refused", "message": "Nope.",
+    assert json.loads(response.content) == {"error": {"code": "validation_error", "message": "Nope.",
                                                   "details": {"field": ["bad"]}}}
 
 

@@ -7,10 +7,10 @@ from django.test import RequestFactory
 from standardwebhooks.webhooks import Webhook
 
 from apps.audit.models import AuditEvent
+from apps.inbound.errors import EventNotRetryable, InvalidSignature, MalformedWebhook, StaleWebhook, UnknownEventType
 from apps.inbound.models import InboundEvent
 from apps.inbound.registry import inbound_handler
-from apps.inbound.services import (InvalidSignature, MalformedWebhook, StaleWebhook, UnknownEventType,
-                                   inbound_process, inbound_receive, inbound_retry)
+from apps.inbound.services import inbound_process, inbound_receive, inbound_retry
 
 SECRET = "whsec_" + "dGVzdC1zZWNyZXQtZm9yLWluYm91bmQtd2ViaG9va3M="
 SOURCE = "inbound-test"
@@ -111,8 +111,7 @@ def test_failed_handler_is_recorded_and_retry_processes_again(db, hq_user, djang
 
 
 def test_only_failed_events_can_be_retried(db, hq_user):
-    from apps.core.errors import PlatformError
-
     event, _ = receive(signed_request({"type": "thing.happened", "data": {"n": 1}}))
-    with pytest.raises(PlatformError):
+    with pytest.raises(EventNotRetryable) as exc:
         inbound_retry(event=event, actor=hq_user)
+    assert exc.value.code == "event_not_retryable" and exc.value.status == 409

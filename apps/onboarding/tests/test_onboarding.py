@@ -135,9 +135,10 @@ def test_assignee_decides_or_an_hq_master(tenant, admin):
         services.step_approve(step=step(tenant, "sales"), actor=admin)
     assert exc.value.code == "permission_denied" and "sales@platform.test" in str(exc.value.message)
     services.step_approve(step=step(tenant, "sales"), actor=master)
-    with pytest.raises(PlatformError):
+    with pytest.raises(PlatformError) as exc:  # not HQ staff
         services.step_assign(step=step(tenant, "security"), assignee=User.objects.get(email="owner@alpha.test"),
                              actor=admin)
+    assert exc.value.code == "invalid_assignee" and exc.value.status == 400
 
 
 def test_only_the_assignee_or_an_hq_master_reassigns_an_assigned_step(tenant, admin):

@@ -15,9 +15,10 @@ from apps.accounts.models import User
 from apps.audit.models import AuditEvent
 from apps.core.errors import PlatformError
 from apps.tenants import lifecycle
+from apps.tenants.errors import IllegalTransition
 from apps.tenants.models import Tenant, TenantStatusChange
 from apps.tenants.services import tenant_create, tenant_start_provisioning
-from apps.tenants.states import TRANSITIONS, IllegalTransition, check_transition
+from apps.tenants.states import TRANSITIONS, check_transition
 from tests.plugin import client_for, create_provisioned
 
 S = Tenant.Status

@@ -19,9 +19,10 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django_tenants.utils import schema_exists
 
+from apps.tenants.errors import ProvisioningFailed
 from apps.tenants.lifecycle import retention_period, tenant_approve, tenant_purge, tenant_soft_delete
 from apps.tenants.models import Tenant
-from apps.tenants.services import ProvisioningFailed, tenant_create, tenant_provision
+from apps.tenants.services import tenant_create, tenant_provision
 from apps.tenants.states import transition
 
 ROOT = Path(__file__).resolve().parents[3]

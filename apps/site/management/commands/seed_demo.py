@@ -14,6 +14,7 @@ from apps.accounts.models import User
 from apps.billing.catalog import plan_price_set, plan_save
 from apps.billing.models import Plan
 from apps.core.tasks_inline import tasks_in_process
+from apps.core.urls import absolute_url
 from apps.tenants.models import Tenant
 from apps.tenants.services import domain_for, tenant_create
 
@@ -83,8 +84,6 @@ class Command(BaseCommand):
         return plans
 
     def print_summary(self):
-        from apps.core.urls import absolute_url
-
         self.stdout.write(self.style.SUCCESS("\nDemo ready. Password for every login: " + settings.DEMO_PASSWORD))
         self.stdout.write(f"  Ops portal   {absolute_url('/admin/')}        {HQ_EMAIL}  (then a TOTP code: "
                           f"`manage.py demo_totp`, or secret {settings.DEMO_TOTP_SECRET} in an authenticator app)")
