@@ -1,0 +1,105 @@
+"""`manage.py seed_demo` (what `make run` starts with) gives every screen something real,
+through the services (audited), and a second run changes nothing.
+
+It runs in the test's transaction like any test: the tenants it provisions (schemas
+included) are rolled back with it."""
+
+import io
+from collections import Counter
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+from django_tenants.utils import tenant_context
+
+from apps.accounts.models import Membership
+from apps.apikeys.models import ApiKey
+from apps.audit.models import AuditEvent
+from apps.audit.services import audit_verify
+from apps.billing.models import AddOnRequest, Invoice, PromoRedemption
+from apps.branches.models import Branch
+from apps.crm.models import Customer, GuardianContact, Tag
+from apps.flags.models import Flag
+from apps.onboarding.models import ApprovalStep
+from apps.rbac.selectors import access_for
+from apps.staff.models import StaffProfile
+from apps.tenants.models import Tenant
+from apps.workspace.models import WorkspaceSettings
+from tests.plugin import obtain_tokens
+
+pytestmark = pytest.mark.django_db
+
+SLUGS = ("acme", "bistro", "hanbit")
+
+
+def snapshot() -> dict:
+    """Everything the demo seeds, counted."""
+    tenants = {t.slug: t for t in Tenant.objects.filter(slug__in=SLUGS)}
+    state = {
+        "tenants": {slug: tenant.status for slug, tenant in tenants.items()},
+        "memberships": Membership.objects.filter(tenant__slug__in=SLUGS, status=Membership.Status.ACTIVE).count(),
+        "invoices": sorted(Invoice.objects.filter(tenant__slug__in=SLUGS).values_list("tenant__slug", "status")),
+        "flag_rules": list(Flag.objects.filter(key="online-booking").values_list("rules__kind", "rules__percentage")),
+        "addon_requests": sorted(AddOnRequest.objects.filter(tenant__slug__in=SLUGS)
+                                 .values_list("addon__code", "status")),
+        "promo_redemptions": PromoRedemption.objects.filter(subscription__tenant__slug__in=SLUGS).count(),
+        "onboarding": sorted(ApprovalStep.objects.filter(tenant__slug="hanbit").values_list("stage", "status")),
+        "checklist_done": sorted(tenants["hanbit"].checklist.filter(done=True).values_list("key", flat=True)),
+        "audit": Counter(AuditEvent.objects.filter(tenant_slug__in=(*SLUGS, "")).values_list("action", flat=True)),
+    }
+    for slug in ("acme", "bistro"):
+        with tenant_context(tenants[slug]):
+            state[slug] = {
+                "branches": Branch.objects.count(), "staff": StaffProfile.objects.filter(is_active=True).count(),
+                "customers": Customer.objects.count(), "guardians": GuardianContact.objects.count(),
+                "consenting": Customer.objects.filter(marketing_consent=True).count(),
+                "tags": Tag.objects.count(), "api_keys": ApiKey.objects.count(),
+                "language": WorkspaceSettings.objects.get().language,
+            }
+    return state
+
+
+def test_seed_demo_fills_every_screen_and_a_second_run_changes_nothing():
+    # One test: provisioning the two tenants is most of its time.
+    call_command("seed_demo", stdout=io.StringIO())
+    first = snapshot()
+
+    assert first["tenants"] == {"acme": "active", "bistro": "active", "hanbit": "requested"}
+    assert first["acme"] == {"branches": 3, "staff": 4, "customers": 5, "guardians": 4, "consenting": 1, "tags": 3,
+                             "api_keys": 1, "language": "en"}
+    assert first["bistro"] == {"branches": 2, "staff": 4, "customers": 4, "guardians": 0, "consenting": 3, "tags": 4,
+                               "api_keys": 1, "language": "ko"}
+    assert first["memberships"] == 8  # owner and three staff each
+    assert first["invoices"] == [("acme", Invoice.Status.PAID), ("bistro", Invoice.Status.OPEN)]
+    assert first["flag_rules"] == [("plan", None), ("percentage", 20)]
+    assert first["addon_requests"] == [("extra-branch", AddOnRequest.Status.APPROVED),
+                                       ("online-booking", AddOnRequest.Status.PENDING)]
+    assert first["promo_redemptions"] == 1
+    assert first["onboarding"] == [("activation", "pending"), ("sales", "approved"), ("security", "pending"),
+                                   ("technical", "pending")]
+    assert first["checklist_done"] == ["contract", "role-template"]
+    audit = first["audit"]
+    assert audit["tenant.created"] == 3 and audit["tenant.provisioned"] == 2
+    assert audit["branch.created"] == 5 and audit["customer.created"] == 9
+    assert audit["staff.invited"] == audit["staff.invitation_accepted"] == 6
+    assert audit["invoice.issued"] == 2 and audit["payment.succeeded"] == 1
+    assert audit["flag.created"] == audit["promo.created"] == audit["addon.request_approved"] == 1
+    assert audit["apikey.created"] == audit["workspace.settings_updated"] == 2
+    assert audit["onboarding.step_approved"] == audit["onboarding.step_commented"] == 1
+    for slug in ("acme", "bistro"):
+        assert audit_verify(tenant_slug=slug)[1] == []
+
+    output = io.StringIO()
+    call_command("seed_demo", stdout=output)
+    assert snapshot() == first
+    for login in ("owner@acme.example.com", "manager@acme.example.com", "teacher@acme.example.com",
+                  "server@bistro.example.com"):
+        assert login in output.getvalue()
+
+    # The staff log in with the demo password; the manager keeps to her campus.
+    assert obtain_tokens("acme", "manager@acme.example.com", settings.DEMO_PASSWORD)["access"]
+    assert obtain_tokens("bistro", "server@bistro.example.com", settings.DEMO_PASSWORD)["access"]
+    with tenant_context(Tenant.objects.get(slug="acme")):
+        manager = StaffProfile.objects.get(email="manager@acme.example.com").user
+        gangnam = Branch.objects.get(name="Gangnam campus")
+        assert access_for(user=manager).branch_ids("crm.view_customer") == {gangnam.pk}
