@@ -25,6 +25,8 @@ class PublicLinksMixin:
         return self._link(reverse("account_confirm_email", args=[emailconfirmation.key]), request)
 
     def send_mail(self, template_prefix: str, email: str, context_: dict) -> None:
-        if "signup_url" in context_:  # the "unknown account" mail
+        if "signup_url" in context_:  # the "unknown account" and "account already exists" mails
             context_ = {**context_, "signup_url": self._link(reverse("account_signup"))}
+        if template_prefix == "account/email/account_already_exists":
+            context_ = {**context_, "password_reset_url": self._link(reverse("account_reset_password"))}
         super().send_mail(template_prefix, email, context_)

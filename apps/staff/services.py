@@ -8,16 +8,17 @@ from datetime import timedelta
 
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from apps.accounts.mail import address_language
 from apps.accounts.models import Membership, User
 from apps.accounts.services import login_check, membership_ensure, user_get_or_create
 from apps.audit.services import audit_record
 from apps.billing.limits import enforce_limit
 from apps.core.changes import model_update
+from apps.core.mail import send_templated_mail
 from apps.core.secrets import secret_hash
 from apps.core.urls import absolute_url
 from apps.rbac.services import grant_check, role_assign, user_roles_set
@@ -70,13 +71,21 @@ def staff_profile_ensure(*, user: User) -> StaffProfile:
     return profile
 
 
+def invitation_language(invitation: Invitation) -> str:
+    """An address with an account is written to in its owner's language; a new one in
+    the workspace's (the tenant's locale), else the inviter's."""
+    return address_language(invitation.email, current_tenant().locale,
+                            getattr(invitation.invited_by, "language", ""))
+
+
 def _send(invitation: Invitation, url: str) -> None:
     tenant = current_tenant()
-    subject = _("You are invited to %(workspace)s") % {"workspace": tenant.name}
-    body = _("You have been invited to join %(workspace)s. Accept the invitation here (valid until %(until)s):\n"
-             "%(url)s") % {"workspace": tenant.name, "until": invitation.expires_at.strftime("%Y-%m-%d %H:%M UTC"),
-                            "url": url}
-    transaction.on_commit(lambda: send_mail(str(subject), str(body), None, [invitation.email]))
+    inviter = invitation.invited_by
+    send_templated_mail(
+        to=invitation.email, template="staff/email/invitation", language=invitation_language(invitation),
+        time_zone=tenant.timezone, brand=tenant.name, on_commit=True,
+        context={"workspace": tenant.name, "name": invitation.full_name, "url": url,
+                 "inviter": inviter.get_full_name() if inviter else "", "expires_at": invitation.expires_at})
 
 
 def invitation_create(*, email: str, roles, branches=(), full_name: str = "", actor,

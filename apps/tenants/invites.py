@@ -1,21 +1,18 @@
 """Emails to a tenant's owner: the invitation (a link to set a password on their
 workspace's host, allauth's password-reset-from-key page, which also proves the
-address) and the notice that a demo ends soon."""
+address) and the notice that a demo ends soon; in the owner's language (apps.core.mail)."""
 
 from __future__ import annotations
-
-import zoneinfo
 
 from allauth.account.forms import default_token_generator
 from allauth.account.models import EmailAddress
 from allauth.account.utils import user_pk_to_url_str
 from django.conf import settings
-from django.core.mail import send_mail
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import formats, translation
-from django.utils import timezone as django_timezone
 
+from apps.accounts.mail import user_language
+from apps.accounts.models import User
+from apps.core.mail import send_templated_mail
 from apps.core.urls import absolute_url
 
 from .models import Tenant
@@ -37,23 +34,27 @@ def owner_invite_link(*, user, tenant: Tenant) -> str:
     return tenant_url(tenant, f"{path}?{urlencode({'next': workspace_admin})}")
 
 
+def owner_language(tenant: Tenant) -> str:
+    """The owner is written to in their own language, else the tenant's (its locale)."""
+    owner = tenant.owner if tenant.owner_id else User.objects.filter(email__iexact=tenant.owner_email).first()
+    return user_language(owner, tenant.locale)
+
+
+def owner_address(tenant: Tenant) -> str:
+    return tenant.owner.email if tenant.owner_id else tenant.owner_email
+
+
 def owner_invite_send(*, user, tenant: Tenant) -> None:
     EmailAddress.objects.get_or_create(user=user, email=user.email, defaults={"primary": True})
     context = {"user": user, "tenant": tenant, "link": owner_invite_link(user=user, tenant=tenant),
                "workspace_url": tenant_url(tenant)}
-    with translation.override(tenant.locale or settings.LANGUAGE_CODE):
-        subject = render_to_string("ops/email/owner_invite_subject.txt", context).strip()
-        body = render_to_string("ops/email/owner_invite.txt", context)
-    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])
+    send_templated_mail(to=user.email, template="tenants/email/owner_invite", context=context,
+                        language=user_language(user, tenant.locale), brand=tenant.name)
 
 
 def demo_expiry_notice_send(*, tenant: Tenant) -> None:
-    """Tell the owner when the demo ends, in the tenant's language and time zone."""
-    expires = django_timezone.localtime(tenant.demo_expires_at, zoneinfo.ZoneInfo(tenant.timezone))
-    with translation.override(tenant.locale or settings.LANGUAGE_CODE):
-        context = {"tenant": tenant, "workspace_url": tenant_url(tenant),
-                   "expires_on": formats.date_format(expires, "DATE_FORMAT"),
-                   "expires_at": formats.date_format(expires, "DATETIME_FORMAT")}
-        subject = render_to_string("tenants/email/demo_expiry_subject.txt", context).strip()
-        body = render_to_string("tenants/email/demo_expiry.txt", context)
-    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [tenant.owner.email if tenant.owner else tenant.owner_email])
+    """Tell the owner when the demo ends, in their language and the tenant's time zone."""
+    context = {"tenant": tenant, "workspace_url": tenant_url(tenant), "expires_at": tenant.demo_expires_at,
+               "owner_name": tenant.owner_name or tenant.owner_email}
+    send_templated_mail(to=owner_address(tenant), template="tenants/email/demo_expiry", context=context,
+                        language=owner_language(tenant), time_zone=tenant.timezone, brand=tenant.name)
