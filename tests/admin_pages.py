@@ -42,6 +42,12 @@ def texts(response) -> list[str]:
     return [str(message) for message in get_messages(response.wsgi_request)]
 
 
+def offered_actions(changelist_response) -> list[str]:
+    """The actions a changelist page offers this user (whatever the theme draws)."""
+    form = changelist_response.context.get("action_form")
+    return [] if form is None else [value for value, _label in form.fields["action"].choices if value]
+
+
 def run_action(client: Client, changelist: str, action: str, pks, follow: bool = True, **extra):
     """Run a changelist action on `pks`. Followed by default: the response is the page
     shown next, and `texts(response)` the messages it showed (and so used up)."""

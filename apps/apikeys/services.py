@@ -24,6 +24,12 @@ def tenant_wide_perms(access) -> set[str]:
     return {name for name, grant in access.grants.items() if grant.everywhere}
 
 
+def expiry_check(expires_at) -> None:
+    """A key's expiry, when it has one, lies in the future (the API and the admin form)."""
+    if expires_at is not None and expires_at <= timezone.now():
+        raise ExpiryInPast(details={"expires_at": [ExpiryInPast.message]})
+
+
 def api_key_create(*, name: str, perms: list[str], expires_at=None, actor, actor_access=None,
                    actor_perms: set[str] | None = None) -> tuple[ApiKey, str]:
     """Returns the key and its full secret (shown once). `perms` are resource:action
@@ -41,8 +47,7 @@ def api_key_create(*, name: str, perms: list[str], expires_at=None, actor, actor
                                        "workspace-wide, not only in some branches or for your own records."),
                                      details={"perms": too_wide, "scoped": scoped})
         raise ApiKeyScopeTooWide(details={"perms": too_wide})
-    if expires_at is not None and expires_at <= timezone.now():
-        raise ExpiryInPast(details={"expires_at": [ExpiryInPast.message]})
+    expiry_check(expires_at)
     prefix, raw, key_hash = KEY_FORMAT.mint()
     with transaction.atomic():
         api_key = ApiKey(name=name, prefix=prefix, key_hash=key_hash, expires_at=expires_at,

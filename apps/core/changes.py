@@ -32,14 +32,24 @@ def diff(before: dict, after: dict) -> dict:
             if before.get(key) != after.get(key)}
 
 
+def _stored(instance, fields: list[str]) -> dict:
+    """The row as saved, in snapshot form (one query; foreign keys as ids)."""
+    by_name = {field.name: field.attname for field in instance._meta.concrete_fields}
+    row = type(instance)._base_manager.filter(pk=instance.pk).values(*(by_name[name] for name in fields)).get()
+    return {name: plain_value(row[by_name[name]]) for name in fields}
+
+
 def model_update(instance, *, data: dict, fields: Iterable[str], clean: bool = True,
                  clean_exclude: Iterable[str] = ()) -> dict:
     """Set each of `fields` that `data` names on `instance`, validate the row (`clean`),
     and save only the fields whose value changed (with the model's auto_now fields).
     Returns their diff for the audit event; an empty diff means nothing was written.
-    Names in `data` outside `fields` are ignored (callers pass parsed input)."""
+    Names in `data` outside `fields` are ignored (callers pass parsed input).
+
+    "Changed" is against the stored row, not the caller's copy: a copy an admin form has
+    already filled in would otherwise look unchanged and its edit be dropped."""
     fields = list(fields)
-    before = snapshot(instance, fields)
+    before = _stored(instance, fields)
     for name in fields:
         if name in data:
             setattr(instance, name, data[name])

@@ -73,3 +73,10 @@ def template_changed(*, template: RoleTemplate, actor, action: str, changes: dic
     """Record an HQ edit of a role template (called by the ops admin in its transaction)."""
     audit_record(action=f"roletemplate.{action}", actor=actor, target=template, changes=changes,
                  metadata={"business_type": template.business_type, "key": template.key})
+
+
+def template_delete(*, template: RoleTemplate, actor) -> None:
+    """HQ deletes a role template (tenants provisioned earlier keep their roles)."""
+    with transaction.atomic():
+        template_changed(template=template, actor=actor, action="deleted")
+        template.delete()
