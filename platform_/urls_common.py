@@ -1,4 +1,4 @@
-"""URLs served on every host: health, accounts (allauth), i18n; and the helpers each
+"""URLs served on every host: health, accounts (allauth); and the helpers each
 host's URLconf uses for its own API schema and docs and for the `/api/` catch-all."""
 
 from django.templatetags.static import static
@@ -15,7 +15,6 @@ urlpatterns = [
     path("health/", health_view, name="health"),
     path("favicon.ico", RedirectView.as_view(url=lazy(static, str)("favicon.ico")), name="favicon"),
     path("accounts/", include("allauth.urls")),
-    path("i18n/", include("django.conf.urls.i18n")),
 ]
 
 

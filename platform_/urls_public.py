@@ -4,7 +4,7 @@ from django.urls import include, path
 
 from apps.core.admin_sites import ops_admin
 from apps.market.authentication import PlatformApiKeyAuthentication
-from apps.site.views import public_home
+from apps.site.views import public_home, set_language
 
 from .urls_common import api_catch_all, schema_urlpatterns
 from .urls_common import urlpatterns as common_urlpatterns
@@ -12,6 +12,7 @@ from .urls_common import urlpatterns as common_urlpatterns
 urlpatterns = [
     path("", public_home, name="home"),
     path("admin/", ops_admin.urls),
+    path("i18n/setlang/", set_language, name="set_language"),
     path("api/v1/platform/", include("apps.onboarding.urls")),
     path("api/v1/platform/", include("apps.tenants.urls")),
     path("api/v1/platform/", include("apps.market.urls")),

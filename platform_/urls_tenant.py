@@ -4,7 +4,7 @@ from django.urls import include, path
 from rest_framework.settings import api_settings
 
 from apps.core.admin_sites import tenant_admin
-from apps.site.views import tenant_home
+from apps.site.views import set_language, tenant_home
 from apps.staff.views import invitation_accept_view
 from apps.workspace.views import logo_view
 
@@ -14,6 +14,7 @@ from .urls_common import urlpatterns as common_urlpatterns
 urlpatterns = [
     path("", tenant_home, name="home"),
     path("admin/", tenant_admin.urls),
+    path("i18n/setlang/", set_language, name="set_language"),
     path("api/v1/", include("apps.accounts.urls")),
     path("api/v1/", include("apps.rbac.urls")),
     path("api/v1/", include("apps.branches.urls")),

@@ -380,7 +380,7 @@ def browser_hq_login(page, base_url: str, email: str = HQ_EMAIL, secret: str = H
     page.wait_for_selector("input[name=code]")
     page.fill("input[name=code]", totp_code(secret))
     page.click("#mfa-form input[type=submit]")
-    page.wait_for_selector("#site-name")
+    page.wait_for_selector("#site-name", state="attached")  # in the sidebar, folded away on a phone
 
 
 @pytest.fixture(autouse=True)

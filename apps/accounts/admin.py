@@ -1,17 +1,21 @@
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import GroupAdmin, UserAdmin
-from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.contrib.auth.forms import AdminUserCreationForm
 from django.contrib.auth.models import Group
 from django.utils.translation import gettext_lazy as _
+from unfold.admin import ModelAdmin, TabularInline
+from unfold.forms import AdminPasswordChangeForm, UserChangeForm
+from unfold.widgets import UnfoldAdminPasswordWidget, UnfoldAdminRadioSelectWidget
 
+from apps.core.admin_navigation import admin_navigation
 from apps.core.admin_sites import ops_admin
 
 from . import services
 from .models import Membership, User
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(TabularInline):
     model = Membership
     extra = 0
     fields = ["tenant", "kind", "status", "created_at"]
@@ -24,6 +28,14 @@ class UserCreationForm(AdminUserCreationForm):
         model = User
         fields = ["email"]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("password1", "password2"):  # unfold's look
+            self.fields[name].widget = UnfoldAdminPasswordWidget(attrs={"autocomplete": "new-password"})
+        if "usable_password" in self.fields:
+            self.fields["usable_password"].widget = UnfoldAdminRadioSelectWidget(
+                choices=self.fields["usable_password"].choices)
+
 
 class UserEditForm(UserChangeForm):
     class Meta:
@@ -32,9 +44,10 @@ class UserEditForm(UserChangeForm):
 
 
 @admin.register(User, site=ops_admin)
-class PlatformUserAdmin(UserAdmin):
+class PlatformUserAdmin(UserAdmin, ModelAdmin):
     form = UserEditForm
     add_form = UserCreationForm
+    change_password_form = AdminPasswordChangeForm
     list_display = ["email", "full_name", "is_staff", "is_active", "locked_until", "date_joined", "last_login"]
     list_filter = ["is_staff", "is_superuser", "is_active", "groups"]
     search_fields = ["email", "full_name"]
@@ -80,7 +93,7 @@ class PlatformUserAdmin(UserAdmin):
 
 
 @admin.register(Membership, site=ops_admin)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(ModelAdmin):
     list_display = ["user", "tenant", "kind", "status", "created_at"]
     list_filter = ["kind", "status"]
     list_select_related = ["user", "tenant"]
@@ -88,4 +101,11 @@ class MembershipAdmin(admin.ModelAdmin):
     autocomplete_fields = ["user", "tenant"]
 
 
-ops_admin.register(Group, GroupAdmin)
+@admin.register(Group, site=ops_admin)
+class HQGroupAdmin(GroupAdmin, ModelAdmin):
+    pass
+
+
+admin_navigation(ops_admin, "tenants", model=Membership, icon="group", order=50)
+admin_navigation(ops_admin, "security", model=User, title=_("Users"), icon="person", order=10)
+admin_navigation(ops_admin, "security", model=Group, title=_("HQ groups"), icon="admin_panel_settings", order=20)

@@ -115,6 +115,17 @@ def user_password_changed(*, user: User, via: str, actor=None) -> User:
     return user
 
 
+def user_language_set(*, user: User, language: str) -> User:
+    """The language the person chose (the admins' language switch): kept on their account,
+    so that another browser of theirs starts in it too (apps.core.admin_sites)."""
+    if language not in dict(settings.LANGUAGES):
+        raise ValueError(f"unknown language {language!r}")
+    if user.language != language:
+        User.objects.filter(pk=user.pk).update(language=language)
+        user.language = language
+    return user
+
+
 def user_get_or_create(*, email: str, full_name: str = "") -> tuple[User, bool]:
     """The global identity for `email`; created without a usable password if new."""
     email = User.objects.normalize_email(email)

@@ -1,9 +1,12 @@
 from django import forms
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
+from unfold.admin import ModelAdmin
 
 from apps.authz import catalogue
+from apps.core.admin_navigation import admin_navigation
 from apps.core.admin_sites import tenant_admin
+from apps.core.errors import PlatformError
 from apps.rbac.admin_scoping import request_access
 
 from . import services
@@ -21,6 +24,14 @@ class ApiKeyForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["perms"].choices = [(key, key) for key in catalogue.all_keys()]
 
+    def clean_expires_at(self):
+        expires_at = self.cleaned_data.get("expires_at")
+        try:
+            services.expiry_check(expires_at)
+        except PlatformError as error:
+            raise forms.ValidationError(error.message) from None
+        return expires_at
+
     def clean_perms(self):
         perms = self.cleaned_data["perms"]
         too_wide = [key for key in perms if catalogue.django_perm(key) not in self.actor_perms]
@@ -31,7 +42,7 @@ class ApiKeyForm(forms.ModelForm):
 
 
 @admin.register(ApiKey, site=tenant_admin)
-class ApiKeyAdmin(admin.ModelAdmin):
+class ApiKeyAdmin(ModelAdmin):
     form = ApiKeyForm
     list_display = ["name", "prefix", "expires_at", "last_used_at", "revoked_at", "created_at"]
     list_filter = ["revoked_at"]
@@ -67,3 +78,6 @@ class ApiKeyAdmin(admin.ModelAdmin):
     def revoke(self, request, queryset):
         for api_key in queryset:
             services.api_key_revoke(api_key=api_key, actor=request.user)
+
+
+admin_navigation(tenant_admin, "settings", model=ApiKey, icon="key", order=20)

@@ -8,9 +8,11 @@ from django.http import StreamingHttpResponse
 from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from unfold.admin import ModelAdmin
 
 from apps.audit.services import audit_record
 from apps.core.admin_mixins import ReadOnlyAdminMixin
+from apps.core.admin_navigation import admin_navigation
 from apps.core.admin_sites import ops_admin
 from apps.core.csvsafe import csv_safe
 
@@ -54,13 +56,14 @@ class DateRangeFilter(admin.FieldListFilter):
 
 
 @admin.register(AuditEvent, site=ops_admin)
-class AuditEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class AuditEventAdmin(ReadOnlyAdminMixin, ModelAdmin):
     list_display = ["created_at", "category", "action", "actor_email", "tenant_slug", "target_repr", "ip",
                     "request_id"]
     list_filter = [("created_at", DateRangeFilter), "category", "action", "actor_email", "tenant_slug"]
     search_fields = ["action", "actor_email", "tenant_slug", "target_repr", "target_id", "request_id", "ip"]
     readonly_fields = [f.name for f in AuditEvent._meta.fields]
     list_per_page = 50
+    list_fullwidth = True  # eight columns: the whole width, not unfold's centred container
     show_full_result_count = False
     change_list_template = "ops/audit_change_list.html"
 
@@ -107,3 +110,6 @@ def _cell(value):
     if hasattr(value, "isoformat"):
         return value.isoformat()
     return csv_safe(value)
+
+
+admin_navigation(ops_admin, "security", model=AuditEvent, title=_("Audit log"), icon="policy", order=30)

@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from apps.core.admin_navigation import admin_navigation
 from apps.core.admin_sites import tenant_admin
 from apps.rbac.admin_scoping import BranchScopedAdmin
 
@@ -22,9 +23,13 @@ class BranchAdmin(BranchScopedAdmin):
     def save_model(self, request, obj, form, change):
         data = {field: form.cleaned_data[field] for field in FIELDS if field in form.cleaned_data}
         if change:
-            services.branch_update(branch=obj, actor=request.user, **data)
+            # the stored row: `obj` already holds the form's values (the service compares and checks limits)
+            services.branch_update(branch=Branch.objects.get(pk=obj.pk), actor=request.user, **data)
         else:
             obj.pk = services.branch_create(actor=request.user, **data).pk
 
     def has_delete_permission(self, request, obj=None):
         return False  # deactivate instead: customers and history point at branches
+
+
+admin_navigation(tenant_admin, "branches", model=Branch, icon="store", order=10)

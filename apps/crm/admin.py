@@ -4,8 +4,10 @@ from django.forms.models import BaseInlineFormSet
 from django.http import StreamingHttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from unfold.admin import ModelAdmin, TabularInline
 
 from apps.accounts.models import User
+from apps.core.admin_navigation import admin_navigation
 from apps.core.admin_sites import tenant_admin
 from apps.core.errors import PlatformError
 from apps.rbac.admin_scoping import BranchScopedAdmin, request_access
@@ -36,7 +38,7 @@ class GuardianFormSet(BaseInlineFormSet):
             raise ValidationError(error.message_dict["guardians"]) from None
 
 
-class GuardianInline(admin.TabularInline):
+class GuardianInline(TabularInline):
     model = GuardianContact
     formset = GuardianFormSet
     extra = 0
@@ -58,7 +60,7 @@ class GuardianInline(admin.TabularInline):
 
 
 @admin.register(Tag, site=tenant_admin)
-class TagAdmin(admin.ModelAdmin):
+class TagAdmin(ModelAdmin):
     list_display = ["name", "color"]
     search_fields = ["name"]
 
@@ -183,3 +185,7 @@ class CustomerAdmin(BranchScopedAdmin):
             form.instance.pk = created.pk
         for formset in formsets:  # read by the admin's change message; the service saved the rows
             formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+
+
+admin_navigation(tenant_admin, "customers", model=Customer, icon="person", order=10)
+admin_navigation(tenant_admin, "customers", model=Tag, icon="label", order=20)

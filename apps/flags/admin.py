@@ -2,7 +2,10 @@ from django.contrib import admin
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
+from unfold.admin import ModelAdmin, TabularInline
 
+from apps.core.admin_mixins import ServiceDeleteMixin
+from apps.core.admin_navigation import admin_navigation
 from apps.core.admin_sites import ops_admin
 from apps.tenants.models import Tenant
 
@@ -12,13 +15,13 @@ from .selectors import STALE_AFTER_DAYS, flags_stale
 from .services import flag_delete, flag_save
 
 
-class FlagRuleInline(admin.TabularInline):
+class FlagRuleInline(TabularInline):
     model = FlagRule
     extra = 0
     fields = ["position", "kind", "values", "percentage", "enabled"]
 
 
-class FlagOverrideInline(admin.TabularInline):
+class FlagOverrideInline(TabularInline):
     model = FlagOverride
     extra = 0
     fields = ["tenant", "enabled", "reason", "created_by", "created_at"]
@@ -40,7 +43,7 @@ class StaleFilter(admin.SimpleListFilter):
 
 
 @admin.register(Flag, site=ops_admin)
-class FlagAdmin(admin.ModelAdmin):
+class FlagAdmin(ServiceDeleteMixin, ModelAdmin):
     list_display = ["key", "description", "default_enabled", "rule_count", "owner", "expires_on", "permanent",
                     "updated_at"]
     list_filter = [StaleFilter, "default_enabled", "permanent"]
@@ -73,12 +76,8 @@ class FlagAdmin(admin.ModelAdmin):
         flag_save(flag=form.instance, actor=request.user,
                   save_related=lambda: super(FlagAdmin, self).save_related(request, form, formsets, change))
 
-    def delete_model(self, request, obj):
+    def delete_with_service(self, request, obj):
         flag_delete(flag=obj, actor=request.user)
-
-    def delete_queryset(self, request, queryset):
-        for flag in queryset:
-            flag_delete(flag=flag, actor=request.user)
 
     def get_urls(self):
         view = self.admin_site.admin_view
@@ -107,3 +106,8 @@ class FlagAdmin(admin.ModelAdmin):
         context = {**self.admin_site.each_context(request), "opts": self.model._meta,
                    "flags": flags_stale(), "days": STALE_AFTER_DAYS, "title": _("Stale feature flags")}
         return TemplateResponse(request, "admin/flags/flag/stale.html", context)
+
+
+admin_navigation(ops_admin, "platform", model=Flag, title=_("Feature flags"), icon="toggle_on", order=10)
+admin_navigation(ops_admin, "platform", url_name="flags_flag_matrix", title=_("Flag × tenant matrix"), icon="grid_on",
+                 order=15, permission=lambda request: request.user.has_perm("flags.view_flag"))

@@ -1,7 +1,9 @@
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
+from unfold.admin import ModelAdmin
 
 from apps.core.admin_mixins import ReadOnlyAdminMixin
+from apps.core.admin_navigation import admin_navigation
 from apps.core.admin_sites import ops_admin
 from apps.core.errors import PlatformError
 
@@ -10,7 +12,7 @@ from .services import inbound_retry
 
 
 @admin.register(InboundEvent, site=ops_admin)
-class InboundEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class InboundEventAdmin(ReadOnlyAdminMixin, ModelAdmin):
     list_display = ["received_at", "source", "event_type", "event_id", "status", "attempts", "processed_at"]
     list_filter = ["status", "source", "event_type"]
     search_fields = ["event_id", "event_type", "error"]
@@ -30,3 +32,6 @@ class InboundEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
                 self.message_user(request, _("Event %(id)s queued again.") % {"id": event.event_id})
             except PlatformError as exc:
                 self.message_user(request, f"{event.event_id}: {exc.message}", messages.ERROR)
+
+
+admin_navigation(ops_admin, "platform", model=InboundEvent, title=_("Inbound webhooks"), icon="webhook", order=60)

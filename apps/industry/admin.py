@@ -1,7 +1,9 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
+from unfold.admin import ModelAdmin
 
 from apps.core.admin_mixins import ReadOnlyAdminMixin
+from apps.core.admin_navigation import admin_navigation
 from apps.core.admin_sites import ops_admin
 
 from .models import IndustryTemplate, TemplateApplication
@@ -9,7 +11,7 @@ from .services import template_publish
 
 
 @admin.register(IndustryTemplate, site=ops_admin)
-class IndustryTemplateAdmin(admin.ModelAdmin):
+class IndustryTemplateAdmin(ModelAdmin):
     list_display = ["business_type", "version", "name", "default_plan", "created_at", "created_by"]
     list_filter = ["business_type"]
     list_select_related = ["default_plan", "created_by"]
@@ -32,9 +34,13 @@ class IndustryTemplateAdmin(admin.ModelAdmin):
 
 
 @admin.register(TemplateApplication, site=ops_admin)
-class TemplateApplicationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class TemplateApplicationAdmin(ReadOnlyAdminMixin, ModelAdmin):
     list_display = ["tenant", "template", "applied_at"]
     list_filter = ["template__business_type"]
     list_select_related = ["tenant", "template"]
     search_fields = ["tenant__slug"]
     readonly_fields = ["tenant", "template", "applied_at", "result"]
+
+
+admin_navigation(ops_admin, "platform", model=IndustryTemplate, icon="category", order=20)
+admin_navigation(ops_admin, "platform", model=TemplateApplication, icon="history", order=25)

@@ -1,7 +1,9 @@
 from django.contrib import admin, messages
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from unfold.admin import ModelAdmin
 
+from apps.core.admin_navigation import admin_navigation
 from apps.core.admin_sites import ops_admin
 from apps.core.errors import PlatformError
 
@@ -10,7 +12,7 @@ from .services import apikey_issue, apikey_revoke
 
 
 @admin.register(PlatformApiKey, site=ops_admin)
-class PlatformApiKeyAdmin(admin.ModelAdmin):
+class PlatformApiKeyAdmin(ModelAdmin):
     list_display = ["name", "prefix", "created_by", "created_at", "last_used_at", "active"]
     list_filter = [("revoked_at", admin.EmptyFieldListFilter)]
     search_fields = ["name", "prefix"]
@@ -50,3 +52,7 @@ class PlatformApiKeyAdmin(admin.ModelAdmin):
             except PlatformError as exc:
                 self.message_user(request, f"{key}: {exc.message}", messages.ERROR)
         self.message_user(request, _("The selected keys are revoked."))
+
+
+admin_navigation(ops_admin, "platform", model=PlatformApiKey, title=_("Service-market API keys"), icon="key",
+                 order=50)

@@ -9,10 +9,14 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils.html import format_html
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
+from unfold.admin import ModelAdmin, TabularInline
+from unfold.widgets import UnfoldAdminSelectWidget
 
 from apps.billing.models import Plan
-from apps.core.admin_mixins import ReadOnlyInline
+from apps.core.admin_mixins import ReadOnlyInline, ServiceDeleteMixin
+from apps.core.admin_navigation import admin_navigation
 from apps.core.admin_sites import ops_admin
 from apps.core.errors import PlatformError
 from apps.onboarding.services import tenant_enrol
@@ -24,10 +28,12 @@ from apps.tenants.validators import locale_choices, timezone_choices
 from . import selectors, views
 
 
-class DomainInline(admin.TabularInline):
+class DomainInline(TabularInline):
     model = Domain
     extra = 0
     fields = ["domain", "is_primary"]
+    hide_title = True  # the row's name is its domain, in the row already
+    tab = True
 
 
 def business_type_choices():
@@ -85,13 +91,14 @@ class StatusHistoryInline(ReadOnlyInline):
     model = TenantStatusChange
     fields = ["created_at", "from_status", "to_status", "actor", "reason"]
     verbose_name_plural = _("status history")
+    tab = True
 
     def has_change_permission(self, request, obj=None):
         return False
 
 
 @admin.register(Tenant, site=ops_admin)
-class TenantAdmin(admin.ModelAdmin):
+class TenantAdmin(ModelAdmin):
     list_display = ["name", "slug", "business_type", "kind", "status_badge", "plan", "owner_email", "created_at",
                     "activated_at"]
     list_filter = ["status", "business_type", "kind", "plan"]
@@ -99,19 +106,20 @@ class TenantAdmin(admin.ModelAdmin):
     list_select_related = ["owner", "plan"]
     date_hierarchy = "created_at"
     change_form_template = "ops/tenant_change_form.html"
-    change_list_template = "ops/tenant_change_list.html"
+    list_fullwidth = True  # nine columns: the whole width, not unfold's centred container
     readonly_fields = ["schema_name", "status", "owner", "provisioning_error", "created_at", "approved_at",
                        "activated_at", "suspended_at", "suspended_reason", "deleted_at", "deleted_reason",
                        "purged_at", "market_application_id", "market_tenant_id", "demo_expiry_notified_at"]
     fieldsets = [
         (None, {"fields": ["slug", "schema_name", "name", "business_type", "kind", "status", "plan"]}),
-        (_("Owner and contact"), {"fields": ["owner", "owner_email", "owner_name", "contact_phone",
-                                             "locale", "timezone"]}),
-        (_("Demo"), {"fields": ["demo_expires_at", "demo_expiry_notified_at"]}),
-        (_("Service market"), {"fields": ["market_application_id", "market_tenant_id"]}),
-        (_("Lifecycle"), {"fields": ["created_at", "approved_at", "activated_at", "suspended_at",
-                                     "suspended_reason", "deleted_at", "deleted_reason", "purged_at",
-                                     "provisioning_error"]}),
+        # the rest as tabs under it (unfold), the domains and the status history as the page's tabs
+        (_("Owner and contact"), {"classes": ["tab"], "fields": ["owner", "owner_email", "owner_name",
+                                                                 "contact_phone", "locale", "timezone"]}),
+        (_("Lifecycle"), {"classes": ["tab"], "fields": ["created_at", "approved_at", "activated_at", "suspended_at",
+                                                         "suspended_reason", "deleted_at", "deleted_reason",
+                                                         "purged_at", "provisioning_error"]}),
+        (_("Demo"), {"classes": ["tab"], "fields": ["demo_expires_at", "demo_expiry_notified_at"]}),
+        (_("Service market"), {"classes": ["tab"], "fields": ["market_application_id", "market_tenant_id"]}),
     ]
 
     @admin.display(description=_("status"), ordering="status")
@@ -131,7 +139,8 @@ class TenantAdmin(admin.ModelAdmin):
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         choices = {"locale": locale_choices, "timezone": timezone_choices, "kind": kind_choices}.get(db_field.name)
         if choices is not None:
-            return forms.ChoiceField(label=db_field.verbose_name, choices=choices, required=True)
+            return forms.ChoiceField(label=capfirst(db_field.verbose_name), choices=choices, required=True,
+                                     widget=UnfoldAdminSelectWidget)
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def get_fieldsets(self, request, obj=None):
@@ -230,7 +239,7 @@ class DomainForm(forms.ModelForm):
 
 
 @admin.register(Domain, site=ops_admin)
-class DomainAdmin(admin.ModelAdmin):
+class DomainAdmin(ServiceDeleteMixin, ModelAdmin):
     form = DomainForm
     list_display = ["domain", "tenant", "is_primary"]
     list_select_related = ["tenant"]
@@ -251,12 +260,11 @@ class DomainAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         domain_save(domain=obj, actor=request.user)
 
-    def delete_model(self, request, obj):
+    def delete_with_service(self, request, obj):
         domain_delete(domain=obj, actor=request.user)
 
-    def delete_queryset(self, request, queryset):
-        for domain in queryset.select_related("tenant"):
-            try:
-                domain_delete(domain=domain, actor=request.user)
-            except PlatformError as exc:
-                messages.error(request, f"{domain.domain}: {exc.message}")
+
+admin_navigation(ops_admin, "tenants", model=Tenant, icon="domain", order=10)
+admin_navigation(ops_admin, "tenants", url_name="onboarding_board", title=_("Onboarding board"), icon="view_kanban",
+                 order=20, permission=lambda request: request.user.has_perm("onboarding.view_approvalstep"))
+admin_navigation(ops_admin, "tenants", model=Domain, icon="language", order=30)

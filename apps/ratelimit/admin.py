@@ -1,8 +1,10 @@
 from django.contrib import admin
-from django.contrib.admin.views.main import ChangeList
 from django.utils.translation import gettext_lazy as _
+from unfold.admin import ModelAdmin
+from unfold.views import ChangeList
 
 from apps.core.admin_mixins import ReadOnlyAdminMixin
+from apps.core.admin_navigation import admin_navigation
 from apps.core.admin_sites import ops_admin
 
 from .limiter import monthly_usage, tenant_limits
@@ -19,7 +21,7 @@ class UsageChangeList(ChangeList):
 
 
 @admin.register(TenantApiUsage, site=ops_admin)
-class TenantApiUsageAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class TenantApiUsageAdmin(ReadOnlyAdminMixin, ModelAdmin):
     # The plan in force is the subscription's (the tenant row keeps only the plan it asked for).
     list_display = ["slug", "name", "subscription__plan", "requests_this_month", "monthly_quota", "quota_used",
                     "per_minute_limit"]
@@ -51,3 +53,6 @@ class TenantApiUsageAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     def per_minute_limit(self, obj):
         limit = obj.api_limits["api_requests_per_minute"]
         return "∞" if limit is None else limit
+
+
+admin_navigation(ops_admin, "tenants", model=TenantApiUsage, title=_("API usage"), icon="monitoring", order=60)

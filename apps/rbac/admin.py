@@ -4,9 +4,12 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
+from unfold.admin import ModelAdmin, TabularInline
 
 from apps.authz import catalogue
 from apps.authz.scopes import Scope
+from apps.core.admin_mixins import ServiceDeleteMixin
+from apps.core.admin_navigation import admin_navigation
 from apps.core.admin_sites import tenant_admin
 from apps.core.errors import PlatformError
 
@@ -14,7 +17,7 @@ from . import selectors, services
 from .models import Role, RoleAssignment
 
 
-class RoleAssignmentInline(admin.TabularInline):
+class RoleAssignmentInline(TabularInline):
     model = RoleAssignment
     extra = 0
     raw_id_fields = ["user"]
@@ -31,7 +34,7 @@ class RoleAssignmentInline(admin.TabularInline):
 
 
 @admin.register(Role, site=tenant_admin)
-class RoleAdmin(admin.ModelAdmin):
+class RoleAdmin(ServiceDeleteMixin, ModelAdmin):
     list_display = ["__str__", "key", "is_active", "is_system", "template_key", "created_at"]
     list_filter = ["is_active", "is_system"]
     search_fields = ["name", "key"]
@@ -62,7 +65,7 @@ class RoleAdmin(admin.ModelAdmin):
                                            actor=request.user)
             obj.pk = created.pk
 
-    def delete_model(self, request, obj):
+    def delete_with_service(self, request, obj):
         services.role_delete(role=obj, actor=request.user)
 
     def save_formset(self, request, form, formset, change):
@@ -143,3 +146,8 @@ class RoleAdmin(admin.ModelAdmin):
             "roles": roles, "rows": rows, "scopes": Scope.choices, "can_change": can_change,
         }
         return TemplateResponse(request, "admin/rbac/role/matrix.html", context)
+
+
+admin_navigation(tenant_admin, "team", model=Role, icon="admin_panel_settings", order=30)
+admin_navigation(tenant_admin, "team", url_name="rbac_role_matrix", title=_("Permission matrix"), icon="grid_on",
+                 order=40, permission=lambda request: request.user.has_perm("rbac.view_role"))

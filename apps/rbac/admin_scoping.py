@@ -3,8 +3,8 @@ the user's branch scope, and saves that go through services."""
 
 from __future__ import annotations
 
-from django.contrib import admin
 from django.db import connection
+from unfold.admin import ModelAdmin
 
 from apps.authz.access import Access
 
@@ -17,7 +17,7 @@ def request_access(request) -> Access:
     return access if access is not None else Access(user=user)
 
 
-class BranchScopedAdmin(admin.ModelAdmin):
+class BranchScopedAdmin(ModelAdmin):
     """Rows are limited to what the user's view permission reaches (tenant, branch or
     own scope); editing and deleting need the object to be in scope too."""
 

@@ -1,12 +1,16 @@
 from django.contrib import admin
+from unfold.admin import ModelAdmin, TabularInline
 
+from apps.core.admin_mixins import ServiceDeleteMixin
+from apps.core.admin_navigation import admin_navigation
 from apps.core.admin_sites import ops_admin
+from apps.core.changes import plain_value
 
 from .models import RoleTemplate, RoleTemplatePermission
-from .services import template_changed, template_permission_choices
+from .services import template_changed, template_delete, template_permission_choices
 
 
-class RoleTemplatePermissionInline(admin.TabularInline):
+class RoleTemplatePermissionInline(TabularInline):
     model = RoleTemplatePermission
     extra = 0
     fields = ["permission", "granted", "scope", "locked"]
@@ -18,7 +22,7 @@ class RoleTemplatePermissionInline(admin.TabularInline):
 
 
 @admin.register(RoleTemplate, site=ops_admin)
-class RoleTemplateAdmin(admin.ModelAdmin):
+class RoleTemplateAdmin(ServiceDeleteMixin, ModelAdmin):
     list_display = ["name", "key", "business_type", "enabled_by_default", "position", "updated_at"]
     list_filter = ["business_type", "enabled_by_default"]
     search_fields = ["name", "key"]
@@ -27,7 +31,8 @@ class RoleTemplateAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         template_changed(template=obj, actor=request.user, action="changed" if change else "created",
-                         changes={field: form.cleaned_data.get(field) for field in form.changed_data})
+                         changes={field: [plain_value(form.initial.get(field)) if change else None,
+                                          plain_value(form.cleaned_data.get(field))] for field in form.changed_data})
 
     def save_formset(self, request, form, formset, change):
         super().save_formset(request, form, formset, change)
@@ -37,6 +42,8 @@ class RoleTemplateAdmin(admin.ModelAdmin):
                                                   f"{':locked' if e.locked else ''}"
                                                   for e in form.instance.entries.select_related("permission")]})
 
-    def delete_model(self, request, obj):
-        template_changed(template=obj, actor=request.user, action="deleted")
-        super().delete_model(request, obj)
+    def delete_with_service(self, request, obj):
+        template_delete(template=obj, actor=request.user)
+
+
+admin_navigation(ops_admin, "platform", model=RoleTemplate, icon="assignment_ind", order=30)

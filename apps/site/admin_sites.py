@@ -5,7 +5,9 @@ on `ops_admin` and `tenant_admin` by SiteConfig.ready().
   TOTP (apps.accounts.mfa) before any portal page; its landing page is the ops dashboard,
   with the onboarding board next to it (apps.ops).
 - tenant admin: that tenant's staff whose roles grant `rbac.access_admin`, under the
-  workspace's own name and colours (apps.workspace).
+  workspace's own name, logo and colours (apps.workspace; the palette and the text colour
+  on the brand colour: apps.site.theme).
+Both sidebars' sections: apps.site.navigation.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from urllib.parse import quote
 
 from django.core.exceptions import ValidationError
 from django.urls import path, reverse
+from unfold.dataclasses import Favicon
 
 from apps.accounts import mfa
 from apps.accounts.errors import InvalidCredentials
@@ -22,6 +25,8 @@ from apps.core.admin_sites import AdminPolicy
 from apps.ops import views as ops_views
 from apps.ops.dashboard import dashboard_context
 from apps.workspace.services import workspace_branding
+
+from .theme import brand_theme, initial_icon
 
 
 class PlatformPolicy(AdminPolicy):
@@ -73,4 +78,12 @@ class TenantPolicy(PlatformPolicy):
         if tenant is None or tenant.is_public:
             return {}
         branding = workspace_branding(tenant=tenant)
-        return {"site_header": branding["name"], "site_title": branding["name"], "workspace_branding": branding}
+        theme = brand_theme(branding["primary"])
+        initial = (branding["name"] or "?")[:1].upper()
+        return {
+            "site_header": branding["name"], "site_title": branding["name"], "site_subheader": "",
+            "workspace_branding": {**branding, "on_primary": theme["on_primary"], "initial": initial},
+            "colors": {"primary": theme["palette"]},
+            "site_icon": branding["logo"] or None,
+            "site_favicons": [Favicon(href=branding["logo"] or initial_icon(initial, theme), rel="icon")],
+        }

@@ -10,6 +10,8 @@ class SiteConfig(AppConfig):
         from apps.core.admin_sites import ops_admin, tenant_admin
 
         from .admin_sites import OpsPolicy, TenantPolicy
+        from .navigation import declare_sections
 
         ops_admin.policy = OpsPolicy()
         tenant_admin.policy = TenantPolicy()
+        declare_sections()

@@ -1,6 +1,8 @@
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
+from unfold.admin import ModelAdmin
 
+from apps.core.admin_navigation import admin_navigation
 from apps.core.admin_sites import tenant_admin
 from apps.core.errors import PlatformError
 from apps.rbac.admin_scoping import request_access
@@ -11,7 +13,7 @@ from .models import Invitation, StaffProfile
 
 
 @admin.register(StaffProfile, site=tenant_admin)
-class StaffProfileAdmin(admin.ModelAdmin):
+class StaffProfileAdmin(ModelAdmin):
     list_display = ["email", "display_name", "phone", "roles", "is_active", "joined_at"]
     list_filter = ["is_active"]
     search_fields = ["email", "display_name", "phone"]
@@ -42,7 +44,8 @@ class StaffProfileAdmin(admin.ModelAdmin):
         return False  # deactivate instead
 
     def save_model(self, request, obj, form, change):
-        services.staff_update(profile=obj, actor=request.user, display_name=obj.display_name, phone=obj.phone)
+        services.staff_update(profile=StaffProfile.objects.get(pk=obj.pk), actor=request.user,
+                              display_name=obj.display_name, phone=obj.phone)
 
     def _run(self, request, queryset, service, done):
         count = 0
@@ -65,7 +68,7 @@ class StaffProfileAdmin(admin.ModelAdmin):
 
 
 @admin.register(Invitation, site=tenant_admin)
-class InvitationAdmin(admin.ModelAdmin):
+class InvitationAdmin(ModelAdmin):
     list_display = ["email", "full_name", "status_label", "expires_at", "sent_count", "created_at"]
     list_filter = ["status"]
     search_fields = ["email", "full_name"]
@@ -129,3 +132,7 @@ class InvitationAdmin(admin.ModelAdmin):
 
 class _Abort(Exception):
     pass
+
+
+admin_navigation(tenant_admin, "team", model=StaffProfile, icon="badge", order=10)
+admin_navigation(tenant_admin, "team", model=Invitation, icon="forward_to_inbox", order=20)

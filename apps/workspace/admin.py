@@ -4,7 +4,10 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from unfold.admin import ModelAdmin
+from unfold.widgets import UnfoldAdminColorInputWidget
 
+from apps.core.admin_navigation import admin_navigation
 from apps.core.admin_sites import tenant_admin
 
 from . import services
@@ -26,7 +29,7 @@ class WorkspaceSettingsForm(forms.ModelForm):
 
 
 @admin.register(WorkspaceSettings, site=tenant_admin)
-class WorkspaceSettingsAdmin(admin.ModelAdmin):
+class WorkspaceSettingsAdmin(ModelAdmin):
     form = WorkspaceSettingsForm
     fieldsets = [
         (None, {"fields": ["display_name", "legal_name", "business_number", "contact_email", "contact_phone",
@@ -36,6 +39,11 @@ class WorkspaceSettingsAdmin(admin.ModelAdmin):
         (_("Notifications"), {"fields": ["notify_email", "notify_sms", "notify_webhook", "notification_email",
                                       "notification_phone"]}),
     ]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name in ("primary_color", "accent_color"):  # a colour picker (it posts "#rrggbb")
+            kwargs["widget"] = UnfoldAdminColorInputWidget
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def changelist_view(self, request, extra_context=None):
         """A single row: the list is the settings form."""
@@ -56,3 +64,7 @@ class WorkspaceSettingsAdmin(admin.ModelAdmin):
         new_logo = logo if logo and "logo" in form.changed_data and hasattr(logo, "content_type") else None
         services.workspace_settings_update(actor=request.user, logo=new_logo,
                                            remove_logo=logo is False, **data)
+
+
+admin_navigation(tenant_admin, "settings", model=WorkspaceSettings, title=_("Workspace settings"), icon="tune",
+                 order=10)

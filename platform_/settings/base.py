@@ -25,6 +25,9 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 # --- Applications -------------------------------------------------------------------
 # Public schema: the platform. Tenant schemas: everything a business owns.
 SHARED_APPS = [
+    # The admin theme (both admin sites) first: its admin templates win over Django's and
+    # over django-tenants' colour-coded app list.
+    "unfold",
     # Our apps come before django_tenants so that our `create_tenant` command (the
     # provisioning service) replaces the library's.
     "apps.core",
@@ -76,6 +79,33 @@ TENANT_APPS = [
     "apps.apikeys",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
+
+# django-tenants' developer colour-coding of shared/tenant apps in the admin: never.
+TENANT_COLOR_ADMIN_APPS = False
+
+# --- Admin theme (django-unfold; one settings dict per site, apps.core.admin_sites) ---
+# Titles, the sidebar (apps.core.admin_navigation) and a tenant's brand colours come from
+# the sites and their policies (apps.site); these are what both share, and each look.
+_UNFOLD_SHARED = {
+    "SITE_URL": "/",
+    "SHOW_LANGUAGES": True,  # the language switch in the user menu (Django's set_language)
+    "SHOW_HISTORY": True,
+    "SHOW_VIEW_ON_SITE": False,
+    "BORDER_RADIUS": "6px",
+    "STYLES": ["apps.site.theme.stylesheet"],
+    "SIDEBAR": {"show_search": False, "show_all_applications": False},
+}
+UNFOLD_OPS = {
+    **_UNFOLD_SHARED,
+    "SITE_SYMBOL": "hub",
+    "SITE_FAVICONS": [{"rel": "icon", "type": "image/svg+xml", "href": "apps.site.theme.favicon"}],
+    "COLORS": {"primary": "apps.site.theme.ops_primary"},  # neutral: the platform's own look
+}
+UNFOLD_TENANT = {
+    **_UNFOLD_SHARED,
+    "SITE_SYMBOL": "storefront",
+    # the workspace's colours, name and logo per request: apps.site.admin_sites.TenantPolicy
+}
 
 TENANT_MODEL = "tenants.Tenant"
 TENANT_DOMAIN_MODEL = "tenants.Domain"

@@ -43,7 +43,7 @@ def test_hq_creates_plan_and_flag_and_the_tenant_sees_it(page, live_server_url, 
         page.fill("#id_max_branches", "3")
         page.fill("#id_api_requests_per_minute", "600")
         page.screenshot(path=str(ARTIFACTS / "ops-plan-add.png"), full_page=True)
-        page.click("input[name=_save]")
+        page.click("[name=_save]")  # unfold: a <button>
         page.wait_for_selector("#result_list")
         assert "Browser Pro" in page.inner_text("#result_list")
         page.screenshot(path=str(ARTIFACTS / "ops-plans.png"), full_page=True)
@@ -51,11 +51,11 @@ def test_hq_creates_plan_and_flag_and_the_tenant_sees_it(page, live_server_url, 
         page.goto(base + "/admin/flags/flag/add/")
         page.fill("#id_key", "browser-reports")
         page.fill("#id_description", "The new reports screen")
-        page.click("#rules-group .add-row a")
+        page.click("#rules-group a.add-row")  # unfold: the link is the add-row
         page.select_option("#id_rules-0-kind", "tenant")
         page.fill("#id_rules-0-values", "alpha")
         page.screenshot(path=str(ARTIFACTS / "ops-flag-add.png"), full_page=True)
-        page.click("input[name=_save]")
+        page.click("[name=_save]")  # unfold: a <button>
         page.wait_for_selector("#result_list")
         assert "browser-reports" in page.inner_text("#result_list")
 

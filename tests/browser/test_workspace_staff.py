@@ -70,7 +70,7 @@ def test_owner_invites_branch_teacher_who_sees_only_that_branch(page, live_serve
     page.select_option("select#id_branches_from", label="Browser North")
     page.click("#id_branches_add")
     page.screenshot(path=str(ARTIFACTS / "workspace-invite-form.png"), full_page=True)
-    page.click("input[name=_save]")
+    page.click("[name=_save]")  # unfold: a <button>
     page.wait_for_selector("ul.messagelist")
     page.screenshot(path=str(ARTIFACTS / "workspace-invitation-sent.png"), full_page=True)
     assert "/invite/" not in page.inner_text("ul.messagelist")  # the link goes to the invitee only

@@ -4,8 +4,10 @@ from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from unfold.admin import ModelAdmin
 
 from apps.core.admin_mixins import ReadOnlyInline
+from apps.core.admin_navigation import admin_navigation
 from apps.core.admin_sites import ops_admin
 from apps.core.money import format_amount, format_money
 
@@ -23,7 +25,7 @@ class PlanPriceInline(ReadOnlyInline):
 
 
 @admin.register(Plan, site=ops_admin)
-class PlanAdmin(admin.ModelAdmin):
+class PlanAdmin(ModelAdmin):
     list_display = ["code", "name", "current_price", "trial_days", "self_signup", "limits", "is_active"]
     list_filter = ["is_active", "self_signup", "billing_period"]
     search_fields = ["code", "name", "name_ko"]
@@ -58,7 +60,7 @@ class PlanAdmin(admin.ModelAdmin):
 
 
 @admin.register(PlanPrice, site=ops_admin)
-class PlanPriceAdmin(admin.ModelAdmin):
+class PlanPriceAdmin(ModelAdmin):
     list_display = ["plan", "effective_from", "price", "commission_rate", "created_by", "created_at"]
     list_filter = ["plan"]
     list_select_related = ["plan", "created_by"]
@@ -95,7 +97,7 @@ class PlanPriceAdmin(admin.ModelAdmin):
 
 
 @admin.register(AddOn, site=ops_admin)
-class AddOnAdmin(admin.ModelAdmin):
+class AddOnAdmin(ModelAdmin):
     list_display = ["code", "name", "price_display", "limit_key", "limit_increase", "feature_flag", "is_active"]
     list_filter = ["is_active", "limit_key"]
     search_fields = ["code", "name"]
@@ -107,3 +109,8 @@ class AddOnAdmin(admin.ModelAdmin):
             addon_save(addon=obj, actor=request.user)
         except PricingForbidden as exc:
             raise PermissionDenied(exc.message) from exc
+
+
+admin_navigation(ops_admin, "billing", model=Plan, icon="workspace_premium", order=10)
+admin_navigation(ops_admin, "billing", model=PlanPrice, icon="sell", order=20)
+admin_navigation(ops_admin, "billing", model=AddOn, icon="extension", order=30)

@@ -3,8 +3,10 @@ in the workspace admin (the owner reads them; the links in billing e-mails lead 
 
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
+from unfold.admin import ModelAdmin
 
 from apps.core.admin_mixins import ReadOnlyAdminMixin, ReadOnlyInline
+from apps.core.admin_navigation import admin_navigation
 from apps.core.admin_sites import ops_admin, tenant_admin
 
 from ..invoicing import invoice_void
@@ -43,13 +45,14 @@ class InvoiceMoney:
 
 
 @admin.register(Invoice, site=ops_admin)
-class InvoiceAdmin(ReadOnlyAdminMixin, InvoiceMoney, ServiceErrors, admin.ModelAdmin):
+class InvoiceAdmin(ReadOnlyAdminMixin, InvoiceMoney, ServiceErrors, ModelAdmin):
     list_display = ["number", "tenant", "status", "issue_date", "due_date", "subtotal_display", "discount_display",
                     "tax_display", "total_display", "paid_at"]
     list_filter = ["status", "currency"]
     search_fields = ["number", "tenant__slug"]
     list_select_related = ["tenant"]
     date_hierarchy = "issue_date"
+    list_fullwidth = True  # ten columns: the whole width, not unfold's centred container
     inlines = [InvoiceLineInline, PaymentInline]
     readonly_fields = ["number", "tenant", "subscription", "status", "issue_date", "due_date", "period_start",
                        "period_end", "subtotal_display", "discount_display", "tax_display", "total_display",
@@ -73,7 +76,7 @@ class TenantInvoiceLineInline(InvoiceLineInline):
     readonly_fields = fields
 
 
-class TenantInvoiceAdmin(OwnerOnly, ReadOnlyAdminMixin, InvoiceMoney, admin.ModelAdmin):
+class TenantInvoiceAdmin(OwnerOnly, ReadOnlyAdminMixin, InvoiceMoney, ModelAdmin):
     """The owner's invoices (the links in billing e-mails lead here). Read-only."""
 
     list_display = ["number", "status", "issue_date", "due_date", "total_display", "paid_at"]
@@ -88,3 +91,7 @@ class TenantInvoiceAdmin(OwnerOnly, ReadOnlyAdminMixin, InvoiceMoney, admin.Mode
 
 
 tenant_admin.register(Invoice, TenantInvoiceAdmin)
+
+
+admin_navigation(ops_admin, "billing", model=Invoice, icon="receipt_long", order=60)
+admin_navigation(tenant_admin, "billing", model=Invoice, icon="receipt_long", order=10)

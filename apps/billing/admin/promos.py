@@ -2,7 +2,9 @@
 
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
+from unfold.admin import ModelAdmin
 
+from apps.core.admin_navigation import admin_navigation
 from apps.core.admin_sites import ops_admin
 from apps.core.money import format_amount
 
@@ -12,7 +14,7 @@ from .common import WIDE_NUMBERS
 
 
 @admin.register(PromoCode, site=ops_admin)
-class PromoCodeAdmin(admin.ModelAdmin):
+class PromoCodeAdmin(ModelAdmin):
     list_display = ["code", "kind", "value_display", "duration", "duration_periods", "expires_at", "times_redeemed",
                     "max_redemptions", "is_active"]
     list_filter = ["is_active", "kind", "duration"]
@@ -32,3 +34,6 @@ class PromoCodeAdmin(admin.ModelAdmin):
     def save_related(self, request, form, formsets, change):
         service = promo_update if change else promo_create
         service(promo=form.instance, plans=form.cleaned_data.get("plans", []), actor=request.user)
+
+
+admin_navigation(ops_admin, "billing", model=PromoCode, icon="confirmation_number", order=40)

@@ -4,8 +4,10 @@ requested by the owner in the workspace admin."""
 from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
+from unfold.admin import ModelAdmin
 
 from apps.core.admin_mixins import ReadOnlyAdminMixin, ReadOnlyInline
+from apps.core.admin_navigation import admin_navigation
 from apps.core.admin_sites import ops_admin, tenant_admin
 
 from ..addons import addon_request_create, addon_request_decide
@@ -19,7 +21,7 @@ class SubscriptionAddOnInline(ReadOnlyInline):
 
 
 @admin.register(Subscription, site=ops_admin)
-class SubscriptionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class SubscriptionAdmin(ReadOnlyAdminMixin, ModelAdmin):
     """Read-only: the plan changes through the tenant's "Change plan" action (billing
     service: proration, audit, limits), the rest through payments and dunning."""
 
@@ -42,7 +44,7 @@ def _subscription_currency(subscription) -> str:
 
 
 @admin.register(AddOnRequest, site=ops_admin)
-class AddOnRequestAdmin(ReadOnlyAdminMixin, ServiceErrors, admin.ModelAdmin):
+class AddOnRequestAdmin(ReadOnlyAdminMixin, ServiceErrors, ModelAdmin):
     list_display = ["tenant", "addon", "quantity", "status", "requested_by", "requested_at", "decided_by"]
     list_filter = ["status", "addon"]
     search_fields = ["tenant__slug", "note"]
@@ -87,7 +89,7 @@ class TenantAddOnRequestForm(forms.ModelForm):
         return cleaned
 
 
-class TenantAddOnRequestAdmin(OwnerOnly, ReadOnlyAdminMixin, admin.ModelAdmin):
+class TenantAddOnRequestAdmin(OwnerOnly, ReadOnlyAdminMixin, ModelAdmin):
     """Only the workspace owner requests add-ons (they change the bill)."""
 
     form = TenantAddOnRequestForm
@@ -118,3 +120,8 @@ class TenantAddOnRequestAdmin(OwnerOnly, ReadOnlyAdminMixin, admin.ModelAdmin):
 
 
 tenant_admin.register(AddOnRequest, TenantAddOnRequestAdmin)
+
+
+admin_navigation(ops_admin, "billing", model=Subscription, icon="autorenew", order=50)
+admin_navigation(ops_admin, "billing", model=AddOnRequest, icon="add_task", order=70)
+admin_navigation(tenant_admin, "billing", model=AddOnRequest, icon="add_task", order=20)

@@ -1,0 +1,26 @@
+"""The sections of both admin sites' sidebars, by task (apps.core.admin_navigation).
+
+Apps put their pages into these sections from their own admin.py; a business module that
+brings a new task declares its section there too (e.g. `admin_section(tenant_admin,
+"classes", _("Classes"), order=15, icon="school")`), without editing this list.
+"""
+
+from django.utils.translation import gettext_lazy as _
+
+from apps.core.admin_navigation import admin_section
+from apps.core.admin_sites import ops_admin, tenant_admin
+
+
+def declare_sections() -> None:
+    # The tenant admin: what a business owner does. Room between the orders for modules'
+    # own sections (classes, orders, menu) next to the customers.
+    admin_section(tenant_admin, "customers", _("Customers"), order=10, icon="groups")
+    admin_section(tenant_admin, "team", _("Team"), order=50, icon="badge")
+    admin_section(tenant_admin, "branches", _("Branches"), order=60, icon="store")
+    admin_section(tenant_admin, "billing", _("Billing"), order=70, icon="receipt_long")
+    admin_section(tenant_admin, "settings", _("Settings"), order=90, icon="settings")
+    # The ops portal: what HQ does.
+    admin_section(ops_admin, "tenants", _("Tenants"), order=10, icon="domain")
+    admin_section(ops_admin, "billing", _("Billing"), order=20, icon="payments")
+    admin_section(ops_admin, "platform", _("Platform"), order=30, icon="tune")
+    admin_section(ops_admin, "security", _("Security"), order=40, icon="shield_person")
