@@ -9,8 +9,6 @@ as a bare code. CSV exports keep the code and add this label.
 
 from __future__ import annotations
 
-from django.utils.text import format_lazy
-
 _labels: dict[str, str] = {}
 
 
@@ -23,4 +21,4 @@ def action_label(action: str) -> str:
         return str(_labels[action])
     head, _dot, tail = action.partition(".")
     readable = " · ".join(part.replace("_", " ") for part in (head, tail) if part)
-    return str(format_lazy("{}", readable[:1].upper() + readable[1:]))
+    return readable[:1].upper() + readable[1:]
