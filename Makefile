@@ -30,6 +30,7 @@ migrate: schemas
 
 # seed_demo runs setup_platform itself.
 run: schemas
+	@bash tests/tools/ensure_system_tools.sh runtime
 	$(PY) manage.py seed_demo
 	$(PY) manage.py rundev
 

@@ -2,12 +2,15 @@ from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from unfold.admin import ModelAdmin, TabularInline
 from unfold.forms import AdminPasswordChangeForm, UserChangeForm
 from unfold.widgets import UnfoldAdminPasswordWidget, UnfoldAdminRadioSelectWidget
 
+from apps.authz import catalogue
+from apps.core.admin_filters import DateRangeFilter, SelectedRelatedFilter
 from apps.core.admin_navigation import admin_navigation
 from apps.core.admin_sites import ops_admin
 
@@ -95,7 +98,8 @@ class PlatformUserAdmin(UserAdmin, ModelAdmin):
 @admin.register(Membership, site=ops_admin)
 class MembershipAdmin(ModelAdmin):
     list_display = ["user", "tenant", "kind", "status", "created_at"]
-    list_filter = ["kind", "status"]
+    list_filter = ["kind", "status", ("created_at", DateRangeFilter.titled(_("creation date"))),
+                   ("tenant", SelectedRelatedFilter)]
     list_select_related = ["user", "tenant"]
     search_fields = ["user__email", "tenant__slug", "tenant__name"]
     autocomplete_fields = ["user", "tenant"]
@@ -103,7 +107,18 @@ class MembershipAdmin(ModelAdmin):
 
 @admin.register(Group, site=ops_admin)
 class HQGroupAdmin(GroupAdmin, ModelAdmin):
-    pass
+    def formfield_for_manytomany(self, db_field, request=None, **kwargs):
+        """The permissions of the apps the portal shows (not sessions, tokens, schedules),
+        plus any the group already holds; each by its label ("Tenants · View")."""
+        if db_field.name == "permissions":
+            portal_apps = {model._meta.app_label for model in self.admin_site._registry}
+            held = Q(group__pk=unquote(request.resolver_match.kwargs.get("object_id") or "0"))
+            kwargs["queryset"] = (Permission.objects.filter(Q(content_type__app_label__in=portal_apps) | held)
+                                  .select_related("content_type").distinct())
+        field = super().formfield_for_manytomany(db_field, request, **kwargs)
+        if db_field.name == "permissions":
+            field.label_from_instance = catalogue.permission_label
+        return field
 
 
 admin_navigation(ops_admin, "tenants", model=Membership, icon="group", order=50)

@@ -8,4 +8,6 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Identity")
 
     def ready(self):
-        from . import signals  # noqa: F401  (a password reset ends a lockout)
+        from . import labels, signals  # noqa: F401  (signals: a password reset ends a lockout)
+
+        labels.register()  # the audit actions it writes, as people read them

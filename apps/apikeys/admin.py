@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib import admin, messages
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from unfold.admin import ModelAdmin
 
@@ -22,7 +23,8 @@ class ApiKeyForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["perms"].choices = [(key, key) for key in catalogue.all_keys()]
+        self.fields["perms"].choices = [(key, catalogue.label_of(key))
+                                        for key in catalogue.display_order(catalogue.all_keys())]
 
     def clean_expires_at(self):
         expires_at = self.cleaned_data.get("expires_at")
@@ -37,12 +39,13 @@ class ApiKeyForm(forms.ModelForm):
         too_wide = [key for key in perms if catalogue.django_perm(key) not in self.actor_perms]
         if too_wide:
             raise forms.ValidationError(_("You do not have these permissions yourself: %(perms)s")
-                                        % {"perms": ", ".join(too_wide)})
+                                        % {"perms": ", ".join(catalogue.label_of(key) for key in too_wide)})
         return perms
 
 
 @admin.register(ApiKey, site=tenant_admin)
 class ApiKeyAdmin(ModelAdmin):
+    empty_help = _("API keys let your own software use this workspace's API. Create one per system.")
     form = ApiKeyForm
     list_display = ["name", "prefix", "expires_at", "last_used_at", "revoked_at", "created_at"]
     list_filter = ["revoked_at"]
@@ -50,11 +53,20 @@ class ApiKeyAdmin(ModelAdmin):
     actions = ["revoke"]
 
     def get_fields(self, request, obj=None):
-        return ["name", "expires_at", "perms"] if obj is None else ["name", "prefix", "expires_at", "last_used_at",
-                                                                      "revoked_at", "created_at"]
+        return ["name", "expires_at", "perms"] if obj is None else self.get_readonly_fields(request, obj)
 
     def get_readonly_fields(self, request, obj=None):
-        return [] if obj is None else ["name", "prefix", "expires_at", "last_used_at", "revoked_at", "created_at"]
+        return [] if obj is None else ["name", "prefix", "permission_labels", "expires_at", "last_used_at",
+                                       "revoked_at", "created_at"]
+
+    @admin.display(description=_("permissions"))
+    def permission_labels(self, api_key):
+        labels = sorted(catalogue.permission_label(perm)
+                        for perm in api_key.permissions.select_related("content_type"))
+        if not labels:
+            return "—"
+        return format_html('<ul class="permission-list">{}</ul>',
+                           format_html_join("", "<li>{}</li>", ((label,) for label in labels)))
 
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)

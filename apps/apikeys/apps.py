@@ -8,4 +8,10 @@ class ApikeysConfig(AppConfig):
     verbose_name = _("API keys")
 
     def ready(self):
-        from . import schema  # noqa: F401  (registers the OpenAPI security schemes)
+        from . import dashboard, schema  # noqa: F401  (schema: registers the OpenAPI security schemes)
+
+        dashboard.register()  # the setup step on the tenant admin's home
+
+        from . import labels  # the audit actions it writes, as people read them
+
+        labels.register()

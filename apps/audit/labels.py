@@ -9,11 +9,18 @@ as a bare code. CSV exports keep the code and add this label.
 
 from __future__ import annotations
 
+from django.utils.translation import gettext, pgettext_lazy
+
 _labels: dict[str, str] = {}
 
 
 def register_action_labels(labels: dict) -> None:
     _labels.update(labels)
+
+
+def registered_actions() -> set[str]:
+    """Every action code some app labelled."""
+    return set(_labels)
 
 
 def action_label(action: str) -> str:
@@ -22,3 +29,17 @@ def action_label(action: str) -> str:
     head, _dot, tail = action.partition(".")
     readable = " · ".join(part.replace("_", " ") for part in (head, tail) if part)
     return readable[:1].upper() + readable[1:]
+
+
+def target_label(target_repr: str) -> str:
+    """A target's name as recorded; a name the platform ships ("Teacher", a role it
+    created) in the reader's language, as the live object reads."""
+    return gettext(target_repr) if target_repr else ""
+
+
+def register() -> None:
+    """The actions apps.audit writes itself."""
+    register_action_labels({
+        "audit.exported": pgettext_lazy("audit action", "Audit log exported"),
+        "audit.chains_rebuilt": pgettext_lazy("audit action", "Audit chains rebuilt"),
+    })

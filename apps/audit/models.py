@@ -8,6 +8,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .labels import action_label, target_label
+
 GENESIS = "0" * 64  # the "previous hash" of every chain's first event
 
 
@@ -90,7 +92,7 @@ class AuditEvent(models.Model):
         constraints = [models.UniqueConstraint(fields=["chain", "seq"], name="audit_one_event_per_chain_seq")]
 
     def __str__(self):
-        return f"{self.created_at:%Y-%m-%d %H:%M:%S} {self.action} {self.target_repr}"
+        return f"{self.created_at:%Y-%m-%d %H:%M:%S} {action_label(self.action)} {target_label(self.target_repr)}"
 
     def save(self, *args, **kwargs):
         if self.pk is not None:

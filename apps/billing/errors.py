@@ -148,3 +148,10 @@ class CheckoutUnavailable(PlatformError):
     code = "payment_provider_unavailable"
     status = 503
     message = _("The payment provider cannot be reached right now. Please try again in a few minutes.")
+
+
+class PdfUnavailable(PlatformError):
+    code = "invoice_pdf_unavailable"
+    status = 503
+    message = _("The PDF cannot be made on this server right now. Open the printable invoice and use your "
+                "browser's Save as PDF.")

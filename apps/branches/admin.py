@@ -1,7 +1,9 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from apps.core.admin_navigation import admin_navigation
 from apps.core.admin_sites import tenant_admin
+from apps.core.phone import phone_column
 from apps.rbac.admin_scoping import BranchScopedAdmin
 
 from . import services
@@ -11,8 +13,9 @@ from .services import FIELDS
 
 @admin.register(Branch, site=tenant_admin)
 class BranchAdmin(BranchScopedAdmin):
+    empty_help = _("Branches are your locations. Customers and staff belong to one.")
     branch_field = "pk"
-    list_display = ["name", "phone", "timezone", "is_active", "created_at"]
+    list_display = ["name", phone_column(Branch), "timezone", "is_active", "created_at"]
     list_filter = ["is_active"]
     search_fields = ["name", "address", "phone"]
     fields = FIELDS

@@ -27,6 +27,9 @@ from unfold.forms import AuthenticationForm
 from unfold.sites import UnfoldAdminSite
 
 from .admin_navigation import Navigation
+from .phone import use_national_phone_widgets
+
+use_national_phone_widgets()  # phone numbers in both admins' forms as people write them (010-1234-5678)
 
 
 class AdminPolicy:

@@ -10,6 +10,7 @@ from apps.accounts.models import User
 from apps.core.admin_navigation import admin_navigation
 from apps.core.admin_sites import tenant_admin
 from apps.core.errors import PlatformError
+from apps.core.phone import phone_column
 from apps.rbac.admin_scoping import BranchScopedAdmin, request_access
 from apps.rbac.services import object_grant
 
@@ -61,13 +62,15 @@ class GuardianInline(TabularInline):
 
 @admin.register(Tag, site=tenant_admin)
 class TagAdmin(ModelAdmin):
+    empty_help = _("Tags group customers, e.g. “VIP” or “Evening class”, to find and message them together.")
     list_display = ["name", "color"]
     search_fields = ["name"]
 
 
 @admin.register(Customer, site=tenant_admin)
 class CustomerAdmin(BranchScopedAdmin):
-    list_display = ["name", "phone", "email", "branch", "marketing_consent", "created_at"]
+    empty_help = _("Customers are the people you serve, with their contacts and consents. Add your first one.")
+    list_display = ["name", phone_column(Customer), "email", "branch", "marketing_consent", "created_at"]
     list_filter = ["branch", "marketing_consent", "tags"]
     search_fields = ["name", "phone", "email"]
     list_select_related = ["branch"]

@@ -9,7 +9,7 @@ from apps.core.admin_navigation import admin_navigation
 from apps.core.admin_sites import ops_admin
 from apps.tenants.models import Tenant
 
-from .evaluation import flag_matrix
+from .evaluation import WHY_LABELS, flag_matrix
 from .models import Flag, FlagOverride, FlagRule
 from .selectors import STALE_AFTER_DAYS, flags_stale
 from .services import flag_delete, flag_save
@@ -44,6 +44,7 @@ class StaleFilter(admin.SimpleListFilter):
 
 @admin.register(Flag, site=ops_admin)
 class FlagAdmin(ServiceDeleteMixin, ModelAdmin):
+    empty_help = _("Feature flags turn a feature on for some tenants first. Add a flag, then its rules.")
     list_display = ["key", "description", "default_enabled", "rule_count", "owner", "expires_on", "permanent",
                     "updated_at"]
     list_filter = [StaleFilter, "default_enabled", "permanent"]
@@ -94,6 +95,7 @@ class FlagAdmin(ServiceDeleteMixin, ModelAdmin):
         tenants = (Tenant.objects.exclude(schema_name="public").exclude(status__in=["deleted", "purged"])
                    .select_related("subscription__plan").order_by("slug"))
         keys, rows = flag_matrix(tenants=tenants)
+        rows = [(tenant, [(value, WHY_LABELS[why]) for value, why in cells]) for tenant, cells in rows]
         context = {**self.admin_site.each_context(request), "opts": self.model._meta, "keys": keys, "rows": rows,
                    "title": _("Feature flags by tenant")}
         return TemplateResponse(request, "admin/flags/flag/matrix.html", context)

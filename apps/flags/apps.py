@@ -8,4 +8,6 @@ class FlagsConfig(AppConfig):
     verbose_name = _("Feature flags")
 
     def ready(self):
-        from . import industry  # noqa: F401  registers the industry template's default_flags part
+        from . import industry, labels  # noqa: F401  industry: registers the industry template's default_flags part
+
+        labels.register()  # the audit actions it writes, as people read them

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 
 from django.db import connection
+from django.utils.translation import pgettext_lazy
 from django_tenants.utils import schema_context
 
 from apps.authz import sources
@@ -51,6 +52,13 @@ def _matches(key: str, rule: tuple, tenant, user, plans: dict) -> bool:
     if kind == "role":
         return bool(values & _role_keys(tenant, user))
     return bucket(key, tenant.pk) < (percentage or 0) * _BUCKETS // 100
+
+
+# What the portal's matrix says for each reason (`why`) a value holds.
+WHY_LABELS = {"override": pgettext_lazy("flag value reason", "override"),
+              "addon": pgettext_lazy("flag value reason", "add-on"),
+              "rule": pgettext_lazy("flag value reason", "rule"),
+              "default": pgettext_lazy("flag value reason", "default")}
 
 
 def _evaluate(key: str, spec: dict, tenant, user, plans: dict) -> tuple[bool, str]:

@@ -2,22 +2,28 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from unfold.admin import ModelAdmin
 
+from apps.core.admin_filters import DateRangeFilter
+from apps.core.admin_labels import labelled_values
 from apps.core.admin_mixins import ReadOnlyAdminMixin
 from apps.core.admin_navigation import admin_navigation
 from apps.core.admin_sites import ops_admin
 from apps.core.errors import PlatformError
 
 from .models import InboundEvent
+from .registry import source_label, type_label
 from .services import inbound_retry
 
 
 @admin.register(InboundEvent, site=ops_admin)
 class InboundEventAdmin(ReadOnlyAdminMixin, ModelAdmin):
-    list_display = ["received_at", "source", "event_type", "event_id", "status", "attempts", "processed_at"]
-    list_filter = ["status", "source", "event_type"]
+    empty_help = _("Webhooks the platform received (payments, service market) appear here as they arrive.")
+    list_display = ["received_at", "source_label", "event_type_label", "event_id", "status", "attempts",
+                    "processed_at"]
+    list_filter = ["status", ("source", labelled_values(source_label)), ("event_type", labelled_values(type_label)),
+                   ("received_at", DateRangeFilter.titled(_("received at")))]
     search_fields = ["event_id", "event_type", "error"]
-    date_hierarchy = "received_at"
-    readonly_fields = [f.name for f in InboundEvent._meta.fields]
+    readonly_fields = fields = [{"source": "source_label", "event_type": "event_type_label"}.get(f.name, f.name)
+                                for f in InboundEvent._meta.fields]  # the sender and type by label
     actions = ["retry"]
 
 

@@ -11,3 +11,7 @@ class InboundConfig(AppConfig):
         from .registry import autodiscover
 
         autodiscover()
+
+        from . import labels  # the audit actions it writes, as people read them
+
+        labels.register()

@@ -1,6 +1,9 @@
+from django.contrib import admin
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+from .registry import event_type_label, source_label
 
 
 class InboundEvent(models.Model):
@@ -36,7 +39,15 @@ class InboundEvent(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.source} {self.event_type or '?'} {self.event_id}"
+        return f"{self.source_label()} {self.event_type_label() or '?'} {self.event_id}"
+
+    @admin.display(description=_("source"), ordering="source")
+    def source_label(self) -> str:
+        return source_label(self.source)
+
+    @admin.display(description=_("event type"), ordering="event_type")
+    def event_type_label(self) -> str:
+        return event_type_label(self.source, self.event_type) if self.event_type else ""
 
     @property
     def data(self) -> dict:

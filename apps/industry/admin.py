@@ -12,7 +12,7 @@ from .services import template_publish
 
 @admin.register(IndustryTemplate, site=ops_admin)
 class IndustryTemplateAdmin(ModelAdmin):
-    list_display = ["business_type", "version", "name", "default_plan", "created_at", "created_by"]
+    list_display = ["business_type", "version", "display_name", "default_plan", "created_at", "created_by"]
     list_filter = ["business_type"]
     list_select_related = ["default_plan", "created_by"]
     fields = ["business_type", "version", "name", "default_plan", "default_flags", "sample_catalog",

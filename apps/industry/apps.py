@@ -6,3 +6,8 @@ class IndustryConfig(AppConfig):
     name = "apps.industry"
     label = "industry"
     verbose_name = _("Industry templates")
+
+    def ready(self):
+        from . import labels  # the audit actions it writes, as people read them
+
+        labels.register()

@@ -3,7 +3,9 @@ Versioned: editing a template publishes a new version; tenants keep the version 
 were provisioned with. (Roles come from role templates, apps/roletemplates.)"""
 
 from django.conf import settings
+from django.contrib import admin
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 BUSINESS_TYPES = [("academy", _("Academy")), ("food", _("Food service")), ("retail", _("Retail")),
@@ -38,6 +40,11 @@ class IndustryTemplate(models.Model):
 
     def __str__(self):
         return f"{self.get_business_type_display()} v{self.version}"
+
+    @admin.display(description=_("name"), ordering="name")
+    def display_name(self) -> str:
+        """Names the platform ships ("Academy") in the reader's language; typed ones as typed."""
+        return gettext(self.name)
 
 
 class TemplateApplication(models.Model):

@@ -8,4 +8,6 @@ class MarketConfig(AppConfig):
     verbose_name = _("Service market")
 
     def ready(self):
-        from . import schema  # noqa: F401  (registers the OpenAPI security scheme)
+        from . import labels, schema  # noqa: F401  (schema: registers the OpenAPI security scheme)
+
+        labels.register()  # the audit actions it writes, as people read them

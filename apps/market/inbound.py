@@ -1,16 +1,19 @@
 """Service-market webhooks (seeds/003 §6), processed by a worker through apps.inbound.
 Idempotent: a tenant already in the target state is left alone."""
 
-from apps.inbound.registry import inbound_handler
+from django.utils.translation import gettext_lazy as _
+
+from apps.inbound.registry import inbound_handler, inbound_source
 from apps.tenants.lifecycle import tenant_soft_delete, tenant_suspend
 from apps.tenants.models import Tenant
 
 from .services import SOURCE
 
 S = Tenant.Status
+inbound_source(SOURCE, label=_("Service market"))
 
 
-@inbound_handler(SOURCE, "user.deleted")
+@inbound_handler(SOURCE, "user.deleted", label=_("Market user deleted"))
 def user_deleted(event) -> None:
     email = str(event.data.get("email") or "").strip().lower()
     if not email:
@@ -26,7 +29,7 @@ def user_deleted(event) -> None:
         tenant_soft_delete(tenant=tenant, actor=None, reason=reason)
 
 
-@inbound_handler(SOURCE, "service.cancelled")
+@inbound_handler(SOURCE, "service.cancelled", label=_("Service cancelled"))
 def service_cancelled(event) -> None:
     application_id = str(event.data.get("application_id") or "").strip()
     if not application_id:

@@ -6,3 +6,8 @@ class OnboardingConfig(AppConfig):
     name = "apps.onboarding"
     label = "onboarding"
     verbose_name = _("Onboarding")
+
+    def ready(self):
+        from . import labels  # the audit actions it writes, as people read them
+
+        labels.register()

@@ -1,6 +1,8 @@
-"""The ops portal's tenant pages: the tenant list, "Add tenant" (straight to provisioning or
-through the approval chain of apps.onboarding), a tenant's page with its usage and
-lifecycle actions (apps.ops.actions) and onboarding, and the domains."""
+"""The ops portal's tenant pages: the tenant list (filters: status, plan, business type,
+kind, creation date), "Add tenant" (straight to provisioning or through the approval
+chain of apps.onboarding), a tenant's page as tabs (overview with the lifecycle actions of
+apps.ops.actions, subscription and invoices, usage, domains, audit, status history; the
+reads in apps.ops.selectors) and onboarding, and the domains."""
 
 from django import forms
 from django.conf import settings
@@ -8,13 +10,17 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
 from django.urls import path, reverse
+from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.text import capfirst
+from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 from unfold.admin import ModelAdmin, TabularInline
 from unfold.widgets import UnfoldAdminSelectWidget
 
 from apps.billing.models import Plan
+from apps.billing.owner.summary import localized_name
+from apps.core.admin_filters import DateRangeFilter, SelectedRelatedFilter
 from apps.core.admin_mixins import ReadOnlyInline, ServiceDeleteMixin
 from apps.core.admin_navigation import admin_navigation
 from apps.core.admin_sites import ops_admin
@@ -97,22 +103,85 @@ class StatusHistoryInline(ReadOnlyInline):
         return False
 
 
+class PlanFilter(admin.SimpleListFilter):
+    """The plan a tenant is on (its subscription's), or none yet."""
+
+    title = _("plan")
+    parameter_name = "subscription_plan"
+    NONE = "none"
+
+    def lookups(self, request, model_admin):
+        plans = [(str(plan.pk), localized_name(plan)) for plan in Plan.objects.order_by("sort_order", "code")]
+        return [*plans, (self.NONE, _("No subscription"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == self.NONE:
+            return queryset.filter(subscription__isnull=True)
+        if self.value():
+            return queryset.filter(subscription__plan_id=self.value())
+        return queryset
+
+
+class BusinessTypeFilter(admin.SimpleListFilter):
+    """A customer's business types (the platform's own tenant is not listed here)."""
+
+    title = _("business type")
+    parameter_name = "business_type"
+
+    def lookups(self, request, model_admin):
+        return business_type_choices()
+
+    def queryset(self, request, queryset):
+        return queryset.filter(business_type=self.value()) if self.value() else queryset
+
+
+class KindFilter(BusinessTypeFilter):
+    title = _("kind")
+    parameter_name = "kind"
+
+    def lookups(self, request, model_admin):
+        return kind_choices()
+
+    def queryset(self, request, queryset):
+        return queryset.filter(kind=self.value()) if self.value() else queryset
+
+
+# The tenant page's tabs, in order: (tab id, title, who may see it). The ids are what
+# unfold's tabs switch on: "general" is the form, "domains" and "status_changes" are the
+# inlines' prefixes, the others are sections of templates/ops/tenant_change_form.html.
+DETAIL_TABS = [
+    ("general", _("Overview"), None),
+    ("billing", _("Subscription and invoices"),
+     lambda user: user.has_perm("billing.view_subscription") or user.has_perm("billing.view_invoice")),
+    ("usage", _("Usage"), None),
+    ("domains", _("Domains"), None),
+    ("audit", _("Audit"), lambda user: user.has_perm("audit.view_auditevent")),
+    ("status_changes", _("Status history"), None),
+]
+
+
+def detail_tabs(user) -> list[str]:
+    """The tab ids this HQ user sees on a tenant's page."""
+    return [key for key, _title, allowed in DETAIL_TABS if allowed is None or allowed(user)]
+
+
 @admin.register(Tenant, site=ops_admin)
 class TenantAdmin(ModelAdmin):
-    list_display = ["name", "slug", "business_type", "kind", "status_badge", "plan", "owner_email", "created_at",
-                    "activated_at"]
-    list_filter = ["status", "business_type", "kind", "plan"]
-    search_fields = ["slug", "name", "owner_email", "domains__domain", "market_application_id", "market_tenant_id"]
-    list_select_related = ["owner", "plan"]
-    date_hierarchy = "created_at"
+    empty_help = _("Tenants are the businesses on the platform, each with its own workspace and address.")
+    list_display = ["company", "business_type", "kind", "status_badge", "plan_column", "owner_email", "created_on"]
+    list_filter = ["status", PlanFilter, BusinessTypeFilter, KindFilter,
+                   ("created_at", DateRangeFilter.titled(_("creation date")))]
+    search_fields = ["slug", "name", "owner_email", "owner_name", "domains__domain", "market_application_id",
+                     "market_tenant_id"]
+    list_select_related = ["owner", "plan", "subscription__plan"]
     change_form_template = "ops/tenant_change_form.html"
-    list_fullwidth = True  # nine columns: the whole width, not unfold's centred container
+    list_fullwidth = True  # seven columns: the whole width, not unfold's centred container
     readonly_fields = ["schema_name", "status", "owner", "provisioning_error", "created_at", "approved_at",
                        "activated_at", "suspended_at", "suspended_reason", "deleted_at", "deleted_reason",
                        "purged_at", "market_application_id", "market_tenant_id", "demo_expiry_notified_at"]
+    # The overview's cards show status and plan; the form below them edits the details, as tabs (unfold).
     fieldsets = [
-        (None, {"fields": ["slug", "schema_name", "name", "business_type", "kind", "status", "plan"]}),
-        # the rest as tabs under it (unfold), the domains and the status history as the page's tabs
+        (_("Company"), {"classes": ["tab"], "fields": ["name", "kind", "slug", "schema_name", "business_type"]}),
         (_("Owner and contact"), {"classes": ["tab"], "fields": ["owner", "owner_email", "owner_name",
                                                                  "contact_phone", "locale", "timezone"]}),
         (_("Lifecycle"), {"classes": ["tab"], "fields": ["created_at", "approved_at", "activated_at", "suspended_at",
@@ -122,9 +191,27 @@ class TenantAdmin(ModelAdmin):
         (_("Service market"), {"classes": ["tab"], "fields": ["market_application_id", "market_tenant_id"]}),
     ]
 
+    @admin.display(description=_("company name"), ordering="name")
+    def company(self, obj):
+        return format_html('{}<br><small class="text-base-500 dark:text-base-400">{}</small>', obj.name, obj.slug)
+
     @admin.display(description=_("status"), ordering="status")
     def status_badge(self, obj):
         return format_html('<span class="ops-badge {}">{}</span>', obj.status, obj.get_status_display())
+
+    @admin.display(description=_("plan"), ordering="subscription__plan__sort_order")
+    def plan_column(self, obj):
+        subscription = getattr(obj, "subscription", None)
+        if subscription is not None:
+            return localized_name(subscription.plan)
+        if obj.plan is not None:  # asked for, starts with the subscription
+            return format_html('{}<br><small class="text-base-500 dark:text-base-400">{}</small>',
+                               localized_name(obj.plan), _("requested"))
+        return "-"
+
+    @admin.display(description=_("creation date"), ordering="created_at")
+    def created_on(self, obj):
+        return date_format(localtime(obj.created_at), "SHORT_DATE_FORMAT")
 
     def get_queryset(self, request):
         # The platform's own (HQ) tenant is not a customer: it is neither listed nor
@@ -173,9 +260,36 @@ class TenantAdmin(ModelAdmin):
         tenant = self.get_object(request, object_id)
         extra = {}
         if tenant is not None:
-            extra = {"usage": selectors.tenant_usage(tenant), "actions": views.available_actions(request.user, tenant),
-                     "has_onboarding": tenant.approval_steps.exists(), "purge_due_at": purge_due_at(tenant)}
+            extra = self.detail_context(request, tenant)
         return super().change_view(request, object_id, form_url, {**extra, **(extra_context or {})})
+
+    def detail_context(self, request, tenant: Tenant) -> dict:
+        """What the tabs of a tenant's page show, each only to those who may see it."""
+        user = request.user
+        tabs = detail_tabs(user)
+        titles = {key: title for key, title, _allowed in DETAIL_TABS}
+        context = {
+            "tabs": tabs,
+            # unfold draws these as the page's tabs (its own would be "General" and the inlines only)
+            "tab_list": [{"models": [{"name": str(Tenant._meta), "detail": True}],
+                          "items": [{"title": titles[key], "link": "", "inline": key, "has_permission": True}
+                                    for key in tabs]}],
+            "overview": selectors.tenant_overview(tenant, request=request),
+            "usage": selectors.tenant_usage(tenant),
+            "actions": views.available_actions(user, tenant),
+            "has_onboarding": tenant.approval_steps.exists(), "purge_due_at": purge_due_at(tenant),
+            "show_save_and_add_another": False,
+            "can_view_owner": user.has_perm("accounts.view_user"),
+            "can_view_members": user.has_perm("accounts.view_membership"),
+        }
+        if "billing" in tabs:
+            context["billing"] = selectors.tenant_billing(tenant)
+            context["can_view_invoices"] = user.has_perm("billing.view_invoice")
+            context["can_view_subscription"] = user.has_perm("billing.view_subscription")
+            context["can_view_addon_requests"] = user.has_perm("billing.view_addonrequest")
+        if "audit" in tabs:
+            context["audit"] = selectors.tenant_audit(tenant)
+        return context
 
     def save_model(self, request, obj, form, change):
         if change:
@@ -240,8 +354,11 @@ class DomainForm(forms.ModelForm):
 
 @admin.register(Domain, site=ops_admin)
 class DomainAdmin(ServiceDeleteMixin, ModelAdmin):
+    empty_help = _("The addresses workspaces answer on. Each tenant gets one; add a custom domain here.")
     form = DomainForm
     list_display = ["domain", "tenant", "is_primary"]
+    list_filter = ["is_primary", "tenant__status", "tenant__kind",
+                   ("tenant", SelectedRelatedFilter)]
     list_select_related = ["tenant"]
     search_fields = ["domain", "tenant__slug", "tenant__name"]
     autocomplete_fields = ["tenant"]

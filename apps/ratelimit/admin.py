@@ -23,7 +23,7 @@ class UsageChangeList(ChangeList):
 @admin.register(TenantApiUsage, site=ops_admin)
 class TenantApiUsageAdmin(ReadOnlyAdminMixin, ModelAdmin):
     # The plan in force is the subscription's (the tenant row keeps only the plan it asked for).
-    list_display = ["slug", "name", "subscription__plan", "requests_this_month", "monthly_quota", "quota_used",
+    list_display = ["slug", "name", "plan_in_force", "requests_this_month", "monthly_quota", "quota_used",
                     "per_minute_limit"]
     list_filter = ["subscription__plan", "business_type"]
     search_fields = ["slug", "name"]
@@ -34,6 +34,11 @@ class TenantApiUsageAdmin(ReadOnlyAdminMixin, ModelAdmin):
 
     def get_changelist(self, request, **kwargs):
         return UsageChangeList
+
+    @admin.display(description=_("plan"), ordering="subscription__plan")
+    def plan_in_force(self, obj):
+        subscription = getattr(obj, "subscription", None)
+        return subscription.plan if subscription is not None else "-"
 
     @admin.display(description=_("API requests this month"))
     def requests_this_month(self, obj):

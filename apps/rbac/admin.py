@@ -3,6 +3,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from unfold.admin import ModelAdmin, TabularInline
 
@@ -35,13 +36,35 @@ class RoleAssignmentInline(TabularInline):
 
 @admin.register(Role, site=tenant_admin)
 class RoleAdmin(ServiceDeleteMixin, ModelAdmin):
+    empty_help = _("Roles decide what staff may see and do. Add one when the ready-made roles don't fit a job.")
     list_display = ["__str__", "key", "is_active", "is_system", "template_key", "created_at"]
     list_filter = ["is_active", "is_system"]
     search_fields = ["name", "key"]
-    readonly_fields = ["is_system", "template_key", "locked", "created_at"]
-    fields = ["key", "name", "description", "is_active", "is_system", "template_key", "locked", "created_at"]
+    readonly_fields = ["is_system", "template_key", "granted_permissions", "locked_permissions", "created_at"]
+    fields = ["key", "name", "description", "is_active", "is_system", "template_key", "granted_permissions",
+              "locked_permissions", "created_at"]
     inlines = [RoleAssignmentInline]
     change_list_template = "admin/rbac/role/change_list.html"
+
+    @admin.display(description=_("permissions"))
+    def granted_permissions(self, role):
+        """What the role grants, by label and reach; the permission matrix changes it."""
+        if role is None or role.pk is None:
+            return "—"
+        scopes = {catalogue.key_for(g.permission.codename, g.permission.content_type.model): Scope(g.scope).label
+                  for g in role.grants.select_related("permission__content_type")}
+        items = format_html_join("", "<li>{} <span class=\"scope\">({})</span></li>",
+                                 ((catalogue.label_of(key), scopes[key]) for key in catalogue.display_order(scopes)))
+        return format_html('<ul class="permission-list">{}</ul><p><a href="{}">{}</a></p>', items or "—",
+                           reverse("tenant_admin:rbac_role_matrix"), _("Change them in the permission matrix"))
+
+    @admin.display(description=_("locked permissions"))
+    def locked_permissions(self, role):
+        keys = catalogue.display_order(role.locked if role is not None else [])
+        if not keys:
+            return "—"
+        return format_html('<ul class="permission-list">{}</ul>',
+                           format_html_join("", "<li>{}</li>", ((catalogue.label_of(key),) for key in keys)))
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
@@ -125,22 +148,25 @@ class RoleAdmin(ServiceDeleteMixin, ModelAdmin):
                     services.role_update(role=role, actor=request.user, actor_access=access, grants=grants)
                 except PlatformError as error:
                     errors += 1
-                    perms = error.details.get("perm") or ", ".join(error.details.get("perms", []))
-                    messages.error(request, f"{role.name}: {error.message} {perms}")
+                    keys = error.details.get("perms") or [error.details.get("perm") or ""]
+                    perms = ", ".join(catalogue.label_of(key) for key in keys if key)
+                    messages.error(request, f"{role}: {error.message} {perms}")
             if not errors:
                 messages.success(request, _("The permissions were saved."))
             return redirect(reverse("tenant_admin:rbac_role_matrix"))
         rows = []
-        for key in keys:
+        for key in catalogue.display_order(keys):
             resource, action = key.split(":", 1)
             cells = []
             for role in roles:
                 current = next((g.scope for g in role.grants.all()
                                 if catalogue.key_for(g.permission.codename, g.permission.content_type.model) == key),
                                "")
-                cells.append({"name": f"r{role.pk}:{key}", "value": current,
+                cells.append({"name": f"r{role.pk}:{key}", "value": current, "role": role,
                               "locked": role.is_system or key in role.locked or not can_change})
-            rows.append({"key": key, "resource": resource, "action": action, "cells": cells})
+            rows.append({"key": key, "resource": resource, "action": action, "cells": cells,
+                         "label": catalogue.label_of(key), "resource_label": catalogue.resource_label(key),
+                         "action_label": catalogue.action_label(key)})
         context = {
             **self.admin_site.each_context(request), "title": _("Role permissions"), "opts": self.model._meta,
             "roles": roles, "rows": rows, "scopes": Scope.choices, "can_change": can_change,

@@ -14,3 +14,7 @@ class RbacConfig(AppConfig):
         from . import selectors
 
         sources.register(access_for=selectors.access_for, role_keys=selectors.role_keys)
+
+        from . import labels  # the audit actions it writes, as people read them
+
+        labels.register()

@@ -1,6 +1,8 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 from unfold.admin import ModelAdmin, TabularInline
 
+from apps.authz import catalogue
 from apps.core.admin_mixins import ServiceDeleteMixin
 from apps.core.admin_navigation import admin_navigation
 from apps.core.admin_sites import ops_admin
@@ -14,19 +16,27 @@ class RoleTemplatePermissionInline(TabularInline):
     model = RoleTemplatePermission
     extra = 0
     fields = ["permission", "granted", "scope", "locked"]
+    hide_title = True  # each row's name above it repeats its permission
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "permission":
             kwargs["queryset"] = template_permission_choices()
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if db_field.name == "permission":
+            field.label_from_instance = catalogue.permission_label  # "Customers · View", not the codename
+        return field
 
 
 @admin.register(RoleTemplate, site=ops_admin)
 class RoleTemplateAdmin(ServiceDeleteMixin, ModelAdmin):
-    list_display = ["name", "key", "business_type", "enabled_by_default", "position", "updated_at"]
+    list_display = ["template_name", "key", "business_type", "enabled_by_default", "position", "updated_at"]
     list_filter = ["business_type", "enabled_by_default"]
     search_fields = ["name", "key"]
     inlines = [RoleTemplatePermissionInline]
+
+    @admin.display(description=_("name"), ordering="name")
+    def template_name(self, template):
+        return template.display_name
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)

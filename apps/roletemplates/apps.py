@@ -6,3 +6,8 @@ class RoletemplatesConfig(AppConfig):
     name = "apps.roletemplates"
     label = "roletemplates"
     verbose_name = _("Role templates")
+
+    def ready(self):
+        from . import labels  # the audit actions it writes, as people read them
+
+        labels.register()

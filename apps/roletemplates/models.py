@@ -2,13 +2,16 @@
 them into a new tenant's roles; HQ-locked permissions stay as the template has them."""
 
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from apps.authz import catalogue
 from apps.authz.scopes import Scope
+from apps.tenants.models import Tenant
 
 
 class RoleTemplate(models.Model):
-    business_type = models.CharField(_("business type"), max_length=20)
+    business_type = models.CharField(_("business type"), max_length=20, choices=Tenant.BusinessType.choices)
     key = models.SlugField(_("key"), max_length=50)
     name = models.CharField(_("name"), max_length=100)
     description = models.TextField(_("description"), blank=True)
@@ -23,7 +26,12 @@ class RoleTemplate(models.Model):
         constraints = [models.UniqueConstraint(fields=["business_type", "key"], name="roletemplate_unique_key")]
 
     def __str__(self):
-        return f"{self.name} ({self.business_type})"
+        return f"{self.display_name} ({self.get_business_type_display()})"
+
+    @property
+    def display_name(self) -> str:
+        """Names the platform ships ("Teacher") in the reader's language; typed ones as typed."""
+        return gettext(self.name) if self.name else self.key
 
 
 class RoleTemplatePermission(models.Model):
@@ -42,4 +50,4 @@ class RoleTemplatePermission(models.Model):
         constraints = [models.UniqueConstraint(fields=["template", "permission"], name="roletemplate_perm_unique")]
 
     def __str__(self):
-        return f"{self.template.key}: {self.permission.codename}"
+        return f"{self.template}: {catalogue.permission_label(self.permission)}"

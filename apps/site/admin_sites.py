@@ -6,7 +6,8 @@ on `ops_admin` and `tenant_admin` by SiteConfig.ready().
   with the onboarding board next to it (apps.ops).
 - tenant admin: that tenant's staff whose roles grant `rbac.access_admin`, under the
   workspace's own name, logo and colours (apps.workspace; the palette and the text colour
-  on the brand colour: apps.site.theme).
+  on the brand colour: apps.site.theme); its home is the dashboard the apps fill
+  (apps.core.dashboard).
 Both sidebars' sections: apps.site.navigation.
 """
 
@@ -16,12 +17,14 @@ from urllib.parse import quote
 
 from django.core.exceptions import ValidationError
 from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
 from unfold.dataclasses import Favicon
 
 from apps.accounts import mfa
 from apps.accounts.errors import InvalidCredentials
 from apps.accounts.hq import HQ_GROUPS
 from apps.core.admin_sites import AdminPolicy
+from apps.core.dashboard import dashboard_cards
 from apps.ops import views as ops_views
 from apps.ops.dashboard import dashboard_context
 from apps.workspace.services import workspace_branding
@@ -87,3 +90,8 @@ class TenantPolicy(PlatformPolicy):
             "site_icon": branding["logo"] or None,
             "site_favicons": [Favicon(href=branding["logo"] or initial_icon(initial, theme), rel="icon")],
         }
+
+    def index_context(self, site, request) -> dict:
+        """The home page: the dashboard's cards (apps.core.dashboard; each app registers its
+        own), then shortcuts to the sidebar's sections (admin/index.html)."""
+        return {"title": _("Dashboard"), "dashboard_cards": dashboard_cards(site, request)}

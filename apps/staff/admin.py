@@ -5,6 +5,7 @@ from unfold.admin import ModelAdmin
 from apps.core.admin_navigation import admin_navigation
 from apps.core.admin_sites import tenant_admin
 from apps.core.errors import PlatformError
+from apps.core.phone import phone_column
 from apps.rbac.admin_scoping import request_access
 from apps.rbac.models import RoleAssignment
 
@@ -14,7 +15,8 @@ from .models import Invitation, StaffProfile
 
 @admin.register(StaffProfile, site=tenant_admin)
 class StaffProfileAdmin(ModelAdmin):
-    list_display = ["email", "display_name", "phone", "roles", "is_active", "joined_at"]
+    empty_help = _("Your team: everyone who works in this workspace. Invited people appear once they accept.")
+    list_display = ["email", "display_name", phone_column(StaffProfile), "roles", "is_active", "joined_at"]
     list_filter = ["is_active"]
     search_fields = ["email", "display_name", "phone"]
     fields = ["email", "display_name", "phone", "is_active", "joined_at", "deactivated_at"]
@@ -69,6 +71,7 @@ class StaffProfileAdmin(ModelAdmin):
 
 @admin.register(Invitation, site=tenant_admin)
 class InvitationAdmin(ModelAdmin):
+    empty_help = _("Invite colleagues by e-mail: they set a password from the link and join with the roles you pick.")
     list_display = ["email", "full_name", "status_label", "expires_at", "sent_count", "created_at"]
     list_filter = ["status"]
     search_fields = ["email", "full_name"]

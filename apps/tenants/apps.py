@@ -8,4 +8,6 @@ class TenantsConfig(AppConfig):
     verbose_name = _("Tenants")
 
     def ready(self):
-        from . import signals  # noqa: F401
+        from . import labels, signals  # noqa: F401
+
+        labels.register()  # the audit actions it writes, as people read them

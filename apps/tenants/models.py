@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django_tenants.models import DomainMixin, TenantMixin
+from django_tenants.postgresql_backend.base import _check_schema_name
 
 from .validators import validate_locale, validate_timezone
 
@@ -35,6 +36,9 @@ class Tenant(TenantMixin):
         INTERNAL = "internal", _("Internal")  # the platform's own (HQ) tenant
 
     public_id = models.UUIDField(_("public id"), default=uuid.uuid4, unique=True, editable=False)
+    # django-tenants' field as it declares it, with a name people read
+    schema_name = models.CharField(_("schema name"), max_length=63, unique=True, db_index=True,
+                                   validators=[_check_schema_name])
     slug = models.SlugField(_("slug"), max_length=40, unique=True)
     name = models.CharField(_("company name"), max_length=200)
     business_type = models.CharField(_("business type"), max_length=20, choices=BusinessType.choices)
@@ -110,6 +114,12 @@ class Tenant(TenantMixin):
 
 
 class Domain(DomainMixin):
+    # django-tenants' fields as it declares them, with names people read
+    domain = models.CharField(_("domain"), max_length=253, unique=True, db_index=True)
+    tenant = models.ForeignKey(settings.TENANT_MODEL, verbose_name=_("tenant"), db_index=True,
+                               related_name="domains", on_delete=models.CASCADE)
+    is_primary = models.BooleanField(_("primary domain"), default=True, db_index=True)
+
     class Meta:
         verbose_name = _("domain")
         verbose_name_plural = _("domains")

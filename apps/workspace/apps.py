@@ -12,6 +12,12 @@ class WorkspaceConfig(AppConfig):
         # (apps.accounts.lockout, a lower layer that cannot import this app).
         from apps.accounts.lockout import workspace_zone_register
 
+        from . import dashboard
         from .services import workspace_settings_get
 
         workspace_zone_register(lambda: workspace_settings_get().timezone)
+        dashboard.register()  # the setup step and the storage meter on the tenant admin's home
+
+        from . import labels  # the audit actions it writes, as people read them
+
+        labels.register()

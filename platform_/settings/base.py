@@ -147,6 +147,13 @@ BILLING_WEBHOOK_SECRET = env("BILLING_WEBHOOK_SECRET", default="")
 BILLING_SANDBOX_WEBHOOK_URL = env("BILLING_SANDBOX_WEBHOOK_URL", default="")
 BILLING_TAX_RATE = env.float("BILLING_TAX_RATE", default=0.10)  # Korean VAT
 BILLING_DUE_DAYS = env.int("BILLING_DUE_DAYS", default=7)
+# Who issues the invoices: the seller block of the printable invoice (empty parts are left out).
+BILLING_ISSUER = {
+    "name": env("BILLING_ISSUER_NAME", default="Platform"),
+    "registration_number": env("BILLING_ISSUER_REGISTRATION_NUMBER", default=""),  # business registration no.
+    "address": env("BILLING_ISSUER_ADDRESS", default=""),
+    "email": env("BILLING_ISSUER_EMAIL", default=""),
+}
 # Dunning: retry a failed payment this many days after the first failure, then suspend
 # the tenant when the grace period ends unpaid.
 BILLING_DUNNING_RETRY_DAYS = [int(d) for d in env.list("BILLING_DUNNING_RETRY_DAYS", default=["1", "3", "5"])]
@@ -187,6 +194,8 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                # account pages (allauth, the staff invitation) in the host's admin look
+                "apps.site.context.admin_look",
             ],
         },
     },
@@ -230,7 +239,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "account_login"
-LOGIN_REDIRECT_URL = "/"
+LOGIN_REDIRECT_URL = "/admin/"  # after allauth's log-in: the host's admin (workspace admin, ops portal)
 # Lockout after repeated failures (seeds/000 User.incLoginAttempts).
 LOGIN_MAX_FAILURES = env.int("LOGIN_MAX_FAILURES", default=5)
 LOGIN_LOCKOUT_SECONDS = env.int("LOGIN_LOCKOUT_SECONDS", default=2 * 60 * 60)

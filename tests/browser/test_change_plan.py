@@ -39,6 +39,7 @@ def test_hq_changes_a_plan_and_sees_the_invoice(browser, live_server_url, commit
         browser_hq_login(page, live_server_url)
         base = live_server_url.format(host="localhost")
         page.goto(f"{base}/admin/tenants/tenant/{tenant.pk}/change/")
+        page.click("#tabs-items a[href='#billing']")  # the tab "Subscription and invoices"
         page.wait_for_selector("#tenant-plan")
         page.screenshot(path=str(ARTIFACTS / f"ops-tenant-plan-{tag}-{width}.png"), full_page=True)
         page.click(f"a[href$='/tenant/{tenant.pk}/lifecycle/change-plan/']")

@@ -186,4 +186,4 @@ def test_export_the_audit_log(page, live_server_url):
     rows = list(csv.reader(io.StringIO(text)))
     assert rows[0][:3] == ["created_at", "category", "action"]
     assert len(rows) > 1 and {row[1] for row in rows[1:]} == {"security"}
-    assert any(row[2] == "auth.mfa_succeeded" for row in rows[1:])
+    assert any(row[2:4] == ["auth.mfa_succeeded", "Second factor passed"] for row in rows[1:])  # code, label

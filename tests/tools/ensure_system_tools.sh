@@ -1,12 +1,17 @@
 #!/usr/bin/env bash
 # Install the system tools the test suite drives, when missing and we can (root + apt):
-# Debian's chromium (Playwright drives it), a Korean font (the Korean screenshots) and
-# docker-compose (validates docker/compose.yml).
+# Debian's chromium (Playwright drives it), a Korean font (the Korean screenshots and PDFs),
+# Pango (WeasyPrint's invoice PDFs) and docker-compose (validates docker/compose.yml).
+# `ensure_system_tools.sh runtime`: only what the running platform needs (make run): Pango
+# and the Korean font for invoice PDFs.
 set -euo pipefail
 missing=()
-command -v chromium >/dev/null 2>&1 || missing+=(chromium)
-command -v docker-compose >/dev/null 2>&1 || missing+=(docker-compose)
+if [ "${1:-}" != runtime ]; then
+  command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+  command -v docker-compose >/dev/null 2>&1 || missing+=(docker-compose)
+fi
 [ -n "$(fc-list :lang=ko 2>/dev/null)" ] || missing+=(fonts-nanum)
+ldconfig -p 2>/dev/null | grep -q libpangoft2-1.0 || missing+=(libpango-1.0-0 libpangoft2-1.0-0)  # WeasyPrint (invoice PDFs)
 [ ${#missing[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
   echo "[tools] installing ${missing[*]} with apt-get"

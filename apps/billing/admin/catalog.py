@@ -26,6 +26,7 @@ class PlanPriceInline(ReadOnlyInline):
 
 @admin.register(Plan, site=ops_admin)
 class PlanAdmin(ModelAdmin):
+    empty_help = _("Plans are what tenants subscribe to: a price and limits. Add one before the first sale.")
     list_display = ["code", "name", "current_price", "trial_days", "self_signup", "limits", "is_active"]
     list_filter = ["is_active", "self_signup", "billing_period"]
     search_fields = ["code", "name", "name_ko"]

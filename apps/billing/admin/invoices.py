@@ -1,17 +1,18 @@
-"""Invoices and their payments: in the ops portal (HQ voids one issued in error) and
-in the workspace admin (the owner reads them; the links in billing e-mails lead there)."""
+"""Invoices and their payments in the ops portal (HQ voids one issued in error). The
+owner's invoice pages in the workspace admin: .owner."""
 
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from unfold.admin import ModelAdmin
 
+from apps.core.admin_filters import DateRangeFilter, SelectedRelatedFilter
 from apps.core.admin_mixins import ReadOnlyAdminMixin, ReadOnlyInline
 from apps.core.admin_navigation import admin_navigation
-from apps.core.admin_sites import ops_admin, tenant_admin
+from apps.core.admin_sites import ops_admin
 
 from ..invoicing import invoice_void
 from ..models import Invoice, InvoiceLine, Payment
-from .common import OwnerOnly, ServiceErrors, money_column
+from .common import ServiceErrors, money_column
 
 
 def _line_currency(line) -> str:
@@ -48,8 +49,9 @@ class InvoiceMoney:
 class InvoiceAdmin(ReadOnlyAdminMixin, InvoiceMoney, ServiceErrors, ModelAdmin):
     list_display = ["number", "tenant", "status", "issue_date", "due_date", "subtotal_display", "discount_display",
                     "tax_display", "total_display", "paid_at"]
-    list_filter = ["status", "currency"]
-    search_fields = ["number", "tenant__slug"]
+    list_filter = ["status", ("due_date", DateRangeFilter.titled(_("due date"))), "currency",
+                   ("tenant", SelectedRelatedFilter)]
+    search_fields = ["number", "tenant__slug", "tenant__name"]
     list_select_related = ["tenant"]
     date_hierarchy = "issue_date"
     list_fullwidth = True  # ten columns: the whole width, not unfold's centred container
@@ -71,27 +73,4 @@ class InvoiceAdmin(ReadOnlyAdminMixin, InvoiceMoney, ServiceErrors, ModelAdmin):
                 self.message_user(request, _("Invoice %(number)s voided.") % {"number": invoice.number})
 
 
-class TenantInvoiceLineInline(InvoiceLineInline):
-    fields = ["description", "quantity", "unit_price", "line_amount"]
-    readonly_fields = fields
-
-
-class TenantInvoiceAdmin(OwnerOnly, ReadOnlyAdminMixin, InvoiceMoney, ModelAdmin):
-    """The owner's invoices (the links in billing e-mails lead here). Read-only."""
-
-    list_display = ["number", "status", "issue_date", "due_date", "total_display", "paid_at"]
-    list_filter = ["status"]
-    fields = ["number", "status", "issue_date", "due_date", "period_start", "period_end", "subtotal_display",
-              "discount_display", "tax_display", "total_display", "paid_at"]
-    readonly_fields = fields
-    inlines = [TenantInvoiceLineInline]
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).filter(tenant=request.tenant)
-
-
-tenant_admin.register(Invoice, TenantInvoiceAdmin)
-
-
 admin_navigation(ops_admin, "billing", model=Invoice, icon="receipt_long", order=60)
-admin_navigation(tenant_admin, "billing", model=Invoice, icon="receipt_long", order=10)

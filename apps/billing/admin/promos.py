@@ -15,6 +15,7 @@ from .common import WIDE_NUMBERS
 
 @admin.register(PromoCode, site=ops_admin)
 class PromoCodeAdmin(ModelAdmin):
+    empty_help = _("Promo codes give businesses a discount. Add a code, then share it with whom it is for.")
     list_display = ["code", "kind", "value_display", "duration", "duration_periods", "expires_at", "times_redeemed",
                     "max_redemptions", "is_active"]
     list_filter = ["is_active", "kind", "duration"]

@@ -11,8 +11,12 @@ from .subscriptions import Subscription
 class InvoiceSequence(models.Model):
     """The last invoice number used in a year (invoices are numbered 1, 2, ... per year)."""
 
-    year = models.PositiveIntegerField(primary_key=True)
-    last_number = models.PositiveIntegerField(default=0)
+    year = models.PositiveIntegerField(_("year"), primary_key=True)
+    last_number = models.PositiveIntegerField(_("last number"), default=0)
+
+    class Meta:
+        verbose_name = _("invoice number sequence")
+        verbose_name_plural = _("invoice number sequences")
 
     def __str__(self):
         return f"{self.year}: {self.last_number}"

@@ -164,7 +164,7 @@ def test_matrix_editor_saves_and_respects_locks(db):
     client = client_for("alpha")
     client.post("/admin/login/", {"username": "owner@alpha.test", "password": PASSWORD})
     page = client.get("/admin/rbac/role/matrix/")
-    assert page.status_code == 200 and "customer:view" in page.content.decode()
+    assert page.status_code == 200 and "Customers · View" in page.content.decode()  # permissions by label
     with schema_context("alpha"):
         clerk = Role.objects.get(key="clerk")
         before = {g.permission.codename: g.scope for g in clerk.grants.select_related("permission")}
@@ -278,5 +278,5 @@ def test_matrix_refuses_grants_the_editor_does_not_hold(role_editor):
     form[f"r{role_editor}:customer:view"] = "tenant"
     response = client.post("/admin/rbac/role/matrix/", form, follow=True)
     errors = [str(m) for m in response.context["messages"] if m.level_tag == "error"]
-    assert response.status_code == 200 and len(errors) == 1 and "customer:export" in errors[0]
+    assert response.status_code == 200 and len(errors) == 1 and "Customers · Export" in errors[0]  # by label
     assert _grants("roleadmin") == before

@@ -53,7 +53,7 @@ def _pages(site, client, objects_for) -> list[str]:
         paths.append(changelist)
         if response.context and response.context.get("has_add_permission"):
             paths.append(reverse(f"{site.name}:{opts.app_label}_{opts.model_name}_add"))
-        rows = list(response.context["cl"].result_list[:1]) if response.context else []
+        rows = list(response.context["cl"].result_list[:1]) if response.context and "cl" in response.context else []
         rows = rows or objects_for(model)
         for row in rows[:1]:
             paths.append(reverse(f"{site.name}:{opts.app_label}_{opts.model_name}_change", args=[row.pk]))

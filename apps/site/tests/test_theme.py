@@ -115,7 +115,7 @@ def test_sidebars_are_grouped_by_task(tenant_alpha):
     owner = _sidebar(tenant_admin_client("owner@alpha.test").get("/admin/"))
     assert list(owner)[1:] == ["Customers", "Team", "Branches", "Billing", "Settings"]
     assert owner["Team"] == ["Staff", "Invitations", "Roles", "Permission matrix"]
-    assert owner["Billing"] == ["Invoices", "Add-on requests"]  # the owner's (they change the bill)
+    assert owner["Billing"] == ["Plan and usage", "Invoices", "Add-ons"]  # the owner's (they change the bill)
 
 
 def test_a_role_sees_only_what_it_may_open(tenant_alpha):
