@@ -31,9 +31,9 @@ def _plan_label(plan: Plan, subscription: Subscription | None, today) -> str:
     try:
         price = price_in_force(plan=plan, on=today)
     except PlatformError:
-        return _("%(plan)s (%(code)s): no price") % {"plan": plan.name, "code": plan.code}
+        return _("%(plan)s (%(code)s): no price") % {"plan": plan.display_name, "code": plan.code}
     label = _("%(plan)s (%(code)s): %(price)s per %(period)s") % {
-        "plan": plan.name, "code": plan.code, "price": format_money(price.amount, price.currency),
+        "plan": plan.display_name, "code": plan.code, "price": format_money(price.amount, price.currency),
         "period": _("year") if plan.billing_period == Plan.Period.YEARLY else _("month")}
     if subscription is None:
         return label
@@ -80,7 +80,7 @@ def change_plan_view(model_admin, request, tenant: Tenant, action):
             messages.error(request, exc.message)
         else:
             messages.success(request, _("%(name)s is now on the %(plan)s plan.") % {"name": tenant.name,
-                                                                                     "plan": plan.name})
+                                                                                     "plan": plan.display_name})
             if invoice is not None:
                 messages.info(request, _("Invoice %(number)s issued: %(amount)s.") % {
                     "number": invoice.number, "amount": format_money(invoice.total, invoice.currency)})

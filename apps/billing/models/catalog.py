@@ -5,6 +5,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from ..limits import LIMITS
@@ -12,7 +13,17 @@ from ..limits import LIMITS
 LIMIT_CHOICES = [(key, label) for key, (_field, label) in LIMITS.items()]
 
 
-class Plan(models.Model):
+class LocalizedName:
+    """`display_name`: the name in the reader's language (the Korean name when there is one)."""
+
+    @property
+    def display_name(self) -> str:
+        if (translation.get_language() or "").startswith("ko") and self.name_ko:
+            return self.name_ko
+        return self.name
+
+
+class Plan(LocalizedName, models.Model):
     """A plan in the catalog. Limits: empty means unlimited. Prices and commission are
     versioned separately (effective dates)."""
 
@@ -76,7 +87,7 @@ class PlanPrice(models.Model):
         return f"{self.plan.code} {self.amount} {self.currency} @ {self.effective_from}"
 
 
-class AddOn(models.Model):
+class AddOn(LocalizedName, models.Model):
     """Something a tenant can add to its plan: more of a limit, or a feature."""
 
     code = models.SlugField(_("code"), max_length=40, unique=True)

@@ -10,7 +10,6 @@ import datetime as dt
 from decimal import Decimal
 
 from django.conf import settings
-from django.utils import translation
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -30,10 +29,7 @@ RENEWING = (Subscription.Status.TRIALING, Subscription.Status.ACTIVE, Subscripti
 
 def localized_name(obj) -> str:
     """A plan's or add-on's name in the reader's language (its Korean name when there is one)."""
-    language = translation.get_language() or ""
-    if language.startswith("ko") and getattr(obj, "name_ko", ""):
-        return obj.name_ko
-    return obj.name
+    return obj.display_name
 
 
 def price_on(plan: Plan, on: dt.date) -> PlanPrice | None:
