@@ -29,7 +29,6 @@ from apps.ratelimit.limiter import monthly_usage
 from .amounts import today
 from .limits import tenant_limits
 from .models import Invoice, Plan, PlanPrice, Subscription
-from .owner.summary import localized_name
 from .paylinks import pay_url
 
 # Limits kept in another unit than their meter measures (storage: MB in the plan, bytes measured).
@@ -102,7 +101,7 @@ def banner(request) -> dict | None:
                     ngettext("%(days)s day left in your free trial", "%(days)s days left in your free trial",
                              days) % {"days": days})
         return {"kind": "trial", "days_left": days, "soon": days <= TRIAL_SOON_DAYS, "headline": headline,
-                "ends_on": subscription.trial_ends_on, "plan": localized_name(subscription.plan),
+                "ends_on": subscription.trial_ends_on, "plan": subscription.plan.display_name,
                 "price": _price(subscription), "manage_url": billing_home(request), **pay}
     if first is None:
         return None
@@ -161,7 +160,7 @@ def plan_and_usage(request) -> dict:
     if subscription is not None:
         trialing = subscription.status == Subscription.Status.TRIALING
         card["subscription"] = {
-            "plan": localized_name(subscription.plan), "status": subscription.status,
+            "plan": subscription.plan.display_name, "status": subscription.status,
             "status_label": subscription.get_status_display(), "price": _price(subscription),
             "trial_ends_on": subscription.trial_ends_on if trialing else None,
             "renews_on": None if trialing or subscription.status == Subscription.Status.CANCELLED

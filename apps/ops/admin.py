@@ -19,7 +19,6 @@ from unfold.admin import ModelAdmin, TabularInline
 from unfold.widgets import UnfoldAdminSelectWidget
 
 from apps.billing.models import Plan
-from apps.billing.owner.summary import localized_name
 from apps.core.admin_filters import DateRangeFilter, SelectedRelatedFilter
 from apps.core.admin_mixins import ReadOnlyInline, ServiceDeleteMixin
 from apps.core.admin_navigation import admin_navigation
@@ -111,7 +110,7 @@ class PlanFilter(admin.SimpleListFilter):
     NONE = "none"
 
     def lookups(self, request, model_admin):
-        plans = [(str(plan.pk), localized_name(plan)) for plan in Plan.objects.order_by("sort_order", "code")]
+        plans = [(str(plan.pk), plan.display_name) for plan in Plan.objects.order_by("sort_order", "code")]
         return [*plans, (self.NONE, _("No subscription"))]
 
     def queryset(self, request, queryset):
@@ -203,10 +202,10 @@ class TenantAdmin(ModelAdmin):
     def plan_column(self, obj):
         subscription = getattr(obj, "subscription", None)
         if subscription is not None:
-            return localized_name(subscription.plan)
+            return subscription.plan.display_name
         if obj.plan is not None:  # asked for, starts with the subscription
             return format_html('{}<br><small class="text-base-500 dark:text-base-400">{}</small>',
-                               localized_name(obj.plan), _("requested"))
+                               obj.plan.display_name, _("requested"))
         return "-"
 
     @admin.display(description=_("creation date"), ordering="created_at")

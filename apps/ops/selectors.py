@@ -25,7 +25,7 @@ from apps.audit.models import AuditEvent
 from apps.billing.dashboard import measured
 from apps.billing.limits import tenant_limits
 from apps.billing.models import AddOnRequest, Invoice, Subscription
-from apps.billing.owner.summary import localized_name, plan_summary
+from apps.billing.owner.summary import plan_summary
 from apps.billing.selectors import subscription_for
 from apps.core.admin_sites import tenant_admin
 from apps.core.dashboard import dashboard_for
@@ -66,7 +66,7 @@ def tenant_overview(tenant: Tenant, *, request=None) -> dict:
     plan = subscription.plan if subscription else tenant.plan  # else the plan asked for, not started yet
     return {
         "primary_host": host,
-        "plan": localized_name(plan) if plan else "",
+        "plan": plan.display_name if plan else "",
         "plan_code": plan.code if plan else "",
         "plan_requested": subscription is None and plan is not None,
         "subscription_status": subscription.status if subscription else "",

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import functools
 import hashlib
 import time
 from dataclasses import dataclass
@@ -36,7 +37,12 @@ class Decision:
 def tenant_limits(*, tenant) -> dict:
     """The tenant's limits, from the source settings.RATELIMIT_TENANT_LIMITS names (billing's
     plans and add-ons): this app only counts and decides."""
-    return import_string(settings.RATELIMIT_TENANT_LIMITS)(tenant=tenant)
+    return _limits_source(settings.RATELIMIT_TENANT_LIMITS)(tenant=tenant)
+
+
+@functools.cache
+def _limits_source(path: str):
+    return import_string(path)  # once per process: this runs on every API request
 
 
 def _client():

@@ -27,7 +27,7 @@ from apps.core.money import format_money
 from ..addons import addon_request_create
 from ..models import AddOn, AddOnRequest, Invoice, Subscription
 from ..owner import views
-from ..owner.summary import addon_catalogue, localized_name
+from ..owner.summary import addon_catalogue
 from ..selectors import subscription_for
 from .common import OwnerOnly
 
@@ -139,7 +139,7 @@ class TenantAddOnRequestAdmin(OwnerOnly, ReadOnlyAdminMixin, ModelAdmin):
 
     @display(description=_("add-on"), ordering="addon__name")
     def addon_name(self, obj):
-        return localized_name(obj.addon)
+        return obj.addon.display_name
 
     @display(description=_("price per period"))
     def price(self, obj):
@@ -182,7 +182,7 @@ class TenantAddOnRequestAdmin(OwnerOnly, ReadOnlyAdminMixin, ModelAdmin):
 
     def response_add(self, request, obj, post_url_continue=None):
         messages.success(request, gettext("We received your request for %(addon)s. HQ reviews it and it is added "
-                                          "to your plan once approved.") % {"addon": localized_name(obj.addon)})
+                                          "to your plan once approved.") % {"addon": obj.addon.display_name})
         return HttpResponseRedirect(reverse("tenant_admin:billing_addonrequest_changelist"))
 
 

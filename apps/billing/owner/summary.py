@@ -27,11 +27,6 @@ from ..proration import PRORATED, plan_change_quote
 RENEWING = (Subscription.Status.TRIALING, Subscription.Status.ACTIVE, Subscription.Status.PAST_DUE)
 
 
-def localized_name(obj) -> str:
-    """A plan's or add-on's name in the reader's language (its Korean name when there is one)."""
-    return obj.display_name
-
-
 def price_on(plan: Plan, on: dt.date) -> PlanPrice | None:
     try:
         return price_in_force(plan=plan, on=on)
@@ -65,7 +60,7 @@ def plan_summary(subscription: Subscription, *, today: dt.date) -> dict:
     currency = price.currency if price else "KRW"
     trialing = subscription.status == Subscription.Status.TRIALING and subscription.trial_ends_on
     return {
-        "name": localized_name(plan), "code": plan.code, "description": plan.description,
+        "name": plan.display_name, "code": plan.code, "description": plan.description,
         "price": format_money(price.amount, price.currency) if price else "", "per_period": per_period(plan),
         "status": subscription.status, "status_label": subscription.get_status_display(),
         "trial_ends_on": subscription.trial_ends_on if trialing else None,
@@ -74,7 +69,7 @@ def plan_summary(subscription: Subscription, *, today: dt.date) -> dict:
         "next_renewal": subscription.current_period_end if subscription.status in RENEWING else None,
         "credit": format_money(subscription.credit, currency) if subscription.credit > 0 else "",
         "limits": limit_rows(subscription.limits_resolved),
-        "addons": [{"name": localized_name(item.addon), "quantity": item.quantity,
+        "addons": [{"name": item.addon.display_name, "quantity": item.quantity,
                     "price": format_money(item.addon.price * item.quantity, item.addon.currency)}
                    for item in subscription.addons.all()],
     }
@@ -106,7 +101,7 @@ def plan_card(plan: Plan, *, today: dt.date, current_price: PlanPrice | None = N
             direction = "up"
         elif price.amount < current_price.amount:
             direction = "down"
-    return {"plan": plan, "code": plan.code, "name": localized_name(plan), "description": plan.description,
+    return {"plan": plan, "code": plan.code, "name": plan.display_name, "description": plan.description,
             "price": format_money(price.amount, price.currency) if price else "", "per_period": per_period(plan),
             "trial_days": plan.trial_days, "limits": limit_rows(plan_limits(plan)), "direction": direction}
 
@@ -209,7 +204,7 @@ def addon_catalogue(*, tenant, subscription: Subscription | None) -> list[dict]:
                   .values_list("addon_id", flat=True))
     owned = {item.addon_id: item.quantity for item in subscription.addons.all()} if subscription else {}
     period = per_period(subscription.plan) if subscription else _("per month")  # billed with the plan's period
-    return [{"addon": addon, "name": localized_name(addon), "description": addon.description,
+    return [{"addon": addon, "name": addon.display_name, "description": addon.description,
              "price": format_money(addon.price, addon.currency), "per_period": period, "effect": addon_effect(addon),
              "pending": addon.pk in pending, "owned": owned.get(addon.pk, 0)}
             for addon in AddOn.objects.filter(is_active=True).order_by("price", "code")]

@@ -76,7 +76,7 @@ def change_plan_page(model_admin, request):
             messages.error(request, exc.message)
             return redirect(f"{reverse('tenant_admin:billing_subscription_change_plan')}?plan={plan.code}")
         messages.success(request, _("Your workspace is now on the %(plan)s plan.") % {
-            "plan": summary.localized_name(plan)})
+            "plan": plan.display_name})
         if invoice is None:
             return redirect(PLAN_PAGE)
         invoice.refresh_from_db()
