@@ -1,5 +1,5 @@
-"""The tenant lifecycle as a state machine: which status may follow which, and one
-place that records every transition (status history + audit event, same transaction).
+"""The tenant lifecycle on the shared state machine (apps.core.states): which status may
+follow which, recorded in the status history and the audit log in the same transaction.
 
     requested -> approved -> provisioning -> active <-> suspended
         |            |            |            |            |
@@ -12,7 +12,7 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 
 from apps.audit.services import audit_record
-from apps.core.changes import plain_value
+from apps.core.states import StateMachine
 
 from .errors import IllegalTransition, PublicTenantProtected
 from .models import Tenant, TenantStatusChange
@@ -32,6 +32,15 @@ TRANSITIONS: dict[str, frozenset[str]] = {
 }
 
 
+def _history(tenant: Tenant, move, actor, reason: str) -> None:
+    TenantStatusChange.objects.create(tenant=tenant, from_status=move.from_status, to_status=move.to_status,
+                                      actor=actor, reason=reason)
+
+
+LIFECYCLE = StateMachine(TRANSITIONS, label=lambda status: Tenant.Status(status).label, illegal=IllegalTransition,
+                         message=_("A tenant that is %(current)s cannot become %(target)s."), history=_history)
+
+
 def refuse_public(tenant: Tenant) -> None:
     if tenant.is_public:
         raise PublicTenantProtected(details={"tenant": tenant.slug})
@@ -39,29 +48,17 @@ def refuse_public(tenant: Tenant) -> None:
 
 def check_transition(tenant: Tenant, to_status: str) -> None:
     refuse_public(tenant)
-    if to_status not in TRANSITIONS[tenant.status]:
-        raise IllegalTransition(
-            _("A tenant that is %(current)s cannot become %(target)s.")
-            % {"current": tenant.get_status_display(), "target": Tenant.Status(to_status).label},
-            details={"status": tenant.status, "requested": to_status})
+    LIFECYCLE.check(tenant.status, to_status)
 
 
 def transition(tenant: Tenant, to_status: str, *, actor=None, reason: str = "", action: str,
                fields: dict | None = None, metadata: dict | None = None) -> Tenant:
     """Move a (row-locked) tenant to `to_status`, setting `fields` too; call inside the
     caller's transaction."""
-    check_transition(tenant, to_status)
-    before = {"status": tenant.status, **{name: plain_value(getattr(tenant, name)) for name in fields or {}}}
-    tenant.status = to_status
-    for name, value in (fields or {}).items():
-        setattr(tenant, name, value)
-    tenant.save(update_fields=["status", *(fields or {})])
-    routing_forget(tenant_ids=[tenant.pk])
+    refuse_public(tenant)
     actor = actor if getattr(actor, "is_authenticated", False) else None
-    TenantStatusChange.objects.create(tenant=tenant, from_status=before["status"], to_status=to_status,
-                                      actor=actor, reason=reason)
-    after = {"status": to_status, **{name: plain_value(value) for name, value in (fields or {}).items()}}
-    changes = {key: [before[key], after[key]] for key in after if before[key] != after[key]}
-    audit_record(action=action, actor=actor, target=tenant, tenant=tenant, changes=changes,
+    move = LIFECYCLE.move(tenant, to_status, actor=actor, reason=reason, fields=fields)
+    routing_forget(tenant_ids=[tenant.pk])
+    audit_record(action=action, actor=actor, target=tenant, tenant=tenant, changes=move.changes,
                  metadata={**(metadata or {}), **({"reason": reason} if reason else {})})
     return tenant
