@@ -10,11 +10,11 @@ from typing import Protocol
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
 from django.urls import reverse
 from django.utils.module_loading import import_string
 
 from apps.core.urls import absolute_url
+from apps.inbound.senders import webhook_send_after_commit
 
 # Sandbox test cards: the first succeeds, the others fail with the given reason.
 SANDBOX_CARDS = {
@@ -57,15 +57,18 @@ class SandboxProvider:
         return absolute_url(path, host=settings.BASE_DOMAIN)
 
     def charge(self, *, payment, payment_method: str) -> None:
-        self.complete(reference=payment.reference, payment_method=payment_method)
+        self.complete(payment=payment, payment_method=payment_method)
 
-    def complete(self, *, reference: str, payment_method: str) -> None:
-        """Decide the outcome as a card network would and send the webhook (after commit)."""
-        from .tasks import sandbox_send_webhook
-
+    def complete(self, *, payment, payment_method: str) -> None:
+        """Decide the outcome as a card network would and send the signed webhook (after
+        commit; the sender is apps.inbound's, shared with the order payments' sandbox)."""
         failure = SANDBOX_CARDS.get(payment_method, "invalid_payment_method")
-        url = self.webhook_url()
-        transaction.on_commit(lambda: sandbox_send_webhook.delay(reference, payment_method, failure or "", url))
+        data = {"reference": payment.reference, "amount": str(payment.amount), "currency": payment.currency,
+                "payment_method": payment_method}
+        if failure:
+            data["failure_reason"] = failure
+        webhook_send_after_commit(url=self.webhook_url(), secret_setting="BILLING_WEBHOOK_SECRET",
+                                  event_type="payment.failed" if failure else "payment.succeeded", data=data)
 
     # Like a real provider's dashboard, the sandbox keeps the registered webhook endpoint
     # (shared by every process through Redis); the setting is the default.

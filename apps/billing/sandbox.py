@@ -20,7 +20,7 @@ def checkout_page(request, reference: str):
     if request.method == "POST" and payment.status == Payment.Status.PENDING:
         card = request.POST.get("card", "")
         if card in SANDBOX_CARDS:
-            payment_provider().complete(reference=payment.reference, payment_method=card)
+            payment_provider().complete(payment=payment, payment_method=card)
             submitted = True
     return render(request, "billing/sandbox_checkout.html",
                   {"payment": payment, "cards": list(SANDBOX_CARDS), "submitted": submitted})

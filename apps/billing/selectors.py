@@ -1,8 +1,13 @@
 """Billing reads. The subscription owns a tenant's plan: whoever needs the plan reads it
 from the subscription (limits: `limits.tenant_limits`), never from the tenant's row."""
 
+import datetime as dt
+from decimal import Decimal
+
 from apps.ratelimit.limiter import monthly_usage
 
+from .catalog import price_in_force
+from .errors import NoPrice
 from .limits import tenant_limits
 from .models import AddOn, AddOnRequest, Invoice, Subscription
 
@@ -26,3 +31,16 @@ def addon_list():
 
 def addon_request_list(*, tenant):
     return AddOnRequest.objects.filter(tenant=tenant).select_related("addon").order_by("-requested_at")
+
+
+def commission_rate_in_force(*, tenant_id: int, on: dt.date) -> Decimal | None:
+    """The platform's commission on the tenant's sales (percent) on `on`: the price version
+    of its subscription's plan in force that day (apps.payments records it at capture).
+    None when the tenant has no subscription or its plan no price yet."""
+    subscription = Subscription.objects.select_related("plan").filter(tenant_id=tenant_id).first()
+    if subscription is None:
+        return None
+    try:
+        return price_in_force(plan=subscription.plan, on=on).commission_rate
+    except NoPrice:
+        return None
