@@ -30,7 +30,7 @@ HQ_GROUPS = (HQ_MASTER, HQ_ADMIN, SECURITY_OFFICER, SUPPORT)
 # Model permissions each group holds in the ops portal ("app_label.codename").
 _VIEW_PLATFORM = [
     "tenants.view_tenant", "tenants.view_domain", "accounts.view_user", "accounts.view_membership",
-    "inbound.view_inboundevent",
+    "inbound.view_inboundevent", "directory.view_listing",
     "tenants.view_tenantstatuschange", "onboarding.view_approvalstep", "onboarding.view_checklistitem",
     "onboarding.view_checklisttemplateitem", "onboarding.view_stepcomment",
 ]

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.db import connection
+from django.db.models import QuerySet
 
 from .models import Membership, User
 
@@ -23,3 +24,19 @@ def is_staff_member_here(*, user) -> bool:
         user=user, tenant__schema_name=connection.schema_name,
         kind=Membership.Kind.STAFF, status=Membership.Status.ACTIVE,
     ).exists()
+
+
+def user_by_email(*, email: str) -> User | None:
+    """The global identity with this address (case-insensitive), if any."""
+    return User.objects.filter(email__iexact=User.objects.normalize_email(email)).first()
+
+
+def membership_of(*, user, tenant, kind: str) -> Membership | None:
+    return Membership.objects.filter(user=user, tenant=tenant, kind=kind).first()
+
+
+def customer_memberships_here() -> QuerySet[Membership]:
+    """Active customer memberships of the tenant whose schema is in use. Lazy: callers
+    compose it into their own query (`user_id__in=...values("user_id")`)."""
+    return Membership.objects.filter(tenant__schema_name=connection.schema_name, kind=Membership.Kind.CUSTOMER,
+                                     status=Membership.Status.ACTIVE)

@@ -6,6 +6,8 @@ from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import update_last_login
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -137,6 +139,18 @@ def user_get_or_create(*, email: str, full_name: str = "") -> tuple[User, bool]:
     user.full_clean(exclude=["password"])
     user.save()
     return user, True
+
+
+def user_password_set(*, user: User, password: str) -> User:
+    """Give an account without a usable password (a new consumer's, say) the password
+    its person chose. AUTH_PASSWORD_VALIDATORS apply: ValidationError {"password": [...]}."""
+    try:
+        validate_password(password, user=user)
+    except ValidationError as error:
+        raise ValidationError({"password": error.messages}) from None
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    return user
 
 
 def membership_ensure(*, user: User, tenant, kind: str = Membership.Kind.STAFF) -> Membership:

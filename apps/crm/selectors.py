@@ -20,6 +20,18 @@ def customer_list(*, access, perm: str = "crm.view_customer") -> QuerySet[Custom
     return access.scope_filter(queryset, perm)
 
 
+def customer_of_user(*, user) -> QuerySet[Customer]:
+    """The live customer linked to a platform account (a consumer), as a queryset to compose."""
+    return Customer.objects.filter(user_id=user.pk, deleted_at__isnull=True).select_related("branch")
+
+
+def customer_unlinked_by_email(*, email: str) -> Customer | None:
+    """The oldest live customer with this address that no account claims yet (staff added
+    them before they registered)."""
+    return (Customer.objects.filter(email__iexact=email, user__isnull=True, deleted_at__isnull=True)
+            .order_by("id").first())
+
+
 class _Echo:
     def write(self, value):
         return value
