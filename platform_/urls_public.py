@@ -17,6 +17,8 @@ urlpatterns = [
     path("api/v1/platform/", include("apps.tenants.urls")),
     path("api/v1/platform/", include("apps.market.urls")),
     path("", include("apps.billing.urls_public")),
+    path("", include("apps.payments.urls_public")),
+    path("api/v1/", include("apps.directory.urls_public")),
     *common_urlpatterns,
     *schema_urlpatterns(
         urlconf="platform_.urls_public", title="Platform API",

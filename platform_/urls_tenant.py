@@ -26,6 +26,13 @@ urlpatterns = [
     path("branding/logo/", logo_view, name="workspace-logo"),
     path("api/v1/", include("apps.billing.urls")),
     path("api/v1/", include("apps.flags.urls")),
+    path("api/v1/", include("apps.catalog.urls")),
+    path("api/v1/", include("apps.orders.urls")),
+    path("api/v1/", include("apps.coupons.urls")),
+    path("api/v1/", include("apps.payments.urls")),
+    path("api/v1/", include("apps.consumers.urls")),
+    path("api/v1/", include("apps.directory.urls")),
+    path("api/v1/", include("apps.reviews.urls")),
     *common_urlpatterns,
     *schema_urlpatterns(
         urlconf="platform_.urls_tenant", title="Workspace API",

@@ -13,9 +13,11 @@ from tests.plugin import ROOT
 PROD_ENV = {"SECRET_KEY": "k" * 64, "ALLOWED_HOSTS": "example.com,.example.com",
             "SERVICE_MARKET_WEBHOOK_SECRET": "whsec_bWFya2V0", "BILLING_WEBHOOK_SECRET": "whsec_YmlsbGluZw==",
             "BILLING_ALLOW_SANDBOX": "true",  # staging-like: the sandbox provider is the default
+            "PAYMENTS_WEBHOOK_SECRET": "whsec_cGF5bWVudHM=", "PAYMENTS_ALLOW_SANDBOX": "true",
             "DATABASE_URL": "postgres://app@db:5432/platform", "REDIS_URL": "redis://redis:6379/0"}
 SECRETS = ("SECRET_KEY", "ALLOWED_HOSTS", "SERVICE_MARKET_WEBHOOK_SECRET", "BILLING_WEBHOOK_SECRET", "DEBUG",
-           "BILLING_PAYMENT_PROVIDER", "BILLING_ALLOW_SANDBOX", "DATABASE_URL", "REDIS_URL",
+           "BILLING_PAYMENT_PROVIDER", "BILLING_ALLOW_SANDBOX", "PAYMENTS_WEBHOOK_SECRET", "PAYMENTS_PROVIDER",
+           "PAYMENTS_ALLOW_SANDBOX", "DATABASE_URL", "REDIS_URL",
            "DEMO_PASSWORD", "DEMO_TOTP_SECRET")
 
 
@@ -70,6 +72,8 @@ def test_production_settings_start_with_real_secrets():
     ("BILLING_WEBHOOK_SECRET", {}, "BILLING_WEBHOOK_SECRET"),
     ("BILLING_ALLOW_SANDBOX", {}, "BILLING_ALLOW_SANDBOX"),  # the sandbox provider's test cards pay invoices
     (None, {"BILLING_ALLOW_SANDBOX": "false"}, "BILLING_ALLOW_SANDBOX"),
+    ("PAYMENTS_WEBHOOK_SECRET", {}, "PAYMENTS_WEBHOOK_SECRET"),
+    ("PAYMENTS_ALLOW_SANDBOX", {}, "PAYMENTS_ALLOW_SANDBOX"),  # the sandbox's test cards pay orders
 ])
 def test_production_settings_refuse_to_start_without_secrets(missing, override, message):
     env = {k: v for k, v in PROD_ENV.items() if k != missing}

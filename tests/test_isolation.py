@@ -12,6 +12,7 @@ import re
 
 import pytest
 from django.apps import apps as django_apps
+from django.db import connection
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from tests.plugin import HQ_EMAIL, PASSWORD, TWO_TENANT_EMAIL, client_for, hq_client, obtain_tokens
@@ -93,6 +94,7 @@ def outsiders_for_alpha():
     only the binding of a session or token to its own tenant keeps them out."""
     beta = obtain_tokens("beta", "owner@beta.test")
     both = obtain_tokens("beta", TWO_TENANT_EMAIL)
+    diner = _beta_consumer_tokens()
     return {
         "anonymous": {},
         "beta_owner_token": {"token": beta["access"], "refresh": beta["refresh"]},
@@ -102,7 +104,26 @@ def outsiders_for_alpha():
         "beta_api_key": {"api_key": _beta_api_key()},
         "two_tenant_beta_token": {"token": both["access"], "refresh": both["refresh"]},
         "two_tenant_beta_session": {"cookies": _admin_session("beta", TWO_TENANT_EMAIL), "refresh": both["refresh"]},
+        # a consumer of beta (registered on beta's host): nothing of alpha's, not even alpha's shop
+        "beta_consumer_token": {"token": diner["access"], "refresh": diner["refresh"]},
+        "beta_consumer_credentials": {"credentials": {"email": BETA_CONSUMER, "password": PASSWORD}},
     }
+
+
+BETA_CONSUMER = "diner@beta-shop.test"
+
+
+def _beta_consumer_tokens() -> dict:
+    from apps.accounts.models import Membership
+    from apps.consumers.services import consumer_register
+    from apps.tenants.models import Tenant
+
+    beta = Tenant.objects.get(slug="beta")
+    if not Membership.objects.filter(user__email=BETA_CONSUMER, tenant=beta).exists():
+        consumer_register(tenant=beta, email=BETA_CONSUMER, password=PASSWORD, name="Beta Diner",
+                          consents={"terms": True, "privacy": True, "marketing": False})
+        connection.set_schema_to_public()
+    return obtain_tokens("beta", BETA_CONSUMER)
 
 
 def _beta_api_key() -> str:

@@ -27,10 +27,16 @@ from .errors import UnknownPermission
 # Model names that read better under another resource name.
 RESOURCE_ALIASES = {"staffprofile": "staff", "workspacesettings": "settings", "apikey": "apikey"}
 # Detail tables whose rights come with their parent's (role:change covers grants ...).
-HIDDEN_MODELS = {"rolepermission", "roleassignment", "guardiancontact"}
+HIDDEN_MODELS = {"rolepermission", "roleassignment", "guardiancontact",
+                 # catalog options and images come with item:*, lines and moves with order:*,
+                 # refunds with order:refund, claims and uses with coupon:*
+                 "optiongroup", "option", "itemimage", "orderline", "ordertransition", "ordernumber", "refund",
+                 "couponclaim", "couponredemption"}
 # Actions that do not exist: one settings row per workspace; staff join by invitation
 # and are deactivated, never deleted.
-HIDDEN_CODENAMES = {"add_workspacesettings", "delete_workspacesettings", "add_staffprofile", "delete_staffprofile"}
+HIDDEN_CODENAMES = {"add_workspacesettings", "delete_workspacesettings", "add_staffprofile", "delete_staffprofile",
+                    # payments come from the provider: staff read them and refund through order:refund
+                    "add_payment", "change_payment", "delete_payment"}
 # What a person reads for a resource that is not a model's name, and for the actions.
 RESOURCE_LABELS = {"admin": _("Admin site")}
 ACTION_LABELS = {
@@ -44,6 +50,7 @@ ACTION_LABELS = {
     "approve": pgettext_lazy("permission action", "Approve"),
     "revoke": pgettext_lazy("permission action", "Revoke"),
     "retry": pgettext_lazy("permission action", "Retry"),
+    "refund": pgettext_lazy("permission action", "Refund"),
 }
 SEPARATOR = " · "
 

@@ -8,6 +8,13 @@ from django.utils.translation import gettext_lazy as _
 
 VIEW_CORE = {"admin:access": "tenant", "branch:view": "branch", "staff:view": "branch", "tag:view": "tenant"}
 CUSTOMERS_BRANCH = {"customer:view": "branch", "customer:add": "branch", "customer:change": "branch"}
+# Selling: the catalog is the workspace's, orders belong to a branch.
+CATALOG_VIEW = {"category:view": "tenant", "item:view": "tenant"}
+CATALOG_EDIT = {**CATALOG_VIEW, "category:add": "tenant", "category:change": "tenant", "item:add": "tenant",
+                "item:change": "tenant", "item:delete": "tenant"}
+ORDERS_DESK = {"order:view": "branch", "order:add": "branch", "order:change": "branch", "payment:view": "tenant"}
+ORDERS_ALL = {**ORDERS_DESK, "order:refund": "branch", "coupon:view": "tenant", "coupon:add": "tenant",
+              "coupon:change": "tenant", "coupon:delete": "tenant", "review:view": "tenant", "review:change": "tenant"}
 OWNER_ONLY = ["apikey:add", "apikey:change", "apikey:delete", "settings:change", "role:add", "role:change",
               "role:delete"]
 
@@ -16,7 +23,7 @@ MANAGER = ("manager", _("Manager"), _("Runs the branches: staff, customers and b
     "customer:export": "branch", "branch:change": "branch", "staff:change": "branch",
     "invitation:view": "tenant", "invitation:add": "tenant", "invitation:change": "tenant",
     "invitation:delete": "tenant", "tag:add": "tenant", "tag:change": "tenant", "role:view": "tenant",
-    "settings:view": "tenant",
+    "settings:view": "tenant", **CATALOG_EDIT, **ORDERS_ALL,
 }, OWNER_ONLY)
 
 DEFAULTS = {
@@ -24,23 +31,26 @@ DEFAULTS = {
         MANAGER,
         ("director", _("Director"), _("Leads teaching across the academy."), {
             **VIEW_CORE, **CUSTOMERS_BRANCH, "customer:export": "branch", "role:view": "tenant",
-            "settings:view": "tenant",
+            "settings:view": "tenant", **CATALOG_EDIT, "order:view": "branch", "review:view": "tenant",
+            "review:change": "tenant",
         }, OWNER_ONLY),
         ("teacher", _("Teacher"), _("Teaches classes; sees the students of their branch."), {
-            **VIEW_CORE, "customer:view": "branch", "customer:change": "own",
-        }, [*OWNER_ONLY, "customer:export", "customer:delete"]),
-        ("clerk", _("Clerk"), _("Front desk: registers students and parents."), {
-            **VIEW_CORE, **CUSTOMERS_BRANCH, "customer:import": "branch",
+            **VIEW_CORE, **CATALOG_VIEW, "customer:view": "branch", "customer:change": "own",
+        }, [*OWNER_ONLY, "customer:export", "customer:delete", "order:refund"]),
+        ("clerk", _("Clerk"), _("Front desk: registers students and parents, takes payments."), {
+            **VIEW_CORE, **CUSTOMERS_BRANCH, "customer:import": "branch", **CATALOG_VIEW, **ORDERS_DESK,
+            "order:refund": "branch",
         }, [*OWNER_ONLY, "customer:export"]),
     ],
     "food": [
         MANAGER,
         ("cashier", _("Cashier"), _("Takes orders and registers regulars."), {
-            **VIEW_CORE, "customer:view": "branch", "customer:add": "branch",
+            **VIEW_CORE, "customer:view": "branch", "customer:add": "branch", **CATALOG_VIEW, **ORDERS_DESK,
+            "item:change": "tenant", "order:refund": "branch",
         }, [*OWNER_ONLY, "customer:export"]),
-        ("kitchen", _("Kitchen staff"), _("Prepares orders."), {
-            **VIEW_CORE,
-        }, [*OWNER_ONLY, "customer:export", "customer:view"]),
+        ("kitchen", _("Kitchen staff"), _("Prepares orders and marks dishes sold out."), {
+            **VIEW_CORE, **CATALOG_VIEW, "item:change": "tenant", "order:view": "branch", "order:change": "branch",
+        }, [*OWNER_ONLY, "customer:export", "customer:view", "order:refund"]),
     ],
 }
 DEFAULTS_FOR_OTHER_TYPES = [MANAGER]

@@ -15,6 +15,9 @@ def declare_sections() -> None:
     # The tenant admin: what a business owner does. Room between the orders for modules'
     # own sections (classes, orders, menu) next to the customers.
     admin_section(tenant_admin, "customers", _("Customers"), order=10, icon="groups")
+    # Commerce: orders, payments, coupons and reviews; what is sold.
+    admin_section(tenant_admin, "sales", _("Sales"), order=20, icon="point_of_sale")
+    admin_section(tenant_admin, "catalog", _("Catalog"), order=30, icon="inventory_2")
     admin_section(tenant_admin, "team", _("Team"), order=50, icon="badge")
     admin_section(tenant_admin, "branches", _("Branches"), order=60, icon="store")
     admin_section(tenant_admin, "billing", _("Billing"), order=70, icon="receipt_long")

@@ -44,6 +44,7 @@ SHARED_APPS = [
     "apps.onboarding",
     "apps.ops",
     "apps.roletemplates",
+    "apps.directory",  # the public directory of listed businesses (commerce, public tables)
     "apps.site",  # the composition root: admin sites' wiring, home pages, seed_demo
     "django.contrib.contenttypes",
     "django.contrib.auth",
@@ -77,6 +78,13 @@ TENANT_APPS = [
     "apps.crm",
     "apps.workspace",
     "apps.apikeys",
+    # commerce
+    "apps.catalog",
+    "apps.coupons",
+    "apps.orders",
+    "apps.payments",
+    "apps.reviews",
+    "apps.consumers",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
 
@@ -146,6 +154,10 @@ BILLING_WEBHOOK_SECRET = env("BILLING_WEBHOOK_SECRET", default="")
 # public host (built by apps.core.urls).
 BILLING_SANDBOX_WEBHOOK_URL = env("BILLING_SANDBOX_WEBHOOK_URL", default="")
 BILLING_TAX_RATE = env.float("BILLING_TAX_RATE", default=0.10)  # Korean VAT
+# The currency of the workspaces' catalogs, orders and payments (integer minor units).
+COMMERCE_CURRENCY = env("COMMERCE_CURRENCY", default="KRW")
+# A flat delivery fee on delivery orders until a business module sets its own rules.
+ORDERS_DELIVERY_FEE = env.int("ORDERS_DELIVERY_FEE", default=0)
 BILLING_DUE_DAYS = env.int("BILLING_DUE_DAYS", default=7)
 # Who issues the invoices: the seller block of the printable invoice (empty parts are left out).
 BILLING_ISSUER = {
@@ -158,6 +170,14 @@ BILLING_ISSUER = {
 # the tenant when the grace period ends unpaid.
 BILLING_DUNNING_RETRY_DAYS = [int(d) for d in env.list("BILLING_DUNNING_RETRY_DAYS", default=["1", "3", "5"])]
 BILLING_GRACE_DAYS = env.int("BILLING_GRACE_DAYS", default=7)
+
+# --- Order payments (apps.payments): each workspace is the merchant --------------------
+PAYMENTS_PROVIDER = env("PAYMENTS_PROVIDER", default="apps.payments.providers.SandboxMerchantProvider")
+# Standard Webhooks secret shared with the merchant payment provider ("whsec_" + base64).
+PAYMENTS_WEBHOOK_SECRET = env("PAYMENTS_WEBHOOK_SECRET", default="")
+# The sandbox provider's fee, in percent of each captured payment (recorded for settlement).
+PAYMENTS_SANDBOX_FEE_RATE = env("PAYMENTS_SANDBOX_FEE_RATE", default="3.3")
+
 # API rate limits per minute (apps.ratelimit); the tenant-wide limit comes from its plan.
 RATELIMIT_USER_PER_MINUTE = env.int("RATELIMIT_USER_PER_MINUTE", default=300)
 RATELIMIT_API_KEY_PER_MINUTE = env.int("RATELIMIT_API_KEY_PER_MINUTE", default=600)
@@ -319,6 +339,10 @@ SPECTACULAR_SETTINGS = {
     # The default hook, then the registry of error codes in the error schema.
     "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums",
                              "apps.core.openapi.document_error_codes"],
+    # Several models have a `kind`: each enum gets its own name in the schema.
+    "ENUM_NAME_OVERRIDES": {"OrderKindEnum": "apps.orders.models.Order.Kind",
+                            "CouponKindEnum": "apps.coupons.models.Coupon.Kind",
+                            "ItemKindEnum": "apps.catalog.models.Item.Kind"},
 }
 
 # --- Celery -------------------------------------------------------------------------

@@ -24,6 +24,7 @@ def apply() -> None:
         "REDIS_URL": f"redis://127.0.0.1:{redis_port}/0",
         "SERVICE_MARKET_WEBHOOK_SECRET": "whsec_ZGV2LXNlcnZpY2UtbWFya2V0LXNlY3JldC0wMTIz",
         "BILLING_WEBHOOK_SECRET": "whsec_ZGV2LXBheW1lbnRzLXNhbmRib3gtc2VjcmV0LTAxMjM=",
+        "PAYMENTS_WEBHOOK_SECRET": "whsec_ZGV2LW1lcmNoYW50LXBheW1lbnRzLXNhbmRib3gtc2VjcmV0LTAx",
         "DEMO_PASSWORD": "demo-pass-2026",
         "DEMO_TOTP_SECRET": "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP",
     }

@@ -12,7 +12,7 @@ if len(SECRET_KEY) < 50 or SECRET_KEY.startswith("dev-insecure"):
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=[])
 if not ALLOWED_HOSTS:
     raise ImproperlyConfigured("ALLOWED_HOSTS must list the platform's hosts (e.g. .example.com).")
-for _secret in ("SERVICE_MARKET_WEBHOOK_SECRET", "BILLING_WEBHOOK_SECRET"):
+for _secret in ("SERVICE_MARKET_WEBHOOK_SECRET", "BILLING_WEBHOOK_SECRET", "PAYMENTS_WEBHOOK_SECRET"):
     if not env(_secret, default=""):
         raise ImproperlyConfigured(f"{_secret} must be set: a Standard Webhooks secret (whsec_...).")
 # The sandbox's test cards "pay" real invoices: only on staging, and only when asked for.
@@ -20,6 +20,11 @@ BILLING_ALLOW_SANDBOX = env.bool("BILLING_ALLOW_SANDBOX", default=False)
 if BILLING_PAYMENT_PROVIDER == "apps.billing.providers.SandboxProvider" and not BILLING_ALLOW_SANDBOX:  # noqa: F405
     raise ImproperlyConfigured("BILLING_PAYMENT_PROVIDER is the sandbox provider (test cards pay invoices): "
                                "configure a real provider, or set BILLING_ALLOW_SANDBOX=true on staging.")
+# Likewise for the workspaces' order payments: the sandbox's test cards "pay" real orders.
+PAYMENTS_ALLOW_SANDBOX = env.bool("PAYMENTS_ALLOW_SANDBOX", default=False)
+if PAYMENTS_PROVIDER == "apps.payments.providers.SandboxMerchantProvider" and not PAYMENTS_ALLOW_SANDBOX:  # noqa: F405
+    raise ImproperlyConfigured("PAYMENTS_PROVIDER is the sandbox provider (test cards pay orders): "
+                               "configure a real provider, or set PAYMENTS_ALLOW_SANDBOX=true on staging.")
 SIMPLE_JWT["SIGNING_KEY"] = env("JWT_SIGNING_KEY", default=SECRET_KEY)  # noqa: F405
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
