@@ -6,7 +6,7 @@ really answers.
 responses an operation can give whatever its view says (a view's own entry wins): 400
 when it takes input (a body, query or header parameters), 401 when it authenticates,
 403 (also a suspended workspace), 404 (also an unknown workspace host), 406, 409 on
-writes, 415 with a body, 429 (rate limits apply to every API path); errors are always
+writes, 422 on writes, 415 with a body, 429 (rate limits apply to every API path); errors are always
 JSON. It also leaves out the methods a workspace view inherits but answers 405 to
 (`perms` has no entry for them).
 
@@ -35,6 +35,8 @@ _DESCRIPTIONS = {
            "(`not_found`, `tenant_not_found`).",
     "406": "None of the media types in `Accept` can be produced (`not_acceptable`).",
     "409": "The current state does not allow this (`conflict` or a more specific code).",
+    "422": "Well-formed but not acceptable as asked: an Idempotency-Key reused with another request, an amount "
+           "above what is allowed, ... (the code says which).",
     "415": "The request body's media type is not accepted (`unsupported_media_type`).",
     "429": "Rate limit reached (`rate_limited`); `Retry-After` says when to try again.",
 }
@@ -76,7 +78,7 @@ class AutoSchema(SpectacularAutoSchema):
         if self.view.get_authenticators():
             codes.append("401")
         if self.method in WRITE_METHODS:
-            codes.append("409")
+            codes.extend(["409", "422"])
         if has_body:
             codes.append("415")
         return codes

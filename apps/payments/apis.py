@@ -17,6 +17,7 @@ from apps.rbac.api import WorkspaceApi
 
 from . import selectors, serializers, services
 from .errors import IdempotencyKeyMissing
+from .models import Payment
 from .providers import WEBHOOK_SOURCE
 
 TAGS = ["payments"]
@@ -66,7 +67,7 @@ class OrderPayApi(_OrderApi):
             raise OrderNotFound(details={"order": pk})
         return order
 
-    @extend_schema(tags=TAGS, request=None, responses={201: serializers.CheckoutOutput, **ERROR_RESPONSES},
+    @extend_schema(tags=TAGS, request=None, responses={201: serializers.OrderCheckoutOutput, **ERROR_RESPONSES},
                    summary="Pay an order: the provider's checkout page for what is still due",
                    description="For the order's customer (their own orders only) or staff with `order:change`. "
                                "Reuses the open checkout while the amount due is the same. A signed webhook from "
@@ -76,13 +77,14 @@ class OrderPayApi(_OrderApi):
                    examples=[OpenApiExample("Checkout", value=CHECKOUT, response_only=True, status_codes=["201"])])
     def post(self, request, pk):
         payment, url = services.payment_start(order=self.order(pk), actor=self.actor)
-        return Response(serializers.CheckoutOutput({"payment": payment, "checkout_url": url}).data,
+        return Response(serializers.OrderCheckoutOutput({"payment": payment, "checkout_url": url}).data,
                         status=status.HTTP_201_CREATED)
 
 
 class OrderPaymentsApi(_OrderApi):
     perms = {"GET": "order:view"}
     serializer_class = serializers.PaymentOutput
+    queryset = Payment.objects.none()  # for the schema: the view lists one order's payments
 
     @extend_schema(tags=TAGS, responses={200: serializers.PaymentOutput(many=True), **ERROR_RESPONSES},
                    summary="An order's payments and their refunds, newest first")

@@ -31,7 +31,7 @@ class PaymentOutput(serializers.ModelSerializer):
                   "commission_amount", "fee_amount", "paid_at", "created_at", "refunds"]
 
 
-class CheckoutOutput(serializers.Serializer):
+class OrderCheckoutOutput(serializers.Serializer):
     payment = serializers.IntegerField(source="payment.pk")
     reference = serializers.CharField(source="payment.reference")
     amount = serializers.IntegerField(source="payment.amount")
