@@ -5,6 +5,7 @@ credentials are those of beta's owner and of a person who is staff (owner role) 
 tenants, whose membership passes on alpha too (tests.plugin.two_tenant_person)."""
 
 import pytest
+from django.core.cache import cache
 
 from apps.authz import catalogue
 from apps.core.admin_sites import tenant_admin
@@ -62,6 +63,7 @@ def test_beta_credentials_on_alpha_get_nothing(alpha_objects, two_tenant_person,
     session.cookies = creds["cookies"]
     clients["session"] = session
     for name, client in clients.items():
+        cache.delete_pattern("ratelimit:*")  # each client within its budget: more endpoints than a minute's quota
         for route, method, _perm in ENDPOINTS:
             response = call(client, method, concrete(route, alpha_objects))
             where = f"beta {name} {method} alpha {route}"

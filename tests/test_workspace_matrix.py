@@ -5,6 +5,8 @@ comes from the role's grants in the database, the check from the live request.""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 from django_tenants.utils import schema_context
@@ -95,8 +97,10 @@ def granted(person: str) -> set[str]:
 
 
 def concrete(route: str, objects: dict) -> str:
+    """The route with the world's object for its resource as <pk>, 1 for any other id
+    (an item's image: /catalog/manage/items/<pk>/images/<image_pk>/)."""
     resource = route.split("/")[2]
-    return "/" + route.replace("<int:pk>", str(objects.get(resource, 1)))
+    return "/" + re.sub(r"<int:\w+>", "1", route.replace("<int:pk>", str(objects.get(resource, 1))))
 
 
 def call(client, method: str, path: str):

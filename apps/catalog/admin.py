@@ -16,11 +16,12 @@ from django.utils.html import format_html
 from django.utils.text import capfirst, format_lazy
 from django.utils.translation import gettext_lazy as _
 from unfold.admin import ModelAdmin, TabularInline
+from unfold.decorators import display
 from unfold.widgets import UnfoldAdminTextareaWidget, UnfoldAdminTextInputWidget
 
 from apps.branches.selectors import branch_list_open
 from apps.core.admin_mixins import ServiceDeleteMixin
-from apps.core.admin_navigation import admin_navigation
+from apps.core.admin_navigation import admin_navigation, admin_subpage
 from apps.core.admin_sites import tenant_admin
 from apps.core.errors import PlatformError
 from apps.core.money import Money
@@ -175,6 +176,15 @@ class OptionGroupFormSet(BaseInlineFormSet):
         return rows
 
 
+def compact_row(formset, *, numbers: tuple[str, ...]):
+    """An inline's row that reads on a laptop: small numbers in narrow boxes, so that the
+    names and the options get the room (a table row gives every input the same share)."""
+    for name, field in formset.form.base_fields.items():
+        if name in numbers:
+            field.widget.attrs["style"] = "max-width: 5rem; min-width: 4rem"
+    return formset
+
+
 class _ItemPartInline(TabularInline):
     """Option groups and images have no permissions of their own (apps.authz HIDDEN_MODELS):
     they come with the item's."""
@@ -203,7 +213,12 @@ class OptionGroupInline(_ItemPartInline):
 
     def get_formset(self, request, obj=None, **kwargs):
         kwargs["form"] = translated_form(OptionGroupForm, ("name",))
-        return super().get_formset(request, obj, **kwargs)
+        formset = compact_row(super().get_formset(request, obj, **kwargs),
+                              numbers=("min_choices", "max_choices", "position"))
+        for name, label in (("min_choices", _("Min. choices")), ("max_choices", _("Max. choices"))):
+            if name in formset.form.base_fields:  # short column headings: the row has eight columns
+                formset.form.base_fields[name].label = label
+        return formset
 
     def get_fields(self, request, obj=None):
         return ["name", *translation_field_names(("name",)), "required", "min_choices", "max_choices", "position",
@@ -216,8 +231,8 @@ class OptionGroupInline(_ItemPartInline):
         names = ", ".join(f"{option.name} ({Money(option.price_delta, group.item.currency).format()})"
                           if option.price_delta else option.name for option in group.options.all())
         link = reverse("tenant_admin:catalog_optiongroup_change", args=[group.pk])
-        return format_html('{} <a href="{}" class="text-primary-600 underline">{}</a>', names or "—", link,
-                           _("Edit options"))
+        return format_html('<div style="min-width: 9rem">{}<br><a href="{}" class="text-primary-600 underline">{}</a>'
+                           '</div>', names or "—", link, _("Edit options"))
 
 
 # --- Images (inline on the item) ----------------------------------------------------------------
@@ -319,9 +334,11 @@ class ItemAdmin(ServiceDeleteMixin, ModelAdmin):
     def price_display(self, item):
         return Money(item.price, item.currency).format()
 
-    @admin.display(description=_("sold out"), boolean=True)
+    @display(description=_("availability"), label={"sold_out": "danger", "on_sale": "success"})
     def sold_out(self, item):
-        return item.is_sold_out or item.stock == 0
+        if item.is_sold_out or item.stock == 0:
+            return "sold_out", _("Sold out")
+        return "on_sale", _("On sale")
 
     # Saving: the item with its option groups, then its images, each through a service.
 
@@ -433,7 +450,7 @@ class OptionInline(TabularInline):
 
     def get_formset(self, request, obj=None, **kwargs):
         kwargs["form"] = translated_form(OptionForm, ("name",))
-        return super().get_formset(request, obj, **kwargs)
+        return compact_row(super().get_formset(request, obj, **kwargs), numbers=("price_delta", "position"))
 
     def get_fields(self, request, obj=None):
         return ["name", *translation_field_names(("name",)), "price_delta", "is_available", "position"]
@@ -526,3 +543,4 @@ class OptionGroupAdmin(ServiceDeleteMixin, ModelAdmin):
 
 admin_navigation(tenant_admin, "catalog", model=Item, icon="inventory_2", order=10)
 admin_navigation(tenant_admin, "catalog", model=Category, icon="category", order=20)
+admin_subpage(tenant_admin, OptionGroup)

@@ -57,6 +57,7 @@ class Navigation:
     def __init__(self):
         self.sections: dict[str, Section] = {}
         self.items: list[Item] = []
+        self.subpages: set = set()  # models whose pages are reached from another page only
 
     def section(self, key: str, title, *, order: int, icon: str = "") -> Section:
         self.sections[key] = Section(key=key, title=title, order=order, icon=icon)
@@ -72,7 +73,7 @@ class Navigation:
         return item
 
     def placed_models(self) -> set:
-        return {item.model for item in self.items if item.model is not None}
+        return {item.model for item in self.items if item.model is not None} | self.subpages
 
     def sidebar(self, site, request) -> list[dict]:
         """django-unfold's SIDEBAR["navigation"] for this request: a home link, then each
@@ -139,3 +140,9 @@ def admin_section(site, key: str, title, *, order: int, icon: str = "") -> Secti
 def admin_navigation(site, section: str, **item) -> Item:
     """Add a page to a section of `site`'s sidebar (see the module's docstring)."""
     return site.navigation.add(section, **item)
+
+
+def admin_subpage(site, model) -> None:
+    """`model`'s pages belong to another page (an item's option groups, opened from the
+    item): deliberately not in the sidebar."""
+    site.navigation.subpages.add(model)

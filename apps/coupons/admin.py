@@ -19,11 +19,20 @@ from . import services
 from .models import Coupon, CouponRedemption
 from .serializers import coupon_summary
 
+WON_HELP = _("In won (the currency's smallest unit).")
+
 
 class CouponForm(forms.ModelForm):
     class Meta:
         model = Coupon
         fields = services.FIELDS
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("amount", "min_order_amount", "max_discount"):
+            if name in self.fields:
+                field = self.fields[name]
+                field.help_text = format_html("{} {}", field.help_text, WON_HELP) if field.help_text else WON_HELP
 
     def _post_clean(self):
         """The service's rules (one kind of value, the window, the code's form, the
@@ -67,6 +76,15 @@ class CouponAdmin(ServiceDeleteMixin, ModelAdmin):
     ]
     readonly_fields = ["used_count"]
     inlines = [RedemptionInline]
+    # a percentage's fields for a percentage off, the amount for a fixed amount off
+    conditional_fields = {"percent": "kind == 'percent'", "max_discount": "kind == 'percent'",
+                          "amount": "kind == 'fixed'"}
+
+    def get_fieldsets(self, request, obj=None):
+        if obj is not None:
+            return self.fieldsets
+        return [(title, {**options, "fields": [name for name in options["fields"] if name != "used_count"]})
+                for title, options in self.fieldsets]  # a new coupon has no uses to show
 
     @admin.display(description=_("offer"))
     def summary(self, coupon):

@@ -14,11 +14,13 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from unfold.decorators import action
+from unfold.widgets import UnfoldAdminTextareaWidget
 
 from apps.core.admin_filters import DateRangeFilter
 from apps.core.admin_mixins import ReadOnlyInline
@@ -29,8 +31,20 @@ from apps.core.money import Money
 from apps.rbac.admin_scoping import BranchScopedAdmin
 
 from . import services
-from .flows import CANCELLED, COMPLETED, CONFIRMED, flow_for, status_choices, status_label
+from .flows import CANCELLED, COMPLETED, CONFIRMED, PLACED, flow_for, status_choices, status_label
 from .models import Order, OrderLine, OrderTransition
+
+# The colour of each status's badge (unfold's label variants); a status some business
+# module's flow adds ("preparing", "ready") reads in the neutral colour.
+STATUS_VARIANTS = {PLACED: "info", CONFIRMED: "primary", COMPLETED: "success", CANCELLED: "danger"}
+PAYMENT_VARIANTS = {Order.PaymentStatus.UNPAID: "warning", Order.PaymentStatus.PAID: "success",
+                    Order.PaymentStatus.PARTIALLY_REFUNDED: "info", Order.PaymentStatus.REFUNDED: ""}
+
+
+def badge(text, variant: str = "") -> str:
+    """A status as unfold's coloured label, on lists and on read-only pages alike (unfold's
+    `@display(label=...)` works on change lists only)."""
+    return render_to_string("unfold/helpers/label.html", {"text": text, "type": variant})
 
 
 class StatusFilter(admin.SimpleListFilter):
@@ -60,7 +74,7 @@ class OrderLineInline(_ParentPermissionInline):
 
     @admin.display(description=_("options"))
     def options_text(self, line):
-        return ", ".join(option.get("name", "") for option in line.options or []) or "-"
+        return ", ".join(option.get("name", "") for option in line.options or []) or "—"
 
     def _money(self, line, amount):
         return Money(int(amount), line.order.currency).format()
@@ -88,7 +102,7 @@ class OrderTransitionInline(_ParentPermissionInline):
 
     @admin.display(description=_("from"))
     def from_label(self, move):
-        return status_label(move.from_status) if move.from_status else "-"
+        return status_label(move.from_status) if move.from_status else "—"
 
     @admin.display(description=_("to"))
     def to_label(self, move):
@@ -100,13 +114,13 @@ class OrderTransitionInline(_ParentPermissionInline):
 
 class MoveForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), required=False, max_length=1000,
-                             widget=forms.Textarea(attrs={"rows": 3}))
+                             widget=UnfoldAdminTextareaWidget(attrs={"rows": 3}))
 
     def __init__(self, *args, reason_required: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["reason"].required = reason_required
-        if reason_required:
-            self.fields["reason"].help_text = _("The customer may read it.")
+        self.fields["reason"].help_text = (_("The customer may read it.") if reason_required
+                                           else _("Optional: kept in the order's status history."))
 
 
 def _money_column(field: str, description):
@@ -116,7 +130,8 @@ def _money_column(field: str, description):
 
 
 # (action name, target status, its button) for the moves of the standard flow
-MOVES = {"confirm_order": (CONFIRMED, _("Confirm")), "complete_order": (COMPLETED, _("Complete")),
+CONFIRM, COMPLETE = pgettext_lazy("order action", "Confirm"), pgettext_lazy("order action", "Complete")
+MOVES = {"confirm_order": (CONFIRMED, CONFIRM), "complete_order": (COMPLETED, COMPLETE),
          "cancel_order": (CANCELLED, _("Cancel order"))}
 
 
@@ -133,8 +148,8 @@ class OrderAdmin(BranchScopedAdmin):
     search_help_text = _("An order number (#1024) or a customer's name.")
     list_select_related = ["customer", "branch"]
     fieldsets = [
-        (None, {"fields": ["number", "kind", "status_column", "payment_column", "customer", "branch", "fulfilment",
-                           "scheduled_for", "party_size", "notes", "delivery_text", "coupon_code"]}),
+        (None, {"fields": ["number_column", "kind", "status_column", "payment_column", "customer", "branch",
+                           "fulfilment", "scheduled_for", "party_size", "notes", "delivery_text", "coupon_code"]}),
         (_("Amounts"), {"fields": ["subtotal_text", "discount_text", "fees_text", "total_column", "vat_text",
                                    "paid_text", "refunded_text"]}),
         (_("Record"), {"fields": ["placed_by", "created_at", "updated_at"]}),
@@ -146,6 +161,31 @@ class OrderAdmin(BranchScopedAdmin):
     def get_readonly_fields(self, request, obj=None):
         return [name for _title, options in self.fieldsets for name in options["fields"]]
 
+    def get_fieldsets(self, request, obj=None):
+        """What the order has: a pickup order shows no reservation nor delivery rows, an
+        order without a coupon, discount or fees no empty rows for them."""
+        if obj is None:
+            return self.fieldsets
+        empty = set()
+        if obj.scheduled_for is None:
+            empty.add("scheduled_for")
+        if obj.party_size is None:
+            empty.add("party_size")
+        if not obj.delivery and obj.fulfilment != Order.Fulfilment.DELIVERY:
+            empty.add("delivery_text")
+        if not obj.coupon_code:
+            empty.add("coupon_code")
+        if not obj.notes:
+            empty.add("notes")
+        if not obj.discount_total:
+            empty.add("discount_text")
+        if not obj.fee_total:
+            empty.add("fees_text")
+        if not obj.refunded_amount:
+            empty.add("refunded_text")
+        return [(title, {**options, "fields": [name for name in options["fields"] if name not in empty]})
+                for title, options in self.fieldsets]
+
     # --- columns ---------------------------------------------------------------------------
 
     @admin.display(description=_("number"), ordering="number")
@@ -154,12 +194,11 @@ class OrderAdmin(BranchScopedAdmin):
 
     @admin.display(description=_("status"), ordering="status")
     def status_column(self, order):
-        return format_html('<span class="ops-badge {}">{}</span>', order.status, status_label(order.status))
+        return badge(status_label(order.status), STATUS_VARIANTS.get(order.status, ""))
 
     @admin.display(description=_("payment"), ordering="payment_status")
     def payment_column(self, order):
-        return format_html('<span class="ops-badge {}">{}</span>', order.payment_status,
-                           order.get_payment_status_display())
+        return badge(order.get_payment_status_display(), PAYMENT_VARIANTS.get(order.payment_status, ""))
 
     def _money(self, order, amount) -> str:
         return Money(int(amount), order.currency).format()
@@ -178,7 +217,7 @@ class OrderAdmin(BranchScopedAdmin):
     @admin.display(description=_("delivery details"))
     def delivery_text(self, order):
         details = order.delivery or {}
-        return " · ".join(str(details[name]) for name in ("address", "phone", "memo") if details.get(name)) or "-"
+        return " · ".join(str(details[name]) for name in ("address", "phone", "memo") if details.get(name)) or "—"
 
     # --- what may be done --------------------------------------------------------------------
 
@@ -249,17 +288,18 @@ class OrderAdmin(BranchScopedAdmin):
                     "number": order.number, "status": status_label(to_status).lower()})
                 return redirect(change_url)
         context = {**self.admin_site.each_context(request), "opts": self.model._meta, "order": order, "form": form,
+                   "original": order,  # the header's breadcrumbs: Orders › Orders › #1024
                    "title": _("%(action)s: order #%(number)s") % {"action": button, "number": order.number},
                    "button": button, "danger": to_status == CANCELLED, "change_url": change_url,
                    "status_label": status_label(order.status), "target_label": status_label(to_status),
                    "total": self._money(order, order.total)}
         return TemplateResponse(request, "admin/orders/order/move.html", context)
 
-    @action(description=_("Confirm"), permissions=["confirm"], icon="check")
+    @action(description=CONFIRM, permissions=["confirm"], icon="check")
     def confirm_order(self, request, object_id):
         return self.move_view(request, object_id, "confirm_order")
 
-    @action(description=_("Complete"), permissions=["complete"], icon="done_all")
+    @action(description=COMPLETE, permissions=["complete"], icon="done_all")
     def complete_order(self, request, object_id):
         return self.move_view(request, object_id, "complete_order")
 

@@ -13,7 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from unfold.admin import ModelAdmin
 from unfold.decorators import action, display
@@ -26,16 +26,44 @@ from apps.core.admin_sites import tenant_admin
 from apps.core.errors import PlatformError
 from apps.core.money import Money
 from apps.orders import admin as orders_admin
+from apps.orders.admin import badge
 from apps.orders.flows import flow_for
 from apps.orders.models import Order
 
 from . import selectors, services
 from .models import Payment, Refund
 
-STATUS_COLOURS = {Payment.Status.READY: "info", Payment.Status.PAID: "success",
-                  Payment.Status.PARTIAL_CANCELLED: "warning", Payment.Status.CANCELLED: "warning",
+# the same colours as the order's payment badge (apps.orders.admin.PAYMENT_VARIANTS)
+STATUS_COLOURS = {Payment.Status.READY: "warning", Payment.Status.PAID: "success",
+                  Payment.Status.PARTIAL_CANCELLED: "info", Payment.Status.CANCELLED: "",
                   Payment.Status.FAILED: "danger"}
 REFUND_COLOURS = {Refund.Status.PENDING: "info", Refund.Status.SUCCEEDED: "success", Refund.Status.FAILED: "danger"}
+# How customers paid, as the provider names it (PortOne V2 / Toss), as people read it.
+METHODS = {"card": _("Card"), "transfer": _("Bank transfer"), "virtual_account": _("Virtual account"),
+           "easy_pay": _("Easy pay"), "mobile": _("Mobile phone"), "gift_certificate": _("Gift certificate")}
+
+
+def method_label(code: str) -> str:
+    code = (code or "").strip()
+    if not code:
+        return "—"
+    label = METHODS.get(code.lower().replace("-", "_"))
+    return str(label) if label is not None else code.replace("_", " ").capitalize()
+
+
+class MethodFilter(admin.SimpleListFilter):
+    """Payment methods the workspace's payments used, as people read them."""
+
+    title = _("method")
+    parameter_name = "method"
+
+    def lookups(self, request, model_admin):
+        codes = model_admin.get_queryset(request).exclude(method="").order_by("method").values_list(
+            "method", flat=True).distinct()
+        return [(code, method_label(code)) for code in codes]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(method=self.value()) if self.value() else queryset
 
 
 def money_column(field: str, label):
@@ -55,9 +83,9 @@ class RefundInline(ReadOnlyInline):
               "actor"]
     amount_display = money_column("amount", _("amount"))
 
-    @display(description=_("status"), label=REFUND_COLOURS)
+    @display(description=_("status"))
     def status_label(self, obj):
-        return obj.status, obj.get_status_display()
+        return badge(obj.get_status_display(), REFUND_COLOURS.get(obj.status, ""))
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("payment", "actor")
@@ -72,15 +100,15 @@ class PaymentAdmin(ReadOnlyAdminMixin, ModelAdmin):
     empty_help = _("Your customers' payments for orders appear here as they pay, with refunds, the platform "
                    "commission and the provider's fee.")
     list_display = ["reference", "order_number", "status_label", "amount_display", "refunded_display",
-                    "commission_display", "fee_display", "method", "paid_at"]
-    list_filter = ["status", ("paid_at", DateRangeFilter.titled(_("paid at"))), "method"]
+                    "commission_display", "fee_display", "method_column", "paid_at"]
+    list_filter = ["status", ("paid_at", DateRangeFilter.titled(_("paid at"))), MethodFilter]
     search_fields = ["reference", "order__number"]
     list_select_related = ["order"]
     list_fullwidth = True
     date_hierarchy = "created_at"
     inlines = [RefundInline]
     fields = readonly_fields = ["reference", "order_number", "provider", "status_label", "amount_display",
-                                "refunded_display", "refund_pending_display", "method", "failure_reason",
+                                "refunded_display", "refund_pending_display", "method_column", "failure_reason",
                                 "commission_rate", "commission_display", "fee_display", "paid_at", "created_at"]
 
     amount_display = money_column("amount", _("amount"))
@@ -89,11 +117,15 @@ class PaymentAdmin(ReadOnlyAdminMixin, ModelAdmin):
     commission_display = money_column("commission_amount", _("commission"))
     fee_display = money_column("fee_amount", _("provider fee"))
 
-    @display(description=_("status"), ordering="status", label=STATUS_COLOURS)
+    @display(description=_("status"), ordering="status")
     def status_label(self, obj):
-        return obj.status, obj.get_status_display()
+        return badge(obj.get_status_display(), STATUS_COLOURS.get(obj.status, ""))
 
-    @display(description=_("order"), ordering="order__number")
+    @display(description=_("method"), ordering="method")
+    def method_column(self, obj):
+        return method_label(obj.method)
+
+    @display(description=pgettext_lazy("purchase", "order"), ordering="order__number")
     def order_number(self, obj):
         return f"#{obj.order.number}"
 
@@ -108,14 +140,18 @@ class PaymentInline(ReadOnlyInline):
     """An order's payments (the orders app's OrderAdmin, extended below)."""
 
     model = Payment
-    fields = ["reference", "status_label", "amount_display", "refunded_display", "method", "paid_at",
+    fields = ["reference", "status_label", "amount_display", "refunded_display", "method_column", "paid_at",
               "refund_list"]
     amount_display = money_column("amount", _("amount"))
     refunded_display = money_column("refunded_amount", _("refunded"))
 
-    @display(description=_("status"), label=STATUS_COLOURS)
+    @display(description=_("status"))
     def status_label(self, obj):
-        return obj.status, obj.get_status_display()
+        return badge(obj.get_status_display(), STATUS_COLOURS.get(obj.status, ""))
+
+    @display(description=_("method"))
+    def method_column(self, obj):
+        return method_label(obj.method)
 
     @display(description=_("refunds"))
     def refund_list(self, obj):
@@ -200,7 +236,7 @@ def refund_view(model_admin, request, order):
             return redirect(change_url)
     title = gettext("Refund order #%(number)s") % {"number": order.number}
     context = {**model_admin.admin_site.each_context(request), "title": title, "content_title": title,
-               "order": order, "form": form, "change_url": change_url, "opts": model_admin.opts,
+               "order": order, "original": order, "form": form, "change_url": change_url, "opts": model_admin.opts,
                "paid": Money(order.paid_amount, currency).format(),
                "refunded": Money(order.refunded_amount, currency).format(),
                "refundable": Money(refundable, currency).format()}

@@ -111,11 +111,12 @@ class OrderRefundApi(_OrderApi):
                              OpenApiExample("Refunded", response_only=True, status_codes=["201"], value={
                                  "amount": 5000, "currency": "KRW", "refunds": [REFUND], "order": POSITION})])
     def post(self, request, pk):
+        order = self.order(pk)  # another workspace's or an unknown order: 404 before any input check
         key = request.headers.get("Idempotency-Key", "").strip()
         if not key or len(key) > 255:
             raise IdempotencyKeyMissing(details={"header": "Idempotency-Key"})
         data = _parse(serializers.RefundInput, request)
-        outcome = services.refund_create(order=self.order(pk), amount=data["amount"], reason=data["reason"],
+        outcome = services.refund_create(order=order, amount=data["amount"], reason=data["reason"],
                                          idempotency_key=key, actor=self.actor)
         return Response(serializers.RefundRequestOutput(outcome).data,
                         status=status.HTTP_200_OK if outcome.replayed else status.HTTP_201_CREATED)
@@ -134,8 +135,9 @@ class OrderCancelApi(_OrderApi):
                    examples=[OpenApiExample("Cancel", request_only=True, value={"reason": "Out of an ingredient"}),
                              OpenApiExample("Cancelled", response_only=True, value=CANCELLED)])
     def post(self, request, pk):
+        order = self.order(pk)  # another workspace's or an unknown order: 404 before any input check
         data = _parse(serializers.StaffCancelInput, request)
-        order = services.order_cancel_with_refund(order=self.order(pk), actor=self.actor, reason=data["reason"],
+        order = services.order_cancel_with_refund(order=order, actor=self.actor, reason=data["reason"],
                                                   by_customer=False)
         return Response(serializers.OrderPositionOutput(order).data)
 

@@ -5,9 +5,13 @@ list actions. Every change goes through apps.reviews.services (audited, ratings 
 from django import forms
 from django.contrib import admin, messages
 from django.template.response import TemplateResponse
+from django.urls import NoReverseMatch, reverse
+from django.utils.html import format_html
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext_lazy
 from unfold.decorators import display
+from unfold.widgets import UnfoldAdminTextInputWidget
 
 from apps.core.admin_navigation import admin_navigation
 from apps.core.admin_sites import tenant_admin
@@ -47,7 +51,7 @@ class ReviewForm(forms.ModelForm):
 
 
 class HideForm(forms.Form):
-    reason = forms.CharField(label=_("Reason"), max_length=REASON_MAX_LENGTH,
+    reason = forms.CharField(label=_("Reason"), max_length=REASON_MAX_LENGTH, widget=UnfoldAdminTextInputWidget,
                              help_text=_("Kept with the review and in the audit log."))
 
 
@@ -57,8 +61,8 @@ class ReviewAdmin(BranchScopedAdmin):
                    "that breaks your rules (it stops counting in your rating).")
     branch_field = selectors.BRANCH_FIELD
     form = ReviewForm
-    list_display = ["created_at", "stars_column", "customer", "order_column", "items_column", "is_hidden",
-                    "replied_column"]
+    list_display = ["created_at", "stars_column", "excerpt_column", "customer", "order_column", "items_column",
+                    "shown_column", "replied_column"]
     list_display_links = ["created_at", "stars_column"]
     list_filter = ["rating", "is_hidden", RepliedFilter]
     search_fields = ["text", "reply", "customer__name"]
@@ -86,9 +90,21 @@ class ReviewAdmin(BranchScopedAdmin):
     def stars_column(self, obj):
         return stars(obj.rating)
 
-    @display(description=_("order"), ordering="order__number")
+    @display(description=pgettext_lazy("purchase", "order"), ordering="order__number")
     def order_column(self, obj):
-        return f"#{obj.order.number}"
+        try:
+            link = reverse(f"{self.admin_site.name}:orders_order_change", args=[obj.order_id])
+        except NoReverseMatch:
+            return f"#{obj.order.number}"
+        return format_html('<a href="{}" class="text-primary-600">#{}</a>', link, obj.order.number)
+
+    @display(description=_("shown"), ordering="is_hidden", label={"shown": "success", "hidden": "warning"})
+    def shown_column(self, obj):
+        return ("hidden", _("Hidden")) if obj.is_hidden else ("shown", _("Shown"))
+
+    @display(description=_("review"))
+    def excerpt_column(self, obj):
+        return Truncator(obj.text).chars(60) if obj.text else "—"
 
     @display(description=_("items"))
     def items_column(self, obj):

@@ -161,9 +161,10 @@ class ReviewReplyApi(_ReviewApi):
                    examples=[OpenApiExample("Reply", value={"text": "Thank you, see you again!"}, request_only=True),
                              OpenApiExample("Replied", value=STAFF_REVIEW, response_only=True)])
     def post(self, request, pk):
+        review = self.review(pk)  # unknown or another workspace's: 404 before any input check
         serializer = ReplyInput(data=request.data)
         serializer.is_valid(raise_exception=True)
-        services.review_reply(review=self.review(pk), actor=self.actor, text=serializer.validated_data["text"])
+        services.review_reply(review=review, actor=self.actor, text=serializer.validated_data["text"])
         return self.answer(pk)
 
 
@@ -177,9 +178,10 @@ class ReviewHideApi(_ReviewApi):
                    examples=[OpenApiExample("Hide", value={"reason": "Personal data of a staff member"},
                                             request_only=True)])
     def post(self, request, pk):
+        review = self.review(pk)  # unknown or another workspace's: 404 before any input check
         serializer = HideInput(data=request.data)
         serializer.is_valid(raise_exception=True)
-        services.review_hide(review=self.review(pk), actor=self.actor, reason=serializer.validated_data["reason"])
+        services.review_hide(review=review, actor=self.actor, reason=serializer.validated_data["reason"])
         return self.answer(pk)
 
 

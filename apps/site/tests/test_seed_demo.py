@@ -18,9 +18,15 @@ from apps.audit.models import AuditEvent
 from apps.audit.services import audit_verify
 from apps.billing.models import AddOnRequest, Invoice, PromoRedemption
 from apps.branches.models import Branch
+from apps.catalog.models import Item, OptionGroup
+from apps.coupons.models import Coupon
 from apps.crm.models import Customer, GuardianContact, Tag
+from apps.directory.models import Listing
 from apps.flags.models import Flag
 from apps.onboarding.models import ApprovalStep
+from apps.orders.models import Order
+from apps.payments.models import Payment
+from apps.reviews.models import Review
 from apps.rbac.selectors import access_for
 from apps.staff.models import StaffProfile
 from apps.tenants.models import Tenant
@@ -56,6 +62,14 @@ def snapshot() -> dict:
                 "tags": Tag.objects.count(), "api_keys": ApiKey.objects.count(),
                 "language": WorkspaceSettings.objects.get().language,
             }
+            state[f"{slug}_commerce"] = {
+                "items": Item.objects.count(), "option_groups": OptionGroup.objects.count(),
+                "coupons": Coupon.objects.count(), "reviews": Review.objects.filter(reply__gt="").count(),
+                "orders": list(Order.objects.order_by("number").values_list("status", "payment_status")),
+                "paid": sorted(Payment.objects.values_list("status", flat=True)),
+            }
+    state["listings"] = sorted(Listing.objects.filter(tenant__slug__in=SLUGS, is_listed=True)
+                               .values_list("slug", "rating_count"))
     return state
 
 
@@ -65,11 +79,24 @@ def test_seed_demo_fills_every_screen_and_a_second_run_changes_nothing():
     first = snapshot()
 
     assert first["tenants"] == {"acme": "active", "bistro": "active", "hanbit": "requested"}
-    assert first["acme"] == {"branches": 3, "staff": 4, "customers": 5, "guardians": 4, "consenting": 1, "tags": 3,
+    # customers: registered by staff, plus the consumers who registered on the host (acme's
+    # Emily Park was linked to the customer the front desk had made)
+    assert first["acme"] == {"branches": 3, "staff": 4, "customers": 6, "guardians": 4, "consenting": 1, "tags": 3,
                              "api_keys": 1, "language": "en"}
-    assert first["bistro"] == {"branches": 2, "staff": 4, "customers": 4, "guardians": 0, "consenting": 3, "tags": 4,
+    assert first["bistro"] == {"branches": 2, "staff": 4, "customers": 6, "guardians": 0, "consenting": 4, "tags": 4,
                                "api_keys": 1, "language": "ko"}
-    assert first["memberships"] == 8  # owner and three staff each
+    assert first["memberships"] == 12  # owner and three staff each, two consumers each
+    assert first["acme_commerce"] == {
+        "items": 4, "option_groups": 2, "coupons": 2, "reviews": 1,
+        "orders": [("completed", "paid"), ("confirmed", "partially_refunded"), ("cancelled", "refunded"),
+                   ("confirmed", "paid")],
+        "paid": ["cancelled", "paid", "paid", "partial_cancelled"]}
+    assert first["bistro_commerce"] == {
+        "items": 7, "option_groups": 6, "coupons": 2, "reviews": 1,
+        "orders": [("completed", "paid"), ("completed", "partially_refunded"), ("cancelled", "refunded"),
+                   ("confirmed", "paid"), ("placed", "unpaid")],
+        "paid": ["cancelled", "paid", "paid", "partial_cancelled"]}
+    assert first["listings"] == [("acme", 1), ("bistro", 2)]
     assert first["invoices"] == [("acme", Invoice.Status.PAID), ("bistro", Invoice.Status.OPEN)]
     assert first["flag_rules"] == [("plan", None), ("percentage", 20)]
     assert first["addon_requests"] == [("extra-branch", AddOnRequest.Status.APPROVED),
@@ -80,9 +107,11 @@ def test_seed_demo_fills_every_screen_and_a_second_run_changes_nothing():
     assert first["checklist_done"] == ["contract", "role-template"]
     audit = first["audit"]
     assert audit["tenant.created"] == 3 and audit["tenant.provisioned"] == 2
-    assert audit["branch.created"] == 5 and audit["customer.created"] == 9
+    assert audit["branch.created"] == 5 and audit["customer.created"] == 12  # 9 by staff, 3 consumers registering
     assert audit["staff.invited"] == audit["staff.invitation_accepted"] == 6
-    assert audit["invoice.issued"] == 2 and audit["payment.succeeded"] == 1
+    assert audit["invoice.issued"] == 2 and audit["payment.succeeded"] == 1 + 8  # an invoice, eight orders
+    assert audit["consumer.registered"] == 4 and audit["order.created"] == 9 and audit["review.created"] == 3
+    assert audit["refund.succeeded"] == 4 and audit["directory.listing_updated"] == 2
     assert audit["flag.created"] == audit["promo.created"] == audit["addon.request_approved"] == 1
     assert audit["apikey.created"] == audit["workspace.settings_updated"] == 2
     assert audit["onboarding.step_approved"] == audit["onboarding.step_commented"] == 1
