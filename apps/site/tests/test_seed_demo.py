@@ -26,8 +26,8 @@ from apps.flags.models import Flag
 from apps.onboarding.models import ApprovalStep
 from apps.orders.models import Order
 from apps.payments.models import Payment
-from apps.reviews.models import Review
 from apps.rbac.selectors import access_for
+from apps.reviews.models import Review
 from apps.staff.models import StaffProfile
 from apps.tenants.models import Tenant
 from apps.workspace.models import WorkspaceSettings
