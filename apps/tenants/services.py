@@ -31,6 +31,7 @@ from .invites import owner_invite_send
 from .models import Domain, Tenant, TenantStatusChange
 from .permissions import require_perm
 from .routing import routing_forget
+from .schema_template import schema_create
 from .states import refuse_public, transition
 
 logger = logging.getLogger(__name__)
@@ -177,7 +178,7 @@ def tenant_provision(*, tenant_id: int) -> Tenant:
                                 % {"status": tenant.get_status_display()})
     started = django_timezone.now()
     try:
-        tenant.create_schema(check_if_exists=False, verbosity=0)
+        schema_create(tenant.schema_name)
         with transaction.atomic():
             owner, _created = user_get_or_create(email=tenant.owner_email, full_name=tenant.owner_name)
             membership_ensure(user=owner, tenant=tenant)

@@ -9,6 +9,7 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 from django_tenants.utils import schema_context
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from tests.plugin import ARTIFACTS, browser_hq_login
 
@@ -92,12 +93,20 @@ def no_sideways_scroll(page, what):
 
 
 def open_tab(page, tab):
-    """Click the tab (on a phone unfold may fold some into its "more" menu: open it first)."""
-    link = page.locator(f"#tabs-items a[href='#{tab}']")
-    if not link.is_visible():
+    """Click the tab. On a phone unfold folds some tabs into its "more" menu, and it moves
+    them there by script after the page has drawn: look again if a link moved away."""
+    for _ in range(4):
+        link = page.locator(f"#tabs-items a[href='#{tab}']")
+        if link.is_visible():
+            link.click()
+            break
         page.click("#tabs-wrapper .material-symbols-outlined:has-text('more_horiz')")
-        link = page.locator(f"#tabs-dropdown a[href='#{tab}']")
-    link.click()
+        folded = page.locator(f"#tabs-dropdown a[href='#{tab}']")
+        try:
+            folded.click(timeout=3000)
+            break
+        except PlaywrightTimeoutError:
+            page.keyboard.press("Escape")
     page.wait_for_selector(f"#{tab}-group", state="visible")
 
 

@@ -86,3 +86,20 @@ def test_pay_links_we_did_not_make_lead_nowhere(tenant_alpha, hq_user):
     assert voided.status_code == 200 and 'id="pay"' not in voided.content.decode()
     assert not Payment.objects.filter(invoice=invoice).exists()
     assert Invoice.objects.get(pk=invoice.pk).status == Invoice.Status.VOID
+
+
+def test_an_invoice_has_one_pay_link_and_older_links_still_open(tenant_alpha):
+    from django.core import signing
+
+    subscription = active_subscription(tenant_alpha, plan_with_price("basic", "20000"), payment_method="")
+    invoice = invoice_issue_for_period(subscription=subscription, issue_date=T0.date())
+    with time_machine.travel(T0, tick=False):
+        first = pay_url(invoice)
+    with time_machine.travel(T0 + dt.timedelta(days=3), tick=False):
+        assert pay_url(invoice) == first  # the same link in every e-mail and on every page
+    earlier_release = signing.dumps(invoice.pk, salt="billing.pay-link")  # signed with a timestamp
+    assert invoice_for_pay_token(earlier_release) == invoice
+    token = first.rstrip("/").rsplit("/", 1)[1]
+    assert invoice_for_pay_token(token[:-1] + ("A" if token[-1] != "A" else "B")) is None
+    assert invoice_for_pay_token(signing.Signer(salt="billing.pay-link.v2").sign_object("x")) is None
+    assert client_for(None).get(PAY_PATH.search(first).group(1)).status_code == 200

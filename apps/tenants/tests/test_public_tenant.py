@@ -13,8 +13,13 @@ from apps.audit.models import AuditEvent
 from apps.core.errors import PlatformError
 from apps.tenants import lifecycle
 from apps.tenants.models import Domain, Tenant
-from apps.tenants.services import (domain_delete, domain_save, tenant_retry_provisioning, tenant_start_provisioning,
-                                   tenant_update_details)
+from apps.tenants.services import (
+    domain_delete,
+    domain_save,
+    tenant_retry_provisioning,
+    tenant_start_provisioning,
+    tenant_update_details,
+)
 from apps.tenants.states import check_transition
 from tests.plugin import client_for, hq_client
 

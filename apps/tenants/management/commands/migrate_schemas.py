@@ -7,13 +7,18 @@ command migrates every row and dies on the first missing schema
 (docker/entrypoint.sh) from starting. This command (ours wins: apps.tenants precedes
 django_tenants in INSTALLED_APPS) skips those tenants and names each one with its status.
 An explicit `--schema` keeps the library's behaviour: an error if it does not exist.
+After the tenants, the template new schemas are copied from is rebuilt if the migrations
+on disk changed (apps.tenants.schema_template), so the first sign-up after a deploy is
+as fast as the others.
 """
 
+from django.conf import settings
 from django.db import connections
 from django_tenants.management.commands.migrate_schemas import GET_EXECUTOR_FUNCTION, MigrateSchemasCommand
 from django_tenants.utils import get_public_schema_name, get_tenant_migration_order
 
 from apps.tenants.models import Tenant
+from apps.tenants.schema_template import template_ensure
 
 S = Tenant.Status
 # Why a tenant in this status has no schema; other statuses should have one.
@@ -41,6 +46,8 @@ class Command(MigrateSchemasCommand):
         schemas = self.tenant_schemas(options["database"])
         if schemas:
             GET_EXECUTOR_FUNCTION(codename=options.get("executor"))(args, options).run_migrations(tenants=schemas)
+        if settings.TENANT_SCHEMA_FROM_TEMPLATE and template_ensure():
+            self.stdout.write("Rebuilt the template new tenant schemas are copied from (the migrations changed).")
 
     def tenant_schemas(self, database: str) -> list[str]:
         """Schema names of the tenants to migrate, in migration order; reports the rest."""
