@@ -3,6 +3,7 @@
 from django.urls import include, path
 from rest_framework.settings import api_settings
 
+from apps.announcements.views import dismiss_view as announcement_dismiss_view
 from apps.core.admin_sites import tenant_admin
 from apps.site.views import set_language, tenant_home
 from apps.staff.views import invitation_accept_view
@@ -24,6 +25,7 @@ urlpatterns = [
     path("api/v1/", include("apps.apikeys.urls")),
     path("invite/<str:token>/", invitation_accept_view, name="invitation-accept-page"),
     path("branding/logo/", logo_view, name="workspace-logo"),
+    path("announcements/<int:pk>/dismiss/", announcement_dismiss_view, name="announcement-dismiss"),
     path("api/v1/", include("apps.billing.urls")),
     path("api/v1/", include("apps.flags.urls")),
     path("api/v1/", include("apps.catalog.urls")),
@@ -33,6 +35,8 @@ urlpatterns = [
     path("api/v1/", include("apps.consumers.urls")),
     path("api/v1/", include("apps.directory.urls")),
     path("api/v1/", include("apps.reviews.urls")),
+    path("api/v1/", include("apps.notifications.urls")),
+    path("api/v1/", include("apps.webhooks.urls")),
     *common_urlpatterns,
     *schema_urlpatterns(
         urlconf="platform_.urls_tenant", title="Workspace API",

@@ -67,6 +67,9 @@ _MANAGE_PLATFORM += [
     "flags.delete_flagrule", "flags.add_flagoverride", "flags.change_flagoverride", "flags.delete_flagoverride",
     "industry.add_industrytemplate", "industry.change_industrytemplate",
 ]
+# HQ's announcements to every workspace (issue 12)
+_VIEW_PLATFORM += ["announcements.view_announcement"]
+_MANAGE_PLATFORM += ["announcements.add_announcement", "announcements.change_announcement"]
 _PRICING = ["billing.change_pricing", "billing.add_planprice"]
 GROUP_PERMISSIONS = {
     HQ_MASTER: _VIEW_PLATFORM + _MANAGE_PLATFORM + ["auth.view_group", "auth.change_group"]

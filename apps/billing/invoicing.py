@@ -15,11 +15,13 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.audit.services import audit_record
 from apps.core.errors import ReasonRequired
+from apps.events.services import event_record
 
 from . import emails
 from .amounts import money_round, tax_on
 from .catalog import price_in_force
 from .errors import InvoiceNotOpen
+from .events import INVOICE_ISSUED, invoice_issued_data
 from .models import Invoice, InvoiceLine, InvoiceSequence, Payment, Subscription
 from .paylinks import pay_url
 from .promos import promo_discount
@@ -57,6 +59,7 @@ def invoice_create(*, subscription: Subscription, issue_date: dt.date, period_st
     InvoiceLine.objects.bulk_create(built)
     audit_record(action="invoice.issued", target=invoice, tenant=subscription.tenant,
                  changes={"status": [None, invoice.status]}, metadata={"total": str(invoice.total)})
+    event_record(INVOICE_ISSUED.name, invoice_issued_data(invoice), tenant=subscription.tenant)
     if invoice.status == Invoice.Status.OPEN:
         # Charged automatically when a payment method is saved; otherwise the mail links
         # to the invoice's pay page.

@@ -90,7 +90,8 @@ def _customer_for(*, user: User, name: str, email: str, phone, birth_date: date 
         email=email)
     try:
         if customer is None:
-            return crm_services.customer_create(actor=user, allowed_branch_ids=None, user=user, name=name,
+            return crm_services.customer_create(actor=user, allowed_branch_ids=None, source="signup", user=user,
+                                                name=name,
                                                 email=email, phone=phone or "", birth_date=birth_date,
                                                 marketing_consent=marketing), False
         data = {"user": user, "marketing_consent": marketing}

@@ -16,9 +16,11 @@ from apps.audit.services import audit_record
 from apps.branches.models import Branch
 from apps.core.changes import diff, model_update, snapshot
 from apps.core.errors import PlatformError
+from apps.events.services import event_record
 from apps.rbac.tenancy import current_tenant
 
 from .errors import BranchOutOfScope, ImportBadEncoding, ImportBadHeader, ImportTooLarge
+from .events import CUSTOMER_CREATED, customer_created_data
 from .models import Customer, GuardianContact, Tag
 
 FIELDS = ["name", "phone", "email", "birth_date", "marketing_consent", "notes", "branch", "user"]
@@ -51,8 +53,10 @@ def _audit(action, *, actor, target, changes=None, metadata=None):
                  metadata=metadata)
 
 
-def customer_create(*, actor, allowed_branch_ids, tags=(), guardians=None, **data) -> Customer:
-    """`allowed_branch_ids`: where the actor may add customers (None: anywhere)."""
+def customer_create(*, actor, allowed_branch_ids, tags=(), guardians=None, source: str = "staff",
+                    **data) -> Customer:
+    """`allowed_branch_ids`: where the actor may add customers (None: anywhere); `source`
+    says how they came (staff, signup, import) in the `customer.created` event."""
     guardians = guardians or []
     customer = Customer(**{k: v for k, v in data.items() if k in FIELDS})
     _check_branch(customer.branch, allowed_branch_ids)
@@ -65,6 +69,7 @@ def customer_create(*, actor, allowed_branch_ids, tags=(), guardians=None, **dat
         customer.tags.set(tags)
         _guardians_set(customer, guardians)
         _audit("customer.created", actor=actor, target=customer, changes=diff({}, snapshot(customer, FIELDS)))
+        event_record(CUSTOMER_CREATED.name, customer_created_data(customer, source=source))
     return customer
 
 
@@ -200,3 +205,4 @@ def _import_row(row, *, actor, allowed_branch_ids, branches, tags):
         contact = GuardianContact(customer=customer, **guardian)
         contact.full_clean()
         contact.save()
+    event_record(CUSTOMER_CREATED.name, customer_created_data(customer, source="import"))

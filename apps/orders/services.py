@@ -25,9 +25,10 @@ from apps.core.changes import diff, snapshot
 from apps.core.errors import InvalidData, ReasonRequired
 from apps.coupons.services import coupon_redeem, coupon_release
 from apps.directory.services import listing_record_order
+from apps.events.services import event_record
 from apps.rbac.tenancy import current_tenant
 
-from . import pricing
+from . import events, pricing
 from .errors import (
     IdempotencyKeyReused,
     OrderNotCancellable,
@@ -47,8 +48,16 @@ CREATED_FIELDS = ["number", "kind", "flow", "status", "fulfilment", "branch", "c
 
 
 def _audit(action: str, *, actor, order: Order, changes=None, metadata=None) -> None:
+    """The audit row of the change and, for the moves the event catalogue lists
+    (apps.orders.events), the domain event, in the same transaction."""
     audit_record(action=action, actor=actor, target=order, tenant=current_tenant(), changes=changes,
                  metadata=metadata)
+    if action in events.PUBLISHED:
+        data = {"order": events.order_data(order), "customer": events.customer_data(order)}
+        if action != "order.created":
+            data |= {"from_status": (changes or {}).get("status", [""])[0] or "",
+                     "reason": (metadata or {}).get("reason", "")}
+        event_record(action, data)
 
 
 def _local_day(moment: dt.datetime) -> dt.date:

@@ -26,11 +26,13 @@ from apps.billing.selectors import commission_rate_in_force
 from apps.core.errors import InvalidData
 from apps.core.money import Money
 from apps.core.states import StateMachine
+from apps.events.services import event_record
 from apps.orders.flows import flow_for
 from apps.orders.selectors import order_get_for_update
 from apps.orders.services import order_cancel, order_check_cancellable, order_payment_recorded, order_refund_recorded
 from apps.rbac.tenancy import current_tenant
 
+from . import events
 from .errors import (
     IdempotencyKeyMissing,
     IllegalPaymentMove,
@@ -146,6 +148,7 @@ def payment_succeeded(*, reference: str, amount: int, currency: str, method: str
                metadata={"order": order.number, "amount": payment.amount, "currency": payment.currency,
                          "commission_rate": str(rate), "commission": payment.commission_amount,
                          "fee": payment.fee_amount})
+        event_record(events.PAYMENT_SUCCEEDED.name, events.payment_event(payment, order))
     return payment
 
 
@@ -268,6 +271,8 @@ def _refund_succeeded(*, refund: Refund, provider_refund_id: str, actor) -> None
                metadata={"order": order.number, "payment": payment.reference, "amount": refund.amount,
                          "currency": refund.currency, "reason": refund.reason,
                          "provider_refund_id": provider_refund_id})
+        payment.refresh_from_db()
+        event_record(events.REFUND_SUCCEEDED.name, events.refund_event(refund, payment, order))
 
 
 def _refund_failed(*, refund: Refund, reason: str, actor) -> None:

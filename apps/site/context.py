@@ -19,6 +19,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import connection
 
+from apps.announcements.selectors import announcements_shown
 from apps.core.admin_sites import ops_admin, tenant_admin
 
 SITES = (ops_admin, tenant_admin)
@@ -84,3 +85,20 @@ def admin_look(request) -> dict:
     values = {key: _Value(look.value, key) for key in (*LOOK, "admin_login_url")}
     values["signup_open"] = _Value(look.signup_open)
     return values
+
+
+def announcements(request):
+    """HQ's announcements at the top of every tenant admin page (templates/admin/base.html),
+    read only when the page shows them, for a signed-in person on a tenant host."""
+    def shown():
+        if connection.schema_name == settings.PUBLIC_SCHEMA_NAME or not request.user.is_authenticated:
+            return []
+        from django.utils.translation import get_language
+
+        language = get_language()
+        rows = list(announcements_shown(user=request.user)[:3])
+        for row in rows:
+            row.title_text, row.body_text = row.title_in(language), row.body_in(language)
+        return rows
+
+    return {"platform_announcements": shown}

@@ -21,6 +21,7 @@ from apps.core.changes import model_update
 from apps.core.mail import send_templated_mail
 from apps.core.secrets import secret_hash
 from apps.core.urls import absolute_url
+from apps.events.services import event_record
 from apps.rbac.services import grant_check, role_assign, user_roles_set
 from apps.rbac.tenancy import current_tenant
 from apps.tenants.models import Tenant
@@ -39,6 +40,7 @@ from .errors import (
     SelfDeactivation,
     WeakPassword,
 )
+from .events import STAFF_INVITED, staff_invited_data
 from .models import Invitation, StaffProfile
 
 INVITATION_DAYS = 7
@@ -116,6 +118,7 @@ def invitation_create(*, email: str, roles, branches=(), full_name: str = "", ac
         invitation.branches.set(branches)
         _audit("staff.invited", actor=actor, target=invitation, roles=[r.key for r in roles],
                branches=[b.pk for b in branches])
+        event_record(STAFF_INVITED.name, staff_invited_data(invitation, roles))
         url = accept_url(token)
         _send(invitation, url)
     return invitation, url

@@ -13,8 +13,10 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.audit.services import audit_record
 from apps.core.states import StateMachine
+from apps.events.services import event_record
 
 from .errors import IllegalTransition, PublicTenantProtected
+from .events import TENANT_REACTIVATED, TENANT_SUSPENDED, tenant_data
 from .models import Tenant, TenantStatusChange
 from .routing import routing_forget
 
@@ -61,4 +63,8 @@ def transition(tenant: Tenant, to_status: str, *, actor=None, reason: str = "", 
     routing_forget(tenant_ids=[tenant.pk])
     audit_record(action=action, actor=actor, target=tenant, tenant=tenant, changes=move.changes,
                  metadata={**(metadata or {}), **({"reason": reason} if reason else {})})
+    if to_status == Tenant.Status.SUSPENDED:  # into the workspace's own outbox (its webhooks, its owner)
+        event_record(TENANT_SUSPENDED.name, tenant_data(tenant, reason), tenant=tenant)
+    elif to_status == Tenant.Status.ACTIVE and move.from_status == Tenant.Status.SUSPENDED:
+        event_record(TENANT_REACTIVATED.name, tenant_data(tenant, reason), tenant=tenant)
     return tenant

@@ -43,6 +43,7 @@ SHARED_APPS = [
     "apps.market",
     "apps.onboarding",
     "apps.ops",
+    "apps.announcements",
     "apps.roletemplates",
     "apps.directory",  # the public directory of listed businesses (commerce, public tables)
     "apps.site",  # the composition root: admin sites' wiring, home pages, seed_demo
@@ -85,6 +86,10 @@ TENANT_APPS = [
     "apps.payments",
     "apps.reviews",
     "apps.consumers",
+    # the domain-event outbox (apps.events), and what subscribes to it
+    "apps.events",
+    "apps.notifications",
+    "apps.webhooks",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
 
@@ -125,12 +130,20 @@ TENANT_LIMIT_SET_CALLS = True
 PROVISIONING_STEPS = [
     "apps.roletemplates.provisioning.tenant_roles",
     "apps.industry.services.provisioning_apply_template",
+    # message templates per event (after the industry template's own, which win)
+    "apps.notifications.provisioning.seed_default_templates",
+    # the workspace's webhook signing secret (the owner sees it once)
+    "apps.webhooks.provisioning.issue_signing_secret",
     "apps.billing.subscriptions.provisioning_start_subscription",
 ]
 # New tenant schemas are copied from a migrated template schema (apps.tenants.schema_template,
 # ~0.3 s instead of ~5 s of migrations); False migrates each new schema (django-tenants).
 TENANT_SCHEMA_FROM_TEMPLATE = env.bool("TENANT_SCHEMA_FROM_TEMPLATE", default=True)
 TENANT_TEMPLATE_SCHEMA = "_tenant_template"  # no tenant slug can produce it (they start with a letter)
+# Domain events (apps.events): payloads checked against the catalogue's schemas while
+# developing and testing; the beat sweep dispatches events left undispatched this long.
+EVENTS_VALIDATE_PAYLOADS = env.bool("EVENTS_VALIDATE_PAYLOADS", default=False)
+EVENTS_SWEEP_AFTER_SECONDS = env.int("EVENTS_SWEEP_AFTER_SECONDS", default=30)
 # How long a host -> tenant lookup stays cached (invalidated on every change anyway).
 TENANT_ROUTING_CACHE_SECONDS = env.int("TENANT_ROUTING_CACHE_SECONDS", default=300)
 # Soft-deleted tenants can be restored for this long; then beat purges their schema.
@@ -220,6 +233,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 # account pages (allauth, the staff invitation) in the host's admin look
                 "apps.site.context.admin_look",
+                # HQ's announcements on tenant admin pages (read only where shown)
+                "apps.site.context.announcements",
             ],
         },
     },
@@ -379,6 +394,37 @@ MEDIA_ROOT = env("MEDIA_ROOT", default=str(BASE_DIR / "media"))
 EMAIL_CONFIG = env.email("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Platform <no-reply@localhost>")
+# Or any django-anymail backend, e.g. anymail.backends.sendgrid.EmailBackend with
+# ANYMAIL={"SENDGRID_API_KEY": "..."} (JSON).
+if env("EMAIL_BACKEND", default=""):
+    EMAIL_BACKEND = env("EMAIL_BACKEND")
+ANYMAIL = env.json("ANYMAIL", default={})
+
+# --- Outbound webhooks (apps.webhooks) -------------------------------------------------
+# Production refuses endpoints on private, loopback and link-local addresses (SSRF);
+# development and tests deliver to loopback receivers.
+WEBHOOKS_ALLOW_PRIVATE_TARGETS = env.bool("WEBHOOKS_ALLOW_PRIVATE_TARGETS", default=False)
+WEBHOOKS_SECRET_OVERLAP_HOURS = env.int("WEBHOOKS_SECRET_OVERLAP_HOURS", default=24)  # old and new both sign
+WEBHOOKS_TIMEOUT_SECONDS = 15
+WEBHOOKS_WARN_AFTER_DAYS = 3  # failing this long: the owner is e-mailed
+WEBHOOKS_DISABLE_AFTER_DAYS = 5  # then the endpoint is disabled
+# Fernet keys for the stored signing secrets: the first encrypts, all decrypt (rotation).
+# Without any, a key is derived from SECRET_KEY (prod requires them).
+WEBHOOKS_ENCRYPTION_KEYS = env.list("WEBHOOKS_ENCRYPTION_KEYS", default=[])
+
+# --- Notifications (apps.notifications) -----------------------------------------------
+# SMS and Kakao AlimTalk providers: the sandbox records messages (shown in the admin);
+# apps.notifications.channels.solapi.SolapiProvider sends through Solapi.
+NOTIFICATIONS_SMS_PROVIDER = env("NOTIFICATIONS_SMS_PROVIDER",
+                                 default="apps.notifications.channels.sandbox.SandboxProvider")
+NOTIFICATIONS_ALIMTALK_PROVIDER = env("NOTIFICATIONS_ALIMTALK_PROVIDER",
+                                      default="apps.notifications.channels.sandbox.SandboxProvider")
+NOTIFICATIONS_SMS_SENDER = env("NOTIFICATIONS_SMS_SENDER", default="")  # the registered sending number
+# Marketing SMS / AlimTalk wait for the end of these local hours of the workspace ("" for none).
+NOTIFICATIONS_QUIET_HOURS = env("NOTIFICATIONS_QUIET_HOURS", default="21:00-08:00")
+SOLAPI_API_KEY = env("SOLAPI_API_KEY", default="")
+SOLAPI_API_SECRET = env("SOLAPI_API_SECRET", default="")
+SOLAPI_KAKAO_PF_ID = env("SOLAPI_KAKAO_PF_ID", default="")
 
 # --- Demo (make run) ----------------------------------------------------------------
 DEMO_PASSWORD = env("DEMO_PASSWORD", default="")

@@ -17,3 +17,5 @@ LOGGING["handlers"]["console"]["formatter"] = LOG_FORMAT  # noqa: F405
 # Links in e-mails and API responses carry the runserver's port (PORT, default 8000);
 # PUBLIC_PORT= (empty) drops it, e.g. behind a local proxy on port 80.
 PUBLIC_PORT = int(env("PUBLIC_PORT", default=str(LOCAL_WEB_PORT)) or 0) or None  # noqa: F405
+EVENTS_VALIDATE_PAYLOADS = env.bool("EVENTS_VALIDATE_PAYLOADS", default=True)
+WEBHOOKS_ALLOW_PRIVATE_TARGETS = env.bool("WEBHOOKS_ALLOW_PRIVATE_TARGETS", default=True)

@@ -25,6 +25,9 @@ PAYMENTS_ALLOW_SANDBOX = env.bool("PAYMENTS_ALLOW_SANDBOX", default=False)
 if PAYMENTS_PROVIDER == "apps.payments.providers.SandboxMerchantProvider" and not PAYMENTS_ALLOW_SANDBOX:  # noqa: F405
     raise ImproperlyConfigured("PAYMENTS_PROVIDER is the sandbox provider (test cards pay orders): "
                                "configure a real provider, or set PAYMENTS_ALLOW_SANDBOX=true on staging.")
+if not WEBHOOKS_ENCRYPTION_KEYS:  # noqa: F405
+    raise ImproperlyConfigured("WEBHOOKS_ENCRYPTION_KEYS must be set: Fernet keys for the stored webhook secrets "
+                               "(python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key())').")
 SIMPLE_JWT["SIGNING_KEY"] = env("JWT_SIGNING_KEY", default=SECRET_KEY)  # noqa: F405
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

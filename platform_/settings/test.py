@@ -21,3 +21,5 @@ CELERY_TASK_DEFAULT_QUEUE = env("CELERY_QUEUE", default="platform-test")
 # database names: TEST_DATABASE_NAME=test_platform_mine.
 if env("TEST_DATABASE_NAME", default=""):
     DATABASES["default"]["TEST"] = {"NAME": env("TEST_DATABASE_NAME")}  # noqa: F405
+EVENTS_VALIDATE_PAYLOADS = True  # every event a test records matches its catalogue schema
+WEBHOOKS_ALLOW_PRIVATE_TARGETS = True  # receivers run on loopback

@@ -1,0 +1,3 @@
+BEAT_SCHEDULE = {
+    "events-sweep": {"task": "events.sweep", "schedule": 60.0},
+}

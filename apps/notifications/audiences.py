@@ -1,0 +1,139 @@
+"""Who a notification about an event is for. An event type names its audiences
+(apps.events.catalogue `audience`); each template is written for one of them. This
+registry turns an audience and an event into recipients:
+
+- `audience_resolver_register(name, fn)`: `fn(event) -> list[Recipient]`, the audience
+  itself. Built in: "customer" (the crm Customer `data["customer"]["id"]`: their e-mail,
+  phone and, through their platform account, language and in-app inbox), "owner" (the
+  tenant's owner; the workspace's notification e-mail / phone when set), "staff" (every
+  active staff member of the workspace).
+- `audience_expander_register(name, fn)`: `fn(event, recipients) -> list[Recipient]`,
+  more people who receive what the audience receives. A business module adds its own
+  without touching this app, e.g. academy's "guardians receive what concerns their
+  students":
+
+      def guardians(event, recipients):
+          return [Recipient(key=f"guardian:{g.pk}", audience="customer", name=g.name, email=g.email,
+                            phone=str(g.phone), customer=r.customer)  # consent: the student's
+                  for r in recipients if r.customer for g in r.customer.guardians.all()]
+
+      audience_expander_register("customer", guardians)
+
+Recipients are de-duplicated by `key`; `customer` (when set) is whose marketing consent
+counts; `user` (when set) is whose channel preferences count and who gets in-app
+notifications; `language` empty means the workspace's language.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.db import connection
+
+from apps.crm.models import Customer
+from apps.staff.models import StaffProfile
+from apps.workspace.services import workspace_settings_get
+
+
+@dataclass
+class Recipient:
+    key: str  # unique per person: "user:12", "customer:7", "guardian:3"
+    audience: str
+    name: str = ""
+    email: str = ""
+    phone: str = ""  # E.164
+    language: str = ""
+    user: object | None = None
+    customer: Customer | None = None
+    extra: dict = field(default_factory=dict)
+
+
+_resolvers: dict[str, Callable] = {}
+_expanders: dict[str, list[Callable]] = {}
+
+
+def audience_resolver_register(name: str, resolver: Callable) -> None:
+    _resolvers[name] = resolver
+
+
+def audience_expander_register(name: str, expander: Callable) -> None:
+    expanders = _expanders.setdefault(name, [])
+    if expander not in expanders:
+        expanders.append(expander)
+
+
+def audience_names() -> list[str]:
+    return sorted(_resolvers)
+
+
+def recipients_for(audience: str, event) -> list[Recipient]:
+    resolver = _resolvers.get(audience)
+    if resolver is None:
+        return []
+    found = list(resolver(event))
+    for expander in _expanders.get(audience, []):
+        found += list(expander(event, list(found)))
+    unique: dict[str, Recipient] = {}
+    for recipient in found:
+        unique.setdefault(recipient.key, recipient)
+    return list(unique.values())
+
+
+# --- The built-in audiences -------------------------------------------------------------------
+
+
+def _customer(event) -> list[Recipient]:
+    reference = (event.data or {}).get("customer") or {}
+    customer_id = reference.get("id") if isinstance(reference, dict) else None
+    if not customer_id:
+        return []
+    customer = Customer.objects.filter(pk=customer_id, deleted_at__isnull=True).first()
+    if customer is None:
+        return []
+    user = None
+    if customer.user_id:
+        from apps.accounts.models import User
+
+        user = User.objects.filter(pk=customer.user_id, is_active=True).first()
+    return [Recipient(key=f"customer:{customer.pk}", audience="customer", name=customer.name,
+                      email=customer.email or (user.email if user else ""),
+                      phone=str(customer.phone) if customer.phone else "",
+                      language=user.language if user else "", user=user, customer=customer)]
+
+
+def _tenant():
+    from apps.rbac.tenancy import current_tenant
+
+    return current_tenant()
+
+
+def _owner(event) -> list[Recipient]:
+    tenant = _tenant()
+    owner = tenant.owner if tenant is not None else None
+    if owner is None:
+        return []
+    workspace = workspace_settings_get()
+    profile = StaffProfile.objects.filter(user_id=owner.pk).first()
+    return [Recipient(key=f"user:{owner.pk}", audience="owner", name=owner.get_full_name(),
+                      email=workspace.notification_email or owner.email,
+                      phone=workspace.notification_phone or (profile.phone if profile else ""),
+                      language=owner.language, user=owner)]
+
+
+def _staff(event) -> list[Recipient]:
+    from apps.accounts.models import Membership, User
+
+    members = Membership.objects.filter(tenant__schema_name=connection.schema_name, kind=Membership.Kind.STAFF,
+                                        status=Membership.Status.ACTIVE).values("user_id")
+    profiles = {profile.user_id: profile for profile in StaffProfile.objects.filter(is_active=True)}
+    users = User.objects.filter(pk__in=list(profiles), is_active=True).filter(pk__in=members)
+    return [Recipient(key=f"user:{user.pk}", audience="staff", name=profiles[user.pk].display_name or user.email,
+                      email=profiles[user.pk].email or user.email, phone=profiles[user.pk].phone,
+                      language=user.language, user=user)
+            for user in users]
+
+
+audience_resolver_register("customer", _customer)
+audience_resolver_register("owner", _owner)
+audience_resolver_register("staff", _staff)

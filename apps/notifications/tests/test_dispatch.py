@@ -1,0 +1,201 @@
+"""From an event to deliveries: the audience's recipients, their language, consent and
+preferences, quiet hours for SMS, sending with retries and backoff, and one end-to-end
+run through the outbox and the (in-process) tasks."""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from django.core import mail
+from django.test import override_settings
+from django_tenants.utils import schema_context
+
+from apps.core.tasks_inline import tasks_in_process
+from apps.events.services import event_record
+from apps.notifications.dispatch import deliveries_send_due, delivery_send
+from apps.notifications.models import Delivery, Notification, SandboxMessage
+from apps.notifications.selectors import failed_deliveries_by_schema, failed_deliveries_count
+from apps.notifications.services import preferences_update
+from tests.plugin import TENANTS
+
+from .conftest import add_template, make_consumer, record, workspace_set
+
+SEOUL = ZoneInfo("Asia/Seoul")
+FLAKY = "apps.notifications.tests.test_dispatch.FlakyProvider"
+
+
+class FlakyProvider:
+    """A provider that is down (tests of the retry schedule)."""
+
+    def send_sms(self, message):
+        from apps.notifications.channels import ChannelError
+
+        raise ChannelError("gateway timeout")
+
+
+def deliveries(slug="alpha", **filters):
+    with schema_context(slug):
+        return list(Delivery.objects.filter(**filters).order_by("channel", "id"))
+
+
+def send_all(slug="alpha"):
+    with schema_context(slug):
+        return [delivery_send(delivery_id=d.pk) for d in Delivery.objects.order_by("id")]
+
+
+def test_customer_gets_email_in_their_language_and_in_app(consumer):
+    user, customer = consumer  # registered in Korean
+    add_template(language="en", subject="Ping {{ n }}", body="Hello {{ customer.name }}")
+    add_template(language="ko", subject="알림 {{ n }}", body="{{ customer.name }}님, 안녕하세요")
+    add_template(language="ko", channel="in_app", subject="알림 {{ n }}", body="새 알림")
+    record("alpha", {"customer": {"id": customer.pk, "name": customer.name}, "n": 5})
+    email, in_app = deliveries()
+    assert (email.channel, email.language, email.address, email.subject, email.status) == (
+        "email", "ko", "minji@example.com", "알림 5", "queued")
+    assert (in_app.channel, in_app.user_id, in_app.customer_id) == ("in_app", user.pk, customer.pk)
+    send_all()
+    message = mail.outbox[-1]
+    assert message.to == ["minji@example.com"] and message.subject == "알림 5"
+    assert "Kim Minji님, 안녕하세요" in message.body and "Kim Minji님" in message.alternatives[0][0]
+    with schema_context("alpha"):
+        assert Notification.objects.get(user_id=user.pk).title == "알림 5"
+    assert {d.status for d in deliveries()} == {"sent"}
+    assert send_all() == [None, None]  # sent once, however often the task runs
+
+
+def test_language_falls_back_to_the_workspace(consumer):
+    user, customer = consumer
+    user.language = ""
+    user.save(update_fields=["language"])
+    workspace_set(language="en")
+    add_template(language="en", body="english")
+    add_template(language="ko", body="korean")
+    record("alpha", {"customer": {"id": customer.pk, "name": customer.name}, "n": 1})
+    assert [d.body for d in deliveries()] == ["english"]
+
+
+def test_owner_audience_and_no_customer(tenant_alpha):
+    add_template(audience="owner", subject="Ping for the owner", body="n={{ n }}")
+    add_template(audience="customer")
+    record("alpha", {"customer": {"id": 987654, "name": "Nobody"}, "n": 2})  # no such customer: nobody
+    (delivery,) = deliveries()
+    assert (delivery.audience, delivery.address, delivery.body) == ("owner", TENANTS["alpha"]["owner_email"], "n=2")
+
+
+def test_marketing_needs_recorded_consent_and_preferences_count(db):
+    _user, refused = make_consumer("alpha", "no-ads@example.com", marketing=False)
+    user, agreed = make_consumer("alpha", "ads@example.com", marketing=True)
+    add_template(is_marketing=True, body="Sale!")
+    add_template(channel="in_app", is_marketing=True, body="Sale!")
+    for customer in (refused, agreed):
+        record("alpha", {"customer": {"id": customer.pk, "name": customer.name}, "n": 1})
+    assert {(d.customer_id, d.channel) for d in deliveries()} == {(agreed.pk, "email"), (agreed.pk, "in_app")}
+    with schema_context("alpha"):
+        preferences_update(user=user, email=False)
+    record("alpha", {"customer": {"id": agreed.pk, "name": agreed.name}, "n": 2})
+    assert [d.channel for d in deliveries(body="Sale!", event__data__n=2)] == ["in_app"]
+
+
+def test_sms_only_when_the_workspace_sends_sms(consumer):
+    _user, customer = consumer
+    add_template(channel="sms", language="ko", body="[알림] {{ n }}")
+    record("alpha", {"customer": {"id": customer.pk, "name": customer.name}, "n": 1})
+    assert deliveries() == []
+    workspace_set(notify_sms=True)
+    with time_machine.travel(dt.datetime(2026, 12, 1, 14, 0, tzinfo=SEOUL)):
+        record("alpha", {"customer": {"id": customer.pk, "name": customer.name}, "n": 2})
+        (sms,) = deliveries()
+        assert (sms.address, sms.body) == ("+821023456789", "[알림] 2")
+        send_all()
+    with schema_context("alpha"):
+        recorded = SandboxMessage.objects.get()
+    assert (recorded.channel, recorded.to, recorded.text) == ("sms", "+821023456789", "[알림] 2")
+
+
+def test_quiet_hours_hold_sms_until_morning(consumer):
+    _user, customer = consumer
+    workspace_set(notify_sms=True, timezone="Asia/Seoul")
+    add_template(channel="sms", language="ko", body="밤 문자")
+    add_template(channel="email", language="ko", body="밤 메일")
+    with time_machine.travel(dt.datetime(2026, 12, 1, 22, 30, tzinfo=SEOUL), tick=False):
+        record("alpha", {"customer": {"id": customer.pk, "name": customer.name}, "n": 1})
+        email, sms = deliveries()
+        assert email.next_attempt_at == dt.datetime(2026, 12, 1, 22, 30, tzinfo=SEOUL)
+        assert sms.next_attempt_at == dt.datetime(2026, 12, 2, 8, 0, tzinfo=SEOUL)
+        with tasks_in_process():
+            deliveries_send_due()
+        assert [d.status for d in deliveries()] == ["sent", "queued"]
+    with time_machine.travel(dt.datetime(2026, 12, 2, 8, 1, tzinfo=SEOUL)), tasks_in_process():
+        deliveries_send_due()
+    assert [d.status for d in deliveries()] == ["sent", "sent"]
+
+
+def test_quiet_hours_setting(consumer):
+    _user, customer = consumer
+    workspace_set(notify_sms=True, timezone="Asia/Seoul")
+    add_template(channel="sms", language="ko", body="문자")
+    with override_settings(NOTIFICATIONS_QUIET_HOURS=""), \
+            time_machine.travel(dt.datetime(2026, 12, 1, 23, 0, tzinfo=SEOUL), tick=False):
+        record("alpha", {"customer": {"id": customer.pk, "name": customer.name}, "n": 1})
+        assert deliveries()[0].next_attempt_at == dt.datetime(2026, 12, 1, 23, 0, tzinfo=SEOUL)
+
+
+@override_settings(NOTIFICATIONS_SMS_PROVIDER=FLAKY, NOTIFICATIONS_RETRY_SECONDS=[60, 300, 1800, 7200])
+def test_failures_retry_with_backoff_then_fail_for_good(consumer):
+    _user, customer = consumer
+    workspace_set(notify_sms=True)
+    add_template(channel="sms", language="ko", body="문자")
+    start = dt.datetime(2026, 12, 1, 12, 0, tzinfo=SEOUL)
+    with time_machine.travel(start, tick=False) as clock:
+        record("alpha", {"customer": {"id": customer.pk, "name": customer.name}, "n": 1})
+        (delivery,) = deliveries()
+        waits = []
+        for _attempt in range(4):
+            sent = send_all()[0]
+            waits.append(int((sent.next_attempt_at - dt.datetime.now(dt.UTC)).total_seconds()))
+            assert (sent.status, sent.last_error) == ("retrying", "gateway timeout")
+            assert send_all() == [None]  # not due before its wait is over
+            clock.move_to(sent.next_attempt_at)
+        final = send_all()[0]
+    assert waits == [60, 300, 1800, 7200]
+    assert (final.status, final.attempts, final.next_attempt_at) == ("failed", 5, None)
+    assert final.failed_at is not None
+    with schema_context("alpha"):
+        assert failed_deliveries_count(start - dt.timedelta(days=1)) == 1
+        assert failed_deliveries_count(final.failed_at + dt.timedelta(seconds=1)) == 0
+    assert failed_deliveries_by_schema(start - dt.timedelta(days=1)) == {"alpha": 1}
+
+
+def test_a_template_that_fails_at_render_is_recorded_failed(consumer):
+    _user, customer = consumer
+    add_template(language="ko", body="{{ customer.name }}")
+    with schema_context("alpha"):
+        from apps.notifications.models import NotificationTemplate
+
+        NotificationTemplate.objects.update(body="{{ customer.name.upper() }}")  # as if stored before a check
+    record("alpha", {"customer": {"id": customer.pk, "name": customer.name}, "n": 1})
+    (delivery,) = deliveries()
+    assert delivery.status == "failed" and "Not allowed" in delivery.last_error
+
+
+def test_end_to_end_through_the_outbox_and_tasks(consumer, django_capture_on_commit_callbacks):
+    user, customer = consumer
+    add_template(language="ko", channel="in_app", subject="주문 {{ n }}", body="확인")
+    with tasks_in_process(), django_capture_on_commit_callbacks(execute=True):
+        with schema_context("alpha"):
+            event_record("test.notified", {"customer": {"id": customer.pk, "name": customer.name}, "n": 9})
+    (delivery,) = deliveries()
+    assert delivery.status == "sent" and delivery.attempts == 1
+    with schema_context("alpha"):
+        assert Notification.objects.filter(user_id=user.pk, title="주문 9").exists()
+
+
+def test_events_without_templates_or_unknown_names_are_ignored(consumer):
+    _user, customer = consumer
+    record("alpha", {"customer": {"id": customer.pk, "name": customer.name}, "n": 1})
+    assert deliveries() == []
+    with pytest.raises(ValueError, match="not in the event catalogue"), schema_context("alpha"):
+        event_record("test.unheard_of", {})
