@@ -28,6 +28,7 @@ from phonenumber_field.phonenumber import PhoneNumber, to_python
 
 from apps.consumers.models import Consent
 from apps.core.mail import mail_language
+from apps.core.schemas import across_schemas
 from apps.events.catalogue import event_type_get
 from apps.rbac.tenancy import current_tenant
 from apps.workspace.services import workspace_settings_get
@@ -250,31 +251,13 @@ def delivery_retry(*, delivery: Delivery, actor=None) -> Delivery:
 
 # --- The beat: what is due in every schema ----------------------------------------------------------
 
-CHUNK = 200
-
-
-def delivery_schemas() -> list[str]:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT table_schema FROM information_schema.tables WHERE table_name = "
-                       "'notifications_delivery' AND table_schema <> %s ORDER BY table_schema",
-                       [settings.TENANT_TEMPLATE_SCHEMA])
-        return [schema for (schema,) in cursor.fetchall()]
 
 
 def schemas_with_due(*, now=None) -> list[str]:
     """Schemas with a delivery due, one query per 200 schemas (no per-tenant round trip)."""
-    now = now or timezone.now()
-    schemas = delivery_schemas()
-    found = []
-    for start in range(0, len(schemas), CHUNK):
-        chunk = schemas[start:start + CHUNK]
-        sql = " UNION ALL ".join(
-            f'(SELECT %s FROM "{schema}".notifications_delivery WHERE status IN (\'queued\', \'retrying\') '
-            f"AND next_attempt_at <= %s LIMIT 1)" for schema in chunk)
-        with connection.cursor() as cursor:
-            cursor.execute(sql, [value for schema in chunk for value in (schema, now)])
-            found += [schema for (schema,) in cursor.fetchall()]
-    return found
+    rows = across_schemas("notifications_delivery", "1 FROM {table} WHERE status IN ('queued', 'retrying') "
+                                                    "AND next_attempt_at <= %s LIMIT 1", [now or timezone.now()])
+    return [schema for schema, _one in rows]
 
 
 def deliveries_send_due(*, limit: int = 500) -> dict[str, int]:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.db import connection
 from django.db.models import QuerySet
 
-from .dispatch import CHUNK, delivery_schemas
+from apps.core.schemas import across_schemas
+
 from .models import Delivery, Notification, NotificationTemplate
 
 
@@ -36,14 +36,6 @@ def failed_deliveries_count(since: datetime) -> int:
 def failed_deliveries_by_schema(since: datetime) -> dict[str, int]:
     """{schema: deliveries failed for good since `since`} for the schemas that have any,
     across all workspaces in one query per 200 schemas (the ops portal's count)."""
-    schemas = delivery_schemas()
-    counts = {}
-    for start in range(0, len(schemas), CHUNK):
-        chunk = schemas[start:start + CHUNK]
-        sql = " UNION ALL ".join(
-            f'(SELECT %s, count(*) FROM "{schema}".notifications_delivery WHERE status = \'failed\' '
-            f"AND failed_at >= %s)" for schema in chunk)
-        with connection.cursor() as cursor:
-            cursor.execute(sql, [value for schema in chunk for value in (schema, since)])
-            counts.update({schema: count for schema, count in cursor.fetchall() if count})
-    return counts
+    rows = across_schemas("notifications_delivery", "count(*) FROM {table} WHERE status = 'failed' "
+                                                    "AND failed_at >= %s", [since])
+    return {schema: count for schema, count in rows if count}
