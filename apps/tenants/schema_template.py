@@ -8,16 +8,17 @@ a fingerprint of the migration files; every provisioning then copies the templat
 structure and rows (the rows its migrations inserted, and its `django_migrations`) in one
 transaction, reading the definitions from PostgreSQL's catalog:
 
-- tables with their columns, defaults, identity columns, CHECK and NOT NULL constraints
-  (`CREATE TABLE ... (LIKE ...)`),
-- primary keys, unique and exclusion constraints and indexes under their own names (later
-  migrations drop and alter them by name), foreign keys once every table exists,
+- tables with their columns, defaults, identity columns, CHECK and NOT NULL constraints,
+  primary keys, unique and exclusion constraints and indexes (`CREATE TABLE ... (LIKE
+  ... INCLUDING ...)`: expressions and predicates copied as they are, not re-parsed from
+  text), the indexes renamed to the template's names (later migrations drop and alter
+  them by name), foreign keys once every table exists,
 - sequences that no identity column owns, triggers, table comments,
 - the rows, and every sequence at the template's position.
 
 Anything else in the template (views, functions, types) stops the copy with an error
-rather than leaving a schema that differs from a migrated one; `apps/tenants/tests/test_schema_template.py`
-compares a copied schema with a migrated one object by object.
+rather than leaving a schema that differs from a migrated one;
+`apps/tenants/tests/test_schema_template.py` compares a copied schema with a migrated one object by object.
 
 Concurrency: copies hold a shared advisory lock for their transaction, a rebuild holds
 the exclusive one, so a copy never reads a template being rebuilt and any number of
@@ -45,6 +46,7 @@ logger = logging.getLogger(__name__)
 
 LOCK_KEY = 7_315_401_226  # pg_advisory_lock key of the template (any constant unique to this use)
 NAME = "__SCHEMA__"  # stands for the new schema in the cached copy script
+PROBE = "__template_probe__"  # a copy made and rolled back once, to learn the names LIKE chooses
 
 
 def template_name() -> str:
@@ -176,10 +178,14 @@ class _CopyScript:
                    f'MINVALUE {minimum} MAXVALUE {maximum} CACHE {cache} {"CYCLE" if cycle else "NO CYCLE"};')
         tables = [name for (name,) in self.rows(
             "SELECT relname FROM pg_class WHERE relnamespace = %s::regnamespace AND relkind = 'r' ORDER BY relname")]
-        for table in tables:
-            yield (f'CREATE TABLE {new}."{table}" (LIKE {old}."{table}" INCLUDING DEFAULTS INCLUDING IDENTITY '
-                   f"INCLUDING GENERATED INCLUDING CONSTRAINTS INCLUDING STORAGE INCLUDING COMMENTS "
-                   f"INCLUDING COMPRESSION);")
+        # Indexes and their constraints come with LIKE as the template has them (expressions
+        # and predicates copied, not re-parsed from text, which can change their form), under
+        # names PostgreSQL chooses: renamed to the template's below.
+        likes = [f'CREATE TABLE {new}."{table}" (LIKE {old}."{table}" INCLUDING DEFAULTS INCLUDING IDENTITY '
+                 f"INCLUDING GENERATED INCLUDING CONSTRAINTS INCLUDING INDEXES INCLUDING STORAGE "
+                 f"INCLUDING COMMENTS INCLUDING COMPRESSION);" for table in tables]
+        yield from likes
+        yield from self.index_renames(likes)
         # LIKE gives an identity column's sequence the template's options but not its type
         for name, type_ in self.rows("""
                 SELECT c.relname, format_type(s.seqtypid, NULL)
@@ -206,15 +212,6 @@ class _CopyScript:
             SELECT r.relname, c.conname, pg_get_constraintdef(c.oid) FROM pg_constraint c
             JOIN pg_class r ON r.oid = c.conrelid
             WHERE r.relnamespace = %s::regnamespace AND c.contype = ANY(%s) ORDER BY r.relname, c.conname"""
-        for table, name, definition in self.rows(constraint_sql, [["p", "u", "x"]]):
-            yield f'ALTER TABLE {new}."{table}" ADD CONSTRAINT "{name}" {self.retarget(definition)};'
-        for (definition,) in self.rows("""
-                SELECT pg_get_indexdef(i.indexrelid) FROM pg_index i JOIN pg_class r ON r.oid = i.indrelid
-                WHERE r.relnamespace = %s::regnamespace AND r.relkind = 'r'
-                  AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid
-                                  AND c.conrelid = i.indrelid)
-                ORDER BY 1"""):
-            yield self.retarget(definition) + ";"
         for table, name, definition in self.rows(constraint_sql, [["f"]]):
             yield f'ALTER TABLE {new}."{table}" ADD CONSTRAINT "{name}" {self.retarget(definition)};'
         for (definition,) in self.rows("""
@@ -245,13 +242,61 @@ class _CopyScript:
             if is_called:
                 yield f"SELECT setval('{new}.\"{sequence}\"', {int(last_value)}, true);"
 
+    def index_keys(self, schema: str) -> dict[str, list[tuple]]:
+        """{table: [(what the index is, its name)]} in creation order: what identifies an
+        index apart from its name (columns, operator classes, expressions, predicate ...)."""
+        self.cursor.execute("""
+            SELECT r.relname, i.relname, am.amname, x.indkey::text, x.indclass::text, x.indcollation::text,
+                   x.indoption::text, x.indisunique, x.indisprimary, x.indnullsnotdistinct,
+                   coalesce(pg_get_expr(x.indexprs, x.indrelid), ''), coalesce(pg_get_expr(x.indpred, x.indrelid), ''),
+                   coalesce(c.contype::text, ''), coalesce(c.condeferrable, false), coalesce(c.condeferred, false)
+            FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_class r ON r.oid = x.indrelid
+            JOIN pg_am am ON am.oid = i.relam
+            LEFT JOIN pg_constraint c ON c.conindid = x.indexrelid AND c.conrelid = x.indrelid
+            WHERE r.relnamespace = %s::regnamespace ORDER BY r.relname, x.indexrelid""", [schema])
+        found: dict[str, list[tuple]] = {}
+        for table, index, *what in self.cursor.fetchall():
+            found.setdefault(table, []).append((tuple(what), index))
+        return found
+
+    def index_renames(self, likes: list[str]):
+        """The renames that give LIKE's indexes (and the constraints they back: renaming one
+        renames the other) the template's names. The names PostgreSQL chooses depend only on
+        the template, so they are read once from a probe copy, rolled back."""
+        self.cursor.execute("SAVEPOINT template_probe")
+        try:
+            self.cursor.execute(f'CREATE SCHEMA "{PROBE}"')
+            self.cursor.execute("\n".join(likes).replace(NAME, PROBE))
+            template, probe = self.index_keys(self.template), self.index_keys(PROBE)
+        finally:
+            self.cursor.execute("ROLLBACK TO SAVEPOINT template_probe")
+        renames = []
+        for table, indexes in template.items():
+            unclaimed = list(probe.get(table, []))
+            for what, name in indexes:
+                match = next((entry for entry in unclaimed if entry[0] == what), None)
+                if match is None:
+                    raise NotImplementedError(f"the copy of {table} lacks the template's index {name}")
+                unclaimed.remove(match)
+                if match[1] != name:
+                    renames.append((match[1], name))
+        # Through temporary names: a name PostgreSQL chose may be another index's real name
+        for n, (chosen, _name) in enumerate(renames):
+            yield f'ALTER INDEX "{NAME}"."{chosen}" RENAME TO "__index_{n}";'
+        for n, (_chosen, name) in enumerate(renames):
+            yield f'ALTER INDEX "{NAME}"."__index_{n}" RENAME TO "{name}";'
+
     def refuse_unsupported(self) -> None:
         found = self.rows("""
             SELECT 'relation ' || relname || ' (kind ' || relkind::text || ')' FROM pg_class
             WHERE relnamespace = %s::regnamespace AND relkind NOT IN ('r', 'i', 'S')
             UNION ALL SELECT 'function ' || proname FROM pg_proc WHERE pronamespace = %s::regnamespace
             UNION ALL SELECT 'type ' || typname FROM pg_type t
-            WHERE typnamespace = %s::regnamespace AND typtype NOT IN ('b', 'c')""", [self.template, self.template])
+            WHERE typnamespace = %s::regnamespace AND typtype NOT IN ('b', 'c')
+            UNION ALL SELECT 'constraint ' || c.conname || ' named apart from its index ' || i.relname
+            FROM pg_constraint c JOIN pg_class i ON i.oid = c.conindid
+            WHERE c.connamespace = %s::regnamespace AND c.contype IN ('p', 'u', 'x') AND c.conname <> i.relname""",
+                          [self.template, self.template, self.template])
         if found:
             raise NotImplementedError("the tenant schema template holds objects the copy does not handle: "
                                       + ", ".join(name for (name,) in found))

@@ -2,15 +2,11 @@
 environment (django-environ); `.env.example` documents each variable."""
 
 from datetime import timedelta
-from pathlib import Path
 
-import environ
 from django.utils.translation import gettext_lazy as _
 
-BASE_DIR = Path(__file__).resolve().parent.parent.parent
-
-env = environ.Env()
-environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
+from .business import *  # noqa: F401,F403  (the platform apps' own settings)
+from .environment import BASE_DIR, env
 
 # No defaults for secrets, data stores or demo logins here: development and tests get
 # theirs from platform_/settings/local.py, production from the environment (prod.py checks).
@@ -126,35 +122,6 @@ PUBLIC_SCHEMA_NAME = "public"
 PUBLIC_SCHEMA_URLCONF = "platform_.urls_public"
 ROOT_URLCONF = "platform_.urls_tenant"
 TENANT_LIMIT_SET_CALLS = True
-# What provisioning puts into a new tenant schema, in order (apps.tenants.services).
-PROVISIONING_STEPS = [
-    "apps.roletemplates.provisioning.tenant_roles",
-    "apps.industry.services.provisioning_apply_template",
-    # message templates per event (after the industry template's own, which win)
-    "apps.notifications.provisioning.seed_default_templates",
-    # the workspace's webhook signing secret (the owner sees it once)
-    "apps.webhooks.provisioning.issue_signing_secret",
-    "apps.billing.subscriptions.provisioning_start_subscription",
-]
-# New tenant schemas are copied from a migrated template schema (apps.tenants.schema_template,
-# ~0.3 s instead of ~5 s of migrations); False migrates each new schema (django-tenants).
-TENANT_SCHEMA_FROM_TEMPLATE = env.bool("TENANT_SCHEMA_FROM_TEMPLATE", default=True)
-TENANT_TEMPLATE_SCHEMA = "_tenant_template"  # no tenant slug can produce it (they start with a letter)
-# Domain events (apps.events): payloads checked against the catalogue's schemas while
-# developing and testing; the beat sweep dispatches events left undispatched this long.
-EVENTS_VALIDATE_PAYLOADS = env.bool("EVENTS_VALIDATE_PAYLOADS", default=False)
-EVENTS_SWEEP_AFTER_SECONDS = env.int("EVENTS_SWEEP_AFTER_SECONDS", default=30)
-# How long a host -> tenant lookup stays cached (invalidated on every change anyway).
-TENANT_ROUTING_CACHE_SECONDS = env.int("TENANT_ROUTING_CACHE_SECONDS", default=300)
-# Soft-deleted tenants can be restored for this long; then beat purges their schema.
-TENANT_RETENTION_DAYS = env.int("TENANT_RETENTION_DAYS", default=30)
-# Demo tenants (kind demo) last this long unless the service market gives an end date;
-# their owner is told this many days before, then beat suspends them.
-TENANT_DEMO_DAYS = env.int("TENANT_DEMO_DAYS", default=14)
-TENANT_DEMO_NOTICE_DAYS = env.int("TENANT_DEMO_NOTICE_DAYS", default=3)
-# Onboarding four-eyes rule: one person may not approve two stages of the same tenant.
-# False relaxes it for small teams; each approval it would have refused is then audited.
-ONBOARDING_FOUR_EYES = env.bool("ONBOARDING_FOUR_EYES", default=True)
 # Absolute URLs we hand out (e-mails, API responses, checkout, webhooks; apps.core.urls):
 # the scheme and the port people reach the platform on (empty: the scheme's default, as
 # behind a proxy on 80/443). A request over TLS (SECURE_PROXY_SSL_HEADER) gets https anyway.
@@ -162,47 +129,6 @@ PUBLIC_SCHEME = env("PUBLIC_SCHEME", default="http")
 PUBLIC_PORT = int(env("PUBLIC_PORT", default="") or 0) or None
 # Service market (seeds/003): Standard Webhooks secret ("whsec_" + base64) for its webhooks.
 SERVICE_MARKET_WEBHOOK_SECRET = env("SERVICE_MARKET_WEBHOOK_SECRET", default="")
-
-# --- Billing (apps.billing) -------------------------------------------------------------
-BILLING_PAYMENT_PROVIDER = env("BILLING_PAYMENT_PROVIDER", default="apps.billing.providers.SandboxProvider")
-# Standard Webhooks secret shared with the payment provider ("whsec_" + base64).
-BILLING_WEBHOOK_SECRET = env("BILLING_WEBHOOK_SECRET", default="")
-# Where the sandbox provider posts its webhooks; empty: the platform's own endpoint on the
-# public host (built by apps.core.urls).
-BILLING_SANDBOX_WEBHOOK_URL = env("BILLING_SANDBOX_WEBHOOK_URL", default="")
-BILLING_TAX_RATE = env.float("BILLING_TAX_RATE", default=0.10)  # Korean VAT
-# The currency of the workspaces' catalogs, orders and payments (integer minor units).
-COMMERCE_CURRENCY = env("COMMERCE_CURRENCY", default="KRW")
-# A flat delivery fee on delivery orders until a business module sets its own rules.
-ORDERS_DELIVERY_FEE = env.int("ORDERS_DELIVERY_FEE", default=0)
-BILLING_DUE_DAYS = env.int("BILLING_DUE_DAYS", default=7)
-# Who issues the invoices: the seller block of the printable invoice (empty parts are left out).
-BILLING_ISSUER = {
-    "name": env("BILLING_ISSUER_NAME", default="Platform"),
-    "registration_number": env("BILLING_ISSUER_REGISTRATION_NUMBER", default=""),  # business registration no.
-    "address": env("BILLING_ISSUER_ADDRESS", default=""),
-    "email": env("BILLING_ISSUER_EMAIL", default=""),
-}
-# Dunning: retry a failed payment this many days after the first failure, then suspend
-# the tenant when the grace period ends unpaid.
-BILLING_DUNNING_RETRY_DAYS = [int(d) for d in env.list("BILLING_DUNNING_RETRY_DAYS", default=["1", "3", "5"])]
-BILLING_GRACE_DAYS = env.int("BILLING_GRACE_DAYS", default=7)
-
-# --- Order payments (apps.payments): each workspace is the merchant --------------------
-PAYMENTS_PROVIDER = env("PAYMENTS_PROVIDER", default="apps.payments.providers.SandboxMerchantProvider")
-# Standard Webhooks secret shared with the merchant payment provider ("whsec_" + base64).
-PAYMENTS_WEBHOOK_SECRET = env("PAYMENTS_WEBHOOK_SECRET", default="")
-# The sandbox provider's fee, in percent of each captured payment (recorded for settlement).
-PAYMENTS_SANDBOX_FEE_RATE = env("PAYMENTS_SANDBOX_FEE_RATE", default="3.3")
-
-# API rate limits per minute (apps.ratelimit); the tenant-wide limit comes from its plan.
-RATELIMIT_USER_PER_MINUTE = env.int("RATELIMIT_USER_PER_MINUTE", default=300)
-RATELIMIT_API_KEY_PER_MINUTE = env.int("RATELIMIT_API_KEY_PER_MINUTE", default=600)
-RATELIMIT_ANON_PER_MINUTE = env.int("RATELIMIT_ANON_PER_MINUTE", default=120)
-# Where a tenant's limits come from ({"api_requests_per_minute", "api_requests_per_month"}):
-# its plan and add-ons. Named here (the composition root) so that ratelimit, which only
-# counts, sits below billing, which owns plans and reads the monthly usage it counts.
-RATELIMIT_TENANT_LIMITS = "apps.billing.limits.tenant_limits"
 
 MIDDLEWARE = [
     "apps.core.middleware.RequestIdMiddleware",
@@ -399,32 +325,6 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Platform <no-reply@local
 if env("EMAIL_BACKEND", default=""):
     EMAIL_BACKEND = env("EMAIL_BACKEND")
 ANYMAIL = env.json("ANYMAIL", default={})
-
-# --- Outbound webhooks (apps.webhooks) -------------------------------------------------
-# Production refuses endpoints on private, loopback and link-local addresses (SSRF);
-# development and tests deliver to loopback receivers.
-WEBHOOKS_ALLOW_PRIVATE_TARGETS = env.bool("WEBHOOKS_ALLOW_PRIVATE_TARGETS", default=False)
-WEBHOOKS_SECRET_OVERLAP_HOURS = env.int("WEBHOOKS_SECRET_OVERLAP_HOURS", default=24)  # old and new both sign
-WEBHOOKS_TIMEOUT_SECONDS = 15
-WEBHOOKS_WARN_AFTER_DAYS = 3  # failing this long: the owner is e-mailed
-WEBHOOKS_DISABLE_AFTER_DAYS = 5  # then the endpoint is disabled
-# Fernet keys for the stored signing secrets: the first encrypts, all decrypt (rotation).
-# Without any, a key is derived from SECRET_KEY (prod requires them).
-WEBHOOKS_ENCRYPTION_KEYS = env.list("WEBHOOKS_ENCRYPTION_KEYS", default=[])
-
-# --- Notifications (apps.notifications) -----------------------------------------------
-# SMS and Kakao AlimTalk providers: the sandbox records messages (shown in the admin);
-# apps.notifications.channels.solapi.SolapiProvider sends through Solapi.
-NOTIFICATIONS_SMS_PROVIDER = env("NOTIFICATIONS_SMS_PROVIDER",
-                                 default="apps.notifications.channels.sandbox.SandboxProvider")
-NOTIFICATIONS_ALIMTALK_PROVIDER = env("NOTIFICATIONS_ALIMTALK_PROVIDER",
-                                      default="apps.notifications.channels.sandbox.SandboxProvider")
-NOTIFICATIONS_SMS_SENDER = env("NOTIFICATIONS_SMS_SENDER", default="")  # the registered sending number
-# Marketing SMS / AlimTalk wait for the end of these local hours of the workspace ("" for none).
-NOTIFICATIONS_QUIET_HOURS = env("NOTIFICATIONS_QUIET_HOURS", default="21:00-08:00")
-SOLAPI_API_KEY = env("SOLAPI_API_KEY", default="")
-SOLAPI_API_SECRET = env("SOLAPI_API_SECRET", default="")
-SOLAPI_KAKAO_PF_ID = env("SOLAPI_KAKAO_PF_ID", default="")
 
 # --- Demo (make run) ----------------------------------------------------------------
 DEMO_PASSWORD = env("DEMO_PASSWORD", default="")
