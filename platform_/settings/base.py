@@ -192,6 +192,9 @@ CACHES = {
 }
 
 # --- Identity -----------------------------------------------------------------------
+# Admin messages live in the session (server side), not in a cookie: some show a secret
+# once (a new API key's or webhook endpoint's).
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "apps.accounts.backends.PlatformBackend",

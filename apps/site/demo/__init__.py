@@ -2,7 +2,8 @@
 that every screen of the ops portal and of a workspace admin shows something real.
 
 - `platform`: the HQ login, the plan catalog, add-ons, a promo code, a feature flag with
-  rules, and a third tenant waiting for approval (its onboarding half done);
+  rules, a third tenant waiting for approval (its onboarding half done) and a published
+  announcement;
 - `tenants`: creating and provisioning the demo tenants, their billing (add-on requests,
   a promo, an invoice paid through the sandbox provider and one left open);
 - `workspace`: what a tenant's schema holds (branches, tags, staff who accepted their
@@ -31,6 +32,7 @@ def seed(*, write: Callable[[str], None]) -> None:
         if tenant is not None:
             module.seed(tenant=tenant, hq=hq, write=write)
     platform.onboarding_ensure(plan=plans[platform.AWAITING["plan"]], actor=hq)
+    platform.announcement_ensure(actor=hq)
 
 
 def logins() -> list[tuple[dict, list[tuple[str, str, str]]]]:

@@ -14,6 +14,8 @@ from django.utils import timezone
 
 from apps.accounts.hq import HQ_MASTER
 from apps.accounts.models import User
+from apps.announcements.models import Announcement
+from apps.announcements.services import announcement_publish
 from apps.billing.catalog import addon_save, plan_price_set, plan_save
 from apps.billing.models import AddOn, Plan, PromoCode
 from apps.billing.promos import promo_create
@@ -129,3 +131,18 @@ def onboarding_ensure(*, plan: Plan, actor) -> Tenant:
     if not security.comments.exists():
         step_comment(step=security, body=AWAITING_SECURITY_COMMENT, actor=actor)
     return tenant
+
+
+ANNOUNCEMENT = {
+    "title": "Welcome to the platform", "title_ko": "플랫폼에 오신 것을 환영합니다",
+    "body": "Set up your catalog and invite your staff: your customers can order from your page today.",
+    "body_ko": "상품을 등록하고 직원을 초대하세요. 오늘부터 고객이 페이지에서 주문할 수 있습니다.",
+}
+
+
+def announcement_ensure(*, actor) -> None:
+    """A published announcement from HQ, shown at the top of every workspace's admin."""
+    announcement, created = Announcement.objects.get_or_create(title=ANNOUNCEMENT["title"], defaults={
+        **ANNOUNCEMENT, "created_by": actor})
+    if created:
+        announcement_publish(announcement=announcement, actor=actor)

@@ -13,6 +13,7 @@ from django.core.management import call_command
 from django_tenants.utils import tenant_context
 
 from apps.accounts.models import Membership
+from apps.announcements.models import Announcement
 from apps.apikeys.models import ApiKey
 from apps.audit.models import AuditEvent
 from apps.audit.services import audit_verify
@@ -22,7 +23,9 @@ from apps.catalog.models import Item, OptionGroup
 from apps.coupons.models import Coupon
 from apps.crm.models import Customer, GuardianContact, Tag
 from apps.directory.models import Listing
+from apps.events.models import Event
 from apps.flags.models import Flag
+from apps.notifications.models import NotificationTemplate
 from apps.onboarding.models import ApprovalStep
 from apps.orders.models import Order
 from apps.payments.models import Payment
@@ -67,7 +70,11 @@ def snapshot() -> dict:
                 "coupons": Coupon.objects.count(), "reviews": Review.objects.filter(reply__gt="").count(),
                 "orders": list(Order.objects.order_by("number").values_list("status", "payment_status")),
                 "paid": sorted(Payment.objects.values_list("status", flat=True)),
+                "events": dict(Counter(Event.objects.values_list("name", flat=True))),
+                "message_templates": NotificationTemplate.objects.filter(is_active=True).count(),
             }
+    state["announcements"] = list(Announcement.objects.filter(published_at__isnull=False)
+                                  .values_list("title", flat=True))
     state["listings"] = sorted(Listing.objects.filter(tenant__slug__in=SLUGS, is_listed=True)
                                .values_list("slug", "rating_count"))
     return state
@@ -90,13 +97,23 @@ def test_seed_demo_fills_every_screen_and_a_second_run_changes_nothing():
         "items": 4, "option_groups": 2, "coupons": 2, "reviews": 1,
         "orders": [("completed", "paid"), ("confirmed", "partially_refunded"), ("cancelled", "refunded"),
                    ("confirmed", "paid")],
-        "paid": ["cancelled", "paid", "paid", "partial_cancelled"]}
+        "paid": ["cancelled", "paid", "paid", "partial_cancelled"],
+        "events": first["acme_commerce"]["events"], "message_templates": first["acme_commerce"]["message_templates"]}
     assert first["bistro_commerce"] == {
         "items": 7, "option_groups": 6, "coupons": 2, "reviews": 1,
         "orders": [("completed", "paid"), ("completed", "partially_refunded"), ("cancelled", "refunded"),
                    ("confirmed", "paid"), ("placed", "unpaid")],
-        "paid": ["cancelled", "paid", "paid", "partial_cancelled"]}
+        "paid": ["cancelled", "paid", "paid", "partial_cancelled"],
+        "events": first["bistro_commerce"]["events"],
+        "message_templates": first["bistro_commerce"]["message_templates"]}
     assert first["listings"] == [("acme", 1), ("bistro", 2)]
+    # every order, payment and refund put its event into the workspace's outbox
+    assert first["acme_commerce"]["events"] == {
+        "customer.created": 6, "staff.invited": 3, "invoice.issued": 1, "order.created": 4,
+        "order.status_changed": 4, "order.cancelled": 1, "payment.succeeded": 4, "refund.succeeded": 2}
+    assert first["bistro_commerce"]["events"]["order.created"] == 5
+    assert first["acme_commerce"]["message_templates"] > 10 and first["bistro_commerce"]["message_templates"] > 10
+    assert first["announcements"] == ["Welcome to the platform"]
     assert first["invoices"] == [("acme", Invoice.Status.PAID), ("bistro", Invoice.Status.OPEN)]
     assert first["flag_rules"] == [("plan", None), ("percentage", 20)]
     assert first["addon_requests"] == [("extra-branch", AddOnRequest.Status.APPROVED),
