@@ -234,8 +234,9 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="session")
-def celery_worker_process(platform_seed):
-    """A real Celery worker (solo pool) on the real broker, against the test database."""
+def celery_worker_process(platform_seed, live_server_mail):
+    """A real Celery worker (solo pool) on the real broker, against the test database; the
+    mail it sends goes to files in `live_server_mail` (read_live_mail)."""
     from platform_.celery import app
 
     ARTIFACTS.mkdir(exist_ok=True)
@@ -247,7 +248,8 @@ def celery_worker_process(platform_seed):
             [sys.executable, "-m", "celery", "-A", "platform_", "worker", "-P", "solo", "-l", "info",
              "-Q", settings.CELERY_TASK_DEFAULT_QUEUE, "--without-mingle", "--without-gossip",
              "--without-heartbeat", "-n", f"test-{os.getpid()}@%h"],
-            cwd=ROOT, env=subprocess_env(), stdout=out, stderr=subprocess.STDOUT,
+            cwd=ROOT, env=subprocess_env(EMAIL_URL=f"filemail:///{live_server_mail}"), stdout=out,
+            stderr=subprocess.STDOUT,
         )
     deadline = time.monotonic() + 60
     while "ready." not in log.read_text():

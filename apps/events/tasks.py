@@ -11,6 +11,7 @@ def dispatch_event(event_id: int) -> bool:
 
 
 @shared_task(name="events.sweep")
-def sweep_events() -> dict[str, int]:
-    """Beat: dispatch the events whose dispatch was lost (apps.events.sweep)."""
-    return events_sweep()
+def sweep_events(older_than_seconds: int | None = None) -> dict[str, int]:
+    """Beat: dispatch the events whose dispatch was lost (apps.events.sweep); those older
+    than settings.EVENTS_SWEEP_AFTER_SECONDS unless told otherwise."""
+    return events_sweep(older_than_seconds=older_than_seconds)
