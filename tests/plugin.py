@@ -17,6 +17,7 @@ import time
 from pathlib import Path
 
 import pytest
+import requests
 from django.conf import settings
 from django.core.cache import cache
 from django.core.management import call_command
@@ -231,6 +232,42 @@ def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+class WebhookReceiver:
+    """tests/webhook_receiver.py running as its own process: it verifies every request
+    with the official `standardwebhooks` library and answers as it is told."""
+
+    def __init__(self, port: int):
+        self.port = port
+        self.url = f"http://127.0.0.1:{port}/hook"
+
+    def control(self, **command):
+        response = requests.post(f"http://127.0.0.1:{self.port}/_control", json=command, timeout=5)
+        response.raise_for_status()
+
+    def received(self, message_id: str | None = None) -> list[dict]:
+        """What it received (only the requests carrying `message_id` when given)."""
+        got = requests.get(f"http://127.0.0.1:{self.port}/_control", timeout=5).json()["received"]
+        return [r for r in got if message_id is None or r["headers"].get("webhook-id") == message_id]
+
+    def reset(self, secrets=(), **config):
+        self.control(**{"reset": True, "clock": None, "secrets": list(secrets), "fail_first": 0, "fail_status": 500,
+                        "status": None, "delay": 0, "redirect": None, **config})
+
+
+@pytest.fixture(scope="session")
+def webhook_receiver_process():
+    """One receiver process for the session (tests reset it)."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    port = _free_port()
+    log = ARTIFACTS / "webhook-receiver.log"
+    with log.open("w") as out:
+        process = subprocess.Popen([sys.executable, str(ROOT / "tests" / "webhook_receiver.py"), "--port", str(port)],
+                                   cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)
+    _wait_for_port(port, process, log, seconds=20)
+    yield WebhookReceiver(port)
+    _stop(process, seconds=5)
 
 
 @pytest.fixture(scope="session")

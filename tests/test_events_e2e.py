@@ -13,22 +13,14 @@ nothing twice."""
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 import time
 
 import pytest
-import requests
 from django.db import connection
 from django_tenants.utils import schema_context
 
 from tests.plugin import (
-    ARTIFACTS,
     PASSWORD,
-    ROOT,
-    _free_port,
-    _stop,
-    _wait_for_port,
     create_provisioned,
     read_live_mail,
 )
@@ -49,22 +41,9 @@ def wait_for(check, what, seconds=60):
     raise AssertionError(f"timed out waiting for {what}")
 
 
-@pytest.fixture
-def receiver_url():
-    """tests/webhook_receiver.py as its own process; yields (hook URL, control URL)."""
-    ARTIFACTS.mkdir(exist_ok=True)
-    port = _free_port()
-    log = ARTIFACTS / "events-e2e-receiver.log"
-    with log.open("w") as out:
-        process = subprocess.Popen([sys.executable, str(ROOT / "tests" / "webhook_receiver.py"), "--port", str(port)],
-                                   cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)
-    _wait_for_port(port, process, log, seconds=20)
-    yield f"http://127.0.0.1:{port}/hook", f"http://127.0.0.1:{port}/_control"
-    _stop(process, seconds=5)
-
-
 def test_an_order_tells_everyone_once_even_when_its_dispatch_is_lost(committed, celery_worker_process,
-                                                                       live_server_mail, receiver_url, monkeypatch):
+                                                                       live_server_mail, webhook_receiver_process,
+                                                                       monkeypatch):
     from apps.catalog.services import item_create
     from apps.consumers.services import consumer_register
     from apps.events import services as event_services
@@ -74,7 +53,7 @@ def test_an_order_tells_everyone_once_even_when_its_dispatch_is_lost(committed, 
     from apps.orders.services import order_create
     from apps.webhooks.services import endpoint_create
 
-    hook, control = receiver_url
+    receiver = webhook_receiver_process
     tenant = create_provisioned(slug=committed.tenant_slug(SLUG), name="E2E Notify", business_type="food",
                                 owner_email=committed.email("owner@e2e-notify.test"))
     registration = consumer_register(tenant=tenant, email=committed.email(DINER), password=PASSWORD,
@@ -83,12 +62,9 @@ def test_an_order_tells_everyone_once_even_when_its_dispatch_is_lost(committed, 
     with schema_context(tenant.schema_name):
         owner = tenant.owner
         item = item_create(actor=owner, kind="menu_item", name="비빔밥", price=10000)
-        endpoint, secret = endpoint_create(url=hook, events=["order.created"], actor=owner)
-    requests.post(control, json={"reset": True, "secrets": [secret]}, timeout=5).raise_for_status()
-
-    def received(message_id):
-        return [got for got in requests.get(control, timeout=5).json()["received"]
-                if got["headers"].get("webhook-id") == message_id]
+        endpoint, secret = endpoint_create(url=receiver.url, events=["order.created"], actor=owner)
+    receiver.reset(secrets=[secret])
+    received = receiver.received
 
     def in_app(event):
         with schema_context(tenant.schema_name):

@@ -3,8 +3,10 @@ recipient's language from three templates, `<template>_subject.txt`,
 `<template>_message.txt` and `<template>_message.html` (the names allauth uses too), and
 makes it plain text with an HTML alternative in the shared layout
 (templates/email/base.html); `send_templated_mail` sends it now or once the caller's
-transaction commits. Who speaks which language is each app's rule (the facts live
-there); `mail_language` turns their candidates into a language the platform speaks.
+transaction commits. `text_mail` does the same for a subject and text written already
+(a workspace's own message template, say): the text shown in the layout. Who speaks
+which language is each app's rule (the facts live there); `mail_language` turns their
+candidates into a language the platform speaks.
 
 Also the development e-mail backend (platform_/settings/dev.py): one console line per
 message, who it is for, its subject and the links in it (the owner's set-password link,
@@ -58,11 +60,29 @@ def templated_mail(*, to: str | list[str], template: str, context: dict, languag
         context["subject"] = subject
         text = render_to_string(f"{template}_message.txt", context).strip() + "\n"
         try:
-            html_template = get_template(f"{template}_message.html")
+            html = get_template(f"{template}_message.html").render(context)
         except TemplateDoesNotExist:
-            html_template = get_template("email/text_message.html")
-            context["text"] = text
-        html = html_template.render(context)
+            html = None
+    if html is None:
+        return text_mail(to=to, subject=subject, text=text, language=language, brand=context["brand"],
+                         from_email=from_email, headers=headers)
+    return _message(to=to, subject=subject, text=text, html=html, from_email=from_email, headers=headers)
+
+
+def text_mail(*, to: str | list[str], subject: str, text: str, language: str | None, brand: str = "",
+              from_email: str | None = None, headers: dict | None = None) -> EmailMultiAlternatives:
+    """`subject` and `text` as they are (written already), with an HTML alternative
+    showing the text, its links clickable, in the shared layout
+    (templates/email/text_message.html) headed by `brand`, in `language`."""
+    subject = " ".join(str(subject).split())  # one line: a header may not hold a line break
+    text = str(text).strip() + "\n"
+    with translation.override(mail_language(language)):
+        html = render_to_string("email/text_message.html",
+                                {"brand": brand or default_brand(), "subject": subject, "text": text})
+    return _message(to=to, subject=subject, text=text, html=html, from_email=from_email, headers=headers)
+
+
+def _message(*, to, subject: str, text: str, html: str, from_email, headers) -> EmailMultiAlternatives:
     message = EmailMultiAlternatives(subject, text, from_email, [to] if isinstance(to, str) else list(to),
                                      headers=headers)
     message.attach_alternative(html, "text/html")

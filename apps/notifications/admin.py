@@ -122,7 +122,8 @@ class NotificationTemplateAdmin(ServiceDeleteMixin, ModelAdmin):
         return format_html_join("", "{}", ((part,) for part in parts if part))
 
     def has_test_send_permission(self, request, object_id=None):
-        return self.has_view_permission(request)
+        # A test send writes (a delivery to oneself): those who may change templates only.
+        return self.has_change_permission(request)
 
     @action(description=_("Send a test to me"), permissions=["test_send"], icon="send")
     def test_send(self, request, object_id):
@@ -194,7 +195,8 @@ class DeliveryAdmin(ReadOnlyAdminMixin, ModelAdmin):
         return delivery.recipient_name or delivery.address
 
     @display(description=_("status"), ordering="status",
-             label={"queued": "info", "retrying": "warning", "sent": "success", "failed": "danger"})
+             label={"queued": "info", "retrying": "warning", "sending": "info", "sent": "success",
+                    "failed": "danger"})
     def status_label(self, delivery):
         return delivery.status, delivery.get_status_display()
 

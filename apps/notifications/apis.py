@@ -5,10 +5,10 @@ Thin: parse, call a service or selector, serialise."""
 
 from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework.generics import GenericAPIView
-from rest_framework.pagination import CursorPagination
 from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.response import Response
 
+from apps.consumers.api import ConsumerCursorPagination
 from apps.core.api import ERROR_RESPONSES
 
 from . import selectors, services
@@ -30,11 +30,8 @@ class IsPerson(BasePermission):
         return True
 
 
-class NotificationPagination(CursorPagination):
-    page_size = 20
-    page_size_query_param = "page_size"
-    max_page_size = 100
-    ordering = "-id"
+class NotificationPagination(ConsumerCursorPagination):
+    """The consumer API's pages (newest first), with the unread count."""
 
     def get_paginated_response(self, data):
         response = super().get_paginated_response(data)

@@ -60,6 +60,7 @@ class Delivery(models.Model):
     class Status(models.TextChoices):
         QUEUED = "queued", _("Queued")
         RETRYING = "retrying", _("Retrying")
+        SENDING = "sending", _("Sending")
         SENT = "sent", _("Sent")
         FAILED = "failed", _("Failed")
 
@@ -84,6 +85,10 @@ class Delivery(models.Model):
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     next_attempt_at = models.DateTimeField(_("next attempt at"), null=True, blank=True)
+    # Leases (apps.notifications.dispatch): a send task is queued for it until `queued_until`
+    # (the sweep leaves it alone); a worker is sending it until `claimed_until` (nobody else may).
+    queued_until = models.DateTimeField(_("queued until"), null=True, blank=True)
+    claimed_until = models.DateTimeField(_("being sent until"), null=True, blank=True)
     last_error = models.TextField(_("reason of the last failure"), blank=True)
     provider_message_id = models.CharField(_("provider message id"), max_length=100, blank=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
@@ -97,7 +102,9 @@ class Delivery(models.Model):
         default_permissions = ("view",)  # written by the dispatcher only
         permissions = [("retry_delivery", _("Can retry failed deliveries"))]
         indexes = [models.Index(fields=["next_attempt_at"], condition=Q(status__in=["queued", "retrying"]),
-                                name="notifications_delivery_due")]
+                                name="notifications_delivery_due"),
+                   models.Index(fields=["claimed_until"], condition=Q(status="sending"),
+                                name="notifications_delivery_sending")]
 
     def __str__(self):
         return f"{self.event_name} → {self.recipient_name or self.address} ({self.get_channel_display()})"

@@ -1,5 +1,7 @@
 from django import forms
 from django.contrib import admin, messages
+from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -16,6 +18,7 @@ from . import services
 from .models import WebhookEndpoint
 
 RECENT_ATTEMPTS = 25
+SECRET_PAGE = "admin/webhooks/webhookendpoint/secret_shown.html"
 
 
 class WebhookEndpointForm(forms.ModelForm):
@@ -36,6 +39,7 @@ class WebhookEndpointForm(forms.ModelForm):
             self.fields["events"].initial = self.instance.events
 
     def clean_url(self):
+        # The checked URL: the service that saves it does not look the host up again.
         try:
             return services.url_check(self.cleaned_data.get("url", ""))
         except PlatformError as error:
@@ -119,8 +123,26 @@ class WebhookEndpointAdmin(ServiceDeleteMixin, ModelAdmin):
             uses_workspace_secret=data.get("uses_workspace_secret", False), actor=request.user)
         form.instance.pk = endpoint.pk
         if secret:
-            messages.warning(request, gettext("Copy the signing secret now, it will not be shown again: %(secret)s")
-                             % {"secret": secret})
+            request.webhook_secrets_shown = [(endpoint, secret, None)]
+
+    def response_add(self, request, obj, post_url_continue=None):
+        shown = getattr(request, "webhook_secrets_shown", None)
+        if shown:  # on the page itself, never in a message that is stored until shown
+            return self.secret_page(request, shown)
+        return super().response_add(request, obj, post_url_continue)
+
+    def secret_page(self, request, shown) -> TemplateResponse:
+        """The new secrets, shown once: [(endpoint, secret, the previous one signs until)]."""
+        name = self.admin_site.name
+        secrets = [{"url": endpoint.url, "secret": secret, "until": until.strftime("%Y-%m-%d %H:%M UTC") if until
+                    else None, "change_url": reverse(f"{name}:webhooks_webhookendpoint_change", args=[endpoint.pk])}
+                   for endpoint, secret, until in shown]
+        context = {**self.admin_site.each_context(request), "opts": self.model._meta, "secrets": secrets,
+                   "title": gettext("Copy the signing secret now"),
+                   "list_url": reverse(f"{name}:webhooks_webhookendpoint_changelist")}
+        response = TemplateResponse(request, SECRET_PAGE, context)
+        response["Cache-Control"] = "no-store"
+        return response
 
     def delete_with_service(self, request, obj):
         services.endpoint_delete(endpoint=obj, actor=request.user)
@@ -155,12 +177,9 @@ class WebhookEndpointAdmin(ServiceDeleteMixin, ModelAdmin):
 
     @admin.action(description=_("Rotate the signing secret"), permissions=["change"])
     def rotate_secret(self, request, queryset):
-        for endpoint in queryset:
-            secret, until = services.endpoint_secret_rotate(endpoint=endpoint, actor=request.user)
-            messages.warning(request, gettext(
-                "New signing secret for %(url)s (copy it now, it will not be shown again): %(secret)s. The previous "
-                "secret signs too until %(until)s.") % {"url": endpoint.url, "secret": secret,
-                                                       "until": until.strftime("%Y-%m-%d %H:%M UTC")})
+        shown = [(endpoint, *services.endpoint_secret_rotate(endpoint=endpoint, actor=request.user))
+                 for endpoint in queryset]
+        return self.secret_page(request, shown)
 
     @admin.action(description=_("Enable (without sending missed messages)"), permissions=["change"])
     def enable(self, request, queryset):

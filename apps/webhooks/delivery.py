@@ -8,7 +8,10 @@ Failures are retried on RETRY_DELAYS (with up to 10% jitter) only for timeouts,
 connection errors, 5xx, 408 and 429; a 410 disables the endpoint. The next attempt is
 `next_attempt_at`: a task with a countdown for the short delays, the beat task
 `webhooks.retry_due` for everything due (apps.webhooks.sweep). Leases keep two workers
-from sending the same message at once; a lost task or a dead worker only delays it.
+from sending the same message at once; a lost task or a dead worker only delays it. An
+attempt's result is recorded only while its lease is still the delivery's and the
+delivery is still pending, so a slow attempt cannot undo a disabling, a replay or
+another worker's result.
 
 An endpoint failing without a single success for WEBHOOKS_WARN_AFTER_DAYS gets its
 owner warned by e-mail, and is disabled after WEBHOOKS_DISABLE_AFTER_DAYS (once
@@ -32,7 +35,7 @@ from apps.audit.services import audit_record
 from apps.rbac.tenancy import current_tenant
 
 from . import outbound
-from .models import Attempt, Delivery, SigningSecret, WebhookEndpoint
+from .models import Attempt, Delivery, WebhookEndpoint
 from .secrets import secret_decrypt
 
 logger = logging.getLogger(__name__)
@@ -57,22 +60,37 @@ def setting(name: str, default):
 def on_event(event) -> None:
     """Subscriber: one delivery per active endpoint that wants the event (runs in the
     event's schema, in the dispatch transaction)."""
-    endpoints = [endpoint for endpoint in WebhookEndpoint.objects.filter(disabled_at__isnull=True).only("pk", "events")
-                 if endpoint.wants(event.name)]
-    if not endpoints:
+    endpoint_ids = [endpoint.pk for endpoint in
+                    WebhookEndpoint.objects.filter(disabled_at__isnull=True).only("pk", "events")
+                    if endpoint.wants(event.name)]
+    if not endpoint_ids:
         return
     now = timezone.now()
-    rows = Delivery.objects.bulk_create(
-        [Delivery(endpoint=endpoint, event=event, next_attempt_at=now) for endpoint in endpoints])
-    deliveries_send([row.pk for row in rows])
+    with connection.cursor() as cursor:  # written already queued; a replay may have written one first
+        cursor.execute(FAN_OUT_SQL, {"endpoints": endpoint_ids, "event": event.pk, "now": now,
+                                     "queued": now + QUEUE_LEASE})
+        delivery_ids = [row[0] for row in cursor.fetchall()]
+    deliveries_send(delivery_ids, marked=True)
 
 
-def deliveries_send(delivery_ids: list[int], *, countdown: float = 0) -> None:
-    """Queue an attempt for each delivery once the transaction commits (in this schema)."""
+FAN_OUT_SQL = """
+INSERT INTO webhooks_delivery (endpoint_id, event_id, status, attempts, next_attempt_at, queued_until, created_at,
+                               resend_after_attempt)
+SELECT endpoint_id, %(event)s, 'pending', 0, %(now)s, %(queued)s, %(now)s, FALSE
+FROM unnest(%(endpoints)s::bigint[]) AS endpoint_id
+ON CONFLICT (endpoint_id, event_id) DO NOTHING
+RETURNING id
+"""
+
+
+def deliveries_send(delivery_ids: list[int], *, countdown: float = 0, marked: bool = False) -> None:
+    """Queue an attempt for each delivery once the transaction commits (in this schema);
+    `marked`: the caller has already set their queued_until."""
     if not delivery_ids:
         return
-    Delivery.objects.filter(pk__in=delivery_ids).update(
-        queued_until=timezone.now() + timedelta(seconds=countdown) + QUEUE_LEASE)
+    if not marked:
+        Delivery.objects.filter(pk__in=delivery_ids).update(
+            queued_until=timezone.now() + timedelta(seconds=countdown) + QUEUE_LEASE)
     schema_name = connection.schema_name
 
     def send():
@@ -111,18 +129,6 @@ def payload(event) -> str:
                        "data": event.data}, separators=(",", ":"), ensure_ascii=False)
 
 
-def signing_secrets(endpoint: WebhookEndpoint, *, now: datetime | None = None) -> list[str]:
-    """The plain secrets that sign `endpoint`'s messages now, newest first: its own, and
-    the workspace's while it uses it (or for the overlap after rotating away from it)."""
-    now = now or timezone.now()
-    active = Q(expires_at__isnull=True) | Q(expires_at__gt=now)
-    query = Q(endpoint=endpoint) if not endpoint.uses_workspace_secret else Q(pk__in=[])
-    if endpoint.uses_workspace_secret or (endpoint.workspace_secret_until and endpoint.workspace_secret_until > now):
-        query |= Q(endpoint__isnull=True)
-    return [secret_decrypt(token) for token in
-            SigningSecret.objects.filter(query & active).order_by("-id").values_list("encrypted", flat=True)]
-
-
 def signed_headers(*, message_id: str, body: str, secrets: list[str], sent_at: datetime) -> dict[str, str]:
     signatures = " ".join(Webhook(secret).sign(message_id, sent_at, body) for secret in secrets)
     return {"webhook-id": message_id, "webhook-timestamp": str(int(sent_at.timestamp())),
@@ -150,7 +156,7 @@ def retryable(outcome: outbound.Outcome) -> bool:
 # claim returns what the attempt needs (the delivery, its endpoint, its event and the
 # secrets that sign it now); the log and the delivery's new state are one statement.
 CLAIM_SQL = """
-UPDATE webhooks_delivery d SET in_flight_until = %(lease)s
+UPDATE webhooks_delivery d SET in_flight_until = %(lease)s, resend_after_attempt = FALSE
 FROM webhooks_webhookendpoint e, events_event ev
 WHERE d.id = %(id)s AND d.status = 'pending' AND d.next_attempt_at <= %(now)s
   AND (d.in_flight_until IS NULL OR d.in_flight_until < %(now)s)
@@ -164,17 +170,34 @@ RETURNING d.attempts, e.id, e.url, e.failing_since, e.warned_at, ev.id, ev.publi
                    AND (e.uses_workspace_secret OR e.workspace_secret_until > %(now)s)))
         ORDER BY s.id DESC)
 """
+# The delivery's new state only while the lease is still this attempt's and the delivery
+# pending (a disabling, a replay of a lapsed lease or another worker leaves it alone); a
+# replay during the attempt (resend_after_attempt) starts a new round at once. The
+# attempt is logged either way: the request went out.
 RECORD_SQL = """
-WITH attempt AS (
+WITH delivery AS (
+  UPDATE webhooks_delivery SET
+    attempts = CASE WHEN resend_after_attempt THEN 0 ELSE attempts + 1 END,
+    status = CASE WHEN resend_after_attempt THEN 'pending' ELSE %(status)s END,
+    next_attempt_at = CASE WHEN resend_after_attempt THEN %(now)s ELSE %(next)s END,
+    delivered_at = COALESCE(%(delivered_at)s, delivered_at), last_attempt_at = %(sent_at)s,
+    in_flight_until = NULL, resend_after_attempt = FALSE
+  WHERE id = %(id)s AND status = 'pending' AND in_flight_until = %(lease)s
+  RETURNING attempts, status, next_attempt_at),
+attempt AS (
   INSERT INTO webhooks_attempt (delivery_id, endpoint_id, attempted_at, url, status_code, latency_ms, response_body,
                                 error, succeeded, will_retry)
-  VALUES (%(id)s, %(endpoint)s, %(sent_at)s, %(url)s, %(code)s, %(latency)s, %(body)s, %(error)s, %(succeeded)s,
-          %(will_retry)s)
-  RETURNING id)
-UPDATE webhooks_delivery SET attempts = %(attempts)s, last_attempt_at = %(sent_at)s, in_flight_until = NULL,
-  status = %(status)s, delivered_at = COALESCE(%(delivered_at)s, delivered_at), next_attempt_at = %(next)s
-WHERE id = %(id)s RETURNING (SELECT id FROM attempt)
+  SELECT %(id)s, %(endpoint)s, %(sent_at)s, %(url)s, %(code)s, %(latency)s, %(body)s, %(error)s, %(succeeded)s,
+         %(will_retry)s AND EXISTS (SELECT 1 FROM delivery)
+  RETURNING id, will_retry)
+SELECT attempt.id, attempt.will_retry, delivery.attempts, delivery.status, delivery.next_attempt_at
+FROM attempt LEFT JOIN delivery ON TRUE
 """
+
+
+def lease_seconds() -> float:
+    """How long an attempt may take: the DNS lookup, the request, and room to record it."""
+    return outbound.dns_timeout() + setting("WEBHOOKS_TIMEOUT_SECONDS", 15) + 30
 
 
 def _claim(delivery_id: int, now: datetime, lease: datetime) -> tuple[Delivery, list[str]] | None:
@@ -200,7 +223,8 @@ def delivery_attempt(*, delivery_id: int) -> Attempt | None:
     by another worker, or its endpoint is disabled)."""
     now = timezone.now()
     timeout = setting("WEBHOOKS_TIMEOUT_SECONDS", 15)
-    claimed = _claim(delivery_id, now, now + timedelta(seconds=timeout + 30))
+    lease = now + timedelta(seconds=lease_seconds())
+    claimed = _claim(delivery_id, now, lease)
     if claimed is None:
         return None
     delivery, secrets = claimed
@@ -212,10 +236,10 @@ def delivery_attempt(*, delivery_id: int) -> Attempt | None:
     else:
         headers = signed_headers(message_id=event.message_id, body=body, secrets=secrets, sent_at=sent_at)
         outcome = outbound.post(delivery.endpoint.url, body=body.encode(), headers=headers, timeout=timeout)
-    return _record(delivery, outcome, sent_at)
+    return _record(delivery, outcome, sent_at, lease)
 
 
-def _record(delivery: Delivery, outcome: outbound.Outcome, sent_at: datetime) -> Attempt:
+def _record(delivery: Delivery, outcome: outbound.Outcome, sent_at: datetime, lease: datetime) -> Attempt:
     endpoint = delivery.endpoint
     code = outcome.status_code
     succeeded = code is not None and 200 <= code < 300
@@ -236,24 +260,28 @@ def _record(delivery: Delivery, outcome: outbound.Outcome, sent_at: datetime) ->
             cursor.execute(RECORD_SQL, {
                 "id": delivery.pk, "endpoint": endpoint.pk, "sent_at": sent_at, "url": attempt.url, "code": code,
                 "latency": attempt.latency_ms, "body": attempt.response_body, "error": attempt.error,
-                "succeeded": succeeded, "will_retry": attempt.will_retry, "attempts": attempts, "status": status,
-                "delivered_at": now if succeeded else None, "next": next_attempt_at})
+                "succeeded": succeeded, "will_retry": attempt.will_retry, "status": status, "now": now,
+                "delivered_at": now if succeeded else None, "next": next_attempt_at, "lease": lease})
         except IntegrityError:  # the endpoint was deleted while the request was under way
             logger.info("webhook delivery %s: endpoint %s deleted during the attempt", delivery.pk, endpoint.pk)
             return attempt
-        attempt.pk = cursor.fetchone()[0]
-    delivery.attempts, delivery.status, delivery.next_attempt_at = attempts, status, next_attempt_at
-    if succeeded:
-        if endpoint.failing_since is not None:  # the run of failures is over
-            WebhookEndpoint.objects.filter(pk=endpoint.pk).update(failing_since=None, warned_at=None)
+        attempt.pk, attempt.will_retry, attempts, status, next_attempt_at = cursor.fetchone()
+    if status is None:  # no longer this attempt's to decide (disabled, replayed, or taken over meanwhile)
+        logger.info("webhook delivery %s: attempt %s logged, the delivery had moved on", delivery.pk, attempt.pk)
         return attempt
+    delivery.attempts, delivery.status, delivery.next_attempt_at = attempts, status, next_attempt_at
     with transaction.atomic():
-        if code == 410:
+        if succeeded:
+            if endpoint.failing_since is not None:  # the run of failures is over
+                WebhookEndpoint.objects.filter(pk=endpoint.pk).update(failing_since=None, warned_at=None)
+        elif code == 410:
             endpoint_disable(endpoint=endpoint, reason=WebhookEndpoint.DisabledReason.GONE)
         else:
             _failing(endpoint, now)
-        if delay is not None and delay <= COUNTDOWN_UP_TO:
-            deliveries_send([delivery.pk], countdown=delay)
+        if status == Delivery.Status.PENDING:  # a retry soon, or a replay asked for during the attempt
+            countdown = max((next_attempt_at - now).total_seconds(), 0)
+            if countdown <= COUNTDOWN_UP_TO:
+                deliveries_send([delivery.pk], countdown=countdown)
     return attempt
 
 

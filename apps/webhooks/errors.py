@@ -27,3 +27,11 @@ class ReplayInvalid(PlatformError):
 
 class MessageNotFound(NotFound):
     message = _("This endpoint has no such message.")
+
+
+class ReplayTooOld(PlatformError):
+    """A replay asked for messages from before WEBHOOKS_REPLAY_MAX_DAYS."""
+
+    code = "webhook_replay_too_old"
+    status = 422
+    message = _("Messages can only be sent again for a limited time back.")

@@ -6,6 +6,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from .outbound import url_redacted
+
 
 class WebhookEndpoint(models.Model):
     """A URL of the workspace's own systems that receives the events it subscribed to
@@ -39,8 +41,8 @@ class WebhookEndpoint(models.Model):
         verbose_name_plural = _("webhook endpoints")
         ordering = ["-created_at", "-id"]
 
-    def __str__(self):
-        return self.url
+    def __str__(self):  # in audit rows and messages: without the query's values (tokens live there)
+        return url_redacted(self.url)
 
     @property
     def is_active(self) -> bool:
@@ -92,6 +94,9 @@ class Delivery(models.Model):
     # (no second one starts until then): leases that a lost task or a dead worker let lapse.
     queued_until = models.DateTimeField(null=True, blank=True, editable=False)
     in_flight_until = models.DateTimeField(null=True, blank=True, editable=False)
+    # A replay asked for it while an attempt was under way: that attempt is recorded, then
+    # a new round starts (never two requests at once, and no result of it is lost).
+    resend_after_attempt = models.BooleanField(default=False, editable=False)
     delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 

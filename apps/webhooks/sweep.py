@@ -27,6 +27,6 @@ def deliveries_due_send(*, now=None) -> dict[str, int]:
     for schema in schemas_with_due(now):
         with schema_context(schema):
             ids = deliveries_due(now=now)
-            deliveries_send(ids)  # the queued mark is already set; sent on leaving this (autocommit) block
+            deliveries_send(ids, marked=True)  # deliveries_due marked them; sent on leaving this (autocommit) block
             sent[schema] = len(ids)
     return sent

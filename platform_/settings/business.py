@@ -83,6 +83,8 @@ RATELIMIT_TENANT_LIMITS = "apps.billing.limits.tenant_limits"
 WEBHOOKS_ALLOW_PRIVATE_TARGETS = env.bool("WEBHOOKS_ALLOW_PRIVATE_TARGETS", default=False)
 WEBHOOKS_SECRET_OVERLAP_HOURS = env.int("WEBHOOKS_SECRET_OVERLAP_HOURS", default=24)  # old and new both sign
 WEBHOOKS_TIMEOUT_SECONDS = 15
+WEBHOOKS_DNS_TIMEOUT_SECONDS = 5  # a host whose lookup hangs is a timeout (retried)
+WEBHOOKS_REPLAY_MAX_DAYS = 30  # how far back "send again since" may reach
 WEBHOOKS_WARN_AFTER_DAYS = 3  # failing this long: the owner is e-mailed
 WEBHOOKS_DISABLE_AFTER_DAYS = 5  # then the endpoint is disabled
 # Fernet keys for the stored signing secrets: the first encrypts, all decrypt (rotation).

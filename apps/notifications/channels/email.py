@@ -1,35 +1,24 @@
 """E-mail: the rendered subject and text, with an HTML alternative in the platform's mail
-layout (templates/email/text_message.html, the text escaped and its links made
-clickable) headed by the workspace's name. Sent through Django's mail API: the provider
-is EMAIL_BACKEND (any django-anymail backend in production)."""
+layout (apps.core.mail.text_mail: templates/email/text_message.html, the text escaped and
+its links made clickable) headed by the workspace's name. Sent through Django's mail API:
+the provider is EMAIL_BACKEND (any django-anymail backend in production)."""
 
 from __future__ import annotations
 
 from smtplib import SMTPRecipientsRefused
 
 from anymail.exceptions import AnymailRecipientsRefused
-from django.core.mail import EmailMultiAlternatives
-from django.template.loader import render_to_string
-from django.utils import translation
 
-from apps.core.mail import mail_language
+from apps.core.mail import text_mail
 
 from . import ChannelError
-
-
-def email_message(*, to: str, subject: str, text: str, language: str, brand: str) -> EmailMultiAlternatives:
-    with translation.override(mail_language(language)):
-        html = render_to_string("email/text_message.html", {"brand": brand, "subject": subject, "text": text})
-    message = EmailMultiAlternatives(subject, text.strip() + "\n", None, [to])
-    message.attach_alternative(html, "text/html")
-    return message
 
 
 def send_email(*, to: str, subject: str, text: str, language: str, brand: str) -> str:
     """The provider's message id when it gives one (anymail's `anymail_status`), else ""."""
     if not to:
         raise ChannelError("no e-mail address", permanent=True)
-    message = email_message(to=to, subject=subject, text=text, language=language, brand=brand)
+    message = text_mail(to=to, subject=subject, text=text, language=language, brand=brand)
     try:
         message.send()
     except (SMTPRecipientsRefused, AnymailRecipientsRefused) as error:

@@ -115,22 +115,94 @@ def test_sms_only_when_the_workspace_sends_sms(consumer):
     assert (recorded.channel, recorded.to, recorded.text) == ("sms", "+821023456789", "[알림] 2")
 
 
-def test_quiet_hours_hold_sms_until_morning(consumer):
-    _user, customer = consumer
+def test_quiet_hours_hold_marketing_sms_until_morning_not_the_rest(db):
+    """Advertising by text may not go at night; an order's message goes whenever it happens."""
+    from apps.notifications.models import NotificationTemplate
+
+    _user, customer = make_consumer("alpha", "night@example.com", marketing=True)
     workspace_set(notify_sms=True, timezone="Asia/Seoul")
-    add_template(channel="sms", language="ko", body="밤 문자")
-    add_template(channel="email", language="ko", body="밤 메일")
-    with time_machine.travel(dt.datetime(2026, 12, 1, 22, 30, tzinfo=SEOUL), tick=False):
-        record("alpha", {"customer": {"id": customer.pk, "name": customer.name}, "n": 1})
-        email, sms = deliveries()
-        assert email.next_attempt_at == dt.datetime(2026, 12, 1, 22, 30, tzinfo=SEOUL)
-        assert sms.next_attempt_at == dt.datetime(2026, 12, 2, 8, 0, tzinfo=SEOUL)
-        with tasks_in_process():
-            deliveries_send_due()
-        assert [d.status for d in deliveries()] == ["sent", "queued"]
+    sms = add_template(channel="sms", language="ko", body="밤 문자")
+    add_template(channel="email", language="ko", body="밤 광고 메일", is_marketing=True)
+    night = dt.datetime(2026, 12, 1, 22, 30, tzinfo=SEOUL)
+    data = {"customer": {"id": customer.pk, "name": customer.name}, "n": 1}
+    with time_machine.travel(night, tick=False):
+        record("alpha", data)
+        with schema_context("alpha"):
+            NotificationTemplate.objects.filter(pk=sms.pk).update(is_marketing=True, body="밤 광고")
+        record("alpha", data)
+        email, advert_email, text, advert = deliveries()  # by channel, then in order
+        assert (text.body, advert.body) == ("밤 문자", "밤 광고")
+        assert email.next_attempt_at == night and text.next_attempt_at == night
+        assert advert_email.next_attempt_at == night  # e-mail is not held
+        assert advert.next_attempt_at == dt.datetime(2026, 12, 2, 8, 0, tzinfo=SEOUL)
+        assert advert.queued_until is None  # no task for it: the sweep picks it up in the morning
+        send_all()  # the tasks queued when they were recorded
+        assert [d.status for d in deliveries()] == ["sent", "sent", "sent", "queued"]
     with time_machine.travel(dt.datetime(2026, 12, 2, 8, 1, tzinfo=SEOUL)), tasks_in_process():
         deliveries_send_due()
-    assert [d.status for d in deliveries()] == ["sent", "sent"]
+    assert [d.status for d in deliveries()] == ["sent", "sent", "sent", "sent"]
+
+
+@override_settings(NOTIFICATIONS_SMS_PROVIDER=FLAKY, NOTIFICATIONS_RETRY_SECONDS=[60, 300])
+def test_a_marketing_retry_that_falls_into_quiet_hours_waits_for_the_morning(db):
+    _user, customer = make_consumer("alpha", "late@example.com", marketing=True)
+    workspace_set(notify_sms=True, timezone="Asia/Seoul")
+    add_template(channel="sms", language="ko", body="광고", is_marketing=True)
+    with time_machine.travel(dt.datetime(2026, 12, 1, 20, 59, 30, tzinfo=SEOUL), tick=False):
+        record("alpha", {"customer": {"id": customer.pk, "name": customer.name}, "n": 1})
+        (failed,) = send_all()
+    assert (failed.status, failed.next_attempt_at) == ("retrying", dt.datetime(2026, 12, 2, 8, 0, tzinfo=SEOUL))
+
+
+class ReentrantProvider:
+    """While it sends, a second task for the same delivery runs (a redelivered task)."""
+
+    calls: list = []
+
+    def send_sms(self, message):
+        with schema_context("alpha"):
+            delivery = Delivery.objects.get(address=message.to)
+            ReentrantProvider.calls.append((delivery.status, delivery_send(delivery_id=delivery.pk)))
+        return "provider-1"
+
+
+@override_settings(NOTIFICATIONS_SMS_PROVIDER="apps.notifications.tests.test_dispatch.ReentrantProvider")
+def test_a_delivery_being_sent_is_not_sent_twice(consumer):
+    _user, customer = consumer
+    workspace_set(notify_sms=True)
+    add_template(channel="sms", language="ko", body="문자")
+    ReentrantProvider.calls = []
+    record("alpha", {"customer": {"id": customer.pk, "name": customer.name}, "n": 1})
+    (sent,) = send_all()
+    assert ReentrantProvider.calls == [("sending", None)]  # claimed before sending: the second task skipped
+    assert (sent.status, sent.attempts, sent.provider_message_id, sent.claimed_until) == ("sent", 1, "provider-1",
+                                                                                          None)
+
+
+def test_a_send_cut_off_by_a_dead_worker_is_tried_again_then_given_up(consumer, monkeypatch):
+    from apps.notifications import dispatch
+
+    _user, customer = consumer
+    add_template(channel="email", language="ko", body="메일")
+    record("alpha", {"customer": {"id": customer.pk, "name": customer.name}, "n": 1})
+    (delivery,) = deliveries()
+    start = dt.datetime.now(dt.UTC)
+    with time_machine.travel(start, tick=False) as clock:
+        with schema_context("alpha"):
+            dispatch._claim(delivery.pk, start)  # the worker claims it, then dies before recording anything
+        assert send_all() == [None]  # its claim holds: nobody else sends it meanwhile
+        clock.move_to(start + dispatch.SEND_LEASE + dt.timedelta(seconds=1))
+        with tasks_in_process():
+            assert deliveries_send_due() == {"alpha": 1}
+        (again,) = deliveries()
+        assert (again.status, again.attempts) == ("sent", 2)
+        # A claim that keeps dying is given up once the retries are used up, never resent forever
+        with schema_context("alpha"):
+            Delivery.objects.filter(pk=delivery.pk).update(status="sending", attempts=5, claimed_until=start)
+        with tasks_in_process():
+            deliveries_send_due()
+        (given_up,) = deliveries()
+    assert given_up.status == "failed" and "interrupted" in given_up.last_error
 
 
 def test_quiet_hours_setting(consumer):

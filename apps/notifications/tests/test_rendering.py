@@ -49,3 +49,45 @@ def test_syntax_error_names_the_line():
     assert caught.value.line == 3 and caught.value.message.startswith("Line 3:")
     with pytest.raises(TemplateProblem, match="Line 2"):
         render("ok\n{{ order.number }", DATA)
+
+
+def test_loops_range_and_loop_variables_work():
+    text = render("{% for line in order.lines %}{{ loop.index }}/{{ loop.length }} {{ line.name }}"
+                  "{% if not loop.last %}, {% endif %}{% endfor %}; {% for i in range(3) %}{{ i }}{% endfor %}; "
+                  "{{ '%05.1f'|format(3.14159) }} {{ 'ab'|center(6) }}|", {**DATA, "order": {
+                      "lines": [{"name": "Bibimbap"}, {"name": "Tea"}]}})
+    assert text == "1/2 Bibimbap, 2/2 Tea; 012; 003.1   ab  |"
+
+
+@pytest.mark.parametrize("source", [
+    # each of these would take seconds or gigabytes without the bounds
+    "{{ (('x',) * 10000) * 10000 }}",
+    "{{ 'x' * 10000 ~ 'y' * 10000 ~ 'z' * 10000 }}",
+    "{{ 7 ** 100 ** 100 }}",
+    "{{ (9 ** 99) * (9 ** 99) * (9 ** 99) * (9 ** 99) * (9 ** 99) * (9 ** 99) * (9 ** 99) * (9 ** 99) * (9 ** 99)"
+    " * (9 ** 99) * (9 ** 99) * (9 ** 99) * (9 ** 99) * (9 ** 99) }}",
+    "{{ ''|center(100000000) }}",
+    "{{ 'a\nb'|indent(100000000) }}",
+    "{{ 'x'|wordwrap(100000000) }}",
+    "{{ '%100000000d'|format(1) }}",
+    "{{ '%.100000000f' % 1.0 }}",
+    "{{ 'x'|truncate(100000000) }}",
+    "{{ range(100000000)|list }}",
+    "{{ range(1000)|join(',') }}",
+    "{{ 'aaaa'|replace('a', 'x' * 10000) }}",
+    "{% for a in range(100) %}{% for b in range(100) %}{% for c in range(100) %}.{% endfor %}{% endfor %}{% endfor %}",
+    "{% for a in range(100) %}{% for b in range(100) %}{{ 'x' * 100 }}{% endfor %}{% endfor %}",
+])
+def test_a_render_is_bounded_in_time_and_size(source):
+    import time
+
+    started = time.perf_counter()
+    with pytest.raises(TemplateProblem):
+        render(source, DATA)
+    assert time.perf_counter() - started < 1
+
+
+def test_three_nested_loops_are_refused_when_saved():
+    with pytest.raises(TemplateProblem, match="nested at most 2"):
+        template_check("{% for a in x %}{% for b in a %}{% for c in b %}{% endfor %}{% endfor %}{% endfor %}")
+    template_check("{% for a in x %}{% for b in a %}{{ b }}{% endfor %}{% endfor %}")  # two are fine

@@ -1,15 +1,12 @@
-"""The webhook receiver (tests/webhook_receiver.py) as its own process for the module's
-tests, a test-only event type, and helpers that run the event -> delivery flow in this
-process (Celery's eager mode, the on-commit callbacks executed)."""
+"""The webhook receiver (tests.plugin.WebhookReceiver, reset for each test), test-only
+event types, and helpers that run the event -> delivery flow in this process (Celery's
+eager mode, the on-commit callbacks executed)."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from contextlib import contextmanager
 
 import pytest
-import requests
 from django.db import connection
 from django.test import TestCase
 from django_tenants.utils import schema_context
@@ -17,7 +14,6 @@ from django_tenants.utils import schema_context
 from apps.core.tasks_inline import tasks_in_process
 from apps.events import catalogue
 from apps.events.catalogue import INTEGER, EventType, event_type_register, obj
-from tests.plugin import ARTIFACTS, ROOT, _free_port, _stop, _wait_for_port
 
 TEST_EVENTS = [EventType(name="test.pinged", description="A test event.", schema=obj({"n": INTEGER}),
                          example={"n": 1}, group="tests"),
@@ -35,42 +31,12 @@ def test_events():
         catalogue._catalogue.pop(event_type.name, None)
 
 
-class Receiver:
-    def __init__(self, port: int):
-        self.port = port
-        self.url = f"http://127.0.0.1:{port}/hook"
-
-    def control(self, **command):
-        response = requests.post(f"http://127.0.0.1:{self.port}/_control", json=command, timeout=5)
-        response.raise_for_status()
-
-    def received(self) -> list[dict]:
-        return requests.get(f"http://127.0.0.1:{self.port}/_control", timeout=5).json()["received"]
-
-    def reset(self, secrets=(), **config):
-        self.control(**{"reset": True, "clock": None, "secrets": list(secrets), "fail_first": 0, "fail_status": 500,
-                        "status": None, "delay": 0, "redirect": None, **config})
-
-
-@pytest.fixture(scope="session")
-def receiver_process():
-    ARTIFACTS.mkdir(exist_ok=True)
-    port = _free_port()
-    log = ARTIFACTS / "webhook-receiver.log"
-    with log.open("w") as out:
-        process = subprocess.Popen([sys.executable, str(ROOT / "tests" / "webhook_receiver.py"), "--port", str(port)],
-                                   cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)
-    _wait_for_port(port, process, log, seconds=20)
-    yield Receiver(port)
-    _stop(process, seconds=5)
-
-
 @pytest.fixture
-def receiver(receiver_process, settings, db):
+def receiver(webhook_receiver_process, settings, db):
     settings.WEBHOOKS_ALLOW_PRIVATE_TARGETS = True  # the receiver listens on loopback
-    receiver_process.reset()
-    yield receiver_process
-    receiver_process.control(clock=None)
+    webhook_receiver_process.reset()
+    yield webhook_receiver_process
+    webhook_receiver_process.control(clock=None)
 
 
 @contextmanager

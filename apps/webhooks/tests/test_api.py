@@ -2,8 +2,11 @@
 refusals in the error shape (unknown events, bad and private URLs, bad replays), and the
 workspace permissions."""
 
+from datetime import timedelta
+
 import pytest
 from django.db import connection
+from django.utils import timezone
 from django_tenants.utils import schema_context
 
 from apps.audit.models import AuditEvent
@@ -112,7 +115,10 @@ def test_bad_replays(owner):
     error(post(owner, replay, {"message": "msg_nothing"}), 404, "not_found")
     error(post(owner, replay, {"message": "msg_" + "0" * 32}), 404, "not_found")
     error(post(owner, f"{URL}999999/replay/", {"since": "2026-01-01T00:00:00Z"}), 404, "not_found")
-    assert post(owner, replay, {"since": "2026-01-01T00:00:00Z"}).status_code == 202
+    too_old = post(owner, replay, {"since": (timezone.now() - timedelta(days=31)).isoformat()})
+    error(too_old, 422, "webhook_replay_too_old")
+    assert "30 days" in too_old.json()["error"]["message"] and too_old.json()["error"]["details"]["earliest"]
+    assert post(owner, replay, {"since": (timezone.now() - timedelta(days=29)).isoformat()}).status_code == 202
 
 
 def test_permissions(owner, db):

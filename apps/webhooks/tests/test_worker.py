@@ -12,22 +12,23 @@ from django_tenants.utils import schema_context
 
 @pytest.mark.skipif(not getattr(settings, "WEBHOOKS_ALLOW_PRIVATE_TARGETS", False),
                     reason="the worker must be allowed to call the loopback receiver (test settings)")
-def test_an_event_reaches_the_receiver_through_a_real_worker(committed, celery_worker_process, receiver_process):
+def test_an_event_reaches_the_receiver_through_a_real_worker(committed, celery_worker_process,
+                                                             webhook_receiver_process):
     from apps.events.models import Event
     from apps.events.services import event_record
     from apps.webhooks.models import WebhookEndpoint
     from apps.webhooks.services import endpoint_create
 
     with schema_context("alpha"):
-        endpoint, secret = endpoint_create(url=receiver_process.url, events=["test.pinged"], actor=None)
-    receiver_process.reset(secrets=[secret])
+        endpoint, secret = endpoint_create(url=webhook_receiver_process.url, events=["test.pinged"], actor=None)
+    webhook_receiver_process.reset(secrets=[secret])
     try:
         with schema_context("alpha"):
             event = event_record("test.pinged", {"n": 1})
         deadline = time.monotonic() + 60
-        while not receiver_process.received() and time.monotonic() < deadline:
+        while not webhook_receiver_process.received() and time.monotonic() < deadline:
             time.sleep(0.2)
-        (got,) = receiver_process.received()
+        (got,) = webhook_receiver_process.received()
         assert got["verified_by"] == [0], got["errors"]
         assert got["headers"]["webhook-id"] == event.message_id
     finally:
