@@ -8,16 +8,11 @@ registry turns an audience and an event into recipients:
   tenant's owner; the workspace's notification e-mail / phone when set), "staff" (every
   active staff member of the workspace).
 - `audience_expander_register(name, fn)`: `fn(event, recipients) -> list[Recipient]`,
-  more people who receive what the audience receives. A business module adds its own
-  without touching this app, e.g. academy's "guardians receive what concerns their
-  students":
-
-      def guardians(event, recipients):
-          return [Recipient(key=f"guardian:{g.pk}", audience="customer", name=g.name, email=g.email,
-                            phone=str(g.phone), customer=r.customer)  # consent: the student's
-                  for r in recipients if r.customer for g in r.customer.guardians.all()]
-
-      audience_expander_register("customer", guardians)
+  more people who receive what the audience receives; a business module adds its own
+  without touching this app. Built in: a customer's guardian contacts (crm
+  GuardianContact: a student's parents) receive what concerns the customer, by e-mail
+  and text in the workspace's language; whether marketing reaches them is the
+  customer's recorded consent.
 
 Recipients are de-duplicated by `key`; `customer` (when set) is whose marketing consent
 counts; `user` (when set) is whose channel preferences count and who gets in-app
@@ -31,7 +26,7 @@ from dataclasses import dataclass, field
 
 from django.db import connection
 
-from apps.crm.models import Customer
+from apps.crm.models import Customer, GuardianContact
 from apps.staff.models import StaffProfile
 from apps.workspace.services import workspace_settings_get
 
@@ -134,6 +129,18 @@ def _staff(event) -> list[Recipient]:
             for user in users]
 
 
+def _guardians(event, recipients: list[Recipient]) -> list[Recipient]:
+    customers = {recipient.customer.pk: recipient.customer for recipient in recipients
+                 if recipient.customer is not None}
+    if not customers:
+        return []
+    return [Recipient(key=f"guardian:{guardian.pk}", audience="customer", name=guardian.name,
+                      email=guardian.email, phone=str(guardian.phone) if guardian.phone else "",
+                      customer=customers[guardian.customer_id])
+            for guardian in GuardianContact.objects.filter(customer_id__in=customers).order_by("id")]
+
+
 audience_resolver_register("customer", _customer)
+audience_expander_register("customer", _guardians)
 audience_resolver_register("owner", _owner)
 audience_resolver_register("staff", _staff)

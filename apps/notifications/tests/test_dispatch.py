@@ -271,3 +271,23 @@ def test_events_without_templates_or_unknown_names_are_ignored(consumer):
     assert deliveries() == []
     with pytest.raises(ValueError, match="not in the event catalogue"), schema_context("alpha"):
         event_record("test.unheard_of", {})
+
+
+def test_guardians_receive_what_concerns_their_student(consumer):
+    from apps.crm.models import GuardianContact
+
+    user, customer = consumer
+    workspace_set(notify_sms=True, language="ko")
+    with schema_context("alpha"):
+        GuardianContact.objects.create(customer_id=customer.pk, name="Kim Parent", relation="mother",
+                                       phone="+821098765432", email="parent@example.com")
+    add_template(language="ko", subject="알림 {{ n }}", body="{{ customer.name }} 학생 소식")
+    add_template(channel="sms", language="ko", body="[알림] {{ customer.name }}")
+    add_template(channel="in_app", language="ko", body="새 알림")
+    record("alpha", {"customer": {"id": customer.pk, "name": customer.name}, "n": 3})
+    sent = {(d.channel, d.address or f"user:{d.user_id}", d.recipient_name) for d in deliveries()}
+    assert sent == {("email", "minji@example.com", "Kim Minji"), ("email", "parent@example.com", "Kim Parent"),
+                    ("sms", "+821023456789", "Kim Minji"), ("sms", "+821098765432", "Kim Parent"),
+                    ("in_app", f"user:{user.pk}", "Kim Minji")}  # no inbox without an account
+    parent_mail = deliveries(address="parent@example.com")[0]
+    assert (parent_mail.language, parent_mail.customer_id, parent_mail.user_id) == ("ko", customer.pk, None)
