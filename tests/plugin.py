@@ -234,6 +234,17 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
+def wait_for(check, what: str, seconds: float = 60):
+    """`check()`'s first truthy value, asked every 0.25 s (another process is at work)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        value = check()
+        if value:
+            return value
+        time.sleep(0.25)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
 class WebhookReceiver:
     """tests/webhook_receiver.py running as its own process: it verifies every request
     with the official `standardwebhooks` library and answers as it is told."""

@@ -5,7 +5,6 @@ the subscription's dates back. Failure -> past due -> retries 1..3 -> suspension
 payment through the hosted checkout -> active again."""
 
 import re
-import time
 from datetime import timedelta
 
 import pytest
@@ -21,19 +20,9 @@ from apps.billing.schedules import BEAT_SCHEDULE
 from apps.billing.tests.factories import plan_with_price
 from apps.tenants.models import Tenant
 from platform_.celery import app
-from tests.plugin import create_provisioned
+from tests.plugin import create_provisioned, wait_for
 
 pytestmark = pytest.mark.worker
-
-
-def wait_for(check, what, seconds=60):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        value = check()
-        if value:
-            return value
-        time.sleep(0.25)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 def run_beat_entry(name):

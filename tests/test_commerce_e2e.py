@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import time
 import uuid
 
 import pytest
@@ -30,23 +29,13 @@ from apps.accounts.models import User
 from apps.directory.models import Listing
 from apps.inbound.models import InboundEvent
 from apps.payments.providers import merchant_provider
-from tests.plugin import ARTIFACTS, PASSWORD, create_provisioned
+from tests.plugin import ARTIFACTS, PASSWORD, create_provisioned, wait_for
 
 pytestmark = [pytest.mark.worker, pytest.mark.browser]
 
 SLUG = "e2e-bistro"
 OWNER = "owner@e2e-bistro.test"
 DINER = "diner@e2e-bistro.test"
-
-
-def wait_for(check, what, seconds=60):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        value = check()
-        if value:
-            return value
-        time.sleep(0.25)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 class Http:

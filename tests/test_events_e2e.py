@@ -23,22 +23,13 @@ from tests.plugin import (
     PASSWORD,
     create_provisioned,
     read_live_mail,
+    wait_for,
 )
 
 pytestmark = [pytest.mark.worker]
 
 SLUG = "e2e-notify"
 DINER = "diner@e2e-notify.test"
-
-
-def wait_for(check, what, seconds=60):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        value = check()
-        if value:
-            return value
-        time.sleep(0.25)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 def test_an_order_tells_everyone_once_even_when_its_dispatch_is_lost(committed, celery_worker_process,

@@ -4,7 +4,7 @@ and the service market creating a tenant by API key and cancelling it by webhook
 import json
 import time
 import uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from django.conf import settings
 from standardwebhooks.webhooks import Webhook
@@ -69,7 +69,7 @@ def test_service_market_creates_then_cancels_through_the_worker(celery_worker_pr
 
         body = json.dumps({"type": "service.cancelled", "data": {"application_id": "flow-77"}})
         msg_id = f"msg_{uuid.uuid4().hex}"
-        now = datetime.now(tz=timezone.utc)
+        now = datetime.now(tz=UTC)
         signature = Webhook(settings.SERVICE_MARKET_WEBHOOK_SECRET).sign(msg_id, now, body)
         response = client.post("/api/v1/platform/webhooks/service-market/", body, content_type="application/json",
                                HTTP_WEBHOOK_ID=msg_id, HTTP_WEBHOOK_TIMESTAMP=str(int(now.timestamp())),

@@ -14,8 +14,15 @@ from django_redis import get_redis_connection
 
 from apps.billing.addons import addon_request_create
 from apps.billing.invoicing import invoice_issue_for_period
-from apps.billing.models import (AddOn, AddOnRequest, Payment, PromoCode, PromoRedemption, Subscription,
-                                 SubscriptionAddOn)
+from apps.billing.models import (
+    AddOn,
+    AddOnRequest,
+    Payment,
+    PromoCode,
+    PromoRedemption,
+    Subscription,
+    SubscriptionAddOn,
+)
 from apps.billing.tests.factories import active_subscription, plan_with_price
 from apps.ratelimit.limiter import month_key
 from tests.plugin import PASSWORD, client_for

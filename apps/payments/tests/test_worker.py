@@ -4,7 +4,6 @@ real Celery worker to our endpoint on that server, stored, and processed by the 
 which marks the order paid in the merchant's schema."""
 
 import re
-import time
 
 import pytest
 import requests
@@ -17,20 +16,11 @@ from apps.orders.models import Order
 from apps.payments.models import Payment, Refund
 from apps.payments.providers import SandboxMerchantProvider
 from apps.payments.services import payment_start
+from tests.plugin import wait_for
 
 from .helpers import make_order
 
 pytestmark = pytest.mark.worker
-
-
-def wait_for(check, what, seconds=60):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        value = check()
-        if value:
-            return value
-        time.sleep(0.25)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 def test_checkout_submit_to_order_paid_through_the_worker(celery_worker_process, live_server_url, django_db_blocker):
