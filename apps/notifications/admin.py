@@ -12,6 +12,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 from unfold.admin import ModelAdmin
 from unfold.decorators import action, display
@@ -29,6 +30,14 @@ from .dispatch import delivery_retry
 from .models import Delivery, NotificationTemplate, SandboxMessage
 
 AUDIENCE_LABELS = {"customer": _("The customer"), "owner": _("The owner"), "staff": _("Staff")}
+
+
+def language_name(code: str) -> str:
+    """What a person reads for a language code ("ko": Korean / 한국어); an unknown code as itself."""
+    try:
+        return str(get_language_info(code)["name_translated"])
+    except KeyError:
+        return code
 
 
 def _event_choices(current: str | None) -> list[tuple[str, str]]:
@@ -180,7 +189,7 @@ class DeliveryAdmin(ReadOnlyAdminMixin, ModelAdmin):
     list_filter = [StatusFilter, "channel", "audience", ("created_at", DateRangeFilter)]
     search_fields = ["recipient_name", "address", "event_name", "subject"]
     list_select_related = ["template"]
-    fields = ["event_shown", "audience", "recipient_name", "address", "channel", "language", "template",
+    fields = ["event_shown", "audience_shown", "recipient_name", "address", "channel", "language_shown", "template",
               "is_marketing", "status", "attempts", "next_attempt_at", "sent_at", "failed_at", "last_error",
               "provider_message_id", "subject", "body", "created_at"]
     readonly_fields = fields
@@ -189,6 +198,14 @@ class DeliveryAdmin(ReadOnlyAdminMixin, ModelAdmin):
     @admin.display(description=_("event"), ordering="event_name")
     def event_shown(self, delivery):
         return event_label(delivery.event_name)
+
+    @admin.display(description=_("audience"))
+    def audience_shown(self, delivery):
+        return AUDIENCE_LABELS.get(delivery.audience, delivery.audience)
+
+    @admin.display(description=_("language"))
+    def language_shown(self, delivery):
+        return language_name(delivery.language)
 
     @admin.display(description=_("recipient"), ordering="recipient_name")
     def recipient(self, delivery):

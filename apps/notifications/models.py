@@ -50,8 +50,10 @@ class NotificationTemplate(models.Model):
         constraints = [models.UniqueConstraint(fields=["event", "audience", "channel", "language"],
                                                name="notifications_template_unique")]
 
-    def __str__(self):
-        return f"{self.event} · {self.get_channel_display()} · {self.language}"
+    def __str__(self):  # in titles and breadcrumbs: what a person reads
+        from apps.events.catalogue import event_label
+
+        return f"{event_label(self.event)} · {self.get_channel_display()} · {self.get_language_display()}"
 
 
 class Delivery(models.Model):
@@ -107,7 +109,9 @@ class Delivery(models.Model):
                                 name="notifications_delivery_sending")]
 
     def __str__(self):
-        return f"{self.event_name} → {self.recipient_name or self.address} ({self.get_channel_display()})"
+        from apps.events.catalogue import event_label
+
+        return f"{event_label(self.event_name)} → {self.recipient_name or self.address} ({self.get_channel_display()})"
 
 
 class Notification(models.Model):
