@@ -25,13 +25,16 @@ from django.utils.translation import gettext_lazy as _
 from .errors import UnknownPermission
 
 # Model names that read better under another resource name.
-RESOURCE_ALIASES = {"staffprofile": "staff", "workspacesettings": "settings", "apikey": "apikey"}
+RESOURCE_ALIASES = {"staffprofile": "staff", "workspacesettings": "settings", "apikey": "apikey",
+                    "studentprofile": "student"}
 # Detail tables whose rights come with their parent's (role:change covers grants ...).
 HIDDEN_MODELS = {"rolepermission", "roleassignment", "guardiancontact",
                  # catalog options and images come with item:*, lines and moves with order:*,
                  # refunds with order:refund, claims and uses with coupon:*
                  "optiongroup", "option", "itemimage", "orderline", "ordertransition", "ordernumber", "refund",
-                 "couponclaim", "couponredemption"}
+                 "couponclaim", "couponredemption",
+                 # a course's academy details come with item:*, an enrolment's moves with enrolment:*
+                 "coursedetails", "enrolmenttransition"}
 # Actions that do not exist: one settings row per workspace; staff join by invitation
 # and are deactivated, never deleted.
 HIDDEN_CODENAMES = {"add_workspacesettings", "delete_workspacesettings", "add_staffprofile", "delete_staffprofile",

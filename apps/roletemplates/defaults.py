@@ -26,20 +26,32 @@ MANAGER = ("manager", _("Manager"), _("Runs the branches: staff, customers and b
     "settings:view": "tenant", **CATALOG_EDIT, **ORDERS_ALL,
 }, OWNER_ONLY)
 
+# The academy: classes and their sessions at a branch; a teacher's are their own.
+ACADEMY_DESK = {"class:view": "branch", "session:view": "branch", "student:view": "branch", "student:add": "branch",
+                "student:change": "branch", "enrolment:view": "branch", "enrolment:add": "branch",
+                "enrolment:change": "branch", "attendance:view": "branch", "attendance:add": "branch",
+                "attendance:change": "branch", "holiday:view": "tenant"}
+ACADEMY_LEAD = {**ACADEMY_DESK, "class:add": "branch", "class:change": "branch", "class:delete": "branch",
+                "session:change": "branch", "holiday:add": "tenant", "holiday:change": "tenant",
+                "holiday:delete": "tenant"}
+ACADEMY_TEACHER = {"class:view": "own", "session:view": "own", "student:view": "own", "enrolment:view": "own",
+                   "attendance:view": "own", "attendance:add": "own", "attendance:change": "own",
+                   "holiday:view": "tenant"}
+
 DEFAULTS = {
     "academy": [
-        MANAGER,
+        (*MANAGER[:3], {**MANAGER[3], **ACADEMY_LEAD}, MANAGER[4]),
         ("director", _("Director"), _("Leads teaching across the academy."), {
             **VIEW_CORE, **CUSTOMERS_BRANCH, "customer:export": "branch", "role:view": "tenant",
             "settings:view": "tenant", **CATALOG_EDIT, "order:view": "branch", "review:view": "tenant",
-            "review:change": "tenant",
+            "review:change": "tenant", **ACADEMY_LEAD,
         }, OWNER_ONLY),
         ("teacher", _("Teacher"), _("Teaches classes; sees the students of their branch."), {
-            **VIEW_CORE, **CATALOG_VIEW, "customer:view": "branch", "customer:change": "own",
+            **VIEW_CORE, **CATALOG_VIEW, "customer:view": "branch", "customer:change": "own", **ACADEMY_TEACHER,
         }, [*OWNER_ONLY, "customer:export", "customer:delete", "order:refund"]),
         ("clerk", _("Clerk"), _("Front desk: registers students and parents, takes payments."), {
             **VIEW_CORE, **CUSTOMERS_BRANCH, "customer:import": "branch", **CATALOG_VIEW, **ORDERS_DESK,
-            "order:refund": "branch",
+            "order:refund": "branch", **ACADEMY_DESK,
         }, [*OWNER_ONLY, "customer:export"]),
     ],
     "food": [

@@ -86,6 +86,8 @@ TENANT_APPS = [
     "apps.events",
     "apps.notifications",
     "apps.webhooks",
+    # business modules on top of commerce
+    "apps.academy",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
 

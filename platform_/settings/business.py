@@ -14,6 +14,8 @@ PROVISIONING_STEPS = [
     "apps.notifications.provisioning.seed_default_templates",
     # the workspace's webhook signing secret (the owner sees it once)
     "apps.webhooks.provisioning.issue_signing_secret",
+    # the academy's message templates (attendance, cancelled and moved sessions, offers), academies only
+    "apps.academy.provisioning.seed_academy_templates",
     "apps.billing.subscriptions.provisioning_start_subscription",
 ]
 # New tenant schemas are copied from a migrated template schema (apps.tenants.schema_template,
@@ -104,3 +106,9 @@ NOTIFICATIONS_QUIET_HOURS = env("NOTIFICATIONS_QUIET_HOURS", default="21:00-08:0
 SOLAPI_API_KEY = env("SOLAPI_API_KEY", default="")
 SOLAPI_API_SECRET = env("SOLAPI_API_SECRET", default="")
 SOLAPI_KAKAO_PF_ID = env("SOLAPI_KAKAO_PF_ID", default="")
+
+# --- Academy (apps.academy) -----------------------------------------------------------
+ACADEMY_OFFER_HOURS = 24  # a freed seat offered to the first on the waitlist this long
+ACADEMY_SESSION_HORIZON_DAYS = 28  # sessions generated this far ahead (daily beat)
+ACADEMY_CHECK_IN_OPENS_MINUTES = 30  # kiosk check-in opens this long before a session
+ACADEMY_LATE_AFTER_MINUTES = 10  # a check-in this long after the start counts as late

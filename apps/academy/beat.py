@@ -1,0 +1,43 @@
+"""Beat work in every workspace that has the academy's tables (one query finds them,
+apps.core.schemas), each schema on its own: one workspace's failure is logged and the
+others still run."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from django_tenants.utils import schema_context
+
+from apps.core.schemas import schemas_with_table
+
+from .services import enrolments_orders_complete, offers_expire, sessions_generate
+
+logger = logging.getLogger(__name__)
+
+
+def academy_schemas() -> list[str]:
+    return schemas_with_table("academy_session")
+
+
+def in_every_academy(work: Callable[[], int]) -> dict[str, int]:
+    """{schema: what `work()` returned} for the schemas where it did something."""
+    results = {}
+    for schema in academy_schemas():
+        try:
+            with schema_context(schema):
+                done = work()
+        except Exception:  # noqa: BLE001 - the next workspace must still get its turn
+            logger.exception("academy beat work failed in schema %s", schema)
+            continue
+        if done:
+            results[schema] = done
+    return results
+
+
+def sessions_generate_everywhere() -> dict[str, int]:
+    return in_every_academy(lambda: sessions_generate())
+
+
+def offers_expire_everywhere() -> dict[str, int]:
+    return in_every_academy(lambda: offers_expire() + enrolments_orders_complete())
