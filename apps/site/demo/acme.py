@@ -1,7 +1,8 @@
 """Acme Academy: an academy on the pro plan with three campuses, its staff, students
 (minors with their guardians) and an invoice it has paid; courses in a catalog, coupons,
 a parent and an adult student who registered on its host, with paid, refunded, cancelled
-and open enrolments and a review, and its listing in the public directory."""
+and open enrolments and a review, and its listing in the public directory; two classes
+with three weeks of sessions and attendance behind them (`academy`)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from django_tenants.utils import tenant_context
 
 from apps.tenants.models import Tenant
 
-from . import commerce
+from . import academy, commerce
 from .tenants import invoice_ensure
 from .workspace import api_key_ensure, branches_ensure, customers_ensure, settings_ensure, staff_ensure, tags_ensure
 
@@ -120,4 +121,5 @@ def seed(*, tenant: Tenant, hq, write) -> None:
         customers = commerce.consumers_ensure(CONSUMERS, tenant=tenant)
         commerce.orders_ensure(ORDERS, items=items, customers=customers, branches=branches, staff=users)
         commerce.listing_ensure(tenant=tenant, actor=owner, spec=LISTING)
+        academy.academy_ensure(owner=owner, users=users, branches=branches, items=items)
     invoice_ensure(tenant=tenant, paid=True)  # paid up front, by card, through the sandbox checkout

@@ -10,8 +10,10 @@ from collections import Counter
 import pytest
 from django.conf import settings
 from django.core.management import call_command
+from django.utils import timezone
 from django_tenants.utils import tenant_context
 
+from apps.academy.models import Attendance, Class, Enrolment, Holiday, Session
 from apps.accounts.models import Membership
 from apps.announcements.models import Announcement
 from apps.apikeys.models import ApiKey
@@ -65,11 +67,19 @@ def snapshot() -> dict:
                 "tags": Tag.objects.count(), "api_keys": ApiKey.objects.count(),
                 "language": WorkspaceSettings.objects.get().language,
             }
+            academy_orders = Enrolment.objects.filter(order__isnull=False).values("order_id")
+            state[f"{slug}_academy"] = {
+                "classes": Class.objects.count(), "holidays": Holiday.objects.count(),
+                "enrolments": sorted(Enrolment.objects.values_list("klass__room", "status")),
+                "held": Session.objects.filter(ends_at__lt=timezone.now(), status="scheduled").count(),
+                "attendance": dict(Counter(Attendance.objects.values_list("status", flat=True))),
+            }
             state[f"{slug}_commerce"] = {
                 "items": Item.objects.count(), "option_groups": OptionGroup.objects.count(),
                 "coupons": Coupon.objects.count(), "reviews": Review.objects.filter(reply__gt="").count(),
-                "orders": list(Order.objects.order_by("number").values_list("status", "payment_status")),
-                "paid": sorted(Payment.objects.values_list("status", flat=True)),
+                "orders": list(Order.objects.exclude(pk__in=academy_orders).order_by("number")
+                               .values_list("status", "payment_status")),
+                "paid": sorted(Payment.objects.exclude(order__in=academy_orders).values_list("status", flat=True)),
                 "events": dict(Counter(Event.objects.values_list("name", flat=True))),
                 "message_templates": NotificationTemplate.objects.filter(is_active=True).count(),
             }
@@ -107,10 +117,19 @@ def test_seed_demo_fills_every_screen_and_a_second_run_changes_nothing():
         "events": first["bistro_commerce"]["events"],
         "message_templates": first["bistro_commerce"]["message_templates"]}
     assert first["listings"] == [("acme", 1), ("bistro", 2)]
+    # the academy: two classes three weeks under way, one full with a student waiting;
+    # every session held so far has its roll call (how many depends on the day of the run)
+    academy = first["acme_academy"]
+    assert (academy["classes"], academy["holidays"]) == (2, 1) and academy["held"] >= 10
+    assert academy["enrolments"] == [("201", "active"), ("201", "active"), ("301", "active"), ("301", "active"),
+                                     ("301", "waitlisted")]
+    assert academy["attendance"] == {"present": 2 * academy["held"] - 2, "late": 1, "absent": 1}
+    assert first["bistro_academy"] == {"classes": 0, "holidays": 0, "enrolments": [], "held": 0, "attendance": {}}
     # every order, payment and refund put its event into the workspace's outbox
-    assert first["acme_commerce"]["events"] == {
-        "customer.created": 6, "staff.invited": 3, "invoice.issued": 1, "order.created": 4,
-        "order.status_changed": 4, "order.cancelled": 1, "payment.succeeded": 4, "refund.succeeded": 2}
+    assert first["acme_commerce"]["events"] == {  # four enrolment orders paid; the late and the absent student
+        "customer.created": 6, "staff.invited": 3, "invoice.issued": 1, "order.created": 8,
+        "order.status_changed": 4, "order.cancelled": 1, "payment.succeeded": 8, "refund.succeeded": 2,
+        "academy.enrolment_created": 5, "academy.enrolment_activated": 4, "academy.attendance_marked": 2}
     assert first["bistro_commerce"]["events"]["order.created"] == 5
     assert first["acme_commerce"]["message_templates"] > 10 and first["bistro_commerce"]["message_templates"] > 10
     assert first["announcements"] == ["Welcome to the platform"]
@@ -126,8 +145,9 @@ def test_seed_demo_fills_every_screen_and_a_second_run_changes_nothing():
     assert audit["tenant.created"] == 3 and audit["tenant.provisioned"] == 2
     assert audit["branch.created"] == 5 and audit["customer.created"] == 12  # 9 by staff, 3 consumers registering
     assert audit["staff.invited"] == audit["staff.invitation_accepted"] == 6
-    assert audit["invoice.issued"] == 2 and audit["payment.succeeded"] == 1 + 8  # an invoice, eight orders
-    assert audit["consumer.registered"] == 4 and audit["order.created"] == 9 and audit["review.created"] == 3
+    # an invoice, eight orders, four enrolments
+    assert audit["invoice.issued"] == 2 and audit["payment.succeeded"] == 1 + 8 + 4
+    assert audit["consumer.registered"] == 4 and audit["order.created"] == 9 + 4 and audit["review.created"] == 3
     assert audit["refund.succeeded"] == 4 and audit["directory.listing_updated"] == 2
     assert audit["flag.created"] == audit["promo.created"] == audit["addon.request_approved"] == 1
     assert audit["apikey.created"] == audit["workspace.settings_updated"] == 2
