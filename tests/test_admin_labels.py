@@ -321,10 +321,19 @@ def code_pattern() -> re.Pattern:
 
 def documents() -> set[str]:
     """Text stored as written for a customer, in the customer's language: invoice lines
-    (acme's workspace is in English: its invoice reads "Starter plan, ... to ...")."""
-    from apps.billing.models import InvoiceLine
+    (acme's workspace is in English: its invoice reads "Starter plan, ... to ..."), and
+    the workspaces' message templates (an English template's subject is English)."""
+    from django_tenants.utils import schema_context
 
-    return {_norm(text) for text in InvoiceLine.objects.values_list("description", flat=True)}
+    from apps.billing.models import InvoiceLine
+    from apps.core.schemas import schemas_with_table
+    from apps.notifications.models import NotificationTemplate
+
+    texts = set(InvoiceLine.objects.values_list("description", flat=True))
+    for schema in schemas_with_table("notifications_notificationtemplate"):
+        with schema_context(schema):
+            texts |= set(NotificationTemplate.objects.values_list("subject", flat=True))
+    return {_norm(text) for text in texts}
 
 
 def offences(html: str, data: frozenset[str] = frozenset()) -> list[str]:

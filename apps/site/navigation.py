@@ -15,6 +15,8 @@ def declare_sections() -> None:
     # The tenant admin: what a business owner does. Room between the orders for modules'
     # own sections (classes, orders, menu) next to the customers.
     admin_section(tenant_admin, "customers", _("Customers"), order=10, icon="groups")
+    # The academy's classes, timetable and attendance (its items show in academy workspaces only).
+    admin_section(tenant_admin, "academy", _("Academy"), order=17, icon="school")
     # Commerce: orders, payments, coupons and reviews; what is sold.
     admin_section(tenant_admin, "sales", _("Sales"), order=20, icon="point_of_sale")
     admin_section(tenant_admin, "catalog", _("Catalog"), order=30, icon="inventory_2")

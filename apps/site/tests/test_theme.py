@@ -113,7 +113,7 @@ def test_sidebars_are_grouped_by_task(tenant_alpha):
     assert list(ops)[1:] == ["Tenants", "Billing", "Platform", "Security"]
     assert ops["Tenants"][:3] == ["Tenants", "Onboarding board", "Domains"] and "Audit log" in ops["Security"]
     owner = _sidebar(tenant_admin_client("owner@alpha.test").get("/admin/"))
-    assert list(owner)[1:] == ["Customers", "Sales", "Catalog", "Team", "Branches", "Billing", "Settings"]
+    assert list(owner)[1:] == ["Customers", "Academy", "Sales", "Catalog", "Team", "Branches", "Billing", "Settings"]
     assert owner["Team"] == ["Staff", "Invitations", "Roles", "Permission matrix"]
     assert owner["Billing"] == ["Plan and usage", "Invoices", "Add-ons"]  # the owner's (they change the bill)
 

@@ -1,0 +1,32 @@
+"""The academy in the tenant admin (academy workspaces only): classes with their
+sessions, the week's timetable, a session's roster with the attendance grid,
+enrolments and waitlists, students, holidays; "Today's sessions" on the dashboard.
+Writes go through apps.academy.services; reads through its scoped selectors."""
+
+from django.utils.translation import gettext_lazy as _
+
+from apps.core.admin_navigation import admin_navigation
+from apps.core.admin_sites import tenant_admin
+
+from .. import dashboard
+from ..models import Class, Enrolment, Holiday, Session, StudentProfile
+from .classes import ClassAdmin, SessionAdmin
+from .common import is_academy
+from .enrolments import EnrolmentAdmin
+from .students import HolidayAdmin, StudentProfileAdmin
+
+tenant_admin.register(Class, ClassAdmin)
+tenant_admin.register(Session, SessionAdmin)
+tenant_admin.register(Enrolment, EnrolmentAdmin)
+tenant_admin.register(StudentProfile, StudentProfileAdmin)
+tenant_admin.register(Holiday, HolidayAdmin)
+
+admin_navigation(tenant_admin, "academy", model=Session, title=_("Timetable"), icon="calendar_month", order=10)
+admin_navigation(tenant_admin, "academy", model=Class, icon="school", order=20)
+admin_navigation(tenant_admin, "academy", model=Enrolment, icon="how_to_reg", order=30)
+admin_navigation(tenant_admin, "academy", model=StudentProfile, icon="face", order=40)
+admin_navigation(tenant_admin, "academy", model=Holiday, icon="event_busy", order=50)
+
+dashboard.register()
+
+__all__ = ["is_academy"]
