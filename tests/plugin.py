@@ -245,6 +245,35 @@ def wait_for(check, what: str, seconds: float = 60):
     raise AssertionError(f"timed out waiting for {what}")
 
 
+def race(count: int, call, *, schema: str = "alpha") -> list:
+    """`call(index)` in `count` threads started together, each on its own connection in
+    `schema`; each one's result or the exception it raised (the refusals are the point)."""
+    import threading
+
+    from django_tenants.utils import schema_context
+
+    results: list = [None] * count
+    start = threading.Barrier(count)
+
+    def run(index):
+        try:
+            with schema_context(schema):
+                start.wait(30)
+                results[index] = call(index)
+        except Exception as exc:  # noqa: BLE001
+            results[index] = exc
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(index,), daemon=True) for index in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(120)
+    assert not any(thread.is_alive() for thread in threads)
+    return results
+
+
 class WebhookReceiver:
     """tests/webhook_receiver.py running as its own process: it verifies every request
     with the official `standardwebhooks` library and answers as it is told."""

@@ -6,14 +6,13 @@ gaps or duplicates. Everything the test wrote in alpha is removed after."""
 from __future__ import annotations
 
 import datetime as dt
-import threading
 
 import pytest
 from django.db import connection
 from django_tenants.utils import schema_context
 
 from apps.accounts.models import User
-from tests.plugin import TENANTS
+from tests.plugin import TENANTS, race
 
 THREADS = 8
 
@@ -71,31 +70,6 @@ def world(committed):
                 ListingDailyOrders.objects.filter(pk=row.pk).update(count=daily[row.pk])
             else:
                 row.delete()
-
-
-def race(count: int, call) -> list:
-    """`call(index)` in `count` threads started together, each on its own connection in
-    alpha's schema; each one's result or exception."""
-    results: list = [None] * count
-    start = threading.Barrier(count)
-
-    def run(index):
-        try:
-            with schema_context("alpha"):
-                start.wait(30)
-                results[index] = call(index)
-        except Exception as exc:  # the refusals are the point
-            results[index] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(index,), daemon=True) for index in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(120)
-    assert not any(thread.is_alive() for thread in threads)
-    return results
 
 
 def test_the_last_seat_goes_to_exactly_one_of_many_at_once(world):

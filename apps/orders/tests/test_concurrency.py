@@ -6,15 +6,12 @@ test wrote in alpha is removed after (the order number goes back too)."""
 
 from __future__ import annotations
 
-import threading
-
 import pytest
-from django.db import connection
 from django.db.models import F
 from django_tenants.utils import schema_context
 
 from apps.accounts.models import User
-from tests.plugin import TENANTS
+from tests.plugin import TENANTS, race
 
 from .conftest import bibimbap_line, make_coupon, make_menu
 
@@ -59,31 +56,6 @@ def world(committed):
                 ListingDailyOrders.objects.filter(pk=row.pk).update(count=daily[row.pk])
             else:
                 row.delete()
-
-
-def race(count: int, call) -> list:
-    """Run `call(index)` in `count` threads started together, each on its own connection
-    in alpha's schema; returns each one's order or exception."""
-    results: list = [None] * count
-    start = threading.Barrier(count)
-
-    def run(index):
-        try:
-            with schema_context("alpha"):
-                start.wait(30)
-                results[index] = call(index)
-        except Exception as exc:  # the refusals are the point
-            results[index] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(index,), daemon=True) for index in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(120)
-    assert not any(thread.is_alive() for thread in threads)
-    return results
 
 
 def _orders(results):
