@@ -71,7 +71,10 @@ def _audit(action: str, *, actor, template: NotificationTemplate, changes: dict 
 
 def template_create(*, actor, event: str, channel: str, language: str, body: str, subject: str = "",
                     audience: str = "customer", is_marketing: bool = False, is_active: bool = True,
-                    provider_template: str = "", known_event: bool = True) -> NotificationTemplate:
+                    provider_template: str = "", known_event: bool = True,
+                    audited: bool = True) -> NotificationTemplate:
+    """A new template, audited (`audited=False`: a seeding that writes one audit row for
+    all it creates)."""
     template_validate(event=event, audience=audience, channel=channel, language=language, subject=subject,
                       body=body, known_event=known_event)
     try:
@@ -79,8 +82,9 @@ def template_create(*, actor, event: str, channel: str, language: str, body: str
             template = NotificationTemplate.objects.create(
                 event=event, audience=audience, channel=channel, language=language, subject=subject, body=body,
                 is_marketing=is_marketing, is_active=is_active, provider_template=provider_template)
-            _audit("notification_template.created", actor=actor, template=template,
-                   changes={name: [None, value] for name, value in snapshot(template, TEMPLATE_FIELDS).items()})
+            if audited:
+                _audit("notification_template.created", actor=actor, template=template,
+                       changes={name: [None, value] for name, value in snapshot(template, TEMPLATE_FIELDS).items()})
     except IntegrityError:
         raise TemplateExists() from None
     return template
@@ -147,10 +151,12 @@ def template_test_send(*, template: NotificationTemplate, user) -> str:
 def templates_seed(*, items: list[dict], known_event: bool = False) -> int:
     """Create each {"event", "language", "channel", "subject", "body"[, "audience",
     "is_marketing", "provider_template"]} that has no template yet; an entry that does not
-    validate is skipped (logged), never half-created. Returns how many were created."""
+    validate is skipped (logged), never half-created. One audit row tells what was seeded
+    (a workspace's log is not filled with one row per message). Returns how many were
+    created."""
     import logging
 
-    created = 0
+    created, events = 0, set()
     for item in items:
         exists = NotificationTemplate.objects.filter(
             event=item.get("event", ""), audience=item.get("audience", "customer"),
@@ -163,11 +169,16 @@ def templates_seed(*, items: list[dict], known_event: bool = False) -> int:
                                 channel=item.get("channel", Channel.EMAIL), language=item.get("language", ""),
                                 subject=item.get("subject", ""), body=item.get("body", ""),
                                 is_marketing=bool(item.get("is_marketing", False)),
-                                provider_template=item.get("provider_template", ""), known_event=known_event)
+                                provider_template=item.get("provider_template", ""), known_event=known_event,
+                                audited=False)
             created += 1
+            events.add(item.get("event", ""))
         except (InvalidData, TemplateExists) as error:
             logging.getLogger(__name__).warning("notification template %s skipped: %s %s", item, error.code,
                                                 error.details)
+    if created:
+        audit_record(action="notification_templates.seeded", actor=None, tenant=current_tenant(),
+                     metadata={"templates": created, "events": sorted(events)})
     return created
 
 
