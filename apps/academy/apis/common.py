@@ -1,0 +1,77 @@
+"""What the academy's API views share: the scope each method reaches (`_reach`) and the
+scoped base views."""
+
+from __future__ import annotations
+
+from apps.accounts.models import User
+from apps.authz.access import Access
+from apps.crm.models import Customer
+from apps.rbac.api import WorkspaceApi
+
+from .. import selectors
+from ..models import Class, Enrolment, Session
+
+TAGS = ["academy"]
+MY_TAGS = ["my"]
+
+
+def _reach(access: Access, perm: str, view_perm: str) -> Access:
+    """`access` narrowed to what `perm` reaches, asked as `view_perm` (the permission the
+    scope selectors read): a method's own grant decides which rows it may touch."""
+    grant = access.grant(perm)
+    return Access(user=access.user, grants={view_perm: grant} if grant is not None else {})
+
+
+def _user(pk):
+    """A user by id, or None (the services refuse a teacher who is not staff here)."""
+    return User.objects.filter(pk=pk).first() if pk is not None else None
+
+
+class AcademyApi(WorkspaceApi):
+    view_perm = ""  # "academy.view_class": the scope selector's permission
+
+    def scoped_access(self) -> Access:
+        return _reach(self.access, self.perm_name(), self.view_perm)
+
+
+class ClassScoped(AcademyApi):
+    view_perm = "academy.view_class"
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # the schema's generation
+            return Class.objects.none()
+        return selectors.classes_visible_to(user=self.actor, access=self.scoped_access())
+
+
+class SessionScoped(AcademyApi):
+    view_perm = "academy.view_session"
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # the schema's generation
+            return Session.objects.none()
+        return selectors.sessions_visible_to(user=self.actor, access=self.scoped_access())
+
+
+class StudentScoped(AcademyApi):
+    view_perm = "academy.view_studentprofile"
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # the schema's generation
+            return Customer.objects.none()
+        return selectors.students_visible_to(user=self.actor, access=self.scoped_access())
+
+
+class EnrolmentScoped(AcademyApi):
+    """Enrolments of the classes the method's grant reaches."""
+
+    view_perm = "academy.view_class"
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # the schema's generation
+            return Enrolment.objects.none()
+        classes = selectors.classes_visible_to(user=self.actor, access=self.scoped_access())
+        return (Enrolment.objects.filter(klass__in=classes.values("pk")).select_related("klass", "student")
+                .order_by("-id"))
+
+
+# --- Classes ----------------------------------------------------------------------------
