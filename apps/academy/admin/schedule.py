@@ -9,7 +9,6 @@ import datetime as dt
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
@@ -27,8 +26,6 @@ from apps.core.errors import PlatformError
 from .. import services
 from ..models import Attendance, Class, Enrolment, Session
 from ..selectors import classes_visible_to, seats_free, session_attendance, sessions_visible_to, waitlist
-from ..services.common import class_locked
-from ..services.seats import offer_free_seats
 from .common import access_of, hhmm, is_academy, local, person_name, schedule_text, viewer_zone
 
 SITE = tenant_admin
@@ -223,8 +220,7 @@ def waitlist_view(request, class_id: int):
             raise PermissionDenied
         try:
             if request.POST.get("offer") == "free-seats":
-                with transaction.atomic():
-                    offered = offer_free_seats(klass=class_locked(klass.pk), actor=request.user)
+                offered = services.seats_offer(klass=klass, actor=request.user)
                 if offered:
                     messages.success(request, _("A seat was offered to %(names)s.")
                                      % {"names": ", ".join(e.student.name for e in offered)})

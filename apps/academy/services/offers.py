@@ -18,11 +18,18 @@ from ..models import Enrolment
 from ..states import ENROLMENT_MACHINE
 from .common import _audit, class_locked
 from .enrolments import order_place
-from .seats import enrolment_locked, withdraw_locked
+from .seats import enrolment_locked, offer_free_seats, withdraw_locked
 
 logger = logging.getLogger(__name__)
 S = Enrolment.Status
 INTERRUPTED_AFTER = dt.timedelta(minutes=5)
+
+
+def seats_offer(*, klass, actor) -> list[Enrolment]:
+    """Staff offer the class's free seats to the first waiting (under the class lock, as
+    every seat change); returns the enrolments offered one."""
+    with transaction.atomic():
+        return offer_free_seats(klass=class_locked(klass.pk), actor=actor)
 
 
 def enrolment_offer_accept(*, enrolment: Enrolment, actor) -> Enrolment:

@@ -182,6 +182,27 @@ def test_enrol_waitlist_offer_and_withdraw(world):
         assert waiting.status == Enrolment.Status.WITHDRAWN
 
 
+def test_offer_free_seats_from_the_waitlist_page(world):
+    client = tenant_admin_client("owner@alpha.test")
+    with schema_context("alpha"):
+        from apps.academy.services import class_update, enrolment_create
+
+        taken = Enrolment.objects.filter(klass=world["mine"], status__in=Enrolment.SEAT_HOLDING).count()
+        class_update(klass=world["mine"], actor=world["owner"], capacity=taken)  # full: the next one waits
+        waiting = enrolment_create(student=make_student("Choi Minjun"), klass=world["mine"], actor=world["owner"])
+        assert waiting.status == Enrolment.Status.WAITLISTED
+        Class.objects.filter(pk=world["mine"].pk).update(capacity=taken + 1)  # a seat freed without an offer
+    connection.set_schema_to_public()
+    page = f"/admin/academy/class/{world['mine'].pk}/waitlist/"
+    response = client.post(page, {"offer": "free-seats"}, follow=True)
+    assert "A seat was offered to Choi Minjun." in texts(response)
+    with schema_context("alpha"):
+        waiting.refresh_from_db()
+        assert waiting.status == Enrolment.Status.OFFERED and waiting.offer_expires_at is not None
+    again = client.post(page, {"offer": "free-seats"}, follow=True)  # nobody left waiting
+    assert "There is no free seat to offer, or nobody is waiting." in texts(again)
+
+
 def test_students_and_holidays(world):
     client = tenant_admin_client("owner@alpha.test")
     with schema_context("alpha"):
