@@ -7,13 +7,17 @@ add to each. Pass the request's `access` (the active role counts) or let it be c
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from apps.authz.access import Access, Grant
-from apps.crm.models import Customer, GuardianContact
+from apps.crm import selectors as crm_selectors
 
 from .models import Attendance, Class, Enrolment, Session, StudentProfile
+
+if TYPE_CHECKING:
+    from apps.crm.models import Customer
 
 LIVE = ~Q(status=Enrolment.Status.WITHDRAWN)
 
@@ -78,15 +82,11 @@ def sessions_visible_to(*, user, access: Access | None = None) -> QuerySet[Sessi
                   granted=lambda access: Q(pk__in=_per_object(access, perm, Session)))
 
 
-def students_visible_to(*, user, access: Access | None = None) -> QuerySet[Customer]:
-    """Students (live customers with a student profile) the user may see
-    (`academy.view_studentprofile`): branch scope, those of the branches or enrolled in
-    their classes; own scope, those enrolled (or waiting) in the classes they teach."""
-    access = _access(user, access)
+def _students_reach(queryset: QuerySet[Customer], access: Access) -> QuerySet[Customer]:
+    """`queryset` narrowed to the customers `academy.view_studentprofile` reaches: branch
+    scope, those of the branches or enrolled in their classes; own scope, those enrolled
+    (or waiting) in the classes the user teaches."""
     perm = "academy.view_studentprofile"
-    queryset = (Customer.objects.filter(deleted_at__isnull=True, student_profile__isnull=False)
-                .select_related("branch", "student_profile")
-                .prefetch_related(Prefetch("guardians", queryset=GuardianContact.objects.order_by("id"))))
 
     def enrolled_in(classes: Q) -> Q:
         return Q(pk__in=Enrolment.objects.filter(LIVE).filter(klass__in=Class.objects.filter(classes))
@@ -96,6 +96,20 @@ def students_visible_to(*, user, access: Access | None = None) -> QuerySet[Custo
                   branch=lambda ids: Q(branch_id__in=ids) | enrolled_in(Q(branch_id__in=ids)),
                   own=lambda user_id: enrolled_in(_taught_by(user_id)),
                   granted=lambda access: Q(student_profile__in=_per_object(access, perm, StudentProfile)))
+
+
+def students_visible_to(*, user, access: Access | None = None) -> QuerySet[Customer]:
+    """Students (live customers with a student profile) the user may see
+    (`academy.view_studentprofile`, see `_students_reach`)."""
+    queryset = (crm_selectors.customers_live().filter(student_profile__isnull=False)
+                .select_related("branch", "student_profile").prefetch_related(crm_selectors.guardians_prefetch()))
+    return _students_reach(queryset, _access(user, access))
+
+
+def customers_enrollable_by(*, user, access: Access | None = None) -> QuerySet[Customer]:
+    """Live customers the user may enrol: the students they may see, and customers of
+    their branches who are no student yet (enrolling makes them one)."""
+    return _students_reach(crm_selectors.customers_live(), _access(user, access))
 
 
 # --- Rosters ----------------------------------------------------------------------------

@@ -1,22 +1,26 @@
 """A class's weekly schedule checked before anything is written: weekdays, time and
-duration, dates; and the room check: two classes of a branch may not meet in the same
-room at the same time on any day both run."""
+duration, dates; the room check: two classes of a branch may not meet in the same
+room at the same time on any day both run; and the teacher check: a teacher's classes
+(at any branch, in its time zone) never meet at the same time."""
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 
 from django.utils.translation import gettext as _
 
 from apps.core.errors import InvalidData
 
+from .events import zone_of
 from .models import Class
 from .models.classes import MAX_DURATION_MINUTES
 
 WEEK = 7
-# Two weekly schedules repeat every week: occurrences over two weeks (plus the day before,
-# for a session running past midnight into the first day) meet if they ever meet.
-WINDOW_DAYS = 2 * WEEK + 1
+# Two weekly schedules repeat every week: occurrences over two weeks, plus days either
+# side (a session running past midnight; branches in time zones up to 26 hours apart),
+# meet if they ever meet (across time zones, between two changes of their offsets).
+MARGIN_DAYS = 3
 
 
 def schedule_check(*, weekdays, start_time, duration_minutes, starts_on, ends_on) -> list[int]:
@@ -39,31 +43,95 @@ def schedule_check(*, weekdays, start_time, duration_minutes, starts_on, ends_on
     return sorted(set(days))
 
 
-def _occurrences(*, weekdays, start_time, duration_minutes, starts_on, ends_on, first: dt.date, last: dt.date):
-    day = max(first, starts_on)
-    end = last if ends_on is None else min(last, ends_on)
-    length = dt.timedelta(minutes=duration_minutes)
+def _occurrences(schedule: dict, *, first: dt.date, last: dt.date, zone=None):
+    """(start, end) of each session from `first` to `last`: local wall times, or UTC
+    instants when the schedule's `zone` is given (as sessions are generated)."""
+    day = max(first, schedule["starts_on"])
+    end = last if schedule["ends_on"] is None else min(last, schedule["ends_on"])
+    length = dt.timedelta(minutes=schedule["duration_minutes"])
     while day <= end:
-        if day.weekday() in weekdays:
-            start = dt.datetime.combine(day, start_time)
+        if day.weekday() in schedule["weekdays"]:
+            start = dt.datetime.combine(day, schedule["start_time"])
+            if zone is not None:
+                start = start.replace(tzinfo=zone).astimezone(dt.UTC)
             yield start, start + length
         day += dt.timedelta(days=1)
 
 
-def schedules_meet(a: dict, b: dict) -> bool:
+@functools.lru_cache(maxsize=256)
+def _offset_changes(zone, first: dt.date, last: dt.date) -> tuple[dt.date, ...]:
+    """The days from `first` to `last` whose UTC offset in `zone` (at noon) differs from
+    the day before's: daylight saving starting or ending."""
+    def offset(day):
+        return dt.datetime.combine(day, dt.time(12), tzinfo=zone).utcoffset()
+
+    changes, day, before = [], first, offset(first)
+    while day < last:
+        day += dt.timedelta(days=1)
+        now = offset(day)
+        if now != before:
+            changes.append(day)
+        before = now
+    return tuple(changes)
+
+
+def _windows(a: dict, b: dict, zones) -> list[tuple[dt.date, dt.date]]:
+    """The stretches of days on which to compare two schedules: two weeks from when both
+    run; with two time zones, also two weeks from each change of either's offset within a
+    year (between changes the two repeat every week; daylight saving repeats yearly)."""
+    margin = dt.timedelta(days=MARGIN_DAYS)
+    begin = max(a["starts_on"], b["starts_on"])
+    limits = [limit for limit in (a["ends_on"], b["ends_on"]) if limit is not None]
+    end = min(limits) + margin if limits else None
+    starts = [begin]
+    if zones is not None and zones[0] != zones[1]:
+        until = begin + dt.timedelta(days=366)
+        until = min(until, end) if end is not None else until
+        if until > begin:
+            starts += [day for zone in zones for day in _offset_changes(zone, begin, until)]
+    windows = []
+    for start in sorted(set(starts)):
+        first, last = start - margin, start + dt.timedelta(days=2 * WEEK)
+        last = min(last, end) if end is not None else last
+        if first <= last:
+            windows.append((first, last))
+    return windows
+
+
+def schedules_meet(a: dict, b: dict, *, zones: tuple | None = None) -> bool:
     """Whether two weekly schedules (dicts of weekdays, start_time, duration_minutes,
-    starts_on, ends_on; local times of one branch) ever have sessions at the same time."""
-    first = max(a["starts_on"], b["starts_on"]) - dt.timedelta(days=1)
-    last = first + dt.timedelta(days=WINDOW_DAYS)
-    for limit in (a["ends_on"], b["ends_on"]):
-        if limit is not None:
-            last = min(last, limit)
-    if last < first:
-        return False
-    mine = list(_occurrences(**a, first=first, last=last))
-    return any(start < other_end and other_start < end
-               for other_start, other_end in _occurrences(**b, first=first, last=last)
-               for start, end in mine)
+    starts_on, ends_on) ever have sessions at the same time: local times of one branch,
+    or with `zones` (a's, b's) each in its own branch's time zone."""
+    zone_a, zone_b = zones or (None, None)
+    for first, last in _windows(a, b, zones):
+        mine = list(_occurrences(a, first=first, last=last, zone=zone_a))
+        if any(start < other_end and other_start < end
+               for other_start, other_end in _occurrences(b, first=first, last=last, zone=zone_b)
+               for start, end in mine):
+            return True
+    return False
+
+
+def schedule_of(klass: Class) -> dict:
+    return {"weekdays": klass.weekdays, "start_time": klass.start_time, "duration_minutes": klass.duration_minutes,
+            "starts_on": klass.starts_on, "ends_on": klass.ends_on}
+
+
+def _first_meeting(others, *, schedule: dict, zone=None, exclude_pk=None) -> Class | None:
+    """The first active class of `others` whose schedule meets `schedule`: in local
+    times of one branch, or (`zone`: the schedule's) each class in its branch's zone."""
+    margin = dt.timedelta(days=MARGIN_DAYS)
+    others = others.filter(is_active=True).order_by("pk")
+    if schedule["ends_on"] is not None:
+        others = others.filter(starts_on__lte=schedule["ends_on"] + margin)
+    others = others.exclude(ends_on__lt=schedule["starts_on"] - margin)
+    if exclude_pk is not None:
+        others = others.exclude(pk=exclude_pk)
+    for other in others:
+        zones = (zone, zone_of(other.branch)) if zone is not None else None
+        if schedules_meet(schedule, schedule_of(other), zones=zones):
+            return other
+    return None
 
 
 def room_clash(*, branch, room: str, schedule: dict, exclude_pk=None) -> Class | None:
@@ -72,16 +140,12 @@ def room_clash(*, branch, room: str, schedule: dict, exclude_pk=None) -> Class |
     room = (room or "").strip()
     if not room:
         return None
-    others = Class.objects.filter(branch=branch, room__iexact=room, is_active=True).order_by("pk")
-    if schedule["ends_on"] is not None:
-        others = others.filter(starts_on__lte=schedule["ends_on"])
-    others = others.exclude(ends_on__lt=schedule["starts_on"] - dt.timedelta(days=1))
-    if exclude_pk is not None:
-        others = others.exclude(pk=exclude_pk)
-    for other in others:
-        theirs = {"weekdays": other.weekdays, "start_time": other.start_time,
-                  "duration_minutes": other.duration_minutes, "starts_on": other.starts_on,
-                  "ends_on": other.ends_on}
-        if schedules_meet(schedule, theirs):
-            return other
-    return None
+    return _first_meeting(Class.objects.filter(branch=branch, room__iexact=room), schedule=schedule,
+                          exclude_pk=exclude_pk)
+
+
+def teacher_clash(*, teacher_id: int, branch, schedule: dict, exclude_pk=None) -> Class | None:
+    """The first active class the teacher teaches (at any branch) whose sessions would meet
+    those of `schedule` at `branch`; None when the teacher is free then."""
+    return _first_meeting(Class.objects.filter(teacher_id=teacher_id).select_related("branch"), schedule=schedule,
+                          zone=zone_of(branch), exclude_pk=exclude_pk)

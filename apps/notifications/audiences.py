@@ -23,12 +23,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from django.db import connection
 
-from apps.crm.models import Customer, GuardianContact
+from apps.crm import selectors as crm_selectors
 from apps.staff.models import StaffProfile
 from apps.workspace.services import workspace_settings_get
+
+if TYPE_CHECKING:
+    from apps.crm.models import Customer
 
 
 @dataclass
@@ -83,7 +87,7 @@ def _customer(event) -> list[Recipient]:
     customer_id = reference.get("id") if isinstance(reference, dict) else None
     if not customer_id:
         return []
-    customer = Customer.objects.filter(pk=customer_id, deleted_at__isnull=True).first()
+    customer = crm_selectors.customers_live().filter(pk=customer_id).first()
     if customer is None:
         return []
     user = None
@@ -137,7 +141,7 @@ def _guardians(event, recipients: list[Recipient]) -> list[Recipient]:
     return [Recipient(key=f"guardian:{guardian.pk}", audience="customer", name=guardian.name,
                       email=guardian.email, phone=str(guardian.phone) if guardian.phone else "",
                       customer=customers[guardian.customer_id])
-            for guardian in GuardianContact.objects.filter(customer_id__in=customers).order_by("id")]
+            for guardian in crm_selectors.guardians_of(customer_ids=list(customers))]
 
 
 audience_resolver_register("customer", _customer)

@@ -8,8 +8,7 @@ from rest_framework.response import Response
 
 from apps.core.api import ERROR_RESPONSES
 from apps.core.errors import InvalidData
-from apps.crm.models import Customer
-from apps.rbac.api import WorkspaceApi
+from apps.crm import selectors as crm_selectors
 
 from .. import selectors, services
 from ..models import Attendance
@@ -55,14 +54,18 @@ class SessionAttendanceApi(SessionScoped):
         return self._roster(session)
 
 
-class CheckInApi(WorkspaceApi):
+class CheckInApi(SessionScoped):
+    """Codes of the sessions the kiosk's grant reaches (a role limited to branches: those
+    branches' sessions); any other code answers as a wrong one, telling nothing of it."""
+
     perms = {"POST": "attendance:add"}
     serializer_class = CheckInInput
 
     @extend_schema(tags=TAGS, summary="Kiosk check-in at the front desk: a session's code and the student",
                    description="The code of a session open for check-in now (shortly before its start until its "
                                "end); present, or late after the grace period. Refusals: "
-                               "`academy_check_in_code_invalid` (404: wrong code or outside its window), "
+                               "`academy_check_in_code_invalid` (404: wrong code, outside its window or a session "
+                               "outside your branches), "
                                "`academy_not_enrolled`.",
                    request=CheckInInput, responses={200: AttendanceOutput, **ERROR_RESPONSES},
                    examples=[OpenApiExample("Check in", value={"code": "K7QM2P", "student": 42},
@@ -71,10 +74,10 @@ class CheckInApi(WorkspaceApi):
         serializer = CheckInInput(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        student = Customer.objects.filter(deleted_at__isnull=True, pk=data["student"]).first()
+        student = crm_selectors.customers_live().filter(pk=data["student"]).first()
         if student is None:
             raise InvalidData(details={"student": [_("No customer with this id.")]})
-        row = services.attendance_check_in(code=data["code"], student=student)
+        row = services.attendance_check_in(code=data["code"], student=student, sessions=self.get_queryset())
         row = Attendance.objects.select_related("student", "session__klass").get(pk=row.pk)
         return Response(AttendanceOutput(row).data)
 

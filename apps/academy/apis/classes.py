@@ -59,7 +59,9 @@ class ClassListApi(ClassScoped):
     @extend_schema(tags=TAGS, summary="Create a class (its sessions are generated at once)", request=ClassInput,
                    description="Refusals: `academy_not_a_course`, `academy_teacher_not_staff`, "
                                "`academy_schedule_overlap` (another class meets in the room at overlapping times), "
-                               "`validation_error` (a schedule that is not valid; a branch outside your reach).",
+                               "`academy_teacher_double_booked` (the teacher has another class then, at any "
+                               "branch), `validation_error` (a schedule that is not valid; a branch outside your "
+                               "reach).",
                    responses={201: ClassOutput, **ERROR_RESPONSES},
                    examples=[OpenApiExample("Mondays and Wednesdays", value=CLASS_EXAMPLE, request_only=True)])
     def post(self, request):

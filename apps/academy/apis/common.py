@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from apps.accounts.models import User
 from apps.authz.access import Access
-from apps.crm.models import Customer
+from apps.crm import selectors as crm_selectors
 from apps.rbac.api import WorkspaceApi
 
 from .. import selectors
@@ -30,8 +30,9 @@ def _user(pk):
 class AcademyApi(WorkspaceApi):
     view_perm = ""  # "academy.view_class": the scope selector's permission
 
-    def scoped_access(self) -> Access:
-        return _reach(self.access, self.perm_name(), self.view_perm)
+    def scoped_access(self, view_perm: str = "") -> Access:
+        """What the method's grant reaches, asked as `view_perm` (the view's own by default)."""
+        return _reach(self.access, self.perm_name(), view_perm or self.view_perm)
 
 
 class ClassScoped(AcademyApi):
@@ -57,7 +58,7 @@ class StudentScoped(AcademyApi):
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # the schema's generation
-            return Customer.objects.none()
+            return crm_selectors.customers_live().none()
         return selectors.students_visible_to(user=self.actor, access=self.scoped_access())
 
 

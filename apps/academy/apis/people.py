@@ -11,7 +11,7 @@ from rest_framework.response import Response
 from apps.core.api import ERROR_RESPONSES
 from apps.core.errors import InvalidData
 from apps.core.filters import FilterBackend
-from apps.crm.models import Customer
+from apps.crm import selectors as crm_selectors
 
 from .. import selectors, services
 from ..models import Enrolment
@@ -47,7 +47,7 @@ class StudentListApi(StudentScoped):
         serializer = StudentInput(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
-        customers = Customer.objects.filter(deleted_at__isnull=True)
+        customers = crm_selectors.customers_live()
         allowed = self.branch_ids()
         if allowed is not None:
             customers = customers.filter(branch_id__in=allowed)
@@ -57,7 +57,7 @@ class StudentListApi(StudentScoped):
         services.student_profile_set(customer=customer, actor=self.actor, **data)
         student = selectors.students_visible_to(user=self.actor, access=self.access).filter(pk=customer.pk).first()
         if student is None:  # made, but outside what the caller may see: the profile without its guardians
-            student = Customer.objects.select_related("student_profile").get(pk=customer.pk)
+            student = crm_selectors.customers_live().select_related("student_profile").get(pk=customer.pk)
         return Response(StudentOutput(student).data, status=status.HTTP_201_CREATED)
 
 
@@ -109,7 +109,8 @@ class EnrolmentListApi(EnrolmentScoped):
                    description="A free seat makes the enrolment `pending_payment` with its order (pay it with "
                                "/api/v1/orders/{id}/pay/); a full class puts the student on the waitlist, or with "
                                "`waitlist: false` is refused (`academy_class_full`). Other refusals: "
-                               "`academy_class_closed`, `academy_already_enrolled`.",
+                               "`academy_class_closed`, `academy_already_enrolled`; a class or student "
+                               "outside your reach is refused as an unknown id (`validation_error`).",
                    request=EnrolmentInput, responses={201: EnrolmentOutput, **ERROR_RESPONSES},
                    examples=[OpenApiExample("Enrol", value={"klass": 3, "student": 42, "waitlist": True},
                                             request_only=True)])
@@ -121,7 +122,10 @@ class EnrolmentListApi(EnrolmentScoped):
             pk=data["klass"]).first()
         if klass is None:
             raise InvalidData(details={"klass": [_("No class with this id.")]})
-        student = Customer.objects.filter(deleted_at__isnull=True, pk=data["student"]).first()
+        # a student the method's grant does not reach reads as an unknown id
+        students = selectors.customers_enrollable_by(user=self.actor,
+                                                     access=self.scoped_access("academy.view_studentprofile"))
+        student = students.filter(pk=data["student"]).first()
         if student is None:
             raise InvalidData(details={"student": [_("No customer with this id.")]})
         enrolment = services.enrolment_create(student=student, klass=klass, actor=self.actor,

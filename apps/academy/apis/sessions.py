@@ -81,6 +81,7 @@ class SessionMoveApi(SessionScoped):
 
     @extend_schema(tags=TAGS, summary="Move one session to another time (the enrolled students are told)",
                    description="Refusals: `academy_session_overlap` (the room, or the class, is taken then), "
+                               "`academy_teacher_double_booked` (whoever teaches it teaches another session then), "
                                "`academy_session_cancelled`, `validation_error` (a time in the past).",
                    request=MoveInput, responses={200: SessionOutput, **ERROR_RESPONSES})
     def post(self, request, pk):
@@ -96,7 +97,8 @@ class SessionSubstituteApi(SessionScoped):
     serializer_class = SubstituteInput
 
     @extend_schema(tags=TAGS, summary="Set (or clear) the substitute teacher of one session",
-                   description="Refusal: `academy_teacher_not_staff`.",
+                   description="Refusals: `academy_teacher_not_staff`, `academy_teacher_double_booked` (the "
+                               "substitute, or the class's teacher when cleared, teaches another session then).",
                    request=SubstituteInput, responses={200: SessionOutput, **ERROR_RESPONSES})
     def post(self, request, pk):
         session = self.get_object()

@@ -1,6 +1,7 @@
 """Classes (a course, a teacher, a branch and room, a capacity, a weekly schedule) and
 the workspace's holidays. Schedule writes of one branch queue behind each other (the
-branch row is locked) so that two classes can never both take the same room."""
+branch row is locked) so that two classes can never both take the same room, and those
+of one teacher (`teachers_locked`) so that a teacher never has two classes at once."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import datetime as dt
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.dates import WEEKDAYS_ABBR
 from django.utils.translation import gettext as _
 
 from apps.branches.models import Branch
@@ -18,10 +20,10 @@ from apps.core.errors import InvalidData
 
 from .. import events
 from ..conf import setting
-from ..errors import NotACourse, ScheduleOverlap
+from ..errors import NotACourse, ScheduleOverlap, TeacherDoubleBooked
 from ..models import Class, Holiday, Session
-from ..validation import room_clash, schedule_check
-from .common import _audit, teacher_check
+from ..validation import room_clash, schedule_check, teacher_clash
+from .common import _audit, person_name, teacher_check, teachers_locked
 from .seats import offer_free_seats
 from .sessions import generate, session_cancel
 
@@ -49,6 +51,19 @@ def _room_check(*, branch, room: str, schedule: dict, exclude_pk=None) -> None:
             details={"class": other.pk, "name": other.name, "room": other.room})
 
 
+def _teacher_free_check(*, teacher_id: int, branch, schedule: dict, exclude_pk=None) -> None:
+    """The teacher has no other active class (at any branch) meeting at the same time."""
+    other = teacher_clash(teacher_id=teacher_id, branch=branch, schedule=schedule, exclude_pk=exclude_pk)
+    if other is not None:
+        raise TeacherDoubleBooked(
+            _("%(teacher)s already teaches “%(class)s” (%(branch)s, %(days)s %(time)s for %(minutes)s minutes) "
+              "at overlapping times.")
+            % {"teacher": person_name(other.teacher), "class": other.name, "branch": other.branch.name,
+               "days": ", ".join(str(WEEKDAYS_ABBR[day]) for day in other.weekdays),
+               "time": other.start_time.strftime("%H:%M"), "minutes": other.duration_minutes},
+            details={"teacher": teacher_id, "class": other.pk, "name": other.name})
+
+
 def class_create(*, course: Item, teacher, branch: Branch, capacity: int, weekdays, start_time: dt.time,
                  duration_minutes: int, starts_on: dt.date, ends_on: dt.date | None = None, room: str = "",
                  name: str = "", actor) -> Class:
@@ -62,8 +77,10 @@ def class_create(*, course: Item, teacher, branch: Branch, capacity: int, weekda
     values["weekdays"] = schedule_check(**values)
     room = (room or "").strip()
     with transaction.atomic(durable=True):
+        teachers_locked(teacher.pk)
         Branch.objects.select_for_update().filter(pk=branch.pk).first()
         _room_check(branch=branch, room=room, schedule=values)
+        _teacher_free_check(teacher_id=teacher.pk, branch=branch, schedule=values)
         klass = Class(course=course, teacher=teacher, branch=branch, room=room, capacity=capacity,
                       name=(name or "").strip() or course.name, **values)
         klass.full_clean()
@@ -91,8 +108,13 @@ def class_update(*, klass: Class, actor, **data) -> dict:
     if "room" in data:
         data["room"] = (data["room"] or "").strip()
     with transaction.atomic():
+        teacher_id = data["teacher"].pk if "teacher" in data else (
+            Class.objects.filter(pk=klass.pk).values_list("teacher_id", flat=True).first())
+        teachers_locked(teacher_id)
         Branch.objects.select_for_update().filter(pk=klass.branch_id).first()
         locked = Class.objects.select_for_update(of=("self",)).select_related("branch", "course").get(pk=klass.pk)
+        if "teacher" not in data and locked.teacher_id != teacher_id:  # given to someone else meanwhile
+            teachers_locked(locked.teacher_id)
         merged = {name: data.get(name, getattr(locked, name)) for name in SCHEDULE_FIELDS}
         merged["weekdays"] = schedule_check(**merged)
         if any(name in data for name in SCHEDULE_FIELDS):
@@ -100,6 +122,8 @@ def class_update(*, klass: Class, actor, **data) -> dict:
         if data.get("is_active", locked.is_active):
             _room_check(branch=locked.branch, room=data.get("room", locked.room), schedule=merged,
                         exclude_pk=locked.pk)
+            _teacher_free_check(teacher_id=data["teacher"].pk if "teacher" in data else locked.teacher_id,
+                                branch=locked.branch, schedule=merged, exclude_pk=locked.pk)
         changes = model_update(locked, data=data, fields=EDITABLE, clean=False)
         if not changes:
             return {}

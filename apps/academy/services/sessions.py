@@ -1,6 +1,8 @@
 """Sessions: generated from the classes' weekly schedules over a rolling horizon (beat
 keeps it filled), skipping holidays; cancelled or moved one at a time, the enrolled
-students (and through them their guardians) told; a substitute teacher per session."""
+students (and through them their guardians) told; a substitute teacher per session. A
+teacher never teaches two sessions at once: moving a session or giving it a substitute
+checks who teaches it, under that teacher's lock (`teachers_locked`)."""
 
 from __future__ import annotations
 
@@ -8,6 +10,7 @@ import datetime as dt
 import secrets
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -16,9 +19,9 @@ from apps.events.services import event_record
 
 from .. import events
 from ..conf import setting
-from ..errors import SessionCancelled, SessionOverlap
+from ..errors import SessionCancelled, SessionOverlap, TeacherDoubleBooked
 from ..models import Class, Enrolment, Holiday, Session
-from .common import _audit, teacher_check
+from .common import _audit, person_name, teacher_check, teachers_locked
 
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: read off a screen, typed on a tablet
 CODE_LENGTH = 6
@@ -147,14 +150,61 @@ def room_taken(*, session: Session, starts_at, ends_at) -> Session | None:
             .exclude(pk=session.pk).select_related("klass").order_by("starts_at").first())
 
 
+def _taught_by(user_id: int) -> Q:
+    """Sessions the user teaches: those they substitute, and their classes' nobody substitutes."""
+    return Q(substitute_teacher_id=user_id) | Q(substitute_teacher__isnull=True, klass__teacher_id=user_id)
+
+
+def teacher_taken(*, teacher_id: int, starts_at, ends_at, exclude_pk=None) -> Session | None:
+    """Another scheduled session the teacher teaches (at any branch) overlapping the times."""
+    return (Session.objects.filter(_taught_by(teacher_id), status=Session.Status.SCHEDULED, starts_at__lt=ends_at,
+                                   ends_at__gt=starts_at)
+            .exclude(pk=exclude_pk).select_related("klass__branch").order_by("starts_at").first())
+
+
+def _teacher_free_check(*, teacher_id: int, starts_at, ends_at, session: Session) -> None:
+    clash = teacher_taken(teacher_id=teacher_id, starts_at=starts_at, ends_at=ends_at, exclude_pk=session.pk)
+    if clash is None:
+        return
+    local = clash.starts_at.astimezone(events.zone_of(clash.klass.branch))
+    teacher = clash.substitute_teacher if clash.substitute_teacher_id else clash.klass.teacher
+    raise TeacherDoubleBooked(
+        _("%(teacher)s already teaches “%(class)s” (%(branch)s) on %(date)s at %(time)s.")
+        % {"teacher": person_name(teacher), "class": clash.klass.name, "branch": clash.klass.branch.name,
+           "date": local.strftime("%Y-%m-%d"), "time": local.strftime("%H:%M")},
+        details={"teacher": teacher_id, "session": clash.pk, "class": clash.klass_id, "name": clash.klass.name,
+                 "starts_at": clash.starts_at.isoformat()})
+
+
+KEEP = object()
+
+
+def _locked_as_taught(session: Session, *, substitute=KEEP) -> tuple[Session, int]:
+    """The session's row and who will teach it: `substitute` when given (None: the
+    class's teacher), else who teaches it now. The row is locked after that teacher's
+    lock, the order every timetable writer follows."""
+    def teaching(substitute_id, class_teacher_id):
+        return (substitute_id if substitute is KEEP else getattr(substitute, "pk", None)) or class_teacher_id
+
+    now = Session.objects.filter(pk=session.pk).values_list("substitute_teacher_id", "klass__teacher_id").first()
+    expected = teaching(*(now or (None, None)))
+    teachers_locked(expected)
+    locked = _locked(session)
+    teacher_id = teaching(locked.substitute_teacher_id, locked.klass.teacher_id)
+    if teacher_id != expected:  # the class or session went to someone else meanwhile
+        teachers_locked(teacher_id)
+    return locked, teacher_id
+
+
 def session_move(*, session: Session, starts_at: dt.datetime, actor, reason: str = "") -> Session:
-    """Move one session to `starts_at` (aware), keeping its length; the room must be free."""
+    """Move one session to `starts_at` (aware), keeping its length; the room and whoever
+    teaches it must be free."""
     if not isinstance(starts_at, dt.datetime) or timezone.is_naive(starts_at):
         raise InvalidData(details={"starts_at": [_("Give a date and time with its time zone.")]})
     if starts_at <= timezone.now():
         raise InvalidData(details={"starts_at": [_("Choose a time in the future.")]})
     with transaction.atomic():
-        locked = _locked(session)
+        locked, teacher_id = _locked_as_taught(session)
         if locked.status == Session.Status.CANCELLED:
             raise SessionCancelled(details={"session": locked.pk})
         if starts_at == locked.starts_at:
@@ -166,6 +216,7 @@ def session_move(*, session: Session, starts_at: dt.datetime, actor, reason: str
             raise SessionOverlap(_("“%(class)s” meets in room %(room)s at that time.") % {
                 "class": clash.klass.name, "room": locked.klass.room or "-"},
                 details={"session": clash.pk, "class": clash.klass_id, "room": locked.klass.room})
+        _teacher_free_check(teacher_id=teacher_id, starts_at=starts_at, ends_at=ends_at, session=locked)
         previous = events.session_data(locked)
         before = [locked.starts_at.isoformat(), starts_at.isoformat()]
         locked.starts_at, locked.ends_at = starts_at, ends_at
@@ -178,14 +229,18 @@ def session_move(*, session: Session, starts_at: dt.datetime, actor, reason: str
 
 
 def session_substitute_set(*, session: Session, teacher, actor) -> Session:
-    """Someone else teaches this session (None: the class's own teacher again)."""
+    """Someone else teaches this session (None: the class's own teacher again), who must
+    be free then (unless the session is cancelled)."""
     if teacher is not None:
         teacher_check(teacher)
     with transaction.atomic():
-        locked = _locked(session)
+        locked, teacher_id = _locked_as_taught(session, substitute=teacher)
         new = teacher.pk if teacher is not None else None
         if locked.substitute_teacher_id == new:
             return _mirror(session, locked)
+        if locked.status == Session.Status.SCHEDULED:
+            _teacher_free_check(teacher_id=teacher_id, starts_at=locked.starts_at, ends_at=locked.ends_at,
+                                session=locked)
         changes = {"substitute_teacher": [locked.substitute_teacher_id, new]}
         locked.substitute_teacher_id = new
         locked.save(update_fields=["substitute_teacher", "updated_at"])

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django_tenants.utils import schema_context
 
 from apps.academy.errors import NotACourse, ScheduleOverlap, TeacherNotStaff
 from apps.academy.models import Class, Session
@@ -14,7 +15,7 @@ from apps.academy.services import class_update, course_details_set, student_prof
 from apps.academy.validation import schedules_meet
 from apps.core.errors import InvalidData
 
-from .conftest import MONDAY, audit_actions, make_branch, make_class, make_course, make_student
+from .conftest import MONDAY, audit_actions, make_branch, make_class, make_course, make_student, make_teacher
 
 
 def test_a_class_is_created_audited_and_gets_its_sessions(alpha, teacher, branch):
@@ -59,12 +60,14 @@ def test_what_does_not_clash(alpha, teacher, branch):
     other_branch = make_branch("Second campus")
     make_class(teacher=teacher, branch=branch, actor=alpha, name="Right after", weekdays=[0],
                start_time=dt.time(17, 30))  # 17:30 is when Math A ends
-    make_class(teacher=teacher, branch=branch, actor=alpha, name="Another room", room="202")
-    make_class(teacher=teacher, branch=other_branch, actor=alpha, name="Another branch")
-    make_class(teacher=teacher, branch=branch, actor=alpha, name="After it ended",
-               starts_on=MONDAY + dt.timedelta(days=31))
-    make_class(teacher=teacher, branch=branch, actor=alpha, name="No room", room="")
-    assert Class.objects.count() == 6
+    others = [make_teacher(f"teacher-{number}@academy.test") for number in range(3)]  # one teacher, one class at once
+    with schema_context("alpha"):  # make_teacher left the connection on public
+        make_class(teacher=others[0], branch=branch, actor=alpha, name="Another room", room="202")
+        make_class(teacher=others[1], branch=other_branch, actor=alpha, name="Another branch")
+        make_class(teacher=teacher, branch=branch, actor=alpha, name="After it ended",
+                   starts_on=MONDAY + dt.timedelta(days=31))
+        make_class(teacher=others[2], branch=branch, actor=alpha, name="No room", room="")
+        assert Class.objects.count() == 6
 
 
 def test_schedules_meet_past_midnight_and_only_on_days_both_run():

@@ -4,6 +4,8 @@ substitute, and the students enrolled in them; per-object grants add to each."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django_tenants.utils import schema_context
 
@@ -27,7 +29,8 @@ def world(db, owner_alpha, teacher):
     with schema_context("alpha"):
         north, south = make_branch("North"), make_branch("South")
         mine = make_class(teacher=teacher, branch=north, actor=owner_alpha, name="Mine")
-        theirs = make_class(teacher=other_teacher, branch=south, actor=owner_alpha, name="Theirs")
+        theirs = make_class(teacher=other_teacher, branch=south, actor=owner_alpha, name="Theirs",
+                            start_time=dt.time(10, 0))  # its teacher is free to substitute Mine at 16:00
         students = {name: make_student(name) for name in ("In mine", "Waiting for mine", "In theirs", "Nobody's")}
         enrolment_create(student=students["In mine"], klass=mine, actor=owner_alpha)
         enrolment_create(student=students["In theirs"], klass=theirs, actor=owner_alpha)
