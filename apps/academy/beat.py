@@ -12,6 +12,7 @@ from django_tenants.utils import schema_context
 from apps.core.schemas import schemas_with_table
 
 from .services import enrolments_orders_complete, offers_expire, sessions_generate
+from .services.tuition import tuition_issue_due, tuition_remind_overdue
 
 logger = logging.getLogger(__name__)
 
@@ -41,3 +42,11 @@ def sessions_generate_everywhere() -> dict[str, int]:
 
 def offers_expire_everywhere() -> dict[str, int]:
     return in_every_academy(lambda: offers_expire() + enrolments_orders_complete())
+
+
+def tuition_issue_everywhere(*, today=None) -> dict[str, int]:
+    return in_every_academy(lambda: tuition_issue_due(today=today))
+
+
+def tuition_remind_everywhere() -> dict[str, int]:
+    return in_every_academy(lambda: tuition_remind_overdue())

@@ -108,3 +108,63 @@ class CheckInCodeInvalid(PlatformError):
     code = "academy_check_in_code_invalid"
     status = 404
     message = _("This code does not match a session open for check-in now.")
+
+
+class PassRequired(PlatformError):
+    """`details`: student, class. The class is billed per pass and the student holds no
+    active pass with a session left for it."""
+
+    code = "academy_pass_required"
+    status = 409
+    message = _("%(student)s has no pass with a session left for this class. Sell a pass first.")
+
+
+class PassExpired(PlatformError):
+    """`details`: student, pass, valid_until. The student's pass for the class is past
+    its last day (or not yet valid on the session's date)."""
+
+    code = "academy_pass_expired"
+    status = 409
+    message = _("%(student)s's pass is valid only from %(valid_from)s to %(valid_until)s.")
+
+
+class PassNotRefundable(PlatformError):
+    """`details`: pass, status."""
+
+    code = "academy_pass_not_refundable"
+    status = 409
+    message = _("Only an active pass can be refunded.")
+
+
+class PassPlanInvalid(PlatformError):
+    """`details`: item, course."""
+
+    code = "academy_pass_plan_invalid"
+    status = 422
+    message = _("A pass is sold for a catalog item that is not a course, for a course billed per pass.")
+
+
+class TuitionNotOpen(PlatformError):
+    """`details`: invoice, status."""
+
+    code = "academy_tuition_not_open"
+    status = 409
+    message = _("This tuition invoice is already paid or void.")
+
+
+class TuitionNotDue(PlatformError):
+    """`details`: enrolment, period. Nothing is billed for that month (no session of the
+    class falls in it, or the course is billed per pass)."""
+
+    code = "academy_tuition_not_due"
+    status = 409
+    message = _("There is no tuition to bill for this enrolment that month.")
+
+
+class TeacherDoubleBooked(PlatformError):
+    """The teacher (or substitute) already teaches at that time; `details`: teacher (user
+    id), class (the other class's id), name, and for a session session and starts_at."""
+
+    code = "academy_teacher_double_booked"
+    status = 409
+    message = _("The teacher already teaches another class at that time.")

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.money import Money
 from apps.events.catalogue import (
     CUSTOMER_REF,
     DATETIME,
@@ -88,6 +89,49 @@ ATTENDANCE_MARKED = event_type_register(EventType(
     schema=obj({"attendance": ATTENDANCE, "session": SESSION, "class": CLASS, "customer": CUSTOMER_REF}),
     example={"attendance": {"status": "late", "status_label": {"en": "Late", "ko": "지각"}, "source": "staff"},
              "session": _SESSION, "class": _CLASS, "customer": _CUSTOMER}))
+INVOICE = obj({"id": INTEGER, "period": STRING, "total": INTEGER, "currency": STRING, "due_on": STRING,
+               "status": STRING, "order": NULLABLE_INTEGER, "reminders_sent": INTEGER})
+_INVOICE = {"id": 88, "period": "2026-12", "total": 220000, "currency": "KRW", "due_on": "2026-12-08",
+            "status": "open", "order": 1077, "reminders_sent": 0}
+_TUITION = {"class": CLASS, "customer": CUSTOMER_REF, "amount_display": LABELS}
+_AMOUNT = {"en": "₩220,000", "ko": "220,000원"}
+TUITION_ISSUED = event_type_register(EventType(
+    name="academy.tuition_issued", label=_("Tuition issued"), group="academy", audience=("customer",),
+    description=_("A month's tuition invoice was issued for a student's enrolment."),
+    schema=obj({"invoice": INVOICE, **_TUITION}),
+    example={"invoice": _INVOICE, "class": _CLASS, "customer": _CUSTOMER, "amount_display": _AMOUNT}))
+TUITION_PAID = event_type_register(EventType(
+    name="academy.tuition_paid", label=_("Tuition paid"), group="academy", audience=("customer", "staff"),
+    description=_("A tuition invoice was paid online or recorded as paid by the front desk."),
+    schema=obj({"invoice": INVOICE, **_TUITION}),
+    example={"invoice": {**_INVOICE, "status": "paid"}, "class": _CLASS, "customer": _CUSTOMER,
+             "amount_display": _AMOUNT}))
+TUITION_OVERDUE = event_type_register(EventType(
+    name="academy.tuition_overdue", label=_("Tuition overdue"), group="academy", audience=("customer",),
+    description=_("A reminder: a tuition invoice is past its due date and unpaid."),
+    schema=obj({"invoice": INVOICE, **_TUITION}),
+    example={"invoice": {**_INVOICE, "reminders_sent": 1}, "class": _CLASS, "customer": _CUSTOMER,
+             "amount_display": _AMOUNT}))
+PASS_ACTIVATED = event_type_register(EventType(
+    name="academy.pass_activated", label=_("Pass ready"), group="academy", audience=("customer",),
+    description=_("A pass was paid for and can be used from now."),
+    schema=obj({"pass": obj({"id": INTEGER, "name": STRING, "sessions_total": NULLABLE_INTEGER,
+                             "sessions_used": INTEGER, "valid_from": STRING, "valid_until": STRING}),
+                "customer": CUSTOMER_REF}),
+    example={"pass": {"id": 9, "name": "10-session pass", "sessions_total": 10, "sessions_used": 0,
+                      "valid_from": "2026-12-01", "valid_until": "2027-02-28"}, "customer": _CUSTOMER}))
+
+
+def money_display(amount: int, currency: str) -> dict[str, str]:
+    """The amount as each language the platform speaks writes it."""
+    return {language: Money(amount, currency).format(language) for language, _name in settings.LANGUAGES}
+
+
+def pass_data(student_pass) -> dict:
+    return {"id": student_pass.pk, "name": student_pass.plan.item.name, "sessions_total": student_pass.sessions_total,
+            "sessions_used": student_pass.sessions_used,
+            "valid_from": student_pass.valid_from.isoformat() if student_pass.valid_from else "",
+            "valid_until": student_pass.valid_until.isoformat() if student_pass.valid_until else ""}
 
 
 def labels(choices, code: str) -> dict[str, str]:

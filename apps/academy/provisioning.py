@@ -1,7 +1,8 @@
 """The messages an academy starts with, in English and Korean: students and their
 guardians (the notifications' "customer" audience reaches a student's guardian
 contacts) hear when a student is late or absent, when a session is cancelled or moved,
-when a seat is offered from the waitlist, and when an enrolment is confirmed.
+when a seat is offered from the waitlist, when an enrolment is confirmed, when tuition is
+issued, paid or overdue, and when a pass is ready.
 
 `seed_academy_templates` is a provisioning step (settings.PROVISIONING_STEPS, after the
 notifications' defaults) for workspaces of business type "academy"; an existing
@@ -55,6 +56,34 @@ TEMPLATES = [
             "Thank you: {{ customer.name }}'s enrolment in {{ class.name }} ({{ class.branch }}) is confirmed."),
            ("{{ customer.name }} 학생 {{ class.name }} 수강 확정",
             "{{ customer.name }} 학생의 {{ class.name }}({{ class.branch }}) 수강 등록이 확정되었습니다. 감사합니다.")),
+    *_both("academy.tuition_issued", MESSAGES,
+           ("Tuition for {{ customer.name }}: {{ class.name }}, {{ invoice.period }}",
+            "{{ customer.name }}'s tuition for {{ class.name }} ({{ invoice.period }}) is "
+            "{{ amount_display.en }}, due by {{ invoice.due_on }}. You can pay it in the app or at the front desk."),
+           ("{{ customer.name }} 학생 {{ invoice.period }} 수강료 안내",
+            "{{ customer.name }} 학생의 {{ class.name }} {{ invoice.period }} 수강료는 {{ amount_display.ko }}이며 "
+            "{{ invoice.due_on }}까지 납부해 주세요. 앱 또는 학원 데스크에서 결제하실 수 있습니다.")),
+    *_both("academy.tuition_paid", MESSAGES,
+           ("Tuition received: {{ customer.name }}, {{ invoice.period }}",
+            "Thank you: we received {{ amount_display.en }} for {{ customer.name }}'s {{ class.name }} tuition "
+            "({{ invoice.period }})."),
+           ("{{ customer.name }} 학생 {{ invoice.period }} 수강료 납부 확인",
+            "{{ customer.name }} 학생의 {{ class.name }} {{ invoice.period }} 수강료 {{ amount_display.ko }} "
+            "납부가 확인되었습니다. 감사합니다.")),
+    *_both("academy.tuition_overdue", URGENT,
+           ("Reminder: {{ customer.name }}'s tuition for {{ invoice.period }} is overdue",
+            "{{ customer.name }}'s tuition for {{ class.name }} ({{ invoice.period }}), {{ amount_display.en }}, "
+            "was due on {{ invoice.due_on }}. Please pay it in the app or at the front desk."),
+           ("[미납 안내] {{ customer.name }} 학생 {{ invoice.period }} 수강료",
+            "{{ customer.name }} 학생의 {{ class.name }} {{ invoice.period }} 수강료 {{ amount_display.ko }}의 "
+            "납부 기한({{ invoice.due_on }})이 지났습니다. 앱 또는 학원 데스크에서 납부해 주세요.")),
+    *_both("academy.pass_activated", MESSAGES,
+           ("{{ customer.name }}'s pass is ready",
+            "{{ pass.name }} for {{ customer.name }} can be used from {{ pass.valid_from }} to {{ pass.valid_until }}."
+            "{% if pass.sessions_total %} Sessions: {{ pass.sessions_total }}.{% endif %}"),
+           ("{{ customer.name }} 학생 수강권 사용 안내",
+            "{{ customer.name }} 학생의 {{ pass.name }}을(를) {{ pass.valid_from }}부터 {{ pass.valid_until }}까지 "
+            "사용하실 수 있습니다.{% if pass.sessions_total %} 횟수: {{ pass.sessions_total }}회.{% endif %}")),
 ]
 
 

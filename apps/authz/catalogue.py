@@ -26,7 +26,7 @@ from .errors import UnknownPermission
 
 # Model names that read better under another resource name.
 RESOURCE_ALIASES = {"staffprofile": "staff", "workspacesettings": "settings", "apikey": "apikey",
-                    "studentprofile": "student"}
+                    "studentprofile": "student", "tuitioninvoice": "tuition"}
 # Detail tables whose rights come with their parent's (role:change covers grants ...).
 HIDDEN_MODELS = {"rolepermission", "roleassignment", "guardiancontact",
                  # catalog options and images come with item:*, lines and moves with order:*,
@@ -34,12 +34,17 @@ HIDDEN_MODELS = {"rolepermission", "roleassignment", "guardiancontact",
                  "optiongroup", "option", "itemimage", "orderline", "ordertransition", "ordernumber", "refund",
                  "couponclaim", "couponredemption",
                  # a course's academy details come with item:*, an enrolment's moves with enrolment:*
-                 "coursedetails", "enrolmenttransition"}
+                 "coursedetails", "enrolmenttransition",
+                 # a pass's plan comes with item:*, its uses with attendance:*
+                 "passplan", "passuse"}
 # Actions that do not exist: one settings row per workspace; staff join by invitation
 # and are deactivated, never deleted.
 HIDDEN_CODENAMES = {"add_workspacesettings", "delete_workspacesettings", "add_staffprofile", "delete_staffprofile",
                     # payments come from the provider: staff read them and refund through order:refund
-                    "add_payment", "change_payment", "delete_payment"}
+                    "add_payment", "change_payment", "delete_payment",
+                    # the academy's one settings row; invoices are issued by beat and voided, never deleted
+                    "add_academysettings", "delete_academysettings", "add_tuitioninvoice", "delete_tuitioninvoice",
+                    "delete_pass"}
 # What a person reads for a resource that is not a model's name, and for the actions.
 RESOURCE_LABELS = {"admin": _("Admin site")}
 ACTION_LABELS = {

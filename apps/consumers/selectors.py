@@ -1,10 +1,10 @@
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from apps.accounts.selectors import customer_memberships_here
 from apps.crm.models import Customer
-from apps.crm.selectors import customer_of_user
+from apps.crm.selectors import customer_of_user, customers_guarded_by_email, customers_live
 
 from .models import Consent
 
@@ -21,3 +21,18 @@ def consumer_customer(*, user) -> Customer | None:
 
 def consent_list(*, customer: Customer) -> QuerySet[Consent]:
     return Consent.objects.filter(customer=customer)
+
+
+def consumer_family(*, customer, user) -> QuerySet[Customer]:
+    """The consumer's own customer record and, once their e-mail is verified, the
+    customers (children) whose guardian contact has that e-mail: whose orders they may
+    see and pay, whose enrolments, passes and tuition they manage. The e-mail is the
+    only link between a guardian's account and a child."""
+    from .services import email_verified
+
+    if customer is None:
+        return Customer.objects.none()
+    condition = Q(pk=customer.pk)
+    if getattr(user, "email", "") and email_verified(user=user):
+        condition |= Q(pk__in=customers_guarded_by_email(email=user.email).values("pk"))
+    return customers_live().filter(condition)

@@ -190,7 +190,7 @@ class MyOrderListApi(ConsumerApi):
     @extend_schema(tags=["my"], summary="My orders, newest first (with payments' refunds and whether I may cancel)",
                    responses={200: ConsumerOrderOutput(many=True), **ERROR_RESPONSES})
     def get(self, request):
-        page = self.paginate_queryset(selectors.my_orders(customer=self.customer))
+        page = self.paginate_queryset(selectors.my_orders(customer=self.customer, user=self.user))
         return self.get_paginated_response(ConsumerOrderOutput(page, many=True).data)
 
 
@@ -201,7 +201,7 @@ class MyOrderDetailApi(ConsumerApi):
     @extend_schema(tags=["my"], summary="One of my orders",
                    responses={200: ConsumerOrderOutput, **ERROR_RESPONSES})
     def get(self, request, pk):
-        order = selectors.my_orders(customer=self.customer).filter(pk=pk).first()
+        order = selectors.my_orders(customer=self.customer, user=self.user).filter(pk=pk).first()
         if order is None:  # someone else's order is as absent as a missing one
             raise OrderNotFound(details={"order": pk})
         return Response(ConsumerOrderOutput(order).data)

@@ -33,6 +33,7 @@ class Order(models.Model):
         ORDER = "order", _("Order")
         RESERVATION = "reservation", _("Reservation")
         ENROLMENT = "enrolment", _("Enrolment")
+        TUITION = "tuition", _("Tuition")
 
     class Fulfilment(models.TextChoices):
         PICKUP = "pickup", _("Pickup")

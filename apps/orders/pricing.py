@@ -190,6 +190,18 @@ def units_by_item(lines: Sequence[PricedLine]) -> list[tuple[int, int]]:
 # --- Discounts, fees, totals -------------------------------------------------------------
 
 
+def allowances_check(allowances: Sequence[tuple[str, int]]) -> list[tuple[str, int]]:
+    """A service's allowances as [(code, amount)], each a code and a positive whole
+    amount (zero amounts dropped): anything else is a programming error, refused."""
+    checked = []
+    for code, amount in allowances:
+        if not code or isinstance(amount, bool) or not isinstance(amount, int) or amount < 0:
+            raise ValueError(f"bad allowance {code!r}: {amount!r}")
+        if amount:
+            checked.append((str(code), amount))
+    return checked
+
+
 def discount_allocate(lines: Sequence[PricedLine], discount: int, currency: str) -> None:
     """Spread `discount` over the lines in proportion to their amounts (the parts sum to
     it exactly; apps.core.money.Money.allocate), so that a partial refund of a line knows

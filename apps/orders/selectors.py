@@ -7,6 +7,8 @@ import datetime as dt
 from django.db.models import Count, F, Prefetch, QuerySet, Sum
 from django.utils import timezone
 
+from apps.consumers.selectors import consumer_family
+
 from .errors import OrderNotFound
 from .flows import flow_for
 from .models import Order, OrderLine, OrderTransition
@@ -39,10 +41,15 @@ def order_with_lines(*, order_id: int) -> Order:
             .get(pk=order_id))
 
 
-def my_orders(*, customer) -> QuerySet[Order]:
-    """A consumer's own orders, newest first, with their lines and moves."""
-    return (Order.objects.filter(customer=customer).select_related("branch")
-            .prefetch_related(_lines(), _transitions()))
+def my_orders(*, customer, user=None) -> QuerySet[Order]:
+    """A consumer's own orders, newest first, with their lines and moves; with `user`,
+    also those of the children they are the verified guardian of (a child's enrolment
+    or tuition is the guardian's to pay)."""
+    if user is None:
+        mine = Order.objects.filter(customer=customer)
+    else:
+        mine = Order.objects.filter(customer__in=consumer_family(customer=customer, user=user).values("pk"))
+    return mine.select_related("branch").prefetch_related(_lines(), _transitions())
 
 
 def order_get_for_update(*, order_id: int) -> Order:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import zoneinfo
+from collections.abc import Sequence
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -72,8 +73,9 @@ def _local_day(moment: dt.datetime) -> dt.date:
 
 
 def _fingerprint(*, customer, lines, fulfilment, branch, coupon_code, notes, delivery, kind, scheduled_for,
-                 party_size) -> str:
+                 party_size, allowances=()) -> str:
     return request_fingerprint({
+        **({"allowances": [list(allowance) for allowance in allowances]} if allowances else {}),
         "customer": getattr(customer, "pk", None), "branch": getattr(branch, "pk", None), "kind": kind,
         "fulfilment": fulfilment, "coupon": (coupon_code or "").strip().upper(), "notes": notes or "",
         "delivery": delivery or {}, "scheduled_for": scheduled_for.isoformat() if scheduled_for else None,
@@ -91,9 +93,14 @@ def _replay(order: Order, fingerprint: str) -> Order:
 
 def order_create(*, customer, lines: list[dict], fulfilment: str, branch: Branch | None = None, coupon_code: str = "",
                  notes: str = "", delivery: dict | None = None, kind: str = "order", scheduled_for=None,
-                 party_size: int | None = None, actor, idempotency_key: str = "", idempotency_scope: str = "") -> Order:
+                 party_size: int | None = None, actor, idempotency_key: str = "", idempotency_scope: str = "",
+                 allowances: Sequence[tuple[str, int]] = ()) -> Order:
     """Place an order for `customer` (None: a walk-in order staff take) from `lines`
     ([{"item": id, "quantity": n, "options": [option ids]}]).
+
+    `allowances` are discounts the calling service grants, [(code, amount)] (a month's
+    tuition pro-rated, a sibling discount): never taken from a request. They are added
+    to the coupon's discount, never past the subtotal.
 
     With an `idempotency_key` (unique per `idempotency_scope`, the caller), the same key
     and the same request return the order made the first time (`order.replayed`), also
@@ -101,7 +108,7 @@ def order_create(*, customer, lines: list[dict], fulfilment: str, branch: Branch
     (`idempotency_key_reused`)."""
     fingerprint = _fingerprint(customer=customer, lines=lines, fulfilment=fulfilment, branch=branch,
                                coupon_code=coupon_code, notes=notes, delivery=delivery, kind=kind,
-                               scheduled_for=scheduled_for, party_size=party_size)
+                               scheduled_for=scheduled_for, party_size=party_size, allowances=allowances)
     if idempotency_key:
         existing = order_by_idempotency(scope=idempotency_scope, key=idempotency_key)
         if existing is not None:
@@ -109,13 +116,14 @@ def order_create(*, customer, lines: list[dict], fulfilment: str, branch: Branch
     delivery = header_check(fulfilment=fulfilment, kind=kind, branch=branch, delivery=delivery,
                              scheduled_for=scheduled_for, party_size=party_size)
     pricing.line_inputs_check(lines)
+    allowances = pricing.allowances_check(allowances)
     try:
         with transaction.atomic(durable=True):
             order = _order_insert(customer=customer, lines=lines, fulfilment=fulfilment, branch=branch,
                                   coupon_code=coupon_code, notes=notes, delivery=delivery, kind=kind,
                                   scheduled_for=scheduled_for, party_size=party_size, actor=actor,
                                   idempotency_key=idempotency_key, idempotency_scope=idempotency_scope,
-                                  fingerprint=fingerprint)
+                                  fingerprint=fingerprint, allowances=allowances)
     except IntegrityError:
         # A concurrent request with the same key committed first: its order is the answer.
         existing = order_by_idempotency(scope=idempotency_scope, key=idempotency_key) if idempotency_key else None
@@ -127,7 +135,7 @@ def order_create(*, customer, lines: list[dict], fulfilment: str, branch: Branch
 
 
 def _order_insert(*, customer, lines, fulfilment, branch, coupon_code, notes, delivery, kind, scheduled_for,
-                  party_size, actor, idempotency_key, idempotency_scope, fingerprint) -> Order:
+                  party_size, actor, idempotency_key, idempotency_scope, fingerprint, allowances=()) -> Order:
     currency = settings.COMMERCE_CURRENCY
     items = items_for_order(item_ids=[line.get("item") for line in lines if isinstance(line.get("item"), int)])
     priced = pricing.lines_price(lines=lines, items=items, branch_id=getattr(branch, "pk", None), currency=currency)
@@ -141,6 +149,8 @@ def _order_insert(*, customer, lines, fulfilment, branch, coupon_code, notes, de
             code=coupon_code, customer=customer, subtotal=subtotal, order_id=order_id, order_number=number,
             is_first_order=lambda: customer is not None and not customer_has_orders(customer_id=customer.pk))
         code = coupon.code
+    allowed = min(sum(amount for _code, amount in allowances), max(0, subtotal - discount))
+    discount += allowed
     pricing.discount_allocate(priced, discount, currency)
     fees = pricing.fees_for(fulfilment=fulfilment, kind=kind, subtotal=subtotal - discount, branch=branch,
                             delivery=delivery, currency=currency)
@@ -165,7 +175,9 @@ def _order_insert(*, customer, lines, fulfilment, branch, coupon_code, notes, de
            metadata={"lines": [{"item": line.item_id, "name": line.item_name, "quantity": line.quantity,
                                 "options": [option["id"] for option in line.options], "total": line.line_total}
                                for line in priced],
-                     **({"coupon": code, "discount": discount} if code else {})})
+                     **({"coupon": code, "discount": discount} if code else {}),
+                     **({"allowances": [list(allowance) for allowance in allowances], "allowed": allowed}
+                        if allowances else {})})
     return order
 
 

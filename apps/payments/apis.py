@@ -62,7 +62,7 @@ class OrderPayApi(_OrderApi):
     def order(self, pk: int):
         if self.access.has(self.perm_name()):
             return super().order(pk)
-        order = my_orders(customer=request_customer(self.request)).filter(pk=pk).first()
+        order = my_orders(customer=request_customer(self.request), user=self.request.user).filter(pk=pk).first()
         if order is None:
             raise OrderNotFound(details={"order": pk})
         return order
@@ -155,7 +155,7 @@ class MyOrderCancelApi(ConsumerApi):
                    examples=[OpenApiExample("Cancelled", response_only=True, value=CANCELLED)])
     def post(self, request, pk):
         data = _parse(serializers.ConsumerCancelInput, request)
-        order = my_orders(customer=self.customer).filter(pk=pk).first()
+        order = my_orders(customer=self.customer, user=self.user).filter(pk=pk).first()
         if order is None:
             raise OrderNotFound(details={"order": pk})
         order = services.order_cancel_with_refund(order=order, actor=self.user, reason=data["reason"],

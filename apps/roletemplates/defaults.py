@@ -30,13 +30,15 @@ MANAGER = ("manager", _("Manager"), _("Runs the branches: staff, customers and b
 ACADEMY_DESK = {"class:view": "branch", "session:view": "branch", "student:view": "branch", "student:add": "branch",
                 "student:change": "branch", "enrolment:view": "branch", "enrolment:add": "branch",
                 "enrolment:change": "branch", "attendance:view": "branch", "attendance:add": "branch",
-                "attendance:change": "branch", "holiday:view": "tenant"}
+                "attendance:change": "branch", "holiday:view": "tenant", "pass:view": "branch",
+                "pass:add": "branch", "pass:change": "branch", "tuition:view": "branch", "tuition:change": "branch",
+                "academysettings:view": "tenant"}
 ACADEMY_LEAD = {**ACADEMY_DESK, "class:add": "branch", "class:change": "branch", "class:delete": "branch",
                 "session:change": "branch", "holiday:add": "tenant", "holiday:change": "tenant",
-                "holiday:delete": "tenant"}
+                "holiday:delete": "tenant", "academysettings:change": "tenant"}
 ACADEMY_TEACHER = {"class:view": "own", "session:view": "own", "student:view": "own", "enrolment:view": "own",
                    "attendance:view": "own", "attendance:add": "own", "attendance:change": "own",
-                   "holiday:view": "tenant"}
+                   "holiday:view": "tenant", "pass:view": "own"}
 
 DEFAULTS = {
     "academy": [

@@ -2,7 +2,8 @@
 enrolments (waitlist, withdraw, accept an offered seat) and attendance (a session's
 roster, staff marking it, the front-desk kiosk check-in) for staff under
 /api/v1/academy/; browsing classes with free seats for anyone; and for guardians and
-students (consumers) their children, their attendance and enrolling under /api/v1/my/.
+students (consumers) their children, their attendance and enrolling under /api/v1/my/;
+passes and tuition for both (apis.billing).
 Thin: parse, call one service or selector, serialise.
 
 Scope: each request reaches the rows its method's permission reaches (a branch grant:
@@ -12,8 +13,22 @@ method's grant (`_reach`), so a teacher who may see another branch's session sti
 cannot mark it. A row outside the reach is absent (404)."""
 
 from .attendance import CheckInApi, SessionAttendanceApi
+from .billing import (
+    AcademySettingsApi,
+    MyPassListApi,
+    MyPassPlanListApi,
+    MyTuitionListApi,
+    PassDetailApi,
+    PassListApi,
+    PassPlanListApi,
+    PassRefundApi,
+    TuitionDetailApi,
+    TuitionListApi,
+    TuitionRecordPaymentApi,
+    TuitionVoidApi,
+)
 from .classes import ClassDetailApi, ClassListApi, OpenClassListApi
-from .my import MyAttendanceApi, MyChildrenApi, MyEnrolmentApi
+from .my import MyAttendanceApi, MyChildrenApi, MyEnrolmentAcceptApi, MyEnrolmentApi, MyEnrolmentWithdrawApi
 from .people import (
     EnrolmentAcceptApi,
     EnrolmentDetailApi,
@@ -52,4 +67,18 @@ __all__ = [
     "MyChildrenApi",
     "MyAttendanceApi",
     "MyEnrolmentApi",
+    "MyEnrolmentWithdrawApi",
+    "MyEnrolmentAcceptApi",
+    "PassPlanListApi",
+    "PassListApi",
+    "PassDetailApi",
+    "PassRefundApi",
+    "TuitionListApi",
+    "TuitionDetailApi",
+    "TuitionRecordPaymentApi",
+    "TuitionVoidApi",
+    "AcademySettingsApi",
+    "MyPassPlanListApi",
+    "MyPassListApi",
+    "MyTuitionListApi",
 ]

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from django.db.models import Q
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.response import Response
 
 from apps.consumers.api import ConsumerApi, ConsumerCursorPagination
-from apps.consumers.services import email_verified
+from apps.consumers.selectors import consumer_family
 from apps.core.api import ERROR_RESPONSES
-from apps.core.errors import InvalidData
-from apps.crm.models import Customer, GuardianContact
+from apps.core.errors import InvalidData, NotFound
+from apps.crm import selectors as crm_selectors
 
 from .. import services
 from ..models import Attendance, Class, Enrolment
@@ -21,6 +20,7 @@ from ..serializers import (
     ChildOutput,
     EnrolmentInput,
     EnrolmentOutput,
+    ReasonInput,
 )
 from .common import (
     MY_TAGS,
@@ -28,20 +28,15 @@ from .common import (
 
 
 def my_children(*, customer, user):
-    """The consumer's own customer record, and the customers whose guardian contact has
-    the consumer's e-mail once that e-mail is verified (no other link between a guardian's
-    account and a child exists)."""
-    condition = Q(pk=customer.pk)
-    if user.email and email_verified(user=user):
-        condition |= Q(pk__in=GuardianContact.objects.filter(email__iexact=user.email).values("customer_id"))
-    return (Customer.objects.filter(condition, deleted_at__isnull=True).select_related("student_profile")
-            .order_by("name", "id"))
+    """The consumer's own customer record and the children they are the verified
+    guardian of (apps.consumers.selectors.consumer_family), with student profiles."""
+    return consumer_family(customer=customer, user=user).select_related("student_profile").order_by("name", "id")
 
 
 class MyChildrenApi(ConsumerApi):
     serializer_class = ChildOutput
     pagination_class = None  # a family's children
-    queryset = Customer.objects.none()  # for the schema
+    queryset = crm_selectors.customers_live().none()  # for the schema
 
     @extend_schema(tags=MY_TAGS, summary="Me and the children I am the (verified e-mail) guardian of",
                    responses={200: ChildOutput(many=True), **ERROR_RESPONSES})
@@ -71,6 +66,13 @@ class MyEnrolmentApi(ConsumerApi):
         return (Enrolment.objects.filter(student__in=my_children(customer=self.customer, user=self.user).values("pk"))
                 .select_related("klass", "student").order_by("-id"))
 
+    def _one(self, pk: int) -> Enrolment:
+        """One of my children's enrolments; another family's is as absent as a missing one."""
+        enrolment = self._mine().filter(pk=pk).first()
+        if enrolment is None:
+            raise NotFound(_("There is no such enrolment."), details={"enrolment": pk})
+        return enrolment
+
     @extend_schema(tags=MY_TAGS, summary="My children's enrolments, newest first",
                    responses={200: EnrolmentOutput(many=True), **ERROR_RESPONSES})
     def get(self, request):
@@ -95,3 +97,27 @@ class MyEnrolmentApi(ConsumerApi):
         enrolment = services.enrolment_create(student=student, klass=klass, actor=self.user,
                                               waitlist=data["waitlist"])
         return Response(EnrolmentOutput(self._mine().get(pk=enrolment.pk)).data, status=status.HTTP_201_CREATED)
+
+
+class MyEnrolmentWithdrawApi(MyEnrolmentApi):
+    serializer_class = ReasonInput
+
+    @extend_schema(tags=MY_TAGS, summary="Take my child out of a class, its waitlist or an offered seat",
+                   description="An unpaid order is cancelled; the seat goes to the first on the waitlist. "
+                               "Refusal: `academy_enrolment_illegal_transition` (already withdrawn).",
+                   request=ReasonInput, responses={200: EnrolmentOutput, **ERROR_RESPONSES})
+    def post(self, request, pk):
+        serializer = ReasonInput(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.enrolment_withdraw(enrolment=self._one(pk), actor=self.user,
+                                    reason=serializer.validated_data["reason"])
+        return Response(EnrolmentOutput(self._mine().get(pk=pk)).data)
+
+
+class MyEnrolmentAcceptApi(MyEnrolmentApi):
+    @extend_schema(tags=MY_TAGS, summary="Accept the seat offered to my child (then pay its order)",
+                   description="Refusals: `academy_offer_expired`, `academy_enrolment_illegal_transition` "
+                               "(nothing offered).", request=None, responses={200: EnrolmentOutput, **ERROR_RESPONSES})
+    def post(self, request, pk):
+        services.enrolment_offer_accept(enrolment=self._one(pk), actor=self.user)
+        return Response(EnrolmentOutput(self._mine().get(pk=pk)).data)

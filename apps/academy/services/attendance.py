@@ -20,6 +20,7 @@ from ..conf import setting
 from ..errors import CheckInCodeInvalid, NotEnrolled, SessionCancelled
 from ..models import Attendance, Enrolment, Session
 from .common import _audit
+from .passes import attendance_billing
 
 A = Attendance.Status
 NOTIFIED = (A.LATE, A.ABSENT)
@@ -89,6 +90,7 @@ def _write(session: Session, resolved, *, actor, source: str, now: dt.datetime) 
         row.enrolment, row.status, row.note, row.source = enrolment, status, note, source
         row.marked_by, row.marked_at = marked_by, now
         row.save()
+        attendance_billing(attendance=row, session=session, before=before)
         written.append(row)
         changes.append({"student": enrolment.student_id, "enrolment": enrolment.pk, "from": before, "to": status})
         if status in NOTIFIED and before != status:
@@ -110,16 +112,18 @@ def attendance_take(*, session: Session, records: list[dict], actor) -> list[Att
         return _write(locked, resolved, actor=actor, source=Attendance.Source.STAFF, now=timezone.now())
 
 
-def attendance_check_in(*, code: str, student, now: dt.datetime | None = None) -> Attendance:
+def attendance_check_in(*, code: str, student, now: dt.datetime | None = None, sessions=None) -> Attendance:
     """A student checks in at the kiosk with the code of a session open for it now (from
     ACADEMY_CHECK_IN_OPENS_MINUTES before its start until its end): present, or late
     once ACADEMY_LATE_AFTER_MINUTES have passed. Checking in again changes nothing, nor
-    does it override what staff marked."""
+    does it override what staff marked. `sessions`: those the kiosk reaches (its user's
+    scope); a code of any other answers as a wrong code does."""
     now = now or timezone.now()
     code = (code or "").strip().upper()
     opens = dt.timedelta(minutes=setting("ACADEMY_CHECK_IN_OPENS_MINUTES"))
-    open_now = list(Session.objects.filter(check_in_code=code, status=Session.Status.SCHEDULED,
-                                           starts_at__lte=now + opens, ends_at__gte=now)
+    reachable = Session.objects.all() if sessions is None else sessions
+    open_now = list(reachable.filter(check_in_code=code, status=Session.Status.SCHEDULED,
+                                     starts_at__lte=now + opens, ends_at__gte=now)
                     .values_list("pk", "klass_id")) if code else []
     if not open_now:
         raise CheckInCodeInvalid(details={"code": code})

@@ -21,10 +21,11 @@ from apps.core.errors import InvalidData, PlatformError
 
 from .. import events
 from ..errors import AlreadyEnrolled, ClassClosed, ClassFull, EnrolmentUnpaid, IllegalEnrolmentMove
-from ..models import Class, Enrolment, EnrolmentTransition, StudentProfile
+from ..models import Class, Enrolment, EnrolmentTransition, StudentProfile, TuitionInvoice
 from ..states import ENROLMENT_MACHINE, status_label
 from .common import _audit, class_locked
 from .seats import enrolment_locked, record, seats_taken, withdraw_locked
+from .tuition import invoice_record, is_monthly, tuition_first_quote
 
 S = Enrolment.Status
 IDEMPOTENCY_SCOPE = "academy"
@@ -81,19 +82,35 @@ def enrolment_create(*, student, klass: Class, actor, waitlist: bool = True) -> 
     return enrolment
 
 
+def _pending_since(enrolment: Enrolment):
+    """The local day the enrolment took its seat (its first month is billed from then)."""
+    moved = (EnrolmentTransition.objects.filter(enrolment=enrolment, to_status=S.PENDING_PAYMENT)
+             .order_by("-created_at").values_list("created_at", flat=True).first()) or timezone.now()
+    return moved.astimezone(events.zone_of(enrolment.klass.branch)).date()
+
+
 def order_place(enrolment: Enrolment, *, actor) -> Enrolment:
     """Place the enrolment's order (idempotent per enrolment) and link it; a refused
-    order withdraws the enrolment (its seat goes to the waitlist) and is raised. An
-    order with nothing to pay activates the enrolment at once."""
+    order withdraws the enrolment (its seat goes to the waitlist) and is raised. The
+    order is the first month's tuition (pro-rated from the day the seat was taken; its
+    invoice is recorded with it); an order with nothing to pay activates the enrolment
+    at once. A course billed per pass takes no order: the enrolment is active at once."""
     from apps.orders.models import Order
     from apps.orders.services import order_create
 
     klass = enrolment.klass
+    if not is_monthly(klass):  # billed per pass: the seat costs nothing, attendance uses the passes
+        with transaction.atomic():
+            locked = enrolment_locked(enrolment.pk)
+            if locked.status == S.PENDING_PAYMENT:
+                _activate(locked, actor=actor)
+        return locked
+    quote = tuition_first_quote(enrolment=enrolment, since=_pending_since(enrolment))
     try:
         order = order_create(customer=enrolment.student, lines=[{"item": klass.course_id, "quantity": 1}],
                              fulfilment=Order.Fulfilment.ON_SITE, branch=klass.branch, kind=Order.Kind.ENROLMENT,
                              actor=actor, idempotency_key=f"enrolment-{enrolment.pk}",
-                             idempotency_scope=IDEMPOTENCY_SCOPE)
+                             idempotency_scope=IDEMPOTENCY_SCOPE, allowances=quote.allowances())
     except PlatformError as error:
         with transaction.atomic():
             locked_class = class_locked(klass.pk)
@@ -109,6 +126,8 @@ def order_place(enrolment: Enrolment, *, actor) -> Enrolment:
             locked.save(update_fields=["order", "updated_at"])
             _audit("academy.enrolment_order_placed", actor=actor, target=locked,
                    changes={"order": [None, order.pk]}, metadata={"order": order.number, "total": order.total})
+            if order.total > 0 and not TuitionInvoice.objects.filter(enrolment=locked, period=quote.period).exists():
+                invoice_record(enrolment=locked, quote=quote, order=order, actor=actor)  # the first month
             if order.total <= 0:
                 _activate(locked, actor=actor)
     return locked

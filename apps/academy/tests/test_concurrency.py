@@ -45,13 +45,14 @@ def world(committed):
         yield {"owner": owner, "classes": classes, "students": students}
     finally:
         with schema_context("alpha"):
-            from apps.academy.models import Class, Enrolment, EnrolmentTransition, StudentProfile
+            from apps.academy.models import Class, Enrolment, EnrolmentTransition, StudentProfile, TuitionInvoice
             from apps.orders.models import Order, OrderLine, OrderTransition
             from apps.rbac.models import RoleAssignment
             from apps.staff.models import StaffProfile
 
             enrolments = Enrolment.objects.filter(klass__in=classes)
             orders = Order.objects.filter(number__gt=last_number)
+            TuitionInvoice.objects.filter(enrolment__in=enrolments).delete()
             EnrolmentTransition.objects.filter(enrolment__in=enrolments).delete()
             enrolments.delete()
             OrderTransition.objects.filter(order__in=orders).delete()

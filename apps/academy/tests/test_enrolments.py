@@ -19,7 +19,7 @@ from apps.academy.errors import (
     IllegalEnrolmentMove,
     OfferExpired,
 )
-from apps.academy.models import Enrolment, EnrolmentTransition, StudentProfile
+from apps.academy.models import Enrolment, EnrolmentTransition, StudentProfile, TuitionInvoice
 from apps.academy.services import (
     class_update,
     enrolment_activate,
@@ -72,8 +72,11 @@ def test_a_seat_gives_an_enrolment_order_and_paying_it_activates(alpha, small):
     enrolment = enrolment_create(student=student, klass=small, actor=alpha)
     assert enrolment.status == S.PENDING_PAYMENT and enrolment.waitlist_position is None
     order = enrolment.order
+    invoice = TuitionInvoice.objects.get(enrolment=enrolment)  # the order is the first month's tuition
     assert (order.kind, order.customer_id, order.total, order.status, order.branch_id) == (
-        "enrolment", student.pk, 220000, "placed", small.branch_id)
+        "enrolment", student.pk, invoice.total, "placed", small.branch_id)
+    assert (invoice.order_id, invoice.list_amount, invoice.status) == (order.pk, 220000, "open")
+    assert invoice.total == 220000 - invoice.proration - invoice.sibling_discount > 0
     assert [(line.item_id, line.quantity) for line in order.lines.all()] == [(small.course_id, 1)]
     assert StudentProfile.objects.filter(customer=student).exists()
     (created,) = events_named("academy.enrolment_created")
@@ -87,7 +90,10 @@ def test_a_seat_gives_an_enrolment_order_and_paying_it_activates(alpha, small):
     assert enrolment.status == S.ACTIVE and enrolment.activated_at is not None
     assert [e.data["customer"]["id"] for e in events_named("academy.enrolment_activated")] == [student.pk]
     assert audit_actions() == ["academy.class_created", "academy.enrolment_created",
-                               "academy.enrolment_order_placed", "academy.enrolment_activated"]
+                               "academy.enrolment_order_placed", "academy.tuition_issued", "academy.tuition_paid",
+                               "academy.enrolment_activated"]
+    invoice.refresh_from_db()
+    assert (invoice.status, invoice.paid_via) == ("paid", "online")
     assert list(EnrolmentTransition.objects.filter(enrolment=enrolment).values_list("from_status", "to_status")) == [
         ("", "pending_payment"), ("pending_payment", "active")]
     assert enrolment_activate(enrolment=enrolment, actor=alpha).status == S.ACTIVE  # idempotent

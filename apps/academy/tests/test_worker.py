@@ -42,13 +42,14 @@ def world(committed):
         yield {"owner": owner, "class": klass, "student": student}
     finally:
         with schema_context("alpha"):
-            from apps.academy.models import Class, Enrolment, EnrolmentTransition, StudentProfile
+            from apps.academy.models import Class, Enrolment, EnrolmentTransition, StudentProfile, TuitionInvoice
             from apps.orders.models import Order, OrderLine, OrderTransition
             from apps.payments.models import Payment
             from apps.rbac.models import RoleAssignment
             from apps.staff.models import StaffProfile
 
             orders = Order.objects.filter(number__gt=last_number)
+            TuitionInvoice.objects.filter(enrolment__klass=klass).delete()
             EnrolmentTransition.objects.filter(enrolment__klass=klass).delete()
             Enrolment.objects.filter(klass=klass).delete()
             Payment.objects.filter(order__in=orders).delete()

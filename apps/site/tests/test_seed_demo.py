@@ -13,7 +13,7 @@ from django.core.management import call_command
 from django.utils import timezone
 from django_tenants.utils import tenant_context
 
-from apps.academy.models import Attendance, Class, Enrolment, Holiday, Session
+from apps.academy.models import Attendance, Class, Enrolment, Holiday, Pass, PassUse, Session, TuitionInvoice
 from apps.accounts.models import Membership
 from apps.announcements.models import Announcement
 from apps.apikeys.models import ApiKey
@@ -67,12 +67,18 @@ def snapshot() -> dict:
                 "tags": Tag.objects.count(), "api_keys": ApiKey.objects.count(),
                 "language": WorkspaceSettings.objects.get().language,
             }
-            academy_orders = Enrolment.objects.filter(order__isnull=False).values("order_id")
+            academy_orders = [*Enrolment.objects.filter(order__isnull=False).values_list("order_id", flat=True),
+                              *Pass.objects.filter(order__isnull=False).values_list("order_id", flat=True),
+                              *TuitionInvoice.objects.filter(order__isnull=False).values_list("order_id", flat=True)]
             state[f"{slug}_academy"] = {
                 "classes": Class.objects.count(), "holidays": Holiday.objects.count(),
                 "enrolments": sorted(Enrolment.objects.values_list("klass__room", "status")),
                 "held": Session.objects.filter(ends_at__lt=timezone.now(), status="scheduled").count(),
                 "attendance": dict(Counter(Attendance.objects.values_list("status", flat=True))),
+                "passes": sorted(Pass.objects.values_list("status", "sessions_total")),
+                "pass_uses": PassUse.objects.count(), "pass_used": sum(Pass.objects.values_list("sessions_used",
+                                                                                              flat=True)),
+                "tuition": sorted(TuitionInvoice.objects.values_list("status", "paid_via")),
             }
             state[f"{slug}_commerce"] = {
                 "items": Item.objects.count(), "option_groups": OptionGroup.objects.count(),
@@ -104,7 +110,7 @@ def test_seed_demo_fills_every_screen_and_a_second_run_changes_nothing():
                                "api_keys": 1, "language": "ko"}
     assert first["memberships"] == 12  # owner and three staff each, two consumers each
     assert first["acme_commerce"] == {
-        "items": 4, "option_groups": 2, "coupons": 2, "reviews": 1,
+        "items": 6, "option_groups": 2, "coupons": 2, "reviews": 1,
         "orders": [("completed", "paid"), ("confirmed", "partially_refunded"), ("cancelled", "refunded"),
                    ("confirmed", "paid")],
         "paid": ["cancelled", "paid", "paid", "partial_cancelled"],
@@ -120,16 +126,27 @@ def test_seed_demo_fills_every_screen_and_a_second_run_changes_nothing():
     # the academy: two classes three weeks under way, one full with a student waiting;
     # every session held so far has its roll call (how many depends on the day of the run)
     academy = first["acme_academy"]
-    assert (academy["classes"], academy["holidays"]) == (2, 1) and academy["held"] >= 10
-    assert academy["enrolments"] == [("201", "active"), ("201", "active"), ("301", "active"), ("301", "active"),
-                                     ("301", "waitlisted")]
-    assert academy["attendance"] == {"present": 2 * academy["held"] - 2, "late": 1, "absent": 1}
-    assert first["bistro_academy"] == {"classes": 0, "holidays": 0, "enrolments": [], "held": 0, "attendance": {}}
+    assert (academy["classes"], academy["holidays"]) == (3, 1) and academy["held"] >= 12
+    assert academy["enrolments"] == [("201", "active"), ("201", "active"), ("201", "pending_payment"),
+                                     ("301", "active"), ("301", "active"), ("301", "waitlisted"), ("302", "active"),
+                                     ("302", "active")]
+    # 이서윤 missed the third session of each of her classes (English and the clinic)
+    assert academy["attendance"] == {"present": 2 * academy["held"] - 3, "late": 1, "absent": 2}
+    # the clinic's two 10-session passes, a session used for each roll call
+    assert academy["passes"] == [("active", 10), ("active", 10)]
+    assert academy["pass_uses"] == academy["pass_used"] >= 4
+    # each enrolment's order is its first month: three paid online, one at the desk, one not yet
+    assert academy["tuition"] == [("open", ""), ("paid", "cash"), ("paid", "online"), ("paid", "online"),
+                                  ("paid", "online")]
+    assert first["bistro_academy"] == {"classes": 0, "holidays": 0, "enrolments": [], "held": 0, "attendance": {},
+                                       "passes": [], "pass_uses": 0, "pass_used": 0, "tuition": []}
     # every order, payment and refund put its event into the workspace's outbox
-    assert first["acme_commerce"]["events"] == {  # four enrolment orders paid; the late and the absent student
-        "customer.created": 6, "staff.invited": 3, "invoice.issued": 1, "order.created": 8,
-        "order.status_changed": 4, "order.cancelled": 1, "payment.succeeded": 8, "refund.succeeded": 2,
-        "academy.enrolment_created": 5, "academy.enrolment_activated": 4, "academy.attendance_marked": 2}
+    assert first["acme_commerce"]["events"] == {  # three enrolment orders and two passes paid online, one at
+        # the desk (no payment event), one not yet; the late and the absent students
+        "customer.created": 6, "staff.invited": 3, "invoice.issued": 1, "order.created": 11,
+        "order.status_changed": 4, "order.cancelled": 1, "payment.succeeded": 9, "refund.succeeded": 2,
+        "academy.enrolment_created": 8, "academy.enrolment_activated": 6, "academy.attendance_marked": 3,
+        "academy.tuition_issued": 5, "academy.tuition_paid": 4, "academy.pass_activated": 2}
     assert first["bistro_commerce"]["events"]["order.created"] == 5
     assert first["acme_commerce"]["message_templates"] > 10 and first["bistro_commerce"]["message_templates"] > 10
     assert first["announcements"] == ["Welcome to the platform"]
@@ -145,9 +162,10 @@ def test_seed_demo_fills_every_screen_and_a_second_run_changes_nothing():
     assert audit["tenant.created"] == 3 and audit["tenant.provisioned"] == 2
     assert audit["branch.created"] == 5 and audit["customer.created"] == 12  # 9 by staff, 3 consumers registering
     assert audit["staff.invited"] == audit["staff.invitation_accepted"] == 6
-    # an invoice, eight orders, four enrolments
-    assert audit["invoice.issued"] == 2 and audit["payment.succeeded"] == 1 + 8 + 4
-    assert audit["consumer.registered"] == 4 and audit["order.created"] == 9 + 4 and audit["review.created"] == 3
+    # an invoice, eight orders, three enrolments and two passes paid online (one enrolment at the desk,
+    # one not yet)
+    assert audit["invoice.issued"] == 2 and audit["payment.succeeded"] == 1 + 8 + 3 + 2
+    assert audit["consumer.registered"] == 4 and audit["order.created"] == 9 + 5 + 2 and audit["review.created"] == 3
     assert audit["refund.succeeded"] == 4 and audit["directory.listing_updated"] == 2
     assert audit["flag.created"] == audit["promo.created"] == audit["addon.request_approved"] == 1
     assert audit["apikey.created"] == audit["workspace.settings_updated"] == 2
