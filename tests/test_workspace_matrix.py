@@ -150,7 +150,7 @@ def test_api_permission_matrix(world, person):
 # orders are placed through the API (or by consumers).
 NO_ADD_PAGE = ("staffprofile", "workspacesettings", "order")
 # Detail pages without permissions of their own: their parent's decide (an item's option groups).
-PARENT_RESOURCE = {"optiongroup": "item"}
+PARENT_RESOURCE = {"optiongroup": "item", "passplan": "item"}
 
 
 def admin_models():

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
@@ -38,7 +39,20 @@ def money(amount: int, currency: str) -> str:
 
 
 class StudentOwnedAdmin(AcademyOnlyAdmin, ModelAdmin):
-    """Rows of the students the page's view permission reaches."""
+    """Rows of the students the page's view permission reaches. A row's page is
+    read-only and nothing is deleted: rows move through the list's actions (recording a
+    payment, a refund), which need the change permission."""
+
+    def has_change_permission(self, request, obj=None):
+        return obj is None and super().has_change_permission(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
 
     view_perm = ""
 
@@ -94,18 +108,6 @@ class TuitionInvoiceAdmin(StudentOwnedAdmin):
     def has_add_permission(self, request, *args):
         return False  # issued by the beat and with each enrolment
 
-    def has_change_permission(self, request, obj=None):
-        # the page is read-only; the list's actions (recording a payment) need the permission
-        return obj is None and super().has_change_permission(request)
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    def get_actions(self, request):
-        actions = super().get_actions(request)
-        actions.pop("delete_selected", None)
-        return actions
-
     @admin.display(description=_("class"), ordering="enrolment__klass__name")
     def class_column(self, invoice):
         return invoice.enrolment.klass.name
@@ -158,7 +160,7 @@ class PassForm(forms.ModelForm):
         fields = ["student", "plan"]
 
 
-class PassAdmin(StudentOwnedAdmin, ServiceFormAdmin):
+class PassAdmin(ServiceFormAdmin, StudentOwnedAdmin):
     view_perm = "academy.view_pass"
     form = PassForm
     empty_help = _("Passes students bought: a number of sessions or a period, used up by attendance.")
@@ -187,17 +189,6 @@ class PassAdmin(StudentOwnedAdmin, ServiceFormAdmin):
         if db_field.name == "plan":
             kwargs["queryset"] = PassPlan.objects.filter(item__is_active=True).select_related("item")
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
-    def has_change_permission(self, request, obj=None):
-        return obj is None and super().has_change_permission(request)
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    def get_actions(self, request):
-        actions = super().get_actions(request)
-        actions.pop("delete_selected", None)
-        return actions
 
     @admin.display(description=_("status"), ordering="status")
     def status_column(self, student_pass):
@@ -299,6 +290,8 @@ class AcademySettingsAdmin(AcademyOnlyAdmin, ModelAdmin):
               "sibling_coupon"]
 
     def changelist_view(self, request, extra_context=None):
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
         row = tuition_services.academy_settings()
         if row._state.adding:
             row = tuition_services.academy_settings_update(actor=request.user)
