@@ -94,7 +94,7 @@ INVOICE = obj({"id": INTEGER, "period": STRING, "total": INTEGER, "currency": ST
 _INVOICE = {"id": 88, "period": "2026-12", "total": 220000, "currency": "KRW", "due_on": "2026-12-08",
             "status": "open", "order": 1077, "reminders_sent": 0}
 _TUITION = {"class": CLASS, "customer": CUSTOMER_REF, "amount_display": LABELS}
-_AMOUNT = {"en": "₩220,000", "ko": "220,000원"}
+_AMOUNT = {"en": "₩220,000", "ko": "₩220,000"}
 TUITION_ISSUED = event_type_register(EventType(
     name="academy.tuition_issued", label=_("Tuition issued"), group="academy", audience=("customer",),
     description=_("A month's tuition invoice was issued for a student's enrolment."),

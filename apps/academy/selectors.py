@@ -50,6 +50,13 @@ def _reach(queryset: QuerySet, access: Access, perm: str, *, branch: Callable[[s
     return queryset.filter(condition)
 
 
+def access_as(access: Access, perm: str, view_perm: str) -> Access:
+    """`access` narrowed to what `perm` reaches, asked as `view_perm` (the permission the
+    scope selectors read): a method's or a page's own grant decides which rows it may touch."""
+    grant = access.grant(perm)
+    return Access(user=access.user, grants={view_perm: grant} if grant is not None else {})
+
+
 def _per_object(access: Access, perm: str, model) -> QuerySet:
     """`model` rows on which the user holds `perm` per object (authz's scope_filter with
     no branch field and no workspace grant: exactly the object grants)."""

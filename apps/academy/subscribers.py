@@ -4,7 +4,9 @@ subscriber, registered in AcademyConfig.ready):
   invoice paid); cancelled before it was paid -> the enrolment is withdrawn and its seat
   offered on (its invoice void);
 - a tuition order paid in full -> the invoice is paid; cancelled unpaid -> void;
-- a pass's order paid in full -> the pass is usable; cancelled unpaid -> cancelled.
+- a pass's order paid in full -> the pass is usable; cancelled unpaid -> cancelled;
+  refunded outside pass_refund (the customer cancelled it, staff refunded it) -> closed;
+- a paid enrolment's order cancelled (with its refund) -> the student is withdrawn.
 Payments sit below the academy and never call it: it publishes, the academy listens
 (DESIGN: layers), in the dispatch transaction with its receipt, so a failure is retried."""
 
@@ -15,10 +17,10 @@ from django.utils.translation import gettext as _
 
 from .models import Enrolment, TuitionInvoice
 from .services import enrolment_activate, enrolment_withdraw
-from .services.passes import pass_activate_paid, pass_cancel_unpaid
+from .services.passes import pass_activate_paid, pass_cancel_unpaid, pass_refunded_elsewhere
 from .services.tuition import invoice_void, tuition_paid
 
-WANTED = frozenset({"payment.succeeded", "order.cancelled"})
+WANTED = frozenset({"payment.succeeded", "order.cancelled", "refund.succeeded"})
 
 
 def wants(name: str) -> bool:
@@ -45,6 +47,10 @@ def handle_event(event) -> None:
     order = Order.objects.filter(pk=data["id"]).first()
     if order is None:
         return
+    if event.name == "refund.succeeded":
+        if order.kind == Order.Kind.ORDER:
+            pass_refunded_elsewhere(order=order)
+        return
     paid = event.name == "payment.succeeded"
     if paid and order.paid_amount < order.total:  # a part payment waits for the rest
         return
@@ -58,7 +64,9 @@ def handle_event(event) -> None:
     _invoice(order.pk, paid=paid, reason=reason)
     if order.kind != Order.Kind.ENROLMENT:
         return
-    enrolment = Enrolment.objects.filter(order_id=order.pk, status=Enrolment.Status.PENDING_PAYMENT).first()
+    waiting = Enrolment.Status.PENDING_PAYMENT
+    enrolment = Enrolment.objects.filter(order_id=order.pk,
+                                         status__in=(waiting,) if paid else (waiting, Enrolment.Status.ACTIVE)).first()
     if enrolment is None:
         return
     if paid:

@@ -20,9 +20,8 @@ from apps.catalog.models import Item
 from apps.core.errors import PlatformError
 from apps.core.money import Money
 
-from ..apis.common import _reach
 from ..models import Pass, PassPlan, TuitionInvoice
-from ..selectors import students_visible_to
+from ..selectors import access_as, students_visible_to
 from ..services import passes as pass_services
 from ..services import tuition as tuition_services
 from .common import AcademyOnlyAdmin, ServiceFormAdmin, access_of, may
@@ -57,7 +56,7 @@ class StudentOwnedAdmin(AcademyOnlyAdmin, ModelAdmin):
     view_perm = ""
 
     def get_queryset(self, request):
-        access = _reach(access_of(request), self.view_perm, "academy.view_studentprofile")
+        access = access_as(access_of(request), self.view_perm, "academy.view_studentprofile")
         students = students_visible_to(user=request.user, access=access)
         return super().get_queryset(request).filter(student__in=students.values("pk"))
 
@@ -183,7 +182,7 @@ class PassAdmin(ServiceFormAdmin, StudentOwnedAdmin):
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "student":
-            access = _reach(access_of(request), "academy.add_pass", "academy.view_studentprofile")
+            access = access_as(access_of(request), "academy.add_pass", "academy.view_studentprofile")
             students = students_visible_to(user=request.user, access=access)
             return StudentChoiceField(queryset=students.order_by("name"), label=_("Student"))
         if db_field.name == "plan":

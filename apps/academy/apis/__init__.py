@@ -9,8 +9,8 @@ Thin: parse, call one service or selector, serialise.
 Scope: each request reaches the rows its method's permission reaches (a branch grant:
 its branches; the `own` scope: a teacher's classes, the sessions they teach or
 substitute, the students enrolled in them): the scope selectors are asked with the
-method's grant (`_reach`), so a teacher who may see another branch's session still
-cannot mark it. A row outside the reach is absent (404)."""
+method's grant (`selectors.access_as`), so a teacher who may see another branch's
+session still cannot mark it. A row outside the reach is absent (404)."""
 
 from .attendance import CheckInApi, SessionAttendanceApi
 from .billing import (

@@ -7,6 +7,7 @@ student (students_visible_to with the method's grant)."""
 
 from __future__ import annotations
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema
@@ -143,8 +144,6 @@ class TuitionFilter(filters.FilterSet):
         fields = ["student", "status", "period"]
 
     def _overdue(self, queryset, name, value):
-        from django.utils import timezone
-
         today = timezone.localdate()
         due = {"status": TuitionInvoice.Status.OPEN, "due_on__lt": today}
         return queryset.filter(**due) if value else queryset.exclude(**due)

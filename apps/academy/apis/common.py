@@ -1,5 +1,5 @@
-"""What the academy's API views share: the scope each method reaches (`_reach`) and the
-scoped base views."""
+"""What the academy's API views share: the scope each method reaches
+(`selectors.access_as`) and the scoped base views."""
 
 from __future__ import annotations
 
@@ -15,12 +15,6 @@ TAGS = ["academy"]
 MY_TAGS = ["my"]
 
 
-def _reach(access: Access, perm: str, view_perm: str) -> Access:
-    """`access` narrowed to what `perm` reaches, asked as `view_perm` (the permission the
-    scope selectors read): a method's own grant decides which rows it may touch."""
-    grant = access.grant(perm)
-    return Access(user=access.user, grants={view_perm: grant} if grant is not None else {})
-
 
 def _user(pk):
     """A user by id, or None (the services refuse a teacher who is not staff here)."""
@@ -32,7 +26,7 @@ class AcademyApi(WorkspaceApi):
 
     def scoped_access(self, view_perm: str = "") -> Access:
         """What the method's grant reaches, asked as `view_perm` (the view's own by default)."""
-        return _reach(self.access, self.perm_name(), view_perm or self.view_perm)
+        return selectors.access_as(self.access, self.perm_name(), view_perm or self.view_perm)
 
 
 class ClassScoped(AcademyApi):

@@ -19,7 +19,7 @@ from .. import events
 from ..conf import setting
 from ..errors import CheckInCodeInvalid, NotEnrolled, SessionCancelled
 from ..models import Attendance, Enrolment, Session
-from .common import _audit
+from .common import _audit, billed_per_pass
 from .passes import attendance_billing
 
 A = Attendance.Status
@@ -78,6 +78,7 @@ def _write(session: Session, resolved, *, actor, source: str, now: dt.datetime) 
     """Create or change each record; returns those written (unchanged ones are skipped).
     Guardians are told of each student newly late or absent."""
     existing = {row.student_id: row for row in Attendance.objects.select_for_update().filter(session=session)}
+    per_pass = billed_per_pass(session.klass)  # once per roll call, not per student
     marked_by = actor if getattr(actor, "is_authenticated", False) else None
     written, changes = [], []
     for enrolment, status, note in resolved:
@@ -90,7 +91,8 @@ def _write(session: Session, resolved, *, actor, source: str, now: dt.datetime) 
         row.enrolment, row.status, row.note, row.source = enrolment, status, note, source
         row.marked_by, row.marked_at = marked_by, now
         row.save()
-        attendance_billing(attendance=row, session=session, before=before)
+        if per_pass:
+            attendance_billing(attendance=row, session=session, before=before)
         written.append(row)
         changes.append({"student": enrolment.student_id, "enrolment": enrolment.pk, "from": before, "to": status})
         if status in NOTIFIED and before != status:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.db import connection
 
 from apps.audit.services import audit_record
+from apps.catalog.selectors import item_offered_at
 from apps.rbac.tenancy import current_tenant
 from apps.staff.models import StaffProfile
 
@@ -44,3 +45,38 @@ def teachers_locked(*user_ids) -> None:
 
 def person_name(user) -> str:
     return (getattr(user, "full_name", "") or getattr(user, "email", "") or str(user)) if user is not None else ""
+
+
+def billed_per_pass(klass) -> bool:
+    """The class's course is billed per pass (attendance uses passes; no tuition); a
+    course without course details is billed per month."""
+    from ..models import CourseDetails
+
+    return CourseDetails.objects.filter(item_id=klass.course_id, billing=CourseDetails.Billing.PASS).exists()
+
+
+IDEMPOTENCY_SCOPE = "academy"  # the orders the academy places (enrolments, tuition, passes)
+
+
+def branch_offering(item, branch):
+    """`branch` when it is open and offers `item`, else None (the order is the workspace's)."""
+    if branch is None or not branch.is_active or not item_offered_at(item, branch.pk):
+        return None
+    return branch
+
+
+def academy_order(*, key: str, customer, item_id: int, branch, kind: str, actor, allowances=()):
+    """The order of one `item_id` the academy places under its Idempotency-Key `key`.
+    The order placed before under that key answers a retry (after a crash the quote may
+    differ, a sibling having enrolled since: the first order stands, and a changed
+    request must not be refused as a reused key)."""
+    from apps.orders.models import Order
+    from apps.orders.selectors import order_by_idempotency
+    from apps.orders.services import order_create
+
+    placed = order_by_idempotency(scope=IDEMPOTENCY_SCOPE, key=key)
+    if placed is not None:
+        return placed
+    return order_create(customer=customer, lines=[{"item": item_id, "quantity": 1}],
+                        fulfilment=Order.Fulfilment.ON_SITE, branch=branch, kind=kind, actor=actor,
+                        idempotency_key=key, idempotency_scope=IDEMPOTENCY_SCOPE, allowances=allowances)

@@ -23,12 +23,11 @@ from .. import events
 from ..errors import AlreadyEnrolled, ClassClosed, ClassFull, EnrolmentUnpaid, IllegalEnrolmentMove
 from ..models import Class, Enrolment, EnrolmentTransition, StudentProfile, TuitionInvoice
 from ..states import ENROLMENT_MACHINE, status_label
-from .common import _audit, class_locked
+from .common import _audit, academy_order, billed_per_pass, class_locked
 from .seats import enrolment_locked, record, seats_taken, withdraw_locked
-from .tuition import invoice_record, is_monthly, tuition_first_quote
+from .tuition import invoice_record, tuition_first_quote
 
 S = Enrolment.Status
-IDEMPOTENCY_SCOPE = "academy"
 
 
 def _open_check(klass: Class) -> None:
@@ -96,10 +95,9 @@ def order_place(enrolment: Enrolment, *, actor) -> Enrolment:
     invoice is recorded with it); an order with nothing to pay activates the enrolment
     at once. A course billed per pass takes no order: the enrolment is active at once."""
     from apps.orders.models import Order
-    from apps.orders.services import order_create
 
     klass = enrolment.klass
-    if not is_monthly(klass):  # billed per pass: the seat costs nothing, attendance uses the passes
+    if billed_per_pass(klass):  # billed per pass: the seat costs nothing, attendance uses the passes
         with transaction.atomic():
             locked = enrolment_locked(enrolment.pk)
             if locked.status == S.PENDING_PAYMENT:
@@ -107,10 +105,9 @@ def order_place(enrolment: Enrolment, *, actor) -> Enrolment:
         return locked
     quote = tuition_first_quote(enrolment=enrolment, since=_pending_since(enrolment))
     try:
-        order = order_create(customer=enrolment.student, lines=[{"item": klass.course_id, "quantity": 1}],
-                             fulfilment=Order.Fulfilment.ON_SITE, branch=klass.branch, kind=Order.Kind.ENROLMENT,
-                             actor=actor, idempotency_key=f"enrolment-{enrolment.pk}",
-                             idempotency_scope=IDEMPOTENCY_SCOPE, allowances=quote.allowances())
+        order = academy_order(key=f"enrolment-{enrolment.pk}", customer=enrolment.student, item_id=klass.course_id,
+                              branch=klass.branch, kind=Order.Kind.ENROLMENT, actor=actor,
+                              allowances=quote.allowances())
     except PlatformError as error:
         with transaction.atomic():
             locked_class = class_locked(klass.pk)

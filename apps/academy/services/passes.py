@@ -15,17 +15,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.catalog.models import Item
+from apps.core.changes import model_update
 from apps.core.errors import InvalidData, PlatformError
 
 from .. import events
 from ..errors import PassExpired, PassNotRefundable, PassPlanInvalid, PassRequired
 from ..models import AcademySettings, Attendance, CourseDetails, Pass, PassPlan, PassUse, Session
-from .common import _audit
+from .common import _audit, academy_order, branch_offering
 from .tuition import academy_settings
 
 P = Pass.Status
 CONSUMING = (Attendance.Status.PRESENT, Attendance.Status.LATE)
-IDEMPOTENCY_SCOPE = "academy"
 
 
 def pass_plan_set(*, item: Item, kind: str, sessions: int | None, valid_days: int, course: Item | None,
@@ -39,9 +39,13 @@ def pass_plan_set(*, item: Item, kind: str, sessions: int | None, valid_days: in
     if kind == PassPlan.Kind.COUNT and not sessions:
         raise InvalidData(details={"sessions": [_("A pass of a number of sessions needs that number.")]})
     with transaction.atomic():
-        plan, made = PassPlan.objects.update_or_create(item=item, defaults={
-            "kind": kind, "sessions": sessions if kind == PassPlan.Kind.COUNT else None, "valid_days": valid_days,
-            "course": course})
+        plan = PassPlan.objects.select_for_update().filter(item=item).first()
+        made = plan is None
+        plan = plan or PassPlan(item=item)
+        plan.kind, plan.valid_days, plan.course = kind, valid_days, course
+        plan.sessions = sessions if kind == PassPlan.Kind.COUNT else None
+        plan.full_clean()  # kind, the ranges of sessions and days (a Django ValidationError reads as InvalidData)
+        plan.save()
         _audit("academy.pass_plan_set", actor=actor, target=plan,
                metadata={"item": item.pk, "kind": kind, "sessions": plan.sessions, "valid_days": valid_days,
                          "course": getattr(course, "pk", None), "created": made})
@@ -70,7 +74,6 @@ def pass_buy(*, plan: PassPlan, student, actor) -> Pass:
     """A pass for `student`, pending payment with its order (active at once when there is
     nothing to pay). Pay the order with /api/v1/orders/{id}/pay/."""
     from apps.orders.models import Order
-    from apps.orders.services import order_create
 
     if student.deleted_at is not None:
         raise InvalidData(details={"student": [_("This customer was deleted.")]})
@@ -80,9 +83,8 @@ def pass_buy(*, plan: PassPlan, student, actor) -> Pass:
                                    bought_by=actor if getattr(actor, "is_authenticated", False) else None)
         _audit("academy.pass_created", actor=actor, target=made, metadata={"plan": plan.pk, "student": student.pk})
     try:
-        order = order_create(customer=student, lines=[{"item": plan.item_id, "quantity": 1}],
-                             fulfilment=Order.Fulfilment.ON_SITE, kind=Order.Kind.ORDER, actor=actor,
-                             idempotency_key=f"pass-{made.pk}", idempotency_scope=IDEMPOTENCY_SCOPE)
+        order = academy_order(key=f"pass-{made.pk}", customer=student, item_id=plan.item_id,
+                              branch=branch_offering(plan.item, student.branch), kind=Order.Kind.ORDER, actor=actor)
     except PlatformError:
         Pass.objects.filter(pk=made.pk).update(status=P.CANCELLED, closed_at=timezone.now(),
                                                reason=_("The order could not be placed."))
@@ -118,6 +120,23 @@ def pass_cancel_unpaid(*, order, reason: str) -> None:
             _audit("academy.pass_cancelled", actor=None, target=locked, changes={"status": [P.PENDING_PAYMENT,
                                                                                          P.CANCELLED]},
                    metadata={"reason": reason})
+
+
+def pass_refunded_elsewhere(*, order) -> None:
+    """The pass's order was refunded outside pass_refund (the customer cancelled it, staff
+    refunded the order): the pass records what came back (a later pass_refund gives only
+    the rest) and, once all of it came back, closes so that it is not used on."""
+    with transaction.atomic():
+        for locked in Pass.objects.select_for_update().filter(order_id=order.pk,
+                                                               status__in=(P.ACTIVE, P.USED_UP)):
+            data = {"refunded_amount": min(order.refunded_amount, locked.price)}
+            if order.refunded_amount >= order.paid_amount:
+                data.update(status=P.REFUNDED, closed_at=timezone.now(),
+                            reason=locked.reason or _("The pass's order was refunded."))
+            changes = model_update(locked, data=data, fields=list(data), clean=False)
+            if changes:
+                _audit("academy.pass_refunded", actor=None, target=locked, changes=changes,
+                       metadata={"order": order.pk, "by": "order_refund"})
 
 
 # --- Use by attendance -----------------------------------------------------------------
@@ -175,10 +194,8 @@ def pass_give_back(*, attendance: Attendance) -> None:
 
 
 def attendance_billing(*, attendance: Attendance, session: Session, before: str | None) -> None:
-    """Keep the pass in step with a written attendance of a class billed per pass."""
-    if not CourseDetails.objects.filter(item_id=session.klass.course_id,
-                                        billing=CourseDetails.Billing.PASS).exists():
-        return
+    """Keep the pass in step with a written attendance of a class billed per pass (the
+    caller asks `billed_per_pass` once per session)."""
     if attendance.status in CONSUMING:
         pass_use(attendance=attendance, session=session)
     elif before in CONSUMING:
@@ -229,8 +246,9 @@ def pass_refund(*, student_pass: Pass, actor, reason: str) -> Pass:
         if locked.status != P.ACTIVE:
             raise PassNotRefundable(details={"pass": locked.pk, "status": locked.status})
         amount = refund_amount(locked, rule=rule, today=timezone.localdate())
-        to = P.REFUNDED if amount else P.CANCELLED
-        locked.status, locked.refunded_amount, locked.closed_at, locked.reason = to, amount, timezone.now(), reason
+        to, earlier = (P.REFUNDED if amount else P.CANCELLED), locked.refunded_amount  # earlier: refunded elsewhere
+        locked.status, locked.closed_at, locked.reason = to, timezone.now(), reason
+        locked.refunded_amount = earlier + amount
         locked.save(update_fields=["status", "refunded_amount", "closed_at", "reason"])
         _audit("academy.pass_refunded" if amount else "academy.pass_cancelled", actor=actor, target=locked,
                changes={"status": [P.ACTIVE, to]},
@@ -242,7 +260,7 @@ def pass_refund(*, student_pass: Pass, actor, reason: str) -> Pass:
         except PlatformError:
             with transaction.atomic():
                 back = _locked(locked.pk)
-                back.status, back.refunded_amount, back.closed_at, back.reason = P.ACTIVE, 0, None, ""
+                back.status, back.refunded_amount, back.closed_at, back.reason = P.ACTIVE, earlier, None, ""
                 back.save(update_fields=["status", "refunded_amount", "closed_at", "reason"])
                 _audit("academy.pass_refund_failed", actor=actor, target=back, changes={"status": [to, P.ACTIVE]},
                        metadata={"amount": amount})

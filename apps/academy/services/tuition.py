@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import logging
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -21,9 +22,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from apps.catalog.selectors import item_offered_at
 from apps.core.changes import model_update
-from apps.core.errors import InvalidData
+from apps.core.errors import InvalidData, PlatformError
 from apps.coupons.services import coupon_discount
 from apps.crm.selectors import siblings_of
 from apps.events.services import event_record
@@ -31,11 +31,11 @@ from apps.events.services import event_record
 from .. import events
 from ..errors import TuitionNotDue, TuitionNotOpen
 from ..models import AcademySettings, Class, CourseDetails, Enrolment, Holiday, TuitionInvoice
-from .common import _audit
+from .common import _audit, academy_order, billed_per_pass, branch_offering
 from .sessions import _slots
 
 INVOICE = TuitionInvoice.Status
-IDEMPOTENCY_SCOPE = "academy"
+logger = logging.getLogger(__name__)
 
 
 def academy_settings() -> AcademySettings:
@@ -46,12 +46,6 @@ def academy_settings() -> AcademySettings:
 def month_of(day: dt.date) -> tuple[dt.date, dt.date]:
     first = day.replace(day=1)
     return first, first.replace(day=calendar.monthrange(first.year, first.month)[1])
-
-
-def is_monthly(klass: Class) -> bool:
-    """Billed per month (the default of a course without course details)."""
-    details = CourseDetails.objects.filter(item_id=klass.course_id).values_list("billing", flat=True).first()
-    return details != CourseDetails.Billing.PASS
 
 
 @dataclass(frozen=True)
@@ -134,9 +128,10 @@ def _tell(name: str, invoice: TuitionInvoice) -> None:
                         "amount_display": events.money_display(invoice.total, invoice.currency)})
 
 
-def invoice_record(*, enrolment: Enrolment, quote: Quote, order, actor) -> TuitionInvoice:
+def invoice_record(*, enrolment: Enrolment, quote: Quote, order, actor,
+                   settings_row: AcademySettings | None = None) -> TuitionInvoice:
     """The invoice row for `quote` (in the caller's transaction), paid through `order`."""
-    settings_row = academy_settings()
+    settings_row = settings_row or academy_settings()
     today = _local_today(enrolment.klass)
     invoice = TuitionInvoice.objects.create(
         enrolment=enrolment, student_id=enrolment.student_id, period=quote.period, currency=order.currency,
@@ -151,32 +146,30 @@ def invoice_record(*, enrolment: Enrolment, quote: Quote, order, actor) -> Tuiti
     return invoice
 
 
-def tuition_issue(*, enrolment: Enrolment, period: dt.date, actor=None) -> TuitionInvoice:
+def tuition_issue(*, enrolment: Enrolment, period: dt.date, actor=None,
+                  settings_row: AcademySettings | None = None) -> TuitionInvoice:
     """The month's invoice of an active monthly enrolment (its order placed first, under
     a key of the enrolment and month: issuing again returns the same invoice)."""
     from apps.orders.models import Order
-    from apps.orders.services import order_create
 
     existing = TuitionInvoice.objects.filter(enrolment=enrolment, period=period.replace(day=1)).first()
     if existing is not None:
         return existing
     klass = enrolment.klass
-    if enrolment.status != Enrolment.Status.ACTIVE or not is_monthly(klass):
+    if enrolment.status != Enrolment.Status.ACTIVE or billed_per_pass(klass):
         raise TuitionNotDue(details={"enrolment": enrolment.pk, "period": period.strftime("%Y-%m")})
-    quote = tuition_quote(enrolment=enrolment, first_day=period.replace(day=1))
+    quote = tuition_quote(enrolment=enrolment, first_day=period.replace(day=1), settings_row=settings_row)
     if quote.total <= 0:
         raise TuitionNotDue(details={"enrolment": enrolment.pk, "period": period.strftime("%Y-%m")})
-    branch = klass.branch if klass.branch.is_active and item_offered_at(klass.course, klass.branch_id) else None
-    order = order_create(customer=enrolment.student, lines=[{"item": klass.course_id, "quantity": 1}],
-                         fulfilment=Order.Fulfilment.ON_SITE, branch=branch, kind=Order.Kind.TUITION, actor=actor,
-                         idempotency_key=f"tuition-{enrolment.pk}-{quote.period:%Y-%m}",
-                         idempotency_scope=IDEMPOTENCY_SCOPE, allowances=quote.allowances())
+    order = academy_order(key=f"tuition-{enrolment.pk}-{quote.period:%Y-%m}", customer=enrolment.student,
+                          item_id=klass.course_id, branch=branch_offering(klass.course, klass.branch),
+                          kind=Order.Kind.TUITION, actor=actor, allowances=quote.allowances())
     with transaction.atomic():
         existing = (TuitionInvoice.objects.select_for_update(of=("self",))
                     .filter(enrolment=enrolment, period=quote.period).first())
         if existing is not None:
             return existing
-        return invoice_record(enrolment=enrolment, quote=quote, order=order, actor=actor)
+        return invoice_record(enrolment=enrolment, quote=quote, order=order, actor=actor, settings_row=settings_row)
 
 
 def tuition_issue_due(*, today: dt.date | None = None) -> int:
@@ -195,8 +188,11 @@ def tuition_issue_due(*, today: dt.date | None = None) -> int:
         if local.day < settings_row.billing_day:
             continue
         try:
-            tuition_issue(enrolment=enrolment, period=local)
+            tuition_issue(enrolment=enrolment, period=local, settings_row=settings_row)
         except TuitionNotDue:
+            continue
+        except PlatformError:  # the course left the catalog, ...: the other students still get theirs
+            logger.exception("tuition for enrolment %s (%s) could not be issued", enrolment.pk, local)
             continue
         issued += 1
     return issued

@@ -173,7 +173,6 @@ def test_staff_sell_a_pass_take_its_payment_and_refund_it(billing):
                                                                           "status": "refunded"}
 
 
-@pytest.mark.xfail(strict=True, reason="pass_buy places its order without a branch: branch staff cannot reach it")
 def test_the_clerk_who_sold_a_pass_takes_its_payment(billing):
     sold = billing["clerk"].post("/api/v1/academy/passes/", {"plan": billing["plan"].pk,
                                                               "student": billing["jihoon"].pk}, content_type=JSON)

@@ -329,3 +329,50 @@ def test_only_an_active_pass_is_refunded_and_a_reason_is_needed(alpha, pool):
             pass_refund(student_pass=held, actor=alpha, reason=reason)
         assert list(refused.value.details) == ["reason"]
     assert unchanged() == before
+
+
+def test_a_pass_whose_order_is_refunded_elsewhere_keeps_count_and_closes_when_all_came_back(alpha, pool):
+    from apps.payments.services import refund_create
+
+    held = bought(pool["plan"], enrolled(pool))
+    order = Order.objects.get(pk=held.order_id)
+    refund_create(order=order, amount=30000, reason="Goodwill", idempotency_key="desk-1", actor=alpha)
+    dispatch("refund.succeeded")
+    held.refresh_from_db()
+    assert (held.status, held.refunded_amount) == ("active", 30000)  # still usable: a part came back
+    refund_create(order=order, amount=60000, reason="Cancelled at the desk", idempotency_key="desk-2", actor=alpha)
+    dispatch("refund.succeeded")
+    held.refresh_from_db()
+    assert (held.status, held.refunded_amount, held.reason) == ("refunded", 90000, "The pass's order was refunded.")
+    with pytest.raises(PassNotRefundable):  # closed: nothing more to refund, and not used on
+        pass_refund(student_pass=held, actor=alpha, reason="Again")
+    with pytest.raises(PassRequired):
+        attendance_take(session=pool["sessions"][0], records=[{"student": held.student_id, "status": "present"}],
+                        actor=alpha)
+
+
+def test_a_pass_refund_after_a_part_refund_elsewhere_gives_only_the_rest(alpha, pool):
+    from apps.payments.services import refund_create
+
+    held = bought(pool["plan"], enrolled(pool))
+    refund_create(order=Order.objects.get(pk=held.order_id), amount=30000, reason="Goodwill",
+                  idempotency_key="desk-1", actor=alpha)
+    dispatch("refund.succeeded")
+    held.refresh_from_db()
+    with time_machine.travel(BOUGHT):  # nothing used: the rest of the price comes back
+        refunded = pass_refund(student_pass=held, actor=alpha, reason="Moving away")
+    assert (refunded.status, refunded.refunded_amount) == ("refunded", 90000)
+    assert Order.objects.get(pk=held.order_id).refunded_amount == 90000
+
+
+def test_a_pass_plan_s_days_and_sessions_are_checked_by_the_service(alpha, pool):
+    from django.core.exceptions import ValidationError
+
+    item = make_pass_item("Math pass")
+    before = (list(PassPlan.objects.values_list("pk", flat=True)), AuditEvent.objects.count())
+    for values in ({"kind": "count", "sessions": 10, "valid_days": 0}, {"kind": "count", "sessions": 501,
+                                                                          "valid_days": 30},
+                   {"kind": "weekly", "sessions": None, "valid_days": 30}):
+        with pytest.raises(ValidationError):
+            pass_plan_set(item=item, course=None, actor=alpha, **values)
+    assert (list(PassPlan.objects.values_list("pk", flat=True)), AuditEvent.objects.count()) == before

@@ -372,3 +372,28 @@ def test_the_billing_rules_are_checked_and_audited(alpha):
         academy_settings_update(actor=alpha, billing_day=29)
     assert list(refused.value.message_dict) == ["billing_day"]
     assert academy_settings().billing_day == 15 and audit_actions() == ["academy.settings_changed"]
+
+
+def test_issuing_again_after_a_crash_uses_the_order_already_placed(alpha, klass, paying):
+    """The order was placed but the invoice never written (the process died between the
+    two); since then a sibling enrolled, so the quote would differ: the first order stands
+    instead of being refused as a reused key, and the invoice is written for it."""
+    from apps.academy.services.common import academy_order
+
+    with time_machine.travel(seoul(2027, 1, 10, 10, 0)):
+        placed = academy_order(key=f"tuition-{paying.pk}-2027-01", customer=paying.student, item_id=klass.course_id,
+                               branch=klass.branch, kind="tuition", actor=None, allowances=[("proration", 1000)])
+        invoice = tuition_issue(enrolment=paying, period=D(2027, 1, 10))
+    assert (invoice.order_id, invoice.total) == (placed.pk, placed.total)
+    assert Order.objects.filter(kind="tuition").count() == 1
+
+
+def test_a_paid_enrolment_whose_order_is_cancelled_with_its_refund_is_withdrawn(alpha, klass, paying):
+    from apps.payments.services import order_cancel_with_refund
+
+    order = Order.objects.get(pk=paying.order_id)
+    order_cancel_with_refund(order=order, actor=alpha, reason="Family moved", by_customer=False)
+    dispatch("order.cancelled")
+    paying.refresh_from_db()
+    assert (paying.status, paying.reason) == ("withdrawn", "Family moved")
+    assert Order.objects.get(pk=order.pk).refunded_amount == order.total
