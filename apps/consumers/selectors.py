@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.db.models import Q, QuerySet
+from django.db.models.functions import Lower
 
 from apps.accounts.selectors import customer_memberships_here
 from apps.crm.models import Customer
@@ -36,3 +37,22 @@ def consumer_family(*, customer, user) -> QuerySet[Customer]:
     if getattr(user, "email", "") and email_verified(user=user):
         condition |= Q(pk__in=customers_guarded_by_email(email=user.email).values("pk"))
     return customers_live().filter(condition)
+
+
+def consumers_by_verified_email(*, emails) -> dict[str, object]:
+    """{lower-case e-mail: user} of the active accounts that verified one of `emails` as
+    their address and are customers here (a guardian contact's e-mail leads to the
+    guardian's own account: their language, their channel choices, their in-app inbox).
+    One query."""
+    from allauth.account.models import EmailAddress
+
+    from apps.accounts.models import User
+
+    wanted = {email.lower() for email in emails if email}
+    if not wanted:
+        return {}
+    verified = (EmailAddress.objects.annotate(address=Lower("email")).filter(verified=True, address__in=wanted)
+                .values("user_id"))
+    users = (User.objects.filter(pk__in=verified, is_active=True, email__in=wanted)
+             .filter(pk__in=customer_memberships_here().values("user_id")))
+    return {user.email.lower(): user for user in users}

@@ -11,8 +11,9 @@ registry turns an audience and an event into recipients:
   more people who receive what the audience receives; a business module adds its own
   without touching this app. Built in: a customer's guardian contacts (crm
   GuardianContact: a student's parents) receive what concerns the customer, by e-mail
-  and text in the workspace's language; whether marketing reaches them is the
-  customer's recorded consent.
+  and text in the workspace's language; a contact whose e-mail is the verified address
+  of a customer account here is that account (its language, its channel choices, its
+  in-app inbox); whether marketing reaches them is the customer's recorded consent.
 
 Recipients are de-duplicated by `key`; `customer` (when set) is whose marketing consent
 counts; `user` (when set) is whose channel preferences count and who gets in-app
@@ -27,6 +28,7 @@ from typing import TYPE_CHECKING
 
 from django.db import connection
 
+from apps.consumers.selectors import consumers_by_verified_email
 from apps.crm import selectors as crm_selectors
 from apps.staff.models import StaffProfile
 from apps.workspace.services import workspace_settings_get
@@ -138,10 +140,17 @@ def _guardians(event, recipients: list[Recipient]) -> list[Recipient]:
                  if recipient.customer is not None}
     if not customers:
         return []
-    return [Recipient(key=f"guardian:{guardian.pk}", audience="customer", name=guardian.name,
-                      email=guardian.email, phone=str(guardian.phone) if guardian.phone else "",
-                      customer=customers[guardian.customer_id])
-            for guardian in crm_selectors.guardians_of(customer_ids=list(customers))]
+    guardians = list(crm_selectors.guardians_of(customer_ids=list(customers)))
+    accounts = consumers_by_verified_email(emails=[guardian.email for guardian in guardians])
+    found = []
+    for guardian in guardians:
+        user = accounts.get((guardian.email or "").lower())
+        found.append(Recipient(key=f"user:{user.pk}" if user else f"guardian:{guardian.pk}", audience="customer",
+                               name=guardian.name, email=guardian.email,
+                               phone=str(guardian.phone) if guardian.phone else "",
+                               language=user.language if user else "", user=user,
+                               customer=customers[guardian.customer_id]))
+    return found
 
 
 audience_resolver_register("customer", _customer)

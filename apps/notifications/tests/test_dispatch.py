@@ -291,3 +291,36 @@ def test_guardians_receive_what_concerns_their_student(consumer):
                     ("in_app", f"user:{user.pk}", "Kim Minji")}  # no inbox without an account
     parent_mail = deliveries(address="parent@example.com")[0]
     assert (parent_mail.language, parent_mail.customer_id, parent_mail.user_id) == ("ko", customer.pk, None)
+
+
+def test_a_guardian_with_an_account_here_gets_it_in_their_language_inbox_and_by_their_choices(consumer):
+    """The guardian contact's e-mail is the verified address of a customer account of this
+    workspace: that account receives it (English, its in-app inbox, no text since it turned
+    texts off); an unverified address or an account of another workspace stays a contact."""
+    from allauth.account.models import EmailAddress
+
+    from apps.crm.models import GuardianContact
+
+    _user, child = consumer
+    workspace_set(notify_sms=True, language="ko")
+    parent, _parent_customer = make_consumer("alpha", "parent@example.com", language="en", phone="010-9876-5432")
+    EmailAddress.objects.filter(user=parent).update(verified=True)
+    stranger, _stranger_customer = make_consumer("beta", "aunt@example.com", language="en", phone="010-1111-2222")
+    EmailAddress.objects.filter(user=stranger).update(verified=True)
+    with schema_context("alpha"):
+        GuardianContact.objects.create(customer_id=child.pk, name="Kim Parent", relation="mother",
+                                       phone="+821098765432", email="Parent@Example.com")
+        GuardianContact.objects.create(customer_id=child.pk, name="Kim Aunt", relation="aunt",
+                                       phone="+821011112222", email="aunt@example.com")
+    with schema_context("alpha"):
+        preferences_update(user=parent, sms=False)
+    for language in ("ko", "en"):
+        add_template(language=language, subject=f"{language} {{{{ n }}}}", body="{{ customer.name }}")
+        add_template(channel="in_app", language=language, subject=f"{language} inbox", body="-")
+        add_template(channel="sms", language=language, body=f"{language} text")
+    record("alpha", {"customer": {"id": child.pk, "name": child.name}, "n": 4})
+    parent_rows = {(d.channel, d.language) for d in deliveries(user_id=parent.pk)}
+    assert parent_rows == {("email", "en"), ("in_app", "en")}
+    aunt_rows = {(d.channel, d.language, d.user_id) for d in deliveries(address__in=["aunt@example.com",
+                                                                                      "+821011112222"])}
+    assert aunt_rows == {("email", "ko", None), ("sms", "ko", None)}  # beta's account: still only a contact
