@@ -28,12 +28,12 @@ from apps.rbac.admin_scoping import BranchScopedAdmin, request_access
 from apps.staff.models import StaffProfile
 
 from .. import services
-from ..errors import TeacherNotStaff
+from ..errors import ScheduleOverlap, TeacherDoubleBooked, TeacherNotStaff
 from ..models import Class, Session
 from ..selectors import classes_visible_to, classes_with_seats, sessions_visible_to
-from ..services.classes import SCHEDULE_FIELDS
+from ..services.classes import SCHEDULE_FIELDS, room_free_check, teacher_free_check
 from ..services.common import teacher_check
-from ..validation import room_clash, schedule_check
+from ..validation import schedule_check
 from . import schedule
 from .common import (
     AcademyOnlyAdmin,
@@ -87,11 +87,19 @@ class ClassForm(forms.ModelForm):
             except TeacherNotStaff as error:
                 self.add_error("teacher", str(error.message))
         branch = data.get("branch") or (instance.branch if instance.branch_id else None)
+        teacher = data.get("teacher") or (instance.teacher if instance.teacher_id else None)
         if branch is not None and data.get("is_active", True):
-            other = room_clash(branch=branch, room=data.get("room", ""), schedule=values, exclude_pk=instance.pk)
-            if other is not None:
-                self.add_error("room", gettext("Room %(room)s is taken: “%(class)s” meets there at overlapping "
-                                                "times.") % {"room": other.room, "class": other.name})
+            # the services' own checks, shown on the field they are about
+            checks = [("room", lambda: room_free_check(branch=branch, room=data.get("room", ""), schedule=values,
+                                                       exclude_pk=instance.pk))]
+            if teacher is not None:
+                checks.append(("teacher", lambda: teacher_free_check(teacher_id=teacher.pk, branch=branch,
+                                                                     schedule=values, exclude_pk=instance.pk)))
+            for field, check in checks:
+                try:
+                    check()
+                except (ScheduleOverlap, TeacherDoubleBooked) as error:
+                    self.add_error(field, str(error.message))
         return data
 
 

@@ -42,7 +42,7 @@ def _capacity_check(capacity) -> None:
         raise InvalidData(details={"capacity": [_("The capacity is a whole number of at least 1.")]})
 
 
-def _room_check(*, branch, room: str, schedule: dict, exclude_pk=None) -> None:
+def room_free_check(*, branch, room: str, schedule: dict, exclude_pk=None) -> None:
     other = room_clash(branch=branch, room=room, schedule=schedule, exclude_pk=exclude_pk)
     if other is not None:
         raise ScheduleOverlap(
@@ -51,7 +51,7 @@ def _room_check(*, branch, room: str, schedule: dict, exclude_pk=None) -> None:
             details={"class": other.pk, "name": other.name, "room": other.room})
 
 
-def _teacher_free_check(*, teacher_id: int, branch, schedule: dict, exclude_pk=None) -> None:
+def teacher_free_check(*, teacher_id: int, branch, schedule: dict, exclude_pk=None) -> None:
     """The teacher has no other active class (at any branch) meeting at the same time."""
     other = teacher_clash(teacher_id=teacher_id, branch=branch, schedule=schedule, exclude_pk=exclude_pk)
     if other is not None:
@@ -79,8 +79,8 @@ def class_create(*, course: Item, teacher, branch: Branch, capacity: int, weekda
     with transaction.atomic(durable=True):
         teachers_locked(teacher.pk)
         Branch.objects.select_for_update().filter(pk=branch.pk).first()
-        _room_check(branch=branch, room=room, schedule=values)
-        _teacher_free_check(teacher_id=teacher.pk, branch=branch, schedule=values)
+        room_free_check(branch=branch, room=room, schedule=values)
+        teacher_free_check(teacher_id=teacher.pk, branch=branch, schedule=values)
         klass = Class(course=course, teacher=teacher, branch=branch, room=room, capacity=capacity,
                       name=(name or "").strip() or course.name, **values)
         klass.full_clean()
@@ -120,9 +120,9 @@ def class_update(*, klass: Class, actor, **data) -> dict:
         if any(name in data for name in SCHEDULE_FIELDS):
             data["weekdays"] = merged["weekdays"]
         if data.get("is_active", locked.is_active):
-            _room_check(branch=locked.branch, room=data.get("room", locked.room), schedule=merged,
+            room_free_check(branch=locked.branch, room=data.get("room", locked.room), schedule=merged,
                         exclude_pk=locked.pk)
-            _teacher_free_check(teacher_id=data["teacher"].pk if "teacher" in data else locked.teacher_id,
+            teacher_free_check(teacher_id=data["teacher"].pk if "teacher" in data else locked.teacher_id,
                                 branch=locked.branch, schedule=merged, exclude_pk=locked.pk)
         changes = model_update(locked, data=data, fields=EDITABLE, clean=False)
         if not changes:

@@ -73,6 +73,10 @@ def test_a_class_is_added_through_the_service_and_a_room_clash_is_shown_on_the_f
     assert clash.status_code == 200
     errors = clash.context["adminform"].form.errors
     assert "Room 302 is taken" in str(errors["room"]) and "Physics B" in str(errors["room"])
+    # another room, but Physics B's teacher already teaches then: shown on the teacher field
+    busy = client.post("/admin/academy/class/add/", {**data, "room": "303", "teacher": str(world["other"].pk)})
+    errors = busy.context["adminform"].form.errors
+    assert list(errors) == ["teacher"] and "already teaches “Physics B”" in str(errors["teacher"])
     data["weekdays"] = []
     empty = client.post("/admin/academy/class/add/", data)
     assert "weekdays" in empty.context["adminform"].form.errors
