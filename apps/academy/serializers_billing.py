@@ -1,6 +1,5 @@
 """The shapes of passes, tuition invoices and the academy's billing rules."""
 
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
@@ -42,7 +41,7 @@ class PassOutput(serializers.ModelSerializer):
                   "refunded_amount", "currency", "reason", "created_at", "activated_at", "closed_at"]
 
     def get_expired(self, obj) -> bool:
-        return bool(obj.status == Pass.Status.ACTIVE and obj.valid_until and obj.valid_until < timezone.localdate())
+        return obj.is_expired
 
 
 class TuitionOutput(serializers.ModelSerializer):
@@ -60,7 +59,7 @@ class TuitionOutput(serializers.ModelSerializer):
                   "reminders_sent", "created_at"]
 
     def get_overdue(self, obj) -> bool:
-        return obj.status == TuitionInvoice.Status.OPEN and obj.due_on < timezone.localdate()
+        return obj.is_overdue
 
 
 class MethodInput(serializers.Serializer):

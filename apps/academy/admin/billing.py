@@ -84,7 +84,7 @@ class PaymentFilter(admin.SimpleListFilter):
     def queryset(self, request, queryset):
         today = timezone.localdate()
         return {"unpaid": queryset.filter(status=INVOICE.OPEN),
-                "overdue": queryset.filter(status=INVOICE.OPEN, due_on__lt=today),
+                "overdue": queryset.filter(TuitionInvoice.overdue(today)),
                 "paid": queryset.filter(status=INVOICE.PAID)}.get(self.value(), queryset)
 
 
@@ -121,7 +121,7 @@ class TuitionInvoiceAdmin(StudentOwnedAdmin):
 
     @admin.display(description=_("due on"), ordering="due_on")
     def due_column(self, invoice):
-        if invoice.status == INVOICE.OPEN and invoice.due_on < timezone.localdate():
+        if invoice.is_overdue:
             return badge(gettext("Overdue since %(date)s") % {"date": f"{invoice.due_on:%Y-%m-%d}"}, "danger")
         return f"{invoice.due_on:%Y-%m-%d}"
 
@@ -191,8 +191,7 @@ class PassAdmin(ServiceFormAdmin, StudentOwnedAdmin):
 
     @admin.display(description=_("status"), ordering="status")
     def status_column(self, student_pass):
-        if student_pass.status == Pass.Status.ACTIVE and student_pass.valid_until and \
-                student_pass.valid_until < timezone.localdate():
+        if student_pass.is_expired:
             return badge(gettext("Expired"), "danger")
         return badge(student_pass.get_status_display(), PASS_VARIANTS.get(student_pass.status, ""))
 

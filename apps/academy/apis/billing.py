@@ -145,8 +145,8 @@ class TuitionFilter(filters.FilterSet):
 
     def _overdue(self, queryset, name, value):
         today = timezone.localdate()
-        due = {"status": TuitionInvoice.Status.OPEN, "due_on__lt": today}
-        return queryset.filter(**due) if value else queryset.exclude(**due)
+        overdue = TuitionInvoice.overdue(today)
+        return queryset.filter(overdue) if value else queryset.exclude(overdue)
 
 
 class TuitionScoped(StudentOwned):

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -135,6 +136,11 @@ class Pass(models.Model):
     def sessions_left(self) -> int | None:
         return None if self.sessions_total is None else self.sessions_total - self.sessions_used
 
+    @property
+    def is_expired(self) -> bool:
+        """Active but past its last day (the workspace's today)."""
+        return bool(self.status == self.Status.ACTIVE and self.valid_until and self.valid_until < timezone.localdate())
+
 
 class PassUse(models.Model):
     """One session a pass paid for: made when attendance is taken (present or late),
@@ -207,3 +213,12 @@ class TuitionInvoice(models.Model):
 
     def __str__(self):
         return f"{self.student} · {self.period:%Y-%m}"
+
+    @staticmethod
+    def overdue(today) -> Q:
+        """Unpaid past the due date on `today`."""
+        return Q(status=TuitionInvoice.Status.OPEN, due_on__lt=today)
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.status == self.Status.OPEN and self.due_on < timezone.localdate()

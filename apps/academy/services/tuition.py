@@ -275,7 +275,7 @@ def tuition_remind_overdue(*, now: dt.datetime | None = None) -> int:
     if settings_row.reminders_max == 0:
         return 0
     since = now - dt.timedelta(days=settings_row.reminder_every_days)
-    due = (TuitionInvoice.objects.filter(status=INVOICE.OPEN, due_on__lt=now.date(),
+    due = (TuitionInvoice.objects.filter(TuitionInvoice.overdue(timezone.localdate(now)),
                                          reminders_sent__lt=settings_row.reminders_max)
            .filter(Q(reminded_at__isnull=True) | Q(reminded_at__lte=since)).values_list("pk", flat=True))
     sent = 0
