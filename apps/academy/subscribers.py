@@ -12,7 +12,6 @@ Payments sit below the academy and never call it: it publishes, the academy list
 
 from __future__ import annotations
 
-from django.db import transaction
 from django.utils.translation import gettext as _
 
 from .models import Enrolment, TuitionInvoice
@@ -31,11 +30,10 @@ def _invoice(order_id: int, *, paid: bool, reason: str) -> None:
     invoice = TuitionInvoice.objects.filter(order_id=order_id, status=TuitionInvoice.Status.OPEN).first()
     if invoice is None:
         return
-    with transaction.atomic():
-        if paid:
-            tuition_paid(invoice=invoice, via=TuitionInvoice.Method.ONLINE)
-        else:
-            invoice_void(invoice=invoice, actor=None, reason=reason)
+    if paid:
+        tuition_paid(invoice=invoice, via=TuitionInvoice.Method.ONLINE)
+    else:
+        invoice_void(invoice=invoice, actor=None, reason=reason)
 
 
 def handle_event(event) -> None:

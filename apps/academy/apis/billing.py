@@ -123,9 +123,10 @@ class PassRefundApi(StudentOwned):
                                "Refusal: `academy_pass_not_refundable`.",
                    request=ReasonInput, responses={200: PassOutput, **ERROR_RESPONSES})
     def post(self, request, pk):
+        student_pass = self.get_object()  # another workspace's or student's pass: 404 before the body is read
         serializer = ReasonInput(data=request.data)
         serializer.is_valid(raise_exception=True)
-        pass_services.pass_refund(student_pass=self.get_object(), actor=self.actor,
+        pass_services.pass_refund(student_pass=student_pass, actor=self.actor,
                                   reason=serializer.validated_data["reason"])
         return Response(PassOutput(self.get_queryset().get(pk=pk)).data)
 
@@ -185,9 +186,10 @@ class TuitionRecordPaymentApi(TuitionScoped):
                    description="Refusal: `academy_tuition_not_open` (already paid or void).",
                    request=MethodInput, responses={200: TuitionOutput, **ERROR_RESPONSES})
     def post(self, request, pk):
+        invoice = self.get_object()  # 404 before the body is read
         serializer = MethodInput(data=request.data)
         serializer.is_valid(raise_exception=True)
-        tuition_services.tuition_record_payment(invoice=self.get_object(), method=serializer.validated_data["method"],
+        tuition_services.tuition_record_payment(invoice=invoice, method=serializer.validated_data["method"],
                                                 actor=self.actor)
         return Response(TuitionOutput(self.get_queryset().get(pk=pk)).data)
 
@@ -199,10 +201,10 @@ class TuitionVoidApi(TuitionScoped):
     @extend_schema(tags=TAGS, summary="Void an unpaid invoice (its order is cancelled)",
                    request=ReasonInput, responses={200: TuitionOutput, **ERROR_RESPONSES})
     def post(self, request, pk):
+        invoice = self.get_object()  # 404 before the body is read
         serializer = ReasonInput(data=request.data)
         serializer.is_valid(raise_exception=True)
-        tuition_services.tuition_void(invoice=self.get_object(), actor=self.actor,
-                                      reason=serializer.validated_data["reason"])
+        tuition_services.tuition_void(invoice=invoice, actor=self.actor, reason=serializer.validated_data["reason"])
         return Response(TuitionOutput(self.get_queryset().get(pk=pk)).data)
 
 

@@ -107,10 +107,10 @@ class MyEnrolmentWithdrawApi(MyEnrolmentApi):
                                "Refusal: `academy_enrolment_illegal_transition` (already withdrawn).",
                    request=ReasonInput, responses={200: EnrolmentOutput, **ERROR_RESPONSES})
     def post(self, request, pk):
+        enrolment = self._one(pk)  # another family's: 404 before the body is read
         serializer = ReasonInput(data=request.data)
         serializer.is_valid(raise_exception=True)
-        services.enrolment_withdraw(enrolment=self._one(pk), actor=self.user,
-                                    reason=serializer.validated_data["reason"])
+        services.enrolment_withdraw(enrolment=enrolment, actor=self.user, reason=serializer.validated_data["reason"])
         return Response(EnrolmentOutput(self._mine().get(pk=pk)).data)
 
 

@@ -59,8 +59,8 @@ class PassPlan(models.Model):
     (any course billed per pass when empty)."""
 
     class Kind(models.TextChoices):
-        COUNT = "count", _("Number of sessions")
-        PERIOD = "period", _("Period")
+        COUNT = "count", pgettext_lazy("pass kind", "Number of sessions")
+        PERIOD = "period", pgettext_lazy("pass kind", "Period")
 
     item = models.OneToOneField("catalog.Item", verbose_name=_("catalog item"), on_delete=models.CASCADE,
                                 related_name="pass_plan")

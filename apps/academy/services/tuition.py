@@ -199,19 +199,18 @@ def tuition_issue_due(*, today: dt.date | None = None) -> int:
 
 
 def tuition_paid(*, invoice: TuitionInvoice, via: str, actor=None) -> TuitionInvoice:
-    """Mark the invoice paid (its order is paid in full): in the caller's transaction."""
-    locked = TuitionInvoice.objects.select_for_update(of=("self",)).select_related("enrolment__klass__branch",
-                                                                          "enrolment__klass__course",
-                                                                          "student").get(pk=invoice.pk)
-    if locked.status != INVOICE.OPEN:
-        return locked
-    locked.status, locked.paid_via, locked.paid_at = INVOICE.PAID, via, timezone.now()
-    locked.recorded_by = actor if getattr(actor, "is_authenticated", False) else None
-    locked.save(update_fields=["status", "paid_via", "paid_at", "recorded_by", "updated_at"])
-    _audit("academy.tuition_paid", actor=actor, target=locked,
-           changes={"status": [INVOICE.OPEN, INVOICE.PAID]},
-           metadata={"via": via, "total": locked.total, "order": locked.order_id})
-    _tell(events.TUITION_PAID.name, locked)
+    """Mark the invoice paid (its order is paid in full). Idempotent."""
+    with transaction.atomic():
+        locked = (TuitionInvoice.objects.select_for_update(of=("self",))
+                  .select_related("enrolment__klass__branch", "enrolment__klass__course", "student").get(pk=invoice.pk))
+        if locked.status != INVOICE.OPEN:
+            return locked
+        locked.status, locked.paid_via, locked.paid_at = INVOICE.PAID, via, timezone.now()
+        locked.recorded_by = actor if getattr(actor, "is_authenticated", False) else None
+        locked.save(update_fields=["status", "paid_via", "paid_at", "recorded_by", "updated_at"])
+        _audit("academy.tuition_paid", actor=actor, target=locked, changes={"status": [INVOICE.OPEN, INVOICE.PAID]},
+               metadata={"via": via, "total": locked.total, "order": locked.order_id})
+        _tell(events.TUITION_PAID.name, locked)
     return locked
 
 
