@@ -10,11 +10,13 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
-from django.utils.translation import gettext, ngettext
+from django.utils.html import format_html
+from django.utils.translation import gettext, ngettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from unfold.admin import ModelAdmin
+from unfold.widgets import UnfoldAdminSelectWidget
 
 from apps.catalog.models import Item
 from apps.core.errors import PlatformError
@@ -35,6 +37,18 @@ PASS_VARIANTS = {Pass.Status.PENDING_PAYMENT: "warning", Pass.Status.ACTIVE: "su
 
 def money(amount: int, currency: str) -> str:
     return Money(int(amount), currency).format()
+
+
+def order_link(model_admin, order) -> str:
+    """The row's order as "#number", linking to its page (where its payment is taken).
+    Labelled as a purchase: the models' plain "order" reads as a position in Korean."""
+    if order is None:
+        return "—"
+    try:
+        url = reverse(f"{model_admin.admin_site.name}:orders_order_change", args=[order.pk])
+    except NoReverseMatch:
+        return f"#{order.number}"
+    return format_html('<a href="{}" class="text-link">#{}</a>', url, order.number)
 
 
 class StudentOwnedAdmin(AcademyOnlyAdmin, ModelAdmin):
@@ -71,7 +85,8 @@ class PaymentFilter(admin.SimpleListFilter):
     parameter_name = "payment"
 
     def lookups(self, request, model_admin):
-        return [("unpaid", _("Unpaid")), ("overdue", _("Overdue")), ("paid", INVOICE.PAID.label), ("all", _("All"))]
+        return [("unpaid", INVOICE.OPEN.label), ("overdue", _("Overdue")), ("paid", INVOICE.PAID.label),
+                ("all", _("All"))]
 
     def value(self):
         return super().value() or "unpaid"
@@ -99,13 +114,35 @@ class TuitionInvoiceAdmin(StudentOwnedAdmin):
     list_select_related = ["student", "enrolment__klass"]
     ordering = ["due_on", "student__name", "id"]
     actions = ["record_cash", "record_transfer"]
-    fields = ["student", "enrolment", "period", "status_column", "list_amount", "sessions_in_month",
-              "sessions_billed", "proration", "sibling_discount", "total_column", "due_on", "order", "paid_via",
-              "paid_at", "recorded_by", "reminders_sent", "created_at"]
+    fields = ["student", "enrolment", "month_column", "status_column", "list_amount_column", "sessions_in_month",
+              "sessions_billed", "proration_column", "sibling_discount_column", "total_column", "due_on",
+              "order_column", "paid_via", "paid_at", "recorded_by", "reminders_sent", "created_at"]
     readonly_fields = fields
 
     def has_add_permission(self, request, *args):
         return False  # issued by the beat and with each enrolment
+
+    def get_list_display(self, request):
+        # nothing is paid in the unpaid (default) and overdue lists: no empty "paid by" column
+        if request.GET.get(PaymentFilter.parameter_name, "unpaid") in ("unpaid", "overdue"):
+            return [column for column in self.list_display if column != "paid_via"]
+        return self.list_display
+
+    @admin.display(description=pgettext_lazy("purchase", "order"))
+    def order_column(self, invoice):
+        return order_link(self, invoice.order)
+
+    @admin.display(description=_("monthly tuition"))
+    def list_amount_column(self, invoice):
+        return money(invoice.list_amount, invoice.currency)
+
+    @admin.display(description=_("pro-rating"))
+    def proration_column(self, invoice):
+        return money(invoice.proration, invoice.currency)
+
+    @admin.display(description=_("sibling discount"))
+    def sibling_discount_column(self, invoice):
+        return money(invoice.sibling_discount, invoice.currency)
 
     @admin.display(description=_("class"), ordering="enrolment__klass__name")
     def class_column(self, invoice):
@@ -166,10 +203,15 @@ class PassAdmin(ServiceFormAdmin, StudentOwnedAdmin):
     list_display = ["student", "plan", "status_column", "sessions_column", "valid_column", "price_column"]
     list_filter = ["status", "plan"]
     search_fields = ["student__name", "plan__item__name"]
+    search_help_text = _("A student's name or a pass.")
     list_select_related = ["student", "plan__item"]
     actions = ["refund_selected"]
-    readonly_fields = ["status_column", "sessions_column", "valid_column", "price_column", "order",
-                       "refunded_amount", "reason", "created_at", "activated_at", "closed_at"]
+    readonly_fields = ["status_column", "sessions_column", "valid_column", "price_only", "order_column",
+                       "refunded_column", "reason", "created_at", "activated_at", "closed_at"]
+
+    def add_view(self, request, form_url="", extra_context=None):
+        # a sold pass's page is read-only: "save and continue editing" would edit nothing
+        return super().add_view(request, form_url, {**(extra_context or {}), "show_save_and_continue": False})
 
     def get_fieldsets(self, request, obj=None):
         if obj is None:
@@ -184,7 +226,8 @@ class PassAdmin(ServiceFormAdmin, StudentOwnedAdmin):
         if db_field.name == "student":
             access = access_as(access_of(request), "academy.add_pass", "academy.view_studentprofile")
             students = students_visible_to(user=request.user, access=access)
-            return StudentChoiceField(queryset=students.order_by("name"), label=_("Student"))
+            return StudentChoiceField(queryset=students.order_by("name"), label=_("Student"),
+                                      widget=UnfoldAdminSelectWidget)  # styled like the plan's select
         if db_field.name == "plan":
             kwargs["queryset"] = PassPlan.objects.filter(item__is_active=True).select_related("item")
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
@@ -211,7 +254,23 @@ class PassAdmin(ServiceFormAdmin, StudentOwnedAdmin):
 
     @admin.display(description=_("price"), ordering="price")
     def price_column(self, student_pass):
+        price = money(student_pass.price, student_pass.currency)
+        if not student_pass.refunded_amount:
+            return price
+        return gettext("%(price)s (%(refunded)s refunded)") % {
+            "price": price, "refunded": money(student_pass.refunded_amount, student_pass.currency)}
+
+    @admin.display(description=_("price"))
+    def price_only(self, student_pass):  # the pass's page has its own "refunded" row
         return money(student_pass.price, student_pass.currency)
+
+    @admin.display(description=pgettext_lazy("purchase", "order"))
+    def order_column(self, student_pass):
+        return order_link(self, student_pass.order)
+
+    @admin.display(description=_("refunded"))
+    def refunded_column(self, student_pass):
+        return money(student_pass.refunded_amount, student_pass.currency) if student_pass.refunded_amount else "—"
 
     def save_model(self, request, obj, form, change):
         data = form.cleaned_data
@@ -250,8 +309,16 @@ class PassPlanForm(forms.ModelForm):
 class PassPlanAdmin(AcademyOnlyAdmin, ServiceFormAdmin, ModelAdmin):
     form = PassPlanForm
     empty_help = _("Sell a catalog item as a pass: a number of sessions or a period, for a course billed per pass.")
-    list_display = ["item", "kind", "sessions", "valid_days", "course"]
+    list_display = ["item", "kind", "sessions", "valid_days", "course_column", "price_column"]
     list_select_related = ["item", "course"]
+
+    @admin.display(description=_("course"), ordering="course__name")
+    def course_column(self, plan):
+        return plan.course.name if plan.course_id else gettext("All")  # any course billed per pass
+
+    @admin.display(description=_("price"), ordering="item__price")
+    def price_column(self, plan):
+        return money(plan.item.price, plan.item.currency)
 
     # a pass's plan comes with the catalog item's rights (apps.authz.catalogue: passplan is hidden)
     def has_module_permission(self, request):
@@ -301,6 +368,11 @@ class AcademySettingsAdmin(AcademyOnlyAdmin, ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        # one page of rules: "save" already comes back to it
+        return super().change_view(request, object_id, form_url,
+                                   {**(extra_context or {}), "show_save_and_continue": False})
 
     def save_model(self, request, obj, form, change):
         tuition_services.academy_settings_update(actor=request.user,

@@ -37,8 +37,8 @@ class Migration(migrations.Migration):
                 ('sibling_coupon', models.ForeignKey(blank=True, help_text="Taken off the monthly tuition of every child but the first of a family (children sharing a guardian's phone number) while it is active and valid; its usage limits do not apply.", null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='coupons.coupon', verbose_name='sibling discount')),
             ],
             options={
-                'verbose_name': 'academy settings',
-                'verbose_name_plural': 'academy settings',
+                'verbose_name': 'billing rules',
+                'verbose_name_plural': 'billing rules',
             },
         ),
         migrations.CreateModel(

@@ -46,11 +46,11 @@ class AcademySettings(models.Model):
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
-        verbose_name = _("academy settings")
-        verbose_name_plural = _("academy settings")
+        verbose_name = _("billing rules")
+        verbose_name_plural = _("billing rules")
 
     def __str__(self):
-        return str(_("Academy settings"))
+        return str(_("Billing rules"))
 
 
 class PassPlan(models.Model):
@@ -101,7 +101,7 @@ class Pass(models.Model):
     student = models.ForeignKey("crm.Customer", verbose_name=_("student"), on_delete=models.PROTECT,
                                 related_name="passes")
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, db_index=True)
-    order = models.ForeignKey("orders.Order", verbose_name=_("order"), null=True, blank=True,
+    order = models.ForeignKey("orders.Order", verbose_name=pgettext_lazy("purchase", "order"), null=True, blank=True,
                               on_delete=models.SET_NULL, related_name="+")
     sessions_total = models.PositiveSmallIntegerField(_("sessions"), null=True, blank=True)
     sessions_used = models.PositiveSmallIntegerField(_("sessions used"), default=0)
@@ -189,7 +189,7 @@ class TuitionInvoice(models.Model):
     proration = models.BigIntegerField(_("pro-rating"), default=0)
     sibling_discount = models.BigIntegerField(_("sibling discount"), default=0)
     total = models.BigIntegerField(_("total"))
-    order = models.ForeignKey("orders.Order", verbose_name=_("order"), null=True, blank=True,
+    order = models.ForeignKey("orders.Order", verbose_name=pgettext_lazy("purchase", "order"), null=True, blank=True,
                               on_delete=models.SET_NULL, related_name="+")
     due_on = models.DateField(_("due on"))
     paid_via = models.CharField(_("paid by"), max_length=10, choices=Method.choices, blank=True)
