@@ -38,6 +38,7 @@ urlpatterns = [
     path("api/v1/", include("apps.notifications.urls")),
     path("api/v1/", include("apps.webhooks.urls")),
     path("api/v1/", include("apps.academy.urls")),
+    path("api/v1/", include("apps.food.urls")),
     *common_urlpatterns,
     *schema_urlpatterns(
         urlconf="platform_.urls_tenant", title="Workspace API",

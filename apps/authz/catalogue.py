@@ -26,7 +26,8 @@ from .errors import UnknownPermission
 
 # Model names that read better under another resource name.
 RESOURCE_ALIASES = {"staffprofile": "staff", "workspacesettings": "settings", "apikey": "apikey",
-                    "studentprofile": "student", "tuitioninvoice": "tuition"}
+                    "studentprofile": "student", "tuitioninvoice": "tuition",
+                    "branchordering": "ordering", "menuperiod": "menuhours"}
 # Detail tables whose rights come with their parent's (role:change covers grants ...).
 HIDDEN_MODELS = {"rolepermission", "roleassignment", "guardiancontact",
                  # catalog options and images come with item:*, lines and moves with order:*,
@@ -59,6 +60,7 @@ ACTION_LABELS = {
     "revoke": pgettext_lazy("permission action", "Revoke"),
     "retry": pgettext_lazy("permission action", "Retry"),
     "refund": pgettext_lazy("permission action", "Refund"),
+    "deliver": pgettext_lazy("permission action", "Deliver"),
 }
 SEPARATOR = " · "
 

@@ -34,10 +34,11 @@ DEFAULT_TEMPLATES = [
             "({{ order.total|money }})을(를) 했습니다.")),
     *_both("order.status_changed", "customer", CUSTOMER,
            ("Your order #{{ order.number }}: {{ order.status_label.en }}",
-            "Hello {{ customer.name }},\n\nyour order #{{ order.number }} is now: {{ order.status_label.en }}."),
+            "Hello {{ customer.name }},\n\nyour order #{{ order.number }} is now: {{ order.status_label.en }}."
+            "{% if order.estimate %}\n{{ order.estimate.en }}{% endif %}"),
            ("주문 #{{ order.number }}: {{ order.status_label.ko }}",
             "{{ customer.name }}님, 주문 #{{ order.number }}의 상태가 '{{ order.status_label.ko }}'(으)로 "
-            "바뀌었습니다.")),
+            "바뀌었습니다.{% if order.estimate %}\n{{ order.estimate.ko }}{% endif %}")),
     *_both("order.cancelled", "customer", CUSTOMER,
            ("Your order #{{ order.number }} was cancelled",
             "Hello {{ customer.name }},\n\nyour order #{{ order.number }} was cancelled."

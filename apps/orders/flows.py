@@ -76,6 +76,18 @@ class Flow:
     order: tuple[str, ...]  # the statuses in the order people go through them (filters, lists)
     initial: str = PLACED
     cancelled: str = CANCELLED
+    # The business turning an order down before taking it (food: "rejected"): ends it like
+    # a cancellation (stock and coupon back), under its own status.
+    rejected: str | None = None
+    # on_move(order, move, *, actor, reason, details): the business module's part of every
+    # move (its own checks, raising to refuse; its rows), in the move's transaction with
+    # the order locked, before the audit row and the event.
+    on_move: Callable[..., None] | None = None
+
+    @property
+    def ends(self) -> frozenset[str]:
+        """The statuses that end the order without it being done (cancelled, rejected)."""
+        return frozenset(code for code in (self.cancelled, self.rejected) if code)
 
     @property
     def statuses(self) -> tuple[str, ...]:
@@ -110,10 +122,12 @@ class Flow:
 
 def register_flow(name: str, machine: StateMachine, *, customer_cancellable: Callable[[Order], bool] | Iterable[str],
                   done: Iterable[str], labels: Mapping[str, Any], initial: str = PLACED, cancelled: str = CANCELLED,
-                  order: Iterable[str] | None = None) -> Flow:
+                  order: Iterable[str] | None = None, rejected: str | None = None,
+                  on_move: Callable[..., None] | None = None) -> Flow:
     """Make flow `name` known (registering a name again replaces it). `customer_cancellable`:
     the statuses in which the customer may cancel, or a function of the order; `labels`:
-    {status: lazy label} for the statuses this flow brings."""
+    {status: lazy label} for the statuses this flow brings; `rejected`: the status the
+    business turns an order down to; `on_move`: see Flow."""
     unlabelled = sorted(code for code in machine.states if code not in labels and code not in _LABELS)
     if unlabelled:
         raise ImproperlyConfigured(f"Order flow {name!r}: statuses without a label: {unlabelled}")
@@ -122,7 +136,8 @@ def register_flow(name: str, machine: StateMachine, *, customer_cancellable: Cal
         customer_cancellable = lambda order: order.status in states  # noqa: E731
     _LABELS.update(labels)
     flow = Flow(name=name, machine=machine, done=frozenset(done), customer_cancellable=customer_cancellable,
-                order=tuple(order or labels), initial=initial, cancelled=cancelled)
+                order=tuple(order or labels), initial=initial, cancelled=cancelled, rejected=rejected,
+                on_move=on_move)
     FLOWS[name] = flow
     return flow
 

@@ -221,11 +221,28 @@ FEE_LABELS: dict[str, object] = {}
 
 
 def fee_rule_register(code: str, rule: FeeRule, *, label) -> None:
-    """`rule(*, fulfilment, kind, subtotal, branch, delivery, currency)` returns the fees
-    it charges (a business module replaces "delivery" with its own rules: distance,
-    minimum order, free above an amount)."""
+    """`rule(*, fulfilment, kind, flow, subtotal, branch, delivery, currency)` returns the
+    fees it charges (a business module replaces "delivery" with its own rules for the
+    orders of its flow, and hands the others to `delivery_fee_default`)."""
     _FEE_RULES[code] = rule
     FEE_LABELS[code] = label
+
+
+OrderRule = Callable[..., None]
+_ORDER_RULES: dict[str, OrderRule] = {}
+
+
+def order_rule_register(code: str, rule: OrderRule) -> None:
+    """`rule(*, kind, flow, fulfilment, branch, delivery, subtotal, lines)` refuses an order
+    its business does not take (raise a PlatformError): a closed restaurant, an amount
+    below its minimum, an address outside its area. Runs after the lines are priced,
+    before anything is taken, in the order's transaction."""
+    _ORDER_RULES[code] = rule
+
+
+def order_rules_check(**context) -> None:
+    for rule in _ORDER_RULES.values():
+        rule(**context)
 
 
 def fee_label(code: str) -> str:
@@ -233,12 +250,13 @@ def fee_label(code: str) -> str:
     return str(label) if label is not None else code.replace("_", " ").capitalize()
 
 
-def _delivery_fee(*, fulfilment, kind, subtotal, branch, delivery, currency) -> list[Fee]:
+def delivery_fee_default(*, fulfilment, kind, subtotal, branch, delivery, currency, **_context) -> list[Fee]:
+    """settings.ORDERS_DELIVERY_FEE on every delivery."""
     amount = settings.ORDERS_DELIVERY_FEE
     return [Fee("delivery", amount)] if fulfilment == "delivery" and amount > 0 else []
 
 
-fee_rule_register("delivery", _delivery_fee, label=pgettext_lazy("order fee", "Delivery fee"))
+fee_rule_register("delivery", delivery_fee_default, label=pgettext_lazy("order fee", "Delivery fee"))
 
 
 def fees_for(**context) -> list[Fee]:

@@ -41,6 +41,11 @@ def order_with_lines(*, order_id: int) -> Order:
             .get(pk=order_id))
 
 
+def orders_with_lines(*, order_ids) -> dict[int, Order]:
+    """{id: order} with customer and lines, unscoped (the caller decided: the kitchen board)."""
+    return Order.objects.select_related("customer").prefetch_related(_lines()).in_bulk(list(order_ids))
+
+
 def my_orders(*, customer, user=None) -> QuerySet[Order]:
     """A consumer's own orders, newest first, with their lines and moves; with `user`,
     also those of the children they are the verified guardian of (a child's enrolment
@@ -69,10 +74,10 @@ def order_is_done(order: Order) -> bool:
 
 def customer_has_orders(*, customer_id: int, exclude_cancelled: bool = True) -> bool:
     """Whether the customer ordered before (a first-order coupon looks at this); cancelled
-    orders do not count."""
+    orders (and orders the business rejected) do not count."""
     queryset = Order.objects.filter(customer_id=customer_id)
     if exclude_cancelled:
-        queryset = queryset.exclude(status="cancelled")
+        queryset = queryset.exclude(status__in=("cancelled", "rejected"))
     return queryset.exists()
 
 

@@ -139,6 +139,9 @@ def _order_insert(*, customer, lines, fulfilment, branch, coupon_code, notes, de
     currency = settings.COMMERCE_CURRENCY
     items = items_for_order(item_ids=[line.get("item") for line in lines if isinstance(line.get("item"), int)])
     priced = pricing.lines_price(lines=lines, items=items, branch_id=getattr(branch, "pk", None), currency=currency)
+    flow = flow_for_new(kind=kind)
+    pricing.order_rules_check(kind=kind, flow=flow.name, fulfilment=fulfilment, branch=branch, delivery=delivery,
+                              subtotal=sum(line.gross for line in priced), lines=priced)
     for item_id, units in pricing.units_by_item(priced):
         stock_take(item_id=item_id, quantity=units)
     subtotal = sum(line.gross for line in priced)
@@ -152,10 +155,9 @@ def _order_insert(*, customer, lines, fulfilment, branch, coupon_code, notes, de
     allowed = min(sum(amount for _code, amount in allowances), max(0, subtotal - discount))
     discount += allowed
     pricing.discount_allocate(priced, discount, currency)
-    fees = pricing.fees_for(fulfilment=fulfilment, kind=kind, subtotal=subtotal - discount, branch=branch,
-                            delivery=delivery, currency=currency)
+    fees = pricing.fees_for(fulfilment=fulfilment, kind=kind, flow=flow.name, subtotal=subtotal - discount,
+                            branch=branch, delivery=delivery, currency=currency)
     totals = pricing.totals_compute(lines=priced, fees=fees, currency=currency)
-    flow = flow_for_new(kind=kind)
     order = Order.objects.create(
         pk=order_id, number=number, kind=kind, flow=flow.name, status=flow.initial, fulfilment=fulfilment,
         branch=branch, customer=customer, placed_by=actor if getattr(actor, "is_authenticated", False) else None,
@@ -196,33 +198,42 @@ def _outstanding(order: Order) -> int:
     return order.paid_amount - order.refunded_amount
 
 
-def order_transition(*, order: Order, to_status: str, actor, reason: str = "") -> Order:
+def order_transition(*, order: Order, to_status: str, actor, reason: str = "", details: dict | None = None) -> Order:
     """Move the order to `to_status` along its flow (409 `order_illegal_transition`
-    otherwise), recorded and audited. Cancelling goes through order_cancel (stock and
-    coupon back); a paid order is cancelled with a refund (the cancel endpoint)."""
+    otherwise), recorded and audited. Cancelling (or rejecting) goes through order_cancel
+    (stock and coupon back); a paid order is cancelled with a refund (the cancel
+    endpoint). `details` go to the flow's on_move (food: the minutes until ready)."""
     with transaction.atomic():
         locked = order_get_for_update(order_id=order.pk)
         flow = flow_for(locked)
-        if to_status == flow.cancelled:
+        if to_status in flow.ends:
             if _outstanding(locked) > 0:
                 flow.machine.check(locked.status, to_status)
                 raise OrderPaidCancelWithRefund(details={"order": locked.number, "paid": locked.paid_amount,
                                                          "refunded": locked.refunded_amount})
-            return _mirror(order, _cancel(locked, actor=actor, reason=reason, by_customer=False))
+            return _mirror(order, _cancel(locked, actor=actor, reason=reason, by_customer=False,
+                                          reject=to_status == flow.rejected))
         move = flow.machine.move(locked, to_status, actor=actor, reason=reason)
+        if flow.on_move is not None:
+            flow.on_move(locked, move, actor=actor, reason=reason, details=details or {})
         _audit("order.status_changed", actor=actor, order=locked, changes=move.changes,
                metadata={"reason": reason} if reason else None)
     return _mirror(order, locked)
 
 
-def order_check_cancellable(*, order: Order, by_customer: bool) -> None:
-    """Whether the order may be cancelled now, by its customer or by staff: the flow
-    allows cancelling from its status, and a customer only while the flow lets them
-    (standard flow: before the business confirms; a confirmed reservation until its time)."""
+def order_check_cancellable(*, order: Order, by_customer: bool, reject: bool = False) -> None:
+    """Whether the order may be cancelled now (or, `reject`, turned down by the business),
+    by its customer or by staff: the flow allows the move from its status, and a customer
+    only while the flow lets them (standard flow: before the business confirms; a
+    confirmed reservation until its time)."""
     flow = flow_for(order)
-    if not flow.machine.can(order.status, flow.cancelled):
-        if order.status == flow.cancelled:
-            message = _("This order is already cancelled.")
+    target = flow.rejected if reject and flow.rejected else flow.cancelled
+    if not flow.machine.can(order.status, target):
+        if order.status in flow.ends:
+            message = _("This order is already %(status)s.") % {"status": flow.label(order.status).lower()}
+        elif reject:
+            message = _("This order is %(status)s: it can no longer be rejected, only cancelled with a reason.") % {
+                "status": flow.label(order.status).lower()}
         else:
             message = _("This order is %(status)s and can no longer be cancelled.") % {
                 "status": flow.label(order.status).lower()}
@@ -234,29 +245,33 @@ def order_check_cancellable(*, order: Order, by_customer: bool) -> None:
             details={"status": order.status, "by_customer": True})
 
 
-def order_cancel(*, order: Order, actor, reason: str, by_customer: bool) -> Order:
-    """Cancel the order: the stock it took and its coupon use are given back, the move is
-    recorded and audited. Refunding a paid order is the caller's part (apps.payments'
-    cancel endpoints refund and call this in one transaction). Staff give a reason."""
+def order_cancel(*, order: Order, actor, reason: str, by_customer: bool, reject: bool = False) -> Order:
+    """Cancel the order (`reject`: the business turns it down, where its flow has such a
+    status): the stock it took and its coupon use are given back, the move is recorded
+    and audited. Refunding a paid order is the caller's part (apps.payments' cancel
+    endpoints refund and call this). Staff give a reason."""
     reason = (reason or "").strip()
     if not by_customer and not reason:
         raise ReasonRequired(details={"reason": [str(ReasonRequired.message)]})
     with transaction.atomic():
         locked = order_get_for_update(order_id=order.pk)
-        return _mirror(order, _cancel(locked, actor=actor, reason=reason, by_customer=by_customer))
+        return _mirror(order, _cancel(locked, actor=actor, reason=reason, by_customer=by_customer, reject=reject))
 
 
-def _cancel(order: Order, *, actor, reason: str, by_customer: bool) -> Order:
-    order_check_cancellable(order=order, by_customer=by_customer)
+def _cancel(order: Order, *, actor, reason: str, by_customer: bool, reject: bool = False) -> Order:
+    order_check_cancellable(order=order, by_customer=by_customer, reject=reject)
     flow = flow_for(order)
-    move = flow.machine.move(order, flow.cancelled, actor=actor, reason=reason)
+    move = flow.machine.move(order, flow.rejected if reject and flow.rejected else flow.cancelled, actor=actor,
+                             reason=reason)
+    if flow.on_move is not None:
+        flow.on_move(order, move, actor=actor, reason=reason, details={})
     lines = list(order.lines.all())
     for line in sorted(lines, key=lambda line: line.item_id or 0):
         if line.item_id is not None:
             stock_return(item_id=line.item_id, quantity=line.quantity)
     released = coupon_release(order_id=order.pk)
     _audit("order.cancelled", actor=actor, order=order, changes=move.changes,
-           metadata={"reason": reason, "by_customer": by_customer,
+           metadata={"reason": reason, "by_customer": by_customer, **({"rejected": True} if reject else {}),
                      **({"coupon_released": order.coupon_code} if released else {})})
     return order
 

@@ -11,7 +11,7 @@ from apps.core.errors import InvalidData
 from .errors import BranchUnavailable
 from .models import Order
 
-DELIVERY_FIELDS = ("address", "phone", "memo")
+DELIVERY_FIELDS = ("address", "phone", "memo", "latitude", "longitude")  # a business module may need the spot
 MAX_PARTY = 100
 
 

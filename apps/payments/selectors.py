@@ -25,3 +25,8 @@ def order_refundable(*, order) -> int:
     """What can still be refunded for the order: captured, minus refunds done and in progress."""
     return sum(payment.refundable for payment in Payment.objects.filter(
         order=order, status__in=(Payment.Status.PAID, Payment.Status.PARTIAL_CANCELLED)))
+
+
+def order_refund_pending(*, order) -> int:
+    """What is being refunded for the order right now (reserved, the provider not yet answered)."""
+    return sum(Payment.objects.filter(order=order).values_list("refund_pending_amount", flat=True))

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -83,7 +84,7 @@ def payment_start(*, order, actor) -> tuple[Payment, str]:
     provider = merchant_provider()
     with transaction.atomic(durable=True):
         order = order_get_for_update(order_id=order.pk)
-        if order.status == flow_for(order).cancelled:
+        if order.status in flow_for(order).ends:
             raise OrderNotPayable(details={"order": order.pk, "status": order.status})
         if order.total <= 0:
             raise NothingToPay(details={"order": order.pk, "total": order.total})
@@ -181,10 +182,13 @@ def _refund_key(refund: Refund) -> str:
     return f"{refund.payment.reference}:{refund.pk}"
 
 
-def refund_create(*, order, amount: int, reason: str, idempotency_key: str, actor) -> RefundOutcome:
+def refund_create(*, order, amount: int, reason: str, idempotency_key: str, actor,
+                  check: Callable | None = None) -> RefundOutcome:
     """Refund `amount` (1 .. what can still be refunded) of what was captured for the
     order, from its oldest payments first. Keyed by `idempotency_key`: the same key and
-    amount return the same refund, another amount is refused (RefundKeyReused)."""
+    amount return the same refund, another amount is refused (RefundKeyReused).
+    `check(order)` runs with the order locked before anything is reserved (raise to
+    refuse)."""
     key = (idempotency_key or "").strip()
     if not key:
         raise IdempotencyKeyMissing()
@@ -195,6 +199,8 @@ def refund_create(*, order, amount: int, reason: str, idempotency_key: str, acto
         raise InvalidData(details={"reason": [gettext("Say why the order is refunded.")]})
     with transaction.atomic(durable=True):
         order = order_get_for_update(order_id=order.pk)
+        if check is not None:
+            check(order)
         earlier = list(Refund.objects.select_related("payment").filter(idempotency_key=key).order_by("id"))
         if earlier:
             if any(refund.payment.order_id != order.pk for refund in earlier) or \
@@ -294,18 +300,22 @@ def _refund_failed(*, refund: Refund, reason: str, actor) -> None:
 # --- Cancelling with a refund ------------------------------------------------------------
 
 
-def order_cancel_with_refund(*, order, actor, reason: str, by_customer: bool):
-    """Cancel the order and give back everything captured for it: the refund first (a
-    provider refusal leaves the order as it was), then the cancellation; a checkout left
-    open is closed. Returns the cancelled order."""
-    order_check_cancellable(order=order, by_customer=by_customer)
+def order_cancel_with_refund(*, order, actor, reason: str, by_customer: bool, reject: bool = False):
+    """Cancel the order (`reject`: turn it down, where its flow can) and give back
+    everything captured for it: the refund first (a provider refusal leaves the order as
+    it was), then the cancellation; a checkout left open is closed. Whether the order may
+    still be cancelled is checked again under the order's lock when the refund is
+    reserved, so a move that won the race (the kitchen accepting) refunds nothing.
+    Returns the cancelled order."""
+    order_check_cancellable(order=order, by_customer=by_customer, reject=reject)
     refundable = order_refundable(order=order)
     if refundable:
         why = reason or (gettext("Cancelled by the customer") if by_customer else gettext("Order cancelled"))
         # A new key per attempt: a retried cancel refunds only what is still captured.
         refund_create(order=order, amount=refundable, reason=why, idempotency_key=f"cancel-{order.pk}-{uuid.uuid4()}",
-                      actor=actor)
-    order = order_cancel(order=order, actor=actor, reason=reason, by_customer=by_customer)
+                      actor=actor, check=lambda locked: order_check_cancellable(order=locked, by_customer=by_customer,
+                                                                                reject=reject))
+    order = order_cancel(order=order, actor=actor, reason=reason, by_customer=by_customer, reject=reject)
     with transaction.atomic(durable=True):
         for payment in Payment.objects.select_for_update().filter(order=order, status=S.READY):
             PAYMENT_MACHINE.move(payment, S.FAILED, fields={"failure_reason": "order_cancelled"})

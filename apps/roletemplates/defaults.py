@@ -40,6 +40,12 @@ ACADEMY_TEACHER = {"class:view": "own", "session:view": "own", "student:view": "
                    "attendance:view": "own", "attendance:add": "own", "attendance:change": "own",
                    "holiday:view": "tenant", "pass:view": "own"}
 
+# The restaurant: the kitchen board's tickets at a branch, its ordering rules, menu hours.
+FOOD_KITCHEN = {"ticket:view": "branch", "ticket:change": "branch", "ticket:deliver": "branch",
+                "ordering:view": "branch", "menuhours:view": "tenant"}
+FOOD_LEAD = {**FOOD_KITCHEN, "ordering:change": "branch", "menuhours:add": "tenant", "menuhours:change": "tenant",
+             "menuhours:delete": "tenant"}
+
 DEFAULTS = {
     "academy": [
         (*MANAGER[:3], {**MANAGER[3], **ACADEMY_LEAD}, MANAGER[4]),
@@ -57,14 +63,19 @@ DEFAULTS = {
         }, [*OWNER_ONLY, "customer:export"]),
     ],
     "food": [
-        MANAGER,
+        (*MANAGER[:3], {**MANAGER[3], **FOOD_LEAD}, MANAGER[4]),
         ("cashier", _("Cashier"), _("Takes orders and registers regulars."), {
             **VIEW_CORE, "customer:view": "branch", "customer:add": "branch", **CATALOG_VIEW, **ORDERS_DESK,
-            "item:change": "tenant", "order:refund": "branch",
+            "item:change": "tenant", "order:refund": "branch", **FOOD_KITCHEN,
         }, [*OWNER_ONLY, "customer:export"]),
-        ("kitchen", _("Kitchen staff"), _("Prepares orders and marks dishes sold out."), {
+        ("kitchen", _("Kitchen staff"), _("Works the kitchen board: accepts, cooks, marks dishes sold out."), {
             **VIEW_CORE, **CATALOG_VIEW, "item:change": "tenant", "order:view": "branch", "order:change": "branch",
+            **FOOD_KITCHEN,
         }, [*OWNER_ONLY, "customer:export", "customer:view", "order:refund"]),
+        ("rider", _("Rider"), _("Takes ready orders out and marks them delivered."), {
+            "admin:access": "tenant", "branch:view": "branch", "order:view": "branch", "ticket:view": "branch",
+            "ticket:deliver": "branch",
+        }, [*OWNER_ONLY, "customer:export", "customer:view", "order:refund", "ticket:change"]),
     ],
 }
 DEFAULTS_FOR_OTHER_TYPES = [MANAGER]

@@ -88,6 +88,7 @@ TENANT_APPS = [
     "apps.webhooks",
     # business modules on top of commerce
     "apps.academy",
+    "apps.food",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
 
