@@ -5,7 +5,7 @@ A consumer registers on a restaurant's host -> browses the menu -> orders two di
 options and a coupon -> pays on the hosted page -> the provider's signed webhook reaches
 the inbound endpoint, is stored and processed by the worker -> the order is paid ->
 staff refund part of it -> the consumer sees the refund in my/orders -> reviews the
-completed order -> the restaurant's rating shows in the public directory.
+order picked up -> the restaurant's rating shows in the public directory.
 
 Every step also fails cleanly with bad input (our error shape, the code, nothing changed):
 an unknown item, options breaking a group's min/max, a sold-out dish, an expired coupon, a
@@ -60,6 +60,7 @@ def assert_error(response, status: int | tuple, code: str):
 
 def _catalog(tenant, owner):
     """The restaurant's menu and coupons, as the owner sets them up in the admin."""
+    from apps.branches.models import Branch
     from apps.catalog.services import item_create
     from apps.coupons.services import coupon_create
 
@@ -82,8 +83,10 @@ def _catalog(tenant, owner):
                       valid_until=timezone.now() - dt.timedelta(days=1))
         options = {option.name: option.pk for item in (pasta, lemonade) for group in item.option_groups.all()
                    for option in group.options.all()}
+        # a restaurant's orders name the branch (no opening hours given: always open)
+        branch = Branch.objects.create(name="Seongsu")
     connection.set_schema_to_public()
-    return {"pasta": pasta.pk, "lemonade": lemonade.pk, "fries": fries.pk, "options": options}
+    return {"pasta": pasta.pk, "lemonade": lemonade.pk, "fries": fries.pk, "options": options, "branch": branch.pk}
 
 
 def _order_count(tenant) -> int:
@@ -134,26 +137,28 @@ def test_a_consumer_orders_pays_gets_a_partial_refund_and_reviews(celery_worker_
 
         # 3. Bad orders change nothing.
         before = _order_count(tenant)
-        assert_error(shop("POST", "/api/v1/orders/", {"fulfilment": "pickup", "lines": [
+        assert_error(shop("POST", "/api/v1/orders/", {"fulfilment": "pickup", "branch": menu["branch"], "lines": [
             {"item": 999999, "quantity": 1, "options": []}]}), (400, 422), "unknown_item")
-        too_many = shop("POST", "/api/v1/orders/", {"fulfilment": "pickup", "lines": [
+        too_many = shop("POST", "/api/v1/orders/", {"fulfilment": "pickup", "branch": menu["branch"], "lines": [
             {"item": menu["pasta"], "quantity": 1,
              "options": [options["Regular"], options["Bacon"], options["Mushroom"], options["Parmesan"]]}]})
         assert_error(too_many, (400, 422), "option_choices")
-        missing = shop("POST", "/api/v1/orders/", {"fulfilment": "pickup", "lines": [
+        missing = shop("POST", "/api/v1/orders/", {"fulfilment": "pickup", "branch": menu["branch"], "lines": [
             {"item": menu["pasta"], "quantity": 1, "options": []}]})
         assert_error(missing, (400, 422), "option_choices")
-        sold_out = shop("POST", "/api/v1/orders/", {"fulfilment": "pickup", "lines": [
+        sold_out = shop("POST", "/api/v1/orders/", {"fulfilment": "pickup", "branch": menu["branch"], "lines": [
             {"item": menu["fries"], "quantity": 1, "options": []}]})
         assert sold_out.status_code in (400, 409, 422) and sold_out.json()["error"]["code"] in ("item_unavailable",
                                                                                                "out_of_stock")
-        expired = shop("POST", "/api/v1/orders/", {"fulfilment": "pickup", "coupon": "OLD10", "lines": [
+        expired = shop("POST", "/api/v1/orders/", {"fulfilment": "pickup", "branch": menu["branch"], "coupon": "OLD10",
+                                                   "lines": [
             {"item": menu["lemonade"], "quantity": 2, "options": [options["Less ice"]]}]})
         assert_error(expired, (400, 409, 422), "coupon_expired")
         assert _order_count(tenant) == before
 
         # 4. The real order: two dishes with options and a coupon; the same key replays it.
-        body = {"fulfilment": "pickup", "coupon": "WELCOME3000", "notes": "덜 맵게", "lines": [
+        body = {"fulfilment": "pickup", "branch": menu["branch"], "coupon": "WELCOME3000", "notes": "덜 맵게",
+                "lines": [
             {"item": menu["pasta"], "quantity": 1, "options": [options["Large"], options["Bacon"]]},
             {"item": menu["lemonade"], "quantity": 2, "options": [options["Less ice"]]}]}
         key = f"e2e-{uuid.uuid4()}"
@@ -225,8 +230,8 @@ def test_a_consumer_orders_pays_gets_a_partial_refund_and_reviews(celery_worker_
         mine = shop("GET", f"/api/v1/my/orders/{order['id']}/").json()
         assert mine["refunded_amount"] == 11000 and mine["payment_status"] == "partially_refunded"
 
-        # 8. The order is completed; the consumer reviews it (once, rating 1-5).
-        for status in ("confirmed", "completed"):
+        # 8. The kitchen accepts, cooks and hands it over; the consumer reviews it (once, rating 1-5).
+        for status in ("accepted", "cooking", "ready", "picked_up"):
             assert staff("POST", f"/api/v1/orders/{order['id']}/status/", {"status": status}).status_code == 200
         assert_error(shop("POST", f"/api/v1/my/orders/{order['id']}/review/", {"rating": 6, "text": "!"}),
                      400, "validation_error")

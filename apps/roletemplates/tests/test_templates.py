@@ -13,7 +13,7 @@ def test_provisioning_copied_the_business_type_templates(db):
         food = set(Role.objects.values_list("key", flat=True))
     connection.set_schema_to_public()
     assert academy == {"owner", "manager", "director", "teacher", "clerk"}
-    assert food == {"owner", "manager", "cashier", "kitchen"}
+    assert food == {"owner", "manager", "cashier", "kitchen", "rider"}
     teacher = RoleTemplate.objects.get(business_type="academy", key="teacher")
     locked = {e.permission.codename for e in teacher.entries.filter(locked=True)}
     assert "add_apikey" in locked
