@@ -35,6 +35,7 @@ DINER = "diner@e2e-notify.test"
 def test_an_order_tells_everyone_once_even_when_its_dispatch_is_lost(committed, celery_worker_process,
                                                                        live_server_mail, webhook_receiver_process,
                                                                        monkeypatch):
+    from apps.branches.models import Branch
     from apps.catalog.services import item_create
     from apps.consumers.services import consumer_register
     from apps.events import services as event_services
@@ -53,6 +54,7 @@ def test_an_order_tells_everyone_once_even_when_its_dispatch_is_lost(committed, 
     with schema_context(tenant.schema_name):
         owner = tenant.owner
         item = item_create(actor=owner, kind="menu_item", name="비빔밥", price=10000)
+        branch = Branch.objects.create(name="본점")  # a restaurant's orders name their branch
         endpoint, secret = endpoint_create(url=receiver.url, events=["order.created"], actor=owner)
     receiver.reset(secrets=[secret])
     received = receiver.received
@@ -65,7 +67,7 @@ def test_an_order_tells_everyone_once_even_when_its_dispatch_is_lost(committed, 
     def place() -> Event:
         with schema_context(tenant.schema_name):
             order = order_create(customer=registration.customer, lines=[{"item": item.pk, "quantity": 1}],
-                                 fulfilment="pickup", actor=registration.user)
+                                 fulfilment="pickup", branch=branch, actor=registration.user)
             return Event.objects.get(name="order.created", data__order__id=order.pk)
 
     def mails() -> list[str]:

@@ -1,7 +1,9 @@
 """A restaurant owner's day in the workspace admin's commerce screens, in a real browser
 (Playwright + Debian Chromium), in English and Korean, at 1280x800 and at a phone's 390x844.
 
-One food workspace, provisioned once for the module, with committed data made through the
+One shop workspace (retail: its orders follow the standard flow, placed -> confirmed ->
+completed; a restaurant's follow the kitchen's, tests/browser/test_food_board.py),
+provisioned once for the module, with committed data made through the
 services as customers and staff make it: a menu with option groups (one dish sold out),
 coupons, two diners who registered on its host, paid, refunded, cancelled and open orders,
 reviews. Each run adds its own paid order and a reviewed one, then walks as the owner:
@@ -183,7 +185,8 @@ def shop(platform_seed, django_db_blocker):
         for email in (OWNER, *DINERS.values()):
             helper.email(email)
         try:
-            tenant = create_provisioned(slug=SLUG, name="Bistro Haru", business_type="food", owner_email=OWNER)
+            tenant = create_provisioned(slug=SLUG, name="Bistro Haru", business_type="retail",
+                                        owner_email=OWNER)
             connection.set_schema_to_public()
             owner = User.objects.get(email=OWNER)
             owner.set_password(PASSWORD)

@@ -131,6 +131,7 @@ def cafe(platform_seed, django_db_blocker, webhook_receiver_process):
     verifies the signature and answers 410 Gone."""
     from apps.accounts.models import User
     from apps.announcements.models import Announcement
+    from apps.branches.models import Branch
     from apps.catalog.services import item_create
     from apps.consumers.services import consumer_register
     from apps.core.tasks_inline import tasks_in_process
@@ -159,6 +160,7 @@ def cafe(platform_seed, django_db_blocker, webhook_receiver_process):
                     template_create(actor=owner, event="order.created", channel="sms", language=language,
                                     body=WORDS[language]["sms_text"].format(number="{{ order.number }}"))
                 latte = item_create(actor=owner, kind="menu_item", name="흑임자 라떼", price=6500)
+                counter = Branch.objects.create(name="본점")  # a café's orders name their branch
                 _old, secret = endpoint_create(url=receiver.url + "/old-pos", events=["order.created"],
                                               description="Old POS", actor=owner)
             receiver.reset(secrets=[secret], status=410)
@@ -172,8 +174,8 @@ def cafe(platform_seed, django_db_blocker, webhook_receiver_process):
                     with tenant_context(tenant):
                         orders[language] = order_create(
                             customer=registration.customer, lines=[{"item": latte.pk, "quantity": 2}],
-                            fulfilment="pickup", actor=registration.user, idempotency_key=uuid.uuid4().hex,
-                            idempotency_scope="browser-events")
+                            fulfilment="pickup", branch=counter, actor=registration.user,
+                            idempotency_key=uuid.uuid4().hex, idempotency_scope="browser-events")
             assert [r["answered"] for r in receiver.received()] == [410], receiver.received()
             connection.set_schema_to_public()
             yield {"tenant": tenant, "owner": owner, "orders": orders}
