@@ -56,7 +56,8 @@ def ticket_row(ticket: Ticket, order: Order, *, cook: bool, deliver: bool, rider
         "fulfilment": order.fulfilment, "fulfilment_label": str(Order.Fulfilment(order.fulfilment).label),
         "branch": ticket.branch_id, "customer": customer.name if customer else "",
         "notes": order.notes, "delivery": ({"address": order.delivery.get("address", ""),
-                                            "memo": order.delivery.get("memo", "")}
+                                            "memo": order.delivery.get("memo", ""),
+                                            "phone": order.delivery.get("phone", "")}
                                            if order.fulfilment == "delivery" else None),
         "lines": [{"name": line.item_name, "quantity": line.quantity,
                    "options": [{"group": option.get("group", ""), "name": option.get("name", "")}

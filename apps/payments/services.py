@@ -24,7 +24,7 @@ from django.utils.translation import gettext
 
 from apps.audit.services import audit_record
 from apps.billing.selectors import commission_rate_in_force
-from apps.core.errors import InvalidData
+from apps.core.errors import InvalidData, ReasonRequired
 from apps.core.money import Money
 from apps.core.states import StateMachine
 from apps.events.services import event_record
@@ -307,6 +307,8 @@ def order_cancel_with_refund(*, order, actor, reason: str, by_customer: bool, re
     still be cancelled is checked again under the order's lock when the refund is
     reserved, so a move that won the race (the kitchen accepting) refunds nothing.
     Returns the cancelled order."""
+    if not by_customer and not (reason or "").strip():  # before any money moves
+        raise ReasonRequired(details={"reason": [str(ReasonRequired.message)]})
     order_check_cancellable(order=order, by_customer=by_customer, reject=reject)
     refundable = order_refundable(order=order)
     if refundable:

@@ -74,6 +74,12 @@ def _check(ordering: BranchOrdering) -> None:
         raise InvalidData(message, details={"pickup": [message]})
 
 
+def ordering_check(ordering: BranchOrdering) -> None:
+    """Whether these rules could be saved (InvalidData, per field, if not): what a form
+    asks before it saves through ordering_update."""
+    _check(ordering)
+
+
 def ordering_update(*, branch: Branch, actor, **data) -> BranchOrdering:
     with transaction.atomic():
         ordering = BranchOrdering.objects.select_for_update().filter(branch=branch).first() or ordering_for(branch)

@@ -12,11 +12,12 @@ stamps the ticket, in the move's transaction with the order locked. The steps be
 from __future__ import annotations
 
 import datetime as dt
+import logging
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from apps.core.errors import InvalidData
+from apps.core.errors import InvalidData, PlatformError
 from apps.orders.models import Order
 from apps.orders.services import order_transition
 from apps.payments.selectors import order_refund_pending
@@ -28,6 +29,7 @@ from ..models import Ticket
 from .ordering import ordering_for
 
 MAX_READY_MINUTES = 240
+logger = logging.getLogger(__name__)
 
 
 def _released(order: Order) -> bool:
@@ -116,24 +118,30 @@ def food_order_step(*, order: Order, to_status: str, actor, reason: str = "", de
     return order_transition(order=order, to_status=to_status, actor=actor, reason=reason, details=details)
 
 
-def food_order_reject(*, order: Order, actor, reason: str) -> Order:
-    """The store turns down an order it has not accepted: a reason, everything paid back."""
+def _reason(reason: str, message) -> str:
     reason = (reason or "").strip()
     if not reason:
-        raise InvalidData(_("Say why the order is rejected: the customer reads it."),
-                          details={"reason": [_("This field is required.")]})
+        raise InvalidData(message, details={"reason": [_("This field is required.")]})
+    return reason
+
+
+def food_order_reject(*, order: Order, actor, reason: str) -> Order:
+    """The store turns down an order it has not accepted: a reason, everything paid back."""
+    reason = _reason(reason, _("Say why the order is rejected: the customer reads it."))
     return order_cancel_with_refund(order=order, actor=actor, reason=reason, by_customer=False, reject=True)
 
 
 def food_order_cancel(*, order: Order, actor, reason: str) -> Order:
     """The store cancels an order it accepted: a reason, everything paid back."""
+    reason = _reason(reason, _("Say why the order is cancelled: the customer reads it."))
     return order_cancel_with_refund(order=order, actor=actor, reason=reason, by_customer=False)
 
 
 def overdue_reject(*, now: dt.datetime | None = None, limit: int = 200) -> list[int]:
     """Beat: reject and refund the orders nobody accepted in time (the customer is told by
-    the cancellation's event). Each in its own transactions; one refused refund is logged
-    by the caller and the rest still run. Returns the rejected orders' ids."""
+    the cancellation's event). Each in its own transactions; one that fails (the provider
+    refusing its refund) is logged, left as it was for the next run, and the rest still
+    run. Returns the rejected orders' ids."""
     now = now or timezone.now()
     due = list(Ticket.objects.filter(status=F.PLACED, accept_by__lte=now).order_by("accept_by")
                .values_list("order_id", flat=True)[:limit])
@@ -143,7 +151,11 @@ def overdue_reject(*, now: dt.datetime | None = None, limit: int = 200) -> list[
         if order.status != F.PLACED:
             Ticket.objects.filter(pk=order_id).update(status=order.status, updated_at=now)
             continue
-        food_order_reject(order=order, actor=None,
-                          reason=_("The restaurant did not accept the order in time. You are refunded in full."))
+        try:
+            food_order_reject(order=order, actor=None, reason=_(
+                "The restaurant did not accept the order in time. You are refunded in full."))
+        except PlatformError:
+            logger.exception("overdue order %s could not be rejected", order.number)
+            continue
         rejected.append(order_id)
     return rejected
