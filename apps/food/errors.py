@@ -3,7 +3,7 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from apps.core.errors import PlatformError
+from apps.core.errors import NotFound, PlatformError
 
 
 class BranchRequired(PlatformError):
@@ -98,3 +98,25 @@ class NotTheRider(PlatformError):
     code = "food_not_the_rider"
     status = 403
     message = _("Another rider is delivering this order.")
+
+
+class NotAFoodWorkspace(NotFound):
+    """The workspace is not a restaurant: its food endpoints do not exist."""
+
+    message = _("This business does not take food orders.")
+
+
+class NotAMenuItem(PlatformError):
+    """`details`: item, kind."""
+
+    code = "food_not_a_menu_item"
+    status = 422
+    message = _("Only menu items can be marked sold out here.")
+
+
+class NothingToReorder(PlatformError):
+    """`details`: order, skipped (each line left out: name, reason, message)."""
+
+    code = "food_nothing_to_reorder"
+    status = 409
+    message = _("None of this order's dishes can be ordered again now.")

@@ -6,12 +6,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.db.models import Count, Max, Q, QuerySet
+from django.utils import timezone
 
+from apps.branches.hours import branch_zone, next_opening, open_at
 from apps.catalog.models import Item
 from apps.catalog.selectors import item_list_open, items_offered_at
 
 from . import flow as food_flow
-from .models import MenuPeriod, Ticket
+from .models import BranchOrdering, MenuPeriod, Ticket
 
 
 def periods_by_item(*, item_ids: Iterable[int]) -> dict[int, list[MenuPeriod]]:
@@ -66,3 +68,42 @@ def rider_queue(*, branch_ids: Iterable[int] | None, rider_id: int) -> QuerySet[
 
 def ticket_for(*, order_id: int) -> Ticket | None:
     return Ticket.objects.filter(order_id=order_id).first()
+
+
+def orderings_of(branches: Iterable) -> dict[int, BranchOrdering]:
+    """{branch id: its ordering rules} in one query; a branch that has no row yet reads
+    as the defaults (unsaved: a read writes nothing). Each row's `branch` is the one given."""
+    branches = list(branches)
+    rows = BranchOrdering.objects.in_bulk([branch.pk for branch in branches])
+    result = {}
+    for branch in branches:
+        ordering = rows.get(branch.pk) or BranchOrdering(branch_id=branch.pk)
+        ordering.branch = branch
+        result[branch.pk] = ordering
+    return result
+
+
+def ordering_state(ordering: BranchOrdering, *, now=None) -> dict:
+    """Whether the branch takes orders now, as a customer needs to know it: open by its
+    hours, paused, and when it opens next (while closed). `ordering.branch` is loaded."""
+    branch = ordering.branch
+    local = (now or timezone.now()).astimezone(branch_zone(branch))
+    hours = branch.opening_hours or {}
+    open_now = open_at(hours, local)
+    return {"open_now": open_now, "paused": ordering.paused,
+            "taking_orders": bool(open_now and not ordering.paused and branch.is_active),
+            "opens_at": None if open_now else next_opening(hours, local), "local_now": local}
+
+
+def why_not_orderable(item: Item, *, periods: list[MenuPeriod] | None, state: dict) -> str:
+    """Why a dish of a branch's menu cannot be ordered now ("" when it can): closed,
+    paused, sold_out, out_of_hours. `state`: ordering_state of the branch."""
+    if not state["open_now"]:
+        return "closed"
+    if state["paused"]:
+        return "paused"
+    if item.is_sold_out or item.stock == 0:
+        return "sold_out"
+    if periods and not any(open_at(period.hours, state["local_now"]) for period in periods):
+        return "out_of_hours"
+    return ""

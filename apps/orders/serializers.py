@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -25,10 +27,17 @@ class LineInput(serializers.Serializer):
                                     max_length=50, help_text=_("Ids of the chosen options."))
 
 
+SPOT_HELP = _("Where to deliver, in degrees: a restaurant needs it to measure its delivery area.")
+
+
 class DeliveryInput(serializers.Serializer):
     address = StrictCharField(max_length=255)
     phone = StrictCharField(max_length=30)
     memo = StrictCharField(max_length=300, required=False, allow_blank=True)
+    latitude = serializers.DecimalField(max_digits=None, decimal_places=None, min_value=Decimal(-90),
+                                        max_value=Decimal(90), required=False, allow_null=True, help_text=SPOT_HELP)
+    longitude = serializers.DecimalField(max_digits=None, decimal_places=None, min_value=Decimal(-180),
+                                         max_value=Decimal(180), required=False, allow_null=True, help_text=SPOT_HELP)
 
 
 class OrderInput(serializers.Serializer):
