@@ -5,9 +5,12 @@ food module and never call it (DESIGN: layers)."""
 
 from __future__ import annotations
 
+from django.utils import timezone
+
 from apps.orders.models import Order
 
 from . import flow as F
+from .models import Ticket
 from .services.tickets import ticket_ensure
 
 WANTED = frozenset({"order.created", "payment.succeeded"})
@@ -22,5 +25,8 @@ def handle_event(event) -> None:
     if data.get("kind") != "order" or not data.get("id"):
         return
     order = Order.objects.select_related("branch", "customer").filter(pk=data["id"], flow=F.NAME).first()
-    if order is not None:
-        ticket_ensure(order=order)
+    if order is None:
+        return
+    ticket = ticket_ensure(order=order)
+    if ticket is not None and event.name == "payment.succeeded":  # the board shows it paid now
+        Ticket.objects.filter(pk=ticket.pk).update(updated_at=timezone.now())

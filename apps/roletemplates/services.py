@@ -20,14 +20,17 @@ def _permission_ids() -> dict[str, int]:
 
 @transaction.atomic
 def templates_ensure_defaults(*, business_type: str) -> list[RoleTemplate]:
-    """Install the default templates for `business_type` unless HQ already has some."""
+    """Install the default templates for `business_type` that HQ does not have yet (a
+    role a later release brings, such as the restaurant's rider); the templates HQ has,
+    edited or not, are left as they are."""
     existing = list(RoleTemplate.objects.filter(business_type=business_type))
-    if existing:
-        return existing
+    keys = {template.key for template in existing}
     ids = _permission_ids()
     created = []
     for position, (key, name, description, grants, locked) in enumerate(
             DEFAULTS.get(business_type, DEFAULTS_FOR_OTHER_TYPES)):
+        if key in keys:
+            continue
         with translation.override("en"):  # HQ's catalogue is English; workspaces get it translated
             template = RoleTemplate.objects.create(business_type=business_type, key=key, name=str(name),
                                                    description=str(description), position=position)
@@ -40,7 +43,7 @@ def templates_ensure_defaults(*, business_type: str) -> list[RoleTemplate]:
                 entry.locked = True
         RoleTemplatePermission.objects.bulk_create(entries.values())
         created.append(template)
-    return created
+    return existing + created
 
 
 def templates_apply(*, business_type: str) -> list[Role]:

@@ -16,6 +16,8 @@ PROVISIONING_STEPS = [
     "apps.webhooks.provisioning.issue_signing_secret",
     # the academy's message templates (attendance, cancelled and moved sessions, offers), academies only
     "apps.academy.provisioning.seed_academy_templates",
+    # the restaurant's message templates (the owner told when a branch stops taking orders), food only
+    "apps.food.provisioning.seed_food_templates",
     "apps.billing.subscriptions.provisioning_start_subscription",
 ]
 # New tenant schemas are copied from a migrated template schema (apps.tenants.schema_template,

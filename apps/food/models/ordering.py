@@ -2,6 +2,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class BranchOrdering(models.Model):
@@ -15,7 +16,7 @@ class BranchOrdering(models.Model):
     branch = models.OneToOneField("branches.Branch", verbose_name=_("branch"), on_delete=models.CASCADE,
                                   related_name="+", primary_key=True)
     pickup = models.BooleanField(_("pickup"), default=True)
-    delivery = models.BooleanField(_("delivery"), default=False)
+    delivery = models.BooleanField(pgettext_lazy("fulfilment", "delivery"), default=False)
     min_order_amount = models.BigIntegerField(_("minimum order"), default=0, validators=[MinValueValidator(0)],
                                               help_text=_("Items only, before discounts and fees (won)."))
     delivery_fee = models.BigIntegerField(_("delivery fee"), default=0, validators=[MinValueValidator(0)],

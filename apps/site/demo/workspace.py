@@ -18,6 +18,7 @@ from apps.crm.services import customer_create
 from apps.rbac.models import Role
 from apps.rbac.selectors import access_for
 from apps.rbac.tenancy import current_tenant
+from apps.roletemplates.services import templates_apply, templates_ensure_defaults
 from apps.staff.models import Invitation
 from apps.staff.services import invitation_accept, invitation_create, invitation_resend
 from apps.workspace.models import WorkspaceSettings
@@ -55,6 +56,9 @@ def staff_ensure(specs: list[tuple], *, owner, branches: dict[str, Branch]) -> d
     role limited to those branches; the member accepts, choosing the demo password.
     Returns every login (the owner's too) by email."""
     tenant = current_tenant()
+    # a workspace provisioned by an earlier release gets the roles added since (the rider)
+    templates_ensure_defaults(business_type=tenant.business_type)
+    templates_apply(business_type=tenant.business_type)
     for email, name, role_key, branch_names in specs:
         # any status: a member deactivated in the admin since stays so
         if not Membership.objects.filter(tenant=tenant, user__email__iexact=email, kind=Membership.Kind.STAFF).exists():

@@ -27,6 +27,7 @@ from apps.crm.models import Customer, GuardianContact, Tag
 from apps.directory.models import Listing
 from apps.events.models import Event
 from apps.flags.models import Flag
+from apps.food.models import BranchOrdering, MenuPeriod, Ticket
 from apps.notifications.models import NotificationTemplate
 from apps.onboarding.models import ApprovalStep
 from apps.orders.models import Order
@@ -89,6 +90,19 @@ def snapshot() -> dict:
                 "events": dict(Counter(Event.objects.values_list("name", flat=True))),
                 "message_templates": NotificationTemplate.objects.filter(is_active=True).count(),
             }
+    with tenant_context(tenants["bistro"]):
+        riders = set(Ticket.objects.exclude(rider=None).values_list("rider__email", flat=True))
+        state["bistro_food"] = {
+            "ordering": sorted(BranchOrdering.objects.values_list(
+                "branch__name", "pickup", "delivery", "min_order_amount", "delivery_fee", "accept_within_minutes")),
+            "bands": sorted(len(bands) for bands in BranchOrdering.objects.values_list("delivery_bands", flat=True)),
+            "paused": BranchOrdering.objects.filter(paused=True).count(),
+            "menu_hours": sorted(MenuPeriod.objects.values_list("name", "items__name")),
+            "tickets": sorted(Ticket.objects.values_list("status", "fulfilment", "branch__name")),
+            "estimated": Ticket.objects.exclude(ready_by=None).count(), "riders": sorted(riders),
+            "owner_told": sorted(NotificationTemplate.objects.filter(event="food.ordering_paused", audience="owner")
+                                 .values_list("channel", "language")),
+        }
     state["announcements"] = list(Announcement.objects.filter(published_at__isnull=False)
                                   .values_list("title", flat=True))
     state["listings"] = sorted(Listing.objects.filter(tenant__slug__in=SLUGS, is_listed=True)
@@ -106,20 +120,22 @@ def test_seed_demo_fills_every_screen_and_a_second_run_changes_nothing():
     # Emily Park was linked to the customer the front desk had made)
     assert first["acme"] == {"branches": 3, "staff": 4, "customers": 6, "guardians": 4, "consenting": 1, "tags": 3,
                              "api_keys": 1, "language": "en"}
-    assert first["bistro"] == {"branches": 2, "staff": 4, "customers": 6, "guardians": 0, "consenting": 4, "tags": 4,
+    assert first["bistro"] == {"branches": 2, "staff": 5, "customers": 6, "guardians": 0, "consenting": 4, "tags": 4,
                                "api_keys": 1, "language": "ko"}
-    assert first["memberships"] == 12  # owner and three staff each, two consumers each
+    assert first["memberships"] == 13  # owner and three staff (bistro four), two consumers each
     assert first["acme_commerce"] == {
         "items": 6, "option_groups": 2, "coupons": 2, "reviews": 1,
         "orders": [("completed", "paid"), ("confirmed", "partially_refunded"), ("cancelled", "refunded"),
                    ("confirmed", "paid")],
         "paid": ["cancelled", "paid", "paid", "partial_cancelled"],
         "events": first["acme_commerce"]["events"], "message_templates": first["acme_commerce"]["message_templates"]}
+    # bistro's orders went through the kitchen, in every state of the food flow
     assert first["bistro_commerce"] == {
-        "items": 7, "option_groups": 6, "coupons": 2, "reviews": 1,
-        "orders": [("completed", "paid"), ("completed", "partially_refunded"), ("cancelled", "refunded"),
-                   ("confirmed", "paid"), ("placed", "unpaid")],
-        "paid": ["cancelled", "paid", "paid", "partial_cancelled"],
+        "items": 10, "option_groups": 8, "coupons": 2, "reviews": 1,
+        "orders": [("picked_up", "paid"), ("delivered", "partially_refunded"), ("cancelled", "refunded"),
+                   ("accepted", "paid"), ("placed", "unpaid"), ("cooking", "paid"), ("ready", "paid"),
+                   ("ready", "paid"), ("out_for_delivery", "paid"), ("rejected", "refunded"), ("placed", "paid")],
+        "paid": ["cancelled", "cancelled", *["paid"] * 7, "partial_cancelled"],
         "events": first["bistro_commerce"]["events"],
         "message_templates": first["bistro_commerce"]["message_templates"]}
     assert first["listings"] == [("acme", 1), ("bistro", 2)]
@@ -147,7 +163,20 @@ def test_seed_demo_fills_every_screen_and_a_second_run_changes_nothing():
         "order.status_changed": 4, "order.cancelled": 1, "payment.succeeded": 9, "refund.succeeded": 2,
         "academy.enrolment_created": 8, "academy.enrolment_activated": 6, "academy.attendance_marked": 3,
         "academy.tuition_issued": 5, "academy.tuition_paid": 4, "academy.pass_activated": 2}
-    assert first["bistro_commerce"]["events"]["order.created"] == 5
+    assert first["bistro_commerce"]["events"]["order.created"] == 11
+    # the restaurant's side: each branch's rules, menu hours, the kitchen's tickets (every paid
+    # order; the unpaid one is not at the kitchen), the estimates and the rider's deliveries
+    assert first["bistro_food"] == {
+        "ordering": [("성수점", True, True, 12000, 0, 30), ("한남점", True, True, 15000, 3000, 10)],
+        "bands": [0, 3], "paused": 0,
+        "menu_hours": [("브런치", "리코타 팬케이크"), ("브런치", "에그 베네딕트"), ("평일 런치", "런치 파스타 세트")],
+        "tickets": [("accepted", "pickup", "성수점"), ("cancelled", "pickup", "성수점"),
+                    ("cooking", "delivery", "성수점"), ("delivered", "delivery", "성수점"),
+                    ("out_for_delivery", "delivery", "성수점"), ("picked_up", "pickup", "성수점"),
+                    ("placed", "delivery", "성수점"), ("ready", "delivery", "성수점"), ("ready", "pickup", "성수점"),
+                    ("rejected", "delivery", "성수점")],
+        "estimated": 7, "riders": ["rider@bistro.example.com"],
+        "owner_told": [("email", "en"), ("email", "ko"), ("in_app", "en"), ("in_app", "ko")]}
     assert first["acme_commerce"]["message_templates"] > 10 and first["bistro_commerce"]["message_templates"] > 10
     assert first["announcements"] == ["Welcome to the platform"]
     assert first["invoices"] == [("acme", Invoice.Status.PAID), ("bistro", Invoice.Status.OPEN)]
@@ -161,12 +190,13 @@ def test_seed_demo_fills_every_screen_and_a_second_run_changes_nothing():
     audit = first["audit"]
     assert audit["tenant.created"] == 3 and audit["tenant.provisioned"] == 2
     assert audit["branch.created"] == 5 and audit["customer.created"] == 12  # 9 by staff, 3 consumers registering
-    assert audit["staff.invited"] == audit["staff.invitation_accepted"] == 6
-    # an invoice, eight orders, three enrolments and two passes paid online (one enrolment at the desk,
-    # one not yet)
-    assert audit["invoice.issued"] == 2 and audit["payment.succeeded"] == 1 + 8 + 3 + 2
-    assert audit["consumer.registered"] == 4 and audit["order.created"] == 9 + 5 + 2 and audit["review.created"] == 3
-    assert audit["refund.succeeded"] == 4 and audit["directory.listing_updated"] == 2
+    assert audit["staff.invited"] == audit["staff.invitation_accepted"] == 7
+    # an invoice, fourteen orders (acme four, bistro ten), three enrolments and two passes paid
+    # online (one enrolment at the desk, one not yet)
+    assert audit["invoice.issued"] == 2 and audit["payment.succeeded"] == 1 + 14 + 3 + 2
+    assert audit["consumer.registered"] == 4 and audit["order.created"] == 15 + 5 + 2 and audit["review.created"] == 3
+    assert audit["refund.succeeded"] == 5 and audit["directory.listing_updated"] == 2
+    assert audit["food.ordering_changed"] == audit["food.menu_hours_saved"] == 2
     assert audit["flag.created"] == audit["promo.created"] == audit["addon.request_approved"] == 1
     assert audit["apikey.created"] == audit["workspace.settings_updated"] == 2
     assert audit["onboarding.step_approved"] == audit["onboarding.step_commented"] == 1
@@ -177,7 +207,7 @@ def test_seed_demo_fills_every_screen_and_a_second_run_changes_nothing():
     call_command("seed_demo", stdout=output)
     assert snapshot() == first
     for login in ("owner@acme.example.com", "manager@acme.example.com", "teacher@acme.example.com",
-                  "server@bistro.example.com"):
+                  "server@bistro.example.com", "kitchen@bistro.example.com", "rider@bistro.example.com"):
         assert login in output.getvalue()
 
     # The staff log in with the demo password; the manager keeps to her campus.
