@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.admin.utils import model_ngettext
+from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from unfold.admin import TabularInline
 
@@ -69,3 +70,59 @@ class ServiceDeleteMixin:
             message = _("Successfully deleted %(count)d %(items)s.") % {
                 "count": deleted, "items": model_ngettext(self.opts, deleted)}
         return super().message_user(request, message, level, *args, **kwargs)
+
+
+def errors_onto(form, error: PlatformError, default_field: str | None = None, *, rename: dict | None = None) -> None:
+    """A service's refusal onto the form: per field where its details name form fields
+    (`rename` maps a detail's name to the field showing it), else on `default_field`
+    (or the form)."""
+    rename = rename or {}
+    placed = False
+    details = error.details if isinstance(error.details, dict) else {}
+    for name, problems in details.items():
+        field = rename.get(name, name)
+        if field in form.fields and isinstance(problems, (list, tuple)):
+            for problem in problems:
+                form.add_error(field, str(problem))
+            placed = True
+    if not placed:
+        form.add_error(default_field if default_field in form.fields else None, str(error.message))
+
+
+class ServiceFormAdmin:
+    """Add and change pages whose save calls a service that owns its (durable)
+    transaction: no transaction around the page; the service saves the row and its
+    relations (no save_m2m after it); a refusal the form did not catch (a concurrent
+    change) is shown as a message on the same page and nothing is logged. Saves go
+    through `call_service(request, write)`."""
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        return self._changeform_view(request, object_id, form_url, extra_context)
+
+    def save_related(self, request, form, formsets, change):
+        for formset in formsets:  # read by the admin's change message; the services saved the rows
+            formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+
+    def _refused(self, request) -> bool:
+        return getattr(request, "_service_refused", False)
+
+    def log_addition(self, request, obj, message):
+        return None if self._refused(request) else super().log_addition(request, obj, message)
+
+    def log_change(self, request, obj, message):
+        return None if self._refused(request) else super().log_change(request, obj, message)
+
+    def response_add(self, request, obj, post_url_continue=None):
+        return redirect(request.path) if self._refused(request) else super().response_add(request, obj,
+                                                                                           post_url_continue)
+
+    def response_change(self, request, obj):
+        return redirect(request.path) if self._refused(request) else super().response_change(request, obj)
+
+    def call_service(self, request, write) -> object | None:
+        try:
+            return write()
+        except PlatformError as error:
+            messages.error(request, str(error.message))
+            request._service_refused = True
+            return None

@@ -9,6 +9,39 @@ from unfold.admin import ModelAdmin
 from apps.authz.access import Access
 
 
+def workspace_is(request, business_type: str) -> bool:
+    """Whether the request's workspace is of `business_type` (a business module's pages
+    exist only there: a restaurant has no classes, an academy no kitchen)."""
+    from .tenancy import current_tenant
+
+    tenant = getattr(request, "tenant", None)
+    if getattr(tenant, "business_type", None) is None:
+        tenant = current_tenant()
+    return getattr(tenant, "business_type", None) == business_type
+
+
+class BusinessTypeOnlyAdmin:
+    """Every permission of a business module's admin needs a workspace of its
+    `business_type` first."""
+
+    business_type = ""
+
+    def has_module_permission(self, request):
+        return workspace_is(request, self.business_type) and super().has_module_permission(request)
+
+    def has_view_permission(self, request, obj=None):
+        return workspace_is(request, self.business_type) and super().has_view_permission(request, obj)
+
+    def has_add_permission(self, request, *args):
+        return workspace_is(request, self.business_type) and super().has_add_permission(request, *args)
+
+    def has_change_permission(self, request, obj=None):
+        return workspace_is(request, self.business_type) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return workspace_is(request, self.business_type) and super().has_delete_permission(request, obj)
+
+
 def request_access(request) -> Access:
     """The Access computed by PlatformBackend for this request's user (cached on it)."""
     user = request.user

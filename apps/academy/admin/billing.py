@@ -19,6 +19,7 @@ from unfold.admin import ModelAdmin
 from unfold.widgets import UnfoldAdminSelectWidget
 
 from apps.catalog.models import Item
+from apps.core.admin_mixins import ServiceFormAdmin
 from apps.core.errors import PlatformError
 from apps.core.money import Money
 
@@ -26,7 +27,7 @@ from ..models import Pass, PassPlan, TuitionInvoice
 from ..selectors import access_as, students_visible_to
 from ..services import passes as pass_services
 from ..services import tuition as tuition_services
-from .common import AcademyOnlyAdmin, ServiceFormAdmin, access_of, may
+from .common import AcademyOnlyAdmin, access_of, may
 from .enrolments import StudentChoiceField, badge
 
 INVOICE = TuitionInvoice.Status

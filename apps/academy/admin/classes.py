@@ -22,7 +22,7 @@ from unfold.widgets import UnfoldAdminCheckboxSelectMultipleWidget, UnfoldAdminS
 
 from apps.accounts.models import User
 from apps.catalog.models import Item
-from apps.core.admin_mixins import ReadOnlyInline
+from apps.core.admin_mixins import ReadOnlyInline, ServiceFormAdmin, errors_onto
 from apps.core.errors import InvalidData
 from apps.rbac.admin_scoping import BranchScopedAdmin, request_access
 from apps.staff.models import StaffProfile
@@ -35,16 +35,7 @@ from ..services.classes import SCHEDULE_FIELDS, room_free_check, teacher_free_ch
 from ..services.common import teacher_check
 from ..validation import schedule_check
 from . import schedule
-from .common import (
-    AcademyOnlyAdmin,
-    ServiceFormAdmin,
-    errors_onto,
-    hhmm,
-    local,
-    person_name,
-    schedule_text,
-    weekday_choices,
-)
+from .common import AcademyOnlyAdmin, hhmm, local, person_name, schedule_text, weekday_choices
 
 FORM_FIELDS = ["name", "course", "teacher", "branch", "room", "capacity", "weekdays", "start_time",
                "duration_minutes", "starts_on", "ends_on", "is_active"]

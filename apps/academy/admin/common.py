@@ -7,17 +7,13 @@ import datetime as dt
 import zoneinfo
 
 from django.conf import settings
-from django.contrib import messages
-from django.shortcuts import redirect
 from django.utils.dates import WEEKDAYS
 from django.utils.formats import time_format
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 
 from apps.accounts.lockout import display_zone
-from apps.core.errors import PlatformError
-from apps.rbac.admin_scoping import request_access
-from apps.rbac.tenancy import current_tenant
+from apps.rbac.admin_scoping import BusinessTypeOnlyAdmin, request_access, workspace_is
 
 from ..events import zone_of
 
@@ -25,30 +21,13 @@ ACADEMY = "academy"
 
 
 def is_academy(request) -> bool:
-    """The academy's pages exist in academy workspaces only (a restaurant has no classes)."""
-    tenant = getattr(request, "tenant", None)
-    if getattr(tenant, "business_type", None) is None:
-        tenant = current_tenant()
-    return getattr(tenant, "business_type", None) == ACADEMY
+    return workspace_is(request, ACADEMY)
 
 
-class AcademyOnlyAdmin:
+class AcademyOnlyAdmin(BusinessTypeOnlyAdmin):
     """Every permission of the academy's admins needs an academy workspace first."""
 
-    def has_module_permission(self, request):
-        return is_academy(request) and super().has_module_permission(request)
-
-    def has_view_permission(self, request, obj=None):
-        return is_academy(request) and super().has_view_permission(request, obj)
-
-    def has_add_permission(self, request, *args):
-        return is_academy(request) and super().has_add_permission(request, *args)
-
-    def has_change_permission(self, request, obj=None):
-        return is_academy(request) and super().has_change_permission(request, obj)
-
-    def has_delete_permission(self, request, obj=None):
-        return is_academy(request) and super().has_delete_permission(request, obj)
+    business_type = ACADEMY
 
 
 # Short enough for "Mon, Wed 16:00" ("월, 수 16:00"): Django's own abbreviations read
@@ -97,54 +76,3 @@ def access_of(request):
 
 def may(request, perm: str) -> bool:
     return is_academy(request) and request_access(request).grant(perm) is not None
-
-
-def errors_onto(form, error, default_field: str | None = None) -> None:
-    """A service's refusal onto the form: per field where it names fields, else on
-    `default_field` (or the form)."""
-    details = getattr(error, "details", None) or {}
-    placed = False
-    for field, problems in details.items() if isinstance(details, dict) else ():
-        if field in form.fields and isinstance(problems, (list, tuple)):
-            for problem in problems:
-                form.add_error(field, str(problem))
-            placed = True
-    if not placed:
-        form.add_error(default_field if default_field in form.fields else None, str(error.message))
-
-
-class ServiceFormAdmin:
-    """Add and change pages whose save calls a service that owns its (durable)
-    transaction: no transaction around the page; a refusal the form did not catch (a
-    concurrent change) is shown as a message and nothing is logged."""
-
-    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        return self._changeform_view(request, object_id, form_url, extra_context)
-
-    def save_related(self, request, form, formsets, change):
-        for formset in formsets:  # read by the admin's change message; the services saved the rows
-            formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
-
-    def _refused(self, request) -> bool:
-        return getattr(request, "_academy_refused", False)
-
-    def log_addition(self, request, obj, message):
-        return None if self._refused(request) else super().log_addition(request, obj, message)
-
-    def log_change(self, request, obj, message):
-        return None if self._refused(request) else super().log_change(request, obj, message)
-
-    def response_add(self, request, obj, post_url_continue=None):
-        return redirect(request.path) if self._refused(request) else super().response_add(request, obj,
-                                                                                           post_url_continue)
-
-    def response_change(self, request, obj):
-        return redirect(request.path) if self._refused(request) else super().response_change(request, obj)
-
-    def call_service(self, request, write) -> object | None:
-        try:
-            return write()
-        except PlatformError as error:
-            messages.error(request, str(error.message))
-            request._academy_refused = True
-            return None

@@ -11,13 +11,14 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from unfold.admin import ModelAdmin
 
+from apps.core.admin_mixins import ServiceFormAdmin
 from apps.core.errors import PlatformError
 from apps.crm.models import Customer
 
 from .. import services
 from ..models import Enrolment
 from ..selectors import LIVE, classes_visible_to
-from .common import AcademyOnlyAdmin, ServiceFormAdmin, access_of, hhmm, local
+from .common import AcademyOnlyAdmin, access_of, hhmm, local
 from .schedule import reaches
 
 S = Enrolment.Status

@@ -9,13 +9,13 @@ from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 from unfold.admin import ModelAdmin
 
-from apps.core.admin_mixins import ServiceDeleteMixin
+from apps.core.admin_mixins import ServiceDeleteMixin, ServiceFormAdmin
 from apps.crm.models import Customer
 
 from .. import services
 from ..models import Holiday
 from ..selectors import students_visible_to
-from .common import AcademyOnlyAdmin, ServiceFormAdmin, access_of
+from .common import AcademyOnlyAdmin, access_of
 from .enrolments import StudentChoiceField
 
 

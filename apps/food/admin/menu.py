@@ -20,11 +20,11 @@ from apps.branches.validation import validate_opening_hours
 from apps.catalog.admin.forms import TranslatedForm, translated_form, translation_field_names
 from apps.catalog.models import Item
 from apps.catalog.translation import localized
-from apps.core.admin_mixins import ServiceDeleteMixin
+from apps.core.admin_mixins import ServiceDeleteMixin, ServiceFormAdmin
 
 from ..models import MenuPeriod
 from ..services.menu import menu_period_delete, menu_period_save
-from .common import FoodOnlyAdmin, ServiceFormAdmin
+from .common import FoodOnlyAdmin
 
 DAY_FIELDS = [f"hours_{code}" for code in DAY_CODES]
 DAYS_SHORT = [pgettext_lazy("weekday", "Mon"), pgettext_lazy("weekday", "Tue"), pgettext_lazy("weekday", "Wed"),

@@ -19,6 +19,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from unfold.widgets import UnfoldAdminIntegerFieldWidget
 
+from apps.core.admin_mixins import ServiceFormAdmin, errors_onto
 from apps.core.errors import InvalidData
 from apps.core.money import Money
 from apps.rbac.admin_scoping import BranchScopedAdmin
@@ -34,7 +35,7 @@ from ..services.ordering import (
     ordering_resume,
     ordering_update,
 )
-from .common import FoodOnlyAdmin, ServiceFormAdmin, branches_reached, errors_onto
+from .common import FoodOnlyAdmin, branches_reached
 
 BAND_FIELDS = [(f"band_{index}_up_to", f"band_{index}_fee") for index in range(MAX_BANDS)]
 FORM_FIELDS = [name for name in FIELDS if name != "delivery_bands"] + ["paused"]
