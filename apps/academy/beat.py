@@ -4,17 +4,12 @@ others still run."""
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable
 
-from django_tenants.utils import schema_context
-
-from apps.core.schemas import schemas_with_table
+from apps.core.schemas import in_each_schema, schemas_with_table
 
 from .services import enrolments_orders_complete, offers_expire, sessions_generate
 from .services.tuition import tuition_issue_due, tuition_remind_overdue
-
-logger = logging.getLogger(__name__)
 
 
 def academy_schemas() -> list[str]:
@@ -23,17 +18,7 @@ def academy_schemas() -> list[str]:
 
 def in_every_academy(work: Callable[[], int]) -> dict[str, int]:
     """{schema: what `work()` returned} for the schemas where it did something."""
-    results = {}
-    for schema in academy_schemas():
-        try:
-            with schema_context(schema):
-                done = work()
-        except Exception:  # noqa: BLE001 - the next workspace must still get its turn
-            logger.exception("academy beat work failed in schema %s", schema)
-            continue
-        if done:
-            results[schema] = done
-    return results
+    return in_each_schema(academy_schemas(), work, what="academy beat work")
 
 
 def sessions_generate_everywhere() -> dict[str, int]:

@@ -5,8 +5,14 @@ cross-tenant counts (notification and webhook failures)."""
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable, Iterable
+
 from django.conf import settings
 from django.db import connection
+from django_tenants.utils import schema_context
+
+logger = logging.getLogger(__name__)
 
 CHUNK = 200
 
@@ -38,3 +44,20 @@ def across_schemas(table: str, select: str, params: list | tuple = ()) -> list[t
 
 def _quote(schema: str) -> str:
     return '"' + schema.replace('"', '""') + '"'
+
+
+def in_each_schema(schemas: Iterable[str], work: Callable[[], object], *, what: str) -> dict[str, object]:
+    """{schema: what `work()` returned} for the schemas where it did something, each run
+    in its own schema: one workspace's failure is logged and the others still get their
+    turn (beat work of a business module over its workspaces)."""
+    results = {}
+    for schema in schemas:
+        try:
+            with schema_context(schema):
+                done = work()
+        except Exception:  # noqa: BLE001 - the next workspace must still get its turn
+            logger.exception("%s failed in schema %s", what, schema)
+            continue
+        if done:
+            results[schema] = done
+    return results

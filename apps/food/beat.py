@@ -3,17 +3,13 @@ failure is logged and the others still run."""
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable
 
-from django_tenants.utils import schema_context
-
+from apps.core.schemas import in_each_schema
 from apps.tenants.models import Tenant
 
 from .services.ordering import boards_offline_pause
 from .services.tickets import overdue_reject
-
-logger = logging.getLogger(__name__)
 
 
 def food_schemas() -> list[str]:
@@ -21,19 +17,9 @@ def food_schemas() -> list[str]:
                 .order_by("pk").values_list("schema_name", flat=True))
 
 
-def in_every_restaurant(work: Callable[[], list]) -> dict[str, list]:
+def in_every_restaurant(work: Callable[[], object]) -> dict[str, object]:
     """{schema: what `work()` returned} for the schemas where it did something."""
-    results = {}
-    for schema in food_schemas():
-        try:
-            with schema_context(schema):
-                done = work()
-        except Exception:  # noqa: BLE001 - the next workspace must still get its turn
-            logger.exception("food beat work failed in schema %s", schema)
-            continue
-        if done:
-            results[schema] = done
-    return results
+    return in_each_schema(food_schemas(), work, what="food beat work")
 
 
 def kitchen_watch_everywhere() -> dict[str, dict]:
