@@ -25,7 +25,8 @@ from django.db import connection
 from django.utils import timezone
 from django_tenants.utils import schema_context
 
-from tests.plugin import ARTIFACTS, PASSWORD, Committed, create_provisioned
+from tests.browser import screens
+from tests.plugin import PASSWORD, Committed, create_provisioned
 
 pytestmark = pytest.mark.browser
 
@@ -55,18 +56,11 @@ def host_url(live_server_url, path="/admin/"):
 
 
 def shoot(page, step, language, width):
-    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
-    assert overflow <= 0, f"{step} ({language}, {width}): the page scrolls sideways by {overflow}px"
-    page.screenshot(path=str(ARTIFACTS / f"academy-{step}-{language}-{width}.png"), full_page=True)
+    screens.shoot(page, f"academy-{step}-{language}-{width}")
 
 
 def no_raw_codes(page, where="#content"):
-    text = page.inner_text(where)
-    icons = set(page.eval_on_selector_all(
-        f"{where} .material-symbols-outlined", "els => els.map(el => el.textContent.trim())"))
-    found = sorted(set(RAW_CODE.findall(text)) - icons)
-    assert not found, f"raw codes on {page.url}: {found}"
-    return text
+    return screens.no_raw_codes(page, where, pattern=RAW_CODE)
 
 
 def in_school(function, *args, **kwargs):

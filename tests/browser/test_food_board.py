@@ -29,6 +29,7 @@ from django.db import connection
 from django.utils import timezone
 from django_tenants.utils import schema_context
 
+from tests.browser import screens
 from tests.plugin import ARTIFACTS, PASSWORD, ROOT, Committed, create_provisioned, subprocess_env
 
 pytestmark = pytest.mark.browser
@@ -207,18 +208,11 @@ def log_in(browser, server, email, language, width):
 
 
 def shoot(page, name, language, width):
-    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
-    assert overflow <= 0, f"{name} ({language}, {width}): the page scrolls sideways by {overflow}px"
-    page.screenshot(path=str(ARTIFACTS / f"food-{name}-{language}-{width}.png"), full_page=True)
+    screens.shoot(page, f"food-{name}-{language}-{width}")
 
 
 def no_raw_codes(page, where="#food-board"):
-    text = page.inner_text(where)
-    icons = set(page.eval_on_selector_all(
-        f"{where} .material-symbols-outlined", "els => els.map(el => el.textContent.trim())"))
-    found = sorted(set(RAW_CODE.findall(text)) - icons)
-    assert not found, f"raw codes on {page.url}: {found}"
-    return text
+    return screens.no_raw_codes(page, where, pattern=RAW_CODE)
 
 
 def show_column(page, status, width):
