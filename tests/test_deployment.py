@@ -98,3 +98,23 @@ def test_every_setting_read_from_the_environment_is_documented():
         read |= set(re.findall(r'env(?:\.\w+)?\(\s*f?"([A-Z][A-Z0-9_]+)"', path.read_text()))
     documented = set(re.findall(r"^#? ?([A-Z][A-Z0-9_]+)=", (ROOT / ".env.example").read_text(), re.M))
     assert read - documented == set(), "document these in .env.example"
+
+
+def test_production_serves_static_files_itself(tmp_path):
+    """The image collects the static files at build time; gunicorn's web process serves
+    them (WhiteNoise, before tenant routing: no database needed), with hashed names."""
+    script = (
+        "import django; django.setup(); from django.core.management import call_command; "
+        "call_command('collectstatic', '--noinput', verbosity=0); "
+        "from django.templatetags.static import static; from django.test import Client; "
+        "url = static('food/board.js'); response = Client().get(url, HTTP_HOST='example.com'); "
+        "print(url, response.status_code, response.headers.get('Cache-Control'), sep='|')")
+    clean = {k: v for k, v in os.environ.items() if k not in SECRETS}
+    # hashed names without the build's compression step (the slow part), to keep the suite quick
+    result = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, env={
+        **clean, "DJANGO_SETTINGS_MODULE": "platform_.settings.prod", **PROD_ENV, "STATIC_ROOT": str(tmp_path),
+        "STATICFILES_STORAGE": "whitenoise.storage.ManifestStaticFilesStorage"})
+    assert result.returncode == 0, result.stderr[-2000:]
+    url, status, cache = result.stdout.strip().splitlines()[-1].split("|")
+    assert url.startswith("/static/food/board.") and url.endswith(".js") and url != "/static/food/board.js"
+    assert status == "200" and "max-age=315360000" in cache, result.stdout

@@ -30,6 +30,13 @@ if not WEBHOOKS_ENCRYPTION_KEYS:  # noqa: F405
                                "(python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key())').")
 SIMPLE_JWT["SIGNING_KEY"] = env("JWT_SIGNING_KEY", default=SECRET_KEY)  # noqa: F405
 
+# Static files (collected into STATIC_ROOT by the image's build) are served by the web
+# process itself, hashed names cached for a year, before a request is routed to a tenant.
+MIDDLEWARE = [MIDDLEWARE[0], "whitenoise.middleware.WhiteNoiseMiddleware", *MIDDLEWARE[1:]]  # noqa: F405
+STORAGES = {"default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+            "staticfiles": {"BACKEND": env("STATICFILES_STORAGE",
+                                           default="whitenoise.storage.CompressedManifestStaticFilesStorage")}}
+
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
 SECURE_REDIRECT_EXEMPT = [r"^health/"]
