@@ -14,14 +14,16 @@ from __future__ import annotations
 import datetime as dt
 import logging
 
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from apps.core.errors import InvalidData, PlatformError
+from apps.core.mail import mail_language
 from apps.orders.models import Order
 from apps.orders.services import order_transition
 from apps.payments.selectors import order_refund_pending
 from apps.payments.services import order_cancel_with_refund
+from apps.workspace.services import workspace_settings_get
 
 from .. import flow as F
 from ..errors import BeingCancelled, NotAtKitchen, NotTheRider, WrongFulfilment
@@ -137,6 +139,13 @@ def food_order_cancel(*, order: Order, actor, reason: str) -> Order:
     return order_cancel_with_refund(order=order, actor=actor, reason=reason, by_customer=False)
 
 
+def _customer_language(order: Order) -> str:
+    """The language the customer's messages are written in (apps.notifications): their
+    account's, else the workspace's."""
+    user = getattr(order.customer, "user", None) if order.customer_id else None
+    return mail_language(getattr(user, "language", ""), workspace_settings_get().language)
+
+
 def overdue_reject(*, now: dt.datetime | None = None, limit: int = 200) -> list[int]:
     """Beat: reject and refund the orders nobody accepted in time (the customer is told by
     the cancellation's event). Each in its own transactions; one that fails (the provider
@@ -147,13 +156,14 @@ def overdue_reject(*, now: dt.datetime | None = None, limit: int = 200) -> list[
                .values_list("order_id", flat=True)[:limit])
     rejected = []
     for order_id in due:
-        order = Order.objects.select_related("branch").get(pk=order_id)
+        order = Order.objects.select_related("branch", "customer__user").get(pk=order_id)
         if order.status != F.PLACED:
             Ticket.objects.filter(pk=order_id).update(status=order.status, updated_at=now)
             continue
+        with translation.override(_customer_language(order)):  # the customer reads it, in their messages
+            reason = _("The restaurant did not accept the order in time. You are refunded in full.")
         try:
-            food_order_reject(order=order, actor=None, reason=_(
-                "The restaurant did not accept the order in time. You are refunded in full."))
+            food_order_reject(order=order, actor=None, reason=reason)
         except PlatformError:
             logger.exception("overdue order %s could not be rejected", order.number)
             continue
