@@ -1,7 +1,8 @@
 """The kitchen board and the rider page in the tenant admin.
 
-Both pages are drawn by a script (apps/food/static/food/board.js) from a feed it polls
-every second with the last ETag: 304 while nothing changed (apps.food.board.etag_for),
+Both pages are drawn by scripts (apps/food/static/food/: board-live.js the feed and the
+sound, board-actions.js the dialogs and switches, board.js the drawing) from a feed they
+poll every second with the last ETag: 304 while nothing changed (apps.food.board.etag_for),
 the board again (apps.food.board.board_payload) when something did. Polling needs no
 connection held open, so the page carries on by itself when the web process restarts.
 Each poll of the kitchen board by someone who works it (food.change_ticket) tells the
