@@ -38,8 +38,14 @@ run: schemas
 tools:
 	@bash tests/tools/ensure_system_tools.sh
 
+# The suite runs in pytest-xdist workers, one per core (at most 4), each with its own test
+# database, cache prefix and Celery queue (platform_/settings/test.py), each running its
+# share in the order of a serial run (tests/parallel.py, which refines --dist loadfile).
+# PYTEST_ARGS=-n0 runs everything in one process (so does plain `pytest`).
+TEST_WORKERS ?= $(shell n=$$(nproc 2>/dev/null || echo 2); echo $$(( n > 4 ? 4 : n )))
+
 test: services tools
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 stop:
 	@$(PY) -m platform_.localservices stop

@@ -23,6 +23,7 @@ from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection
 from django.test import Client
+from django.utils import translation
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "test-artifacts"
@@ -78,15 +79,29 @@ def platform_seed(django_db_setup, django_db_blocker):
         connection.set_schema_to_public()
 
 
+def forget(*patterns: str) -> None:
+    """Delete this session's cache keys matching each pattern. One SCAN call covers up to
+    10,000 keys: Redis's default of 10 cost every test dozens of round trips per pattern."""
+    for pattern in patterns:
+        cache.delete_pattern(pattern, itersize=10_000)
+
+
 @pytest.fixture(autouse=True)
 def _fresh_routing_cache():
     """Tenant routing is cached in Redis; rolled-back tests must not leave ghosts (a
     rollback bumps no version: new versions for every scope of apps.core.cache)."""
-    cache.delete_pattern("version:*")
-    cache.delete_pattern("tenants:*")
-    cache.delete_pattern("login:ip-failures:*")  # failed logins per address (apps.accounts.lockout)
+    # login:ip-failures: failed logins per address (apps.accounts.lockout)
+    forget("version:*", "tenants:*", "login:ip-failures:*")
     yield
     connection.set_schema_to_public()
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Every test starts in the default language: a request made with the test client is
+    handled in this thread and leaves its language (Korean, say) active, and which test
+    ran just before this one depends on how the suite was shared among xdist workers."""
+    translation.deactivate()
 
 
 @pytest.fixture
@@ -162,12 +177,23 @@ def subprocess_database_url() -> str:
 
 
 def subprocess_env(**extra) -> dict:
-    env = dict(os.environ)
+    """The environment of a process that must share this test session's (this xdist
+    worker's) database, cache prefix and queue. The values are final: the worker id is
+    left out so that platform_/settings/test.py does not suffix them again."""
+    env = {name: value for name, value in os.environ.items() if not name.startswith("PYTEST_XDIST_")}
     env.update({"DJANGO_SETTINGS_MODULE": "platform_.settings.test", "DATABASE_URL": subprocess_database_url(),
                 "REDIS_URL": settings.REDIS_URL, "CELERY_QUEUE": settings.CELERY_TASK_DEFAULT_QUEUE,
-                "PYTHONUNBUFFERED": "1"})
+                "CACHE_KEY_PREFIX": settings.CACHES["default"]["KEY_PREFIX"], "PYTHONUNBUFFERED": "1"})
     env.update(extra)
     return env
+
+
+def artifact_log(stem: str) -> Path:
+    """test-artifacts/<stem>.log, or <stem>-gw0.log in a pytest-xdist worker: each worker
+    starts its own servers and must not read another's log."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    return ARTIFACTS / (f"{stem}-{worker}.log" if worker else f"{stem}.log")
 
 
 class Committed:
@@ -197,7 +223,7 @@ class Committed:
             tenant.domains.all().delete()
             tenant.delete(force_drop=False)
         User.objects.filter(email__in=self.emails).delete()
-        cache.delete_pattern("tenants:*")
+        forget("tenants:*")
 
 
 @pytest.fixture
@@ -299,9 +325,8 @@ class WebhookReceiver:
 @pytest.fixture(scope="session")
 def webhook_receiver_process():
     """One receiver process for the session (tests reset it)."""
-    ARTIFACTS.mkdir(exist_ok=True)
     port = _free_port()
-    log = ARTIFACTS / "webhook-receiver.log"
+    log = artifact_log("webhook-receiver")
     with log.open("w") as out:
         process = subprocess.Popen([sys.executable, str(ROOT / "tests" / "webhook_receiver.py"), "--port", str(port)],
                                    cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)
@@ -316,10 +341,9 @@ def celery_worker_process(platform_seed, live_server_mail):
     mail it sends goes to files in `live_server_mail` (read_live_mail)."""
     from platform_.celery import app
 
-    ARTIFACTS.mkdir(exist_ok=True)
     with app.connection_for_write() as conn:  # drop tasks queued by earlier tests
         conn.default_channel.queue_purge(settings.CELERY_TASK_DEFAULT_QUEUE)
-    log = ARTIFACTS / "celery-worker.log"
+    log = artifact_log("celery-worker")
     with log.open("w") as out:
         process = subprocess.Popen(
             [sys.executable, "-m", "celery", "-A", "platform_", "worker", "-P", "solo", "-l", "info",
@@ -361,9 +385,8 @@ def read_live_mail(folder: Path, to: str) -> list[str]:
 @pytest.fixture(scope="session")
 def live_server_url(platform_seed, live_server_mail):
     """The real web server (runserver, no reload) on a free port, against the test database."""
-    ARTIFACTS.mkdir(exist_ok=True)
     port = _free_port()
-    log = ARTIFACTS / "web.log"
+    log = artifact_log("web")
     with log.open("w") as out:
         process = subprocess.Popen(
             [sys.executable, "manage.py", "runserver", "--noreload", "--insecure", f"127.0.0.1:{port}"],
@@ -432,7 +455,7 @@ def totp_code(secret: str = HQ_TOTP_SECRET) -> str:
     log in more often than that, so the record of used codes is forgotten first."""
     from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 
-    cache.delete_pattern("allauth.mfa.totp.used*")
+    forget("allauth.mfa.totp.used*")
     return format_hotp_value(hotp_value(secret, int(time.time()) // 30))
 
 
@@ -469,8 +492,7 @@ def _fresh_rate_limits():
     email per address per 3 minutes) live in Redis: every test starts fresh, so that
     suites making many requests from 127.0.0.1 are not throttled and rolled-back rows
     leave no cached ghosts."""
-    for pattern in ("ratelimit:*", "flags:*", "billing:*", "allauth:*"):
-        cache.delete_pattern(pattern)
+    forget("ratelimit:*", "flags:*", "billing:*", "allauth:*")
 
 
 # --- One person in two tenants ------------------------------------------------------------

@@ -1,5 +1,7 @@
 """Test settings: real PostgreSQL and Redis, fast hashing, mail kept in memory."""
 
+import os
+
 from . import local
 
 local.apply()
@@ -14,11 +16,24 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # (tests/plugin.py sets EMAIL_URL=filemail:////absolute/path for it).
 if env("EMAIL_URL", default="").startswith("filemail:"):
     vars().update(env.email("EMAIL_URL"))
-CACHES["default"]["KEY_PREFIX"] = env("CACHE_KEY_PREFIX", default="platform-test")
+
+# `make test` runs the suite in pytest-xdist workers (gw0, gw1, ...), each with its own cache
+# key prefix and Celery queue, so that one worker's cache clean-ups and queued tasks never
+# reach another's; pytest-django gives each its own test database (the name suffixed _gw0).
+# The web servers and Celery workers the tests start are handed the suffixed values
+# (tests/plugin.py subprocess_env, which leaves PYTEST_XDIST_WORKER out).
+_XDIST_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+
+
+def _per_worker(value: str) -> str:
+    return f"{value}-{_XDIST_WORKER}" if _XDIST_WORKER else value
+
+
+CACHES["default"]["KEY_PREFIX"] = _per_worker(env("CACHE_KEY_PREFIX", default="platform-test"))
 # Tests get their own queue so that a `make run` worker never takes their tasks.
-CELERY_TASK_DEFAULT_QUEUE = env("CELERY_QUEUE", default="platform-test")
+CELERY_TASK_DEFAULT_QUEUE = _per_worker(env("CELERY_QUEUE", default="platform-test"))
 # Parallel test runs on one server (e.g. several developers' sessions) need their own
-# database names: TEST_DATABASE_NAME=test_platform_mine.
+# database names: TEST_DATABASE_NAME=test_platform_mine (xdist workers: test_platform_mine_gw0).
 if env("TEST_DATABASE_NAME", default=""):
     DATABASES["default"]["TEST"] = {"NAME": env("TEST_DATABASE_NAME")}  # noqa: F405
 EVENTS_VALIDATE_PAYLOADS = True  # every event a test records matches its catalogue schema
