@@ -12,7 +12,9 @@ from django.db import connection
 from django_tenants.utils import schema_context
 
 from apps.branches.validation import WEEKDAYS
-from tests.plugin import ARTIFACTS, PASSWORD, artifact_log, create_provisioned, wait_for
+from tests.plugin import ARTIFACTS, PASSWORD, artifact_log, create_provisioned
+from tests.workspace import in_schema, staff_committed
+from tests.workspace import let_the_worker_finish as finish
 
 SLUG = "e2e-kitchen"
 SCHEMA = SLUG.replace("-", "_")
@@ -55,30 +57,6 @@ def refused(response, status: int, code: str) -> dict:
     return error
 
 
-def in_shop(function, *args, **kwargs):
-    with schema_context(SCHEMA):
-        result = function(*args, **kwargs)
-    connection.set_schema_to_public()
-    return result
-
-
-def _staff(tenant, email: str, name: str, role: str, branch):
-    """A staff login of the branch with one of the food role templates (kitchen, rider)."""
-    from apps.accounts.models import Membership, User
-    from apps.accounts.services import membership_ensure
-    from apps.rbac.models import Role
-    from apps.rbac.services import role_assign
-    from apps.staff.services import staff_profile_ensure
-
-    user = User.objects.create_user(email, PASSWORD, full_name=name)
-    membership_ensure(user=user, tenant=tenant, kind=Membership.Kind.STAFF)
-    with schema_context(SCHEMA):
-        staff_profile_ensure(user=user)
-        role_assign(user=user, role=Role.objects.get(key=role), branches=[branch])
-    connection.set_schema_to_public()
-    return user
-
-
 def restaurant(committed) -> dict:
     """A food workspace with one branch open now that delivers (by distance band), a dish
     with option groups, a cook and a rider of the branch. Committed; `committed` drops it."""
@@ -108,8 +86,8 @@ def restaurant(committed) -> dict:
                                              {"name": "Mushrooms", "price_delta": 1500}]}])
     connection.set_schema_to_public()
     return {"tenant": tenant, "owner": owner, "branch": branch, "pasta": pasta,
-            "cook": _staff(tenant, COOK, "이주방", "kitchen", branch),
-            "rider": _staff(tenant, RIDER, "박라이더", "rider", branch)}
+            "cook": staff_committed(tenant, COOK, "이주방", "kitchen", [branch]),
+            "rider": staff_committed(tenant, RIDER, "박라이더", "rider", [branch])}
 
 
 def token(shop: Http, email: str, password: str = PASSWORD) -> str:
@@ -201,21 +179,9 @@ def worker_ran(task: str, task_id: str) -> str | None:
     return next((row for row in artifact_log("celery-worker").read_text().splitlines() if line in row), None)
 
 
-def worker_idle() -> bool:
-    """Whether the worker has handled every event of the restaurant and sent what was due
-    (its schema is dropped after the test: the worker must not be in the middle of it)."""
-    from apps.events.models import Event
-    from apps.notifications.models import Delivery
-
-    with schema_context(SCHEMA):
-        idle = not (Event.objects.filter(dispatched_at__isnull=True).exists()
-                    or Delivery.objects.filter(status__in=[Delivery.Status.QUEUED, Delivery.Status.SENDING]).exists())
-    connection.set_schema_to_public()
-    return idle
+def in_shop(function, *args, **kwargs):
+    return in_schema(SCHEMA, function, *args, **kwargs)
 
 
 def let_the_worker_finish(seconds: float = 30) -> None:
-    try:
-        wait_for(worker_idle, "the worker to finish with the restaurant", seconds=seconds)
-    except AssertionError:  # the cleanup may then race the worker; the test's own outcome stands
-        pass
+    finish(SCHEMA, seconds=seconds)

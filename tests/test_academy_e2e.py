@@ -37,6 +37,7 @@ from apps.accounts.models import User
 from apps.payments.providers import merchant_provider
 from platform_.celery import app
 from tests.plugin import ARTIFACTS, PASSWORD, create_provisioned, read_live_mail, wait_for
+from tests.workspace import let_the_worker_finish
 
 pytestmark = [pytest.mark.worker, pytest.mark.browser]
 
@@ -309,26 +310,6 @@ def emailed(mail: Path, to: str, event: str, seconds: float = 60, **data):
     return delivery
 
 
-def worker_idle() -> bool:
-    """Whether the worker has handled every event of the academy and sent what was due (its
-    schema is dropped after the test: the worker must not be in the middle of it)."""
-    from apps.events.models import Event
-    from apps.notifications.models import Delivery
-
-    with schema_context(SCHEMA):
-        idle = not (Event.objects.filter(dispatched_at__isnull=True).exists()
-                    or Delivery.objects.filter(status__in=[Delivery.Status.QUEUED, Delivery.Status.SENDING]).exists())
-    connection.set_schema_to_public()
-    return idle
-
-
-def let_the_worker_finish(seconds: float = 30) -> None:
-    try:
-        wait_for(worker_idle, "the worker to finish with the academy", seconds=seconds)
-    except AssertionError:  # the cleanup may then race the worker; the test's own outcome stands
-        pass
-
-
 def withdraw(guardian: Http, enrolment_id: int, reason: str) -> dict:
     return ok(guardian("POST", f"/api/v1/my/enrolments/{enrolment_id}/withdraw/", {"reason": reason}), 200)
 
@@ -487,4 +468,4 @@ def test_guardians_enrol_pay_tuition_hear_of_an_absence_pass_a_seat_on_and_use_a
         assert (used["status"], used["sessions_used"], used["sessions_left"]) == ("active", 1, 9), used
     finally:
         provider.register_webhook_url("")
-        let_the_worker_finish()
+        let_the_worker_finish(SCHEMA)

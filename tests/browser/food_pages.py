@@ -18,6 +18,7 @@ from django_tenants.utils import schema_context
 
 from tests.browser import screens
 from tests.plugin import ARTIFACTS, PASSWORD, ROOT, Committed, create_provisioned, subprocess_env
+from tests.workspace import in_schema, staff_committed
 
 SLUG = "kitchen-ui"
 SCHEMA = SLUG.replace("-", "_")
@@ -67,29 +68,6 @@ def server(platform_seed, live_server_mail):
     web.start()
     yield web
     web.stop()
-
-
-def in_kitchen(function, *args, **kwargs):
-    with schema_context(SCHEMA):
-        result = function(*args, **kwargs)
-    connection.set_schema_to_public()
-    return result
-
-
-def _staff(tenant, email: str, name: str, role: str, branch):
-    from apps.accounts.models import Membership, User
-    from apps.accounts.services import membership_ensure
-    from apps.rbac.models import Role
-    from apps.rbac.services import role_assign
-    from apps.staff.services import staff_profile_ensure
-
-    user = User.objects.create_user(email, PASSWORD, full_name=name)
-    membership_ensure(user=user, tenant=tenant, kind=Membership.Kind.STAFF)
-    with schema_context(SCHEMA):
-        staff_profile_ensure(user=user)
-        role_assign(user=user, role=Role.objects.get(key=role), branches=[branch])
-    connection.set_schema_to_public()
-    return user
 
 
 def paid_order(world, *, fulfilment="delivery", dish="pasta", options=("Large", "Bacon"), notes="", memo="",
@@ -154,8 +132,8 @@ def world(server, django_db_blocker):
             connection.set_schema_to_public()
             world = {"tenant": tenant, "owner": owner, "branch": branch, "second": second, "pasta": pasta,
                      "salad": salad}
-            world["cook"] = _staff(tenant, COOK, "이주방", "kitchen", branch)
-            world["rider"] = _staff(tenant, RIDER, "박라이더", "rider", branch)
+            world["cook"] = staff_committed(tenant, COOK, "이주방", "kitchen", [branch])
+            world["rider"] = staff_committed(tenant, RIDER, "박라이더", "rider", [branch])
             # orders already at each step, so that every column shows something
             cooking = paid_order(world, fulfilment="pickup", notes="양파 빼주세요 (no onions)", customer="Olivia Park")
             step(world, cooking, "accepted", "cooking")
@@ -204,3 +182,7 @@ def open_board(browser, server, email, language, width):
     page.goto(server.url("/admin/food/ticket/board/"))
     page.wait_for_selector("#food-board[data-ready='true']")
     return page
+
+
+def in_kitchen(function, *args, **kwargs):
+    return in_schema(SCHEMA, function, *args, **kwargs)
