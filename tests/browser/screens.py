@@ -25,3 +25,28 @@ def no_raw_codes(page, where: str = "#content", *, pattern: re.Pattern = RAW_COD
     found = sorted(set(pattern.findall(text)) - icons)
     assert not found, f"raw codes on {page.url}: {found}"
     return text
+
+
+def open_tab(page, tab: str) -> None:
+    """Open an admin change page's tab. On a phone unfold folds some tabs into its "more"
+    menu, and moves them there by script after the page has drawn: look again if a link
+    moved away. A folded entry can keep moving while the menu settles on a busy machine
+    (Playwright would wait for a "stable" element in vain): it gets the click event
+    itself, which is what the tab listens to."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+
+    for _ in range(4):
+        link = page.locator(f"#tabs-items a[href='#{tab}']")
+        if link.is_visible():
+            link.click()
+            break
+        page.click("#tabs-wrapper .material-symbols-outlined:has-text('more_horiz')")
+        folded = page.locator(f"#tabs-dropdown a[href='#{tab}']")
+        try:
+            folded.wait_for(state="visible", timeout=3000)
+        except PlaywrightTimeoutError:
+            page.keyboard.press("Escape")
+            continue
+        folded.dispatch_event("click")
+        break
+    page.wait_for_selector(f"#{tab}-group", state="visible")

@@ -28,6 +28,7 @@ from django.test import TestCase
 from django.utils import timezone
 from django_tenants.utils import schema_context
 
+from tests.browser.screens import open_tab
 from tests.plugin import ARTIFACTS, PASSWORD, Committed, browser_hq_login, read_live_mail
 
 pytestmark = pytest.mark.browser
@@ -313,16 +314,6 @@ def billed_tenant(hq_tenant, request):
                "width": width}
     finally:
         forget_billing([hq_tenant.slug], codes)
-
-
-def open_tab(page, tab):
-    """Click the tab (on a phone unfold may fold some into its "more" menu: open it first)."""
-    link = page.locator(f"#tabs-items a[href='#{tab}']")
-    if not link.is_visible():
-        page.click("#tabs-wrapper .material-symbols-outlined:has-text('more_horiz')")
-        link = page.locator(f"#tabs-dropdown a[href='#{tab}']")
-    link.click()
-    page.wait_for_selector(f"#{tab}-group", state="visible")
 
 
 def tab_label(page, tab):

@@ -9,8 +9,8 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 from django_tenants.utils import schema_context
-from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
+from tests.browser.screens import open_tab
 from tests.plugin import ARTIFACTS, browser_hq_login
 
 pytestmark = pytest.mark.browser
@@ -90,24 +90,6 @@ def new_page(browser, language, viewport):
 def no_sideways_scroll(page, what):
     overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
     assert overflow <= 0, f"{what}: the page scrolls sideways by {overflow}px"
-
-
-def open_tab(page, tab):
-    """Click the tab. On a phone unfold folds some tabs into its "more" menu, and it moves
-    them there by script after the page has drawn: look again if a link moved away."""
-    for _ in range(4):
-        link = page.locator(f"#tabs-items a[href='#{tab}']")
-        if link.is_visible():
-            link.click()
-            break
-        page.click("#tabs-wrapper .material-symbols-outlined:has-text('more_horiz')")
-        folded = page.locator(f"#tabs-dropdown a[href='#{tab}']")
-        try:
-            folded.click(timeout=3000)
-            break
-        except PlaywrightTimeoutError:
-            page.keyboard.press("Escape")
-    page.wait_for_selector(f"#{tab}-group", state="visible")
 
 
 @pytest.mark.parametrize("language", ["en", "ko"])
