@@ -13,7 +13,7 @@ from django.conf import settings
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from apps.branches.hours import next_opening, open_at
+from apps.branches.hours import open_at
 from apps.catalog.translation import localized
 from apps.core.errors import InvalidData
 from apps.core.money import Money
@@ -31,7 +31,7 @@ from ..errors import (
     OutsideDeliveryArea,
 )
 from ..models import BranchOrdering
-from ..selectors import periods_by_item
+from ..selectors import ordering_state, periods_by_item
 from .common import local_now
 from .ordering import ordering_for
 
@@ -83,25 +83,23 @@ def delivery_fee_for(ordering: BranchOrdering, distance: int) -> int:
     return ordering.delivery_fee
 
 
-def _closed(branch, now_local) -> BranchClosed:
-    opens = next_opening(branch.opening_hours, now_local)
-    if opens is None:
-        return BranchClosed(_("%(branch)s is closed now.") % {"branch": branch.name},
-                            details={"branch": branch.pk, "opens_at": None})
-    when = date_format(opens, "D H:i") if opens.date() != now_local.date() else date_format(opens, "H:i")
-    return BranchClosed(_("%(branch)s is closed now. It opens again at %(when)s.") % {"branch": branch.name,
-                                                                                     "when": when},
-                        details={"branch": branch.pk, "opens_at": opens.isoformat()})
-
-
 def branch_takes_orders(*, branch, ordering: BranchOrdering, now=None) -> None:
-    """Raises why the branch takes no orders now (paused, closed)."""
+    """Raises why the branch takes no orders now (paused, closed: with its next opening,
+    as selectors.ordering_state tells customers)."""
     if ordering.paused:
         raise OrderingPaused(_("%(branch)s is not taking orders right now. Please try again later.")
                              % {"branch": branch.name}, details={"branch": branch.pk, "reason": ordering.pause_reason})
-    now_local = local_now(branch, now)
-    if not open_at(branch.opening_hours, now_local):
-        raise _closed(branch, now_local)
+    state = ordering_state(ordering, now=now)
+    if state["open_now"]:
+        return
+    opens, today = state["opens_at"], state["local_now"].date()
+    if opens is None:
+        raise BranchClosed(_("%(branch)s is closed now.") % {"branch": branch.name},
+                           details={"branch": branch.pk, "opens_at": None})
+    when = date_format(opens, "D H:i") if opens.date() != today else date_format(opens, "H:i")
+    raise BranchClosed(_("%(branch)s is closed now. It opens again at %(when)s.") % {"branch": branch.name,
+                                                                                    "when": when},
+                       details={"branch": branch.pk, "opens_at": opens.isoformat()})
 
 
 def items_served_now(*, lines, branch, now=None) -> None:
