@@ -16,6 +16,8 @@ Permission matrix (the portal hides what a role may not do; the services refuse 
 | read and export the audit log            | yes       | yes      | yes              |         |
 | retry inbound webhooks                   | yes       | yes      |                  |         |
 | prices and commission (billing)          | yes       |          |                  |         |
+| view settlement, tax invoices            | yes       | yes      | yes              | yes     |
+| confirm, pay out, hold settlement; runs  | yes       | yes      |                  |         |
 | HQ groups                                | yes       |          | view             |         |
 
 * SECURITY_OFFICER may decide steps but not the final activation (it needs approve_tenant).
@@ -71,11 +73,23 @@ _MANAGE_PLATFORM += [
 _VIEW_PLATFORM += ["announcements.view_announcement"]
 _MANAGE_PLATFORM += ["announcements.add_announcement", "announcements.change_announcement"]
 _PRICING = ["billing.change_pricing", "billing.add_planprice"]
+# Settlement (issue 15): everyone in HQ reads it; HQ_MASTER and HQ_ADMIN run, confirm, pay out and hold.
+_VIEW_PLATFORM += [
+    "settlement.view_settlementbatch", "settlement.view_settlementline", "settlement.view_settlementrun",
+    "settlement.view_runitem", "settlement.view_taxinvoice", "settlement.view_settlementaccount",
+    "settlement.view_reconciliation", "settlement.view_reconciliationitem",
+]
+_SETTLE = [
+    "settlement.confirm_settlementbatch", "settlement.payout_settlementbatch", "settlement.hold_settlementbatch",
+    "settlement.start_settlementrun", "settlement.change_settlementaccount", "settlement.add_settlementaccount",
+    "settlement.add_reconciliation",
+]
 GROUP_PERMISSIONS = {
     HQ_MASTER: _VIEW_PLATFORM + _MANAGE_PLATFORM + ["auth.view_group", "auth.change_group"]
-    + _MANAGE_TENANTS + _READ_AUDIT + ["tenants.remove_tenant", "market.view_platformapikey",
+    + _MANAGE_TENANTS + _READ_AUDIT + _SETTLE + ["tenants.remove_tenant", "market.view_platformapikey",
                                        "market.add_platformapikey", "market.revoke_platformapikey"],
-    HQ_ADMIN: _VIEW_PLATFORM + _MANAGE_PLATFORM + _MANAGE_TENANTS + _READ_AUDIT + ["market.view_platformapikey"],
+    HQ_ADMIN: _VIEW_PLATFORM + _MANAGE_PLATFORM + _MANAGE_TENANTS + _READ_AUDIT + _SETTLE
+    + ["market.view_platformapikey"],
     SECURITY_OFFICER: _VIEW_PLATFORM + ["auth.view_group"]
     + _READ_AUDIT + ["tenants.suspend_tenant", "onboarding.decide_approvalstep", "onboarding.add_stepcomment",
                      "market.view_platformapikey", "market.add_platformapikey", "market.revoke_platformapikey"],

@@ -2,7 +2,6 @@
 from the subscription (limits: `limits.tenant_limits`), never from the tenant's row."""
 
 import datetime as dt
-from decimal import Decimal
 
 from apps.ratelimit.limiter import monthly_usage
 
@@ -33,14 +32,22 @@ def addon_request_list(*, tenant):
     return AddOnRequest.objects.filter(tenant=tenant).select_related("addon").order_by("-requested_at")
 
 
-def commission_rate_in_force(*, tenant_id: int, on: dt.date) -> Decimal | None:
-    """The platform's commission on the tenant's sales (percent) on `on`: the price version
-    of its subscription's plan in force that day (apps.payments records it at capture).
-    None when the tenant has no subscription or its plan no price yet."""
+def commission_in_force(*, tenant_id: int, on: dt.date):
+    """The price version whose commission (percent) the platform takes on the tenant's
+    sales on `on`: its subscription's plan's version in force that day (apps.payments
+    records it at capture). None when the tenant has no subscription or its plan no price yet."""
     subscription = Subscription.objects.select_related("plan").filter(tenant_id=tenant_id).first()
     if subscription is None:
         return None
     try:
-        return price_in_force(plan=subscription.plan, on=on).commission_rate
+        return price_in_force(plan=subscription.plan, on=on)
     except NoPrice:
         return None
+
+
+def settlement_cycles(*, tenant_ids=None) -> dict[int, str]:
+    """{tenant id: the settlement cycle of its plan} for tenants with a subscription (all,
+    or those of `tenant_ids`)."""
+    subscriptions = Subscription.objects.all() if tenant_ids is None else Subscription.objects.filter(
+        tenant_id__in=tenant_ids)
+    return dict(subscriptions.values_list("tenant_id", "plan__settlement_cycle"))

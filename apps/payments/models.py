@@ -41,6 +41,9 @@ class Payment(models.Model):
     commission_rate = models.DecimalField(_("commission rate (%)"), max_digits=5, decimal_places=2, null=True,
                                           blank=True)
     commission_amount = models.BigIntegerField(_("commission"), null=True, blank=True)
+    # The plan's price version the rate came from (None: no plan price in force, rate 0).
+    commission_version = models.ForeignKey("billing.PlanPrice", verbose_name=_("commission version"), null=True,
+                                           blank=True, on_delete=models.PROTECT, related_name="+")
     fee_amount = models.BigIntegerField(_("provider fee"), null=True, blank=True)
     paid_at = models.DateTimeField(_("paid at"), null=True, blank=True, db_index=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)

@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from apps.audit.services import audit_record
-from apps.billing.selectors import commission_rate_in_force
+from apps.billing.selectors import commission_in_force
 from apps.core.errors import InvalidData, ReasonRequired
 from apps.core.money import Money
 from apps.core.states import StateMachine
@@ -136,12 +136,13 @@ def payment_succeeded(*, reference: str, amount: int, currency: str, method: str
                          "expected_amount": payment.amount, "expected_currency": payment.currency})
         now = timezone.now()
         merchant = current_tenant()
-        rate = commission_rate_in_force(tenant_id=merchant.pk, on=timezone.localdate(now))
-        if rate is None:
+        version = commission_in_force(tenant_id=merchant.pk, on=timezone.localdate(now))
+        if version is None:
             logger.warning("no plan price in force for %s on %s: commission 0", merchant.slug, now.date())
-            rate = Decimal("0")
+        rate = version.commission_rate if version is not None else Decimal("0")
         move = PAYMENT_MACHINE.move(payment, S.PAID, fields={
             "paid_at": now, "method": (method or "")[:40], "failure_reason": "", "commission_rate": rate,
+            "commission_version": version,
             "commission_amount": Money(payment.amount, payment.currency).percent(rate).amount,
             "fee_amount": merchant_provider().fee_for(payment)})
         order_payment_recorded(order=order, amount=payment.amount, actor=None)

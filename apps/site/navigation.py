@@ -27,5 +27,7 @@ def declare_sections() -> None:
     # The ops portal: what HQ does.
     admin_section(ops_admin, "tenants", _("Tenants"), order=10, icon="domain")
     admin_section(ops_admin, "billing", _("Billing"), order=20, icon="payments")
+    # What the platform owes the tenants: batches, runs, tax invoices, reconciliation.
+    admin_section(ops_admin, "settlement", _("Settlement"), order=25, icon="account_balance")
     admin_section(ops_admin, "platform", _("Platform"), order=30, icon="tune")
     admin_section(ops_admin, "security", _("Security"), order=40, icon="shield_person")

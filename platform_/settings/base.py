@@ -42,6 +42,7 @@ SHARED_APPS = [
     "apps.announcements",
     "apps.roletemplates",
     "apps.directory",  # the public directory of listed businesses (commerce, public tables)
+    "apps.settlement",  # what the platform owes each tenant, period by period (commerce, public tables)
     "apps.site",  # the composition root: admin sites' wiring, home pages, seed_demo
     "django.contrib.contenttypes",
     "django.contrib.auth",

@@ -59,6 +59,7 @@ BILLING_ISSUER = {
     "registration_number": env("BILLING_ISSUER_REGISTRATION_NUMBER", default=""),  # business registration no.
     "address": env("BILLING_ISSUER_ADDRESS", default=""),
     "email": env("BILLING_ISSUER_EMAIL", default=""),
+    "representative": env("BILLING_ISSUER_REPRESENTATIVE", default=""),  # 대표자, on tax invoices
 }
 # Dunning: retry a failed payment this many days after the first failure, then suspend
 # the tenant when the grace period ends unpaid.
@@ -71,6 +72,15 @@ PAYMENTS_PROVIDER = env("PAYMENTS_PROVIDER", default="apps.payments.providers.Sa
 PAYMENTS_WEBHOOK_SECRET = env("PAYMENTS_WEBHOOK_SECRET", default="")
 # The sandbox provider's fee, in percent of each captured payment (recorded for settlement).
 PAYMENTS_SANDBOX_FEE_RATE = env("PAYMENTS_SANDBOX_FEE_RATE", default="3.3")
+
+# --- Settlement (apps.settlement) -----------------------------------------------------
+# VAT on the platform's commission, in percent (the commission is the platform's supply).
+SETTLEMENT_VAT_RATE = env("SETTLEMENT_VAT_RATE", default="10")
+# A period is settled this long after its midnight, so that a payment recorded in the
+# period's last second has committed.
+SETTLEMENT_GRACE_MINUTES = env.int("SETTLEMENT_GRACE_MINUTES", default=15)
+# A tenant's periods settled per task at most (a tenant catching up after a long pause).
+SETTLEMENT_MAX_PERIODS_PER_TASK = 400
 
 # API rate limits per minute (apps.ratelimit); the tenant-wide limit comes from its plan.
 RATELIMIT_USER_PER_MINUTE = env.int("RATELIMIT_USER_PER_MINUTE", default=300)

@@ -31,6 +31,11 @@ class Plan(LocalizedName, models.Model):
         MONTHLY = "monthly", _("Monthly")
         YEARLY = "yearly", _("Yearly")
 
+    class SettlementCycle(models.TextChoices):
+        DAILY = "daily", _("Daily")
+        WEEKLY = "weekly", _("Weekly")
+        MONTHLY = "monthly", _("Monthly")
+
     code = models.SlugField(_("code"), max_length=40, unique=True)
     name = models.CharField(_("name (English)"), max_length=100)
     name_ko = models.CharField(_("name (Korean)"), max_length=100, blank=True)
@@ -40,6 +45,11 @@ class Plan(LocalizedName, models.Model):
                                       help_text=_("Tenants may sign up on this plan without HQ approval."))
     billing_period = models.CharField(_("billing period"), max_length=10, choices=Period.choices,
                                       default=Period.MONTHLY)
+    # How often the tenant's sales are settled (apps.settlement); a contract may say otherwise.
+    settlement_cycle = models.CharField(_("settlement cycle"), max_length=10, choices=SettlementCycle.choices,
+                                        default=SettlementCycle.MONTHLY,
+                                        help_text=_("How often tenants on this plan are paid their sales, "
+                                                    "less the platform's commission and fees."))
     trial_days = models.PositiveIntegerField(_("trial days"), default=0)
     max_staff_users = models.PositiveIntegerField(_("staff users"), null=True, blank=True)
     max_branches = models.PositiveIntegerField(_("branches"), null=True, blank=True)

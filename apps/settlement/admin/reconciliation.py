@@ -1,0 +1,1 @@
+"""(ops portal reconciliation; being written)"""

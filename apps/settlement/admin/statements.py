@@ -1,0 +1,1 @@
+"""(tenant admin statements; being written)"""
