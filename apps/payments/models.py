@@ -42,8 +42,11 @@ class Payment(models.Model):
                                           blank=True)
     commission_amount = models.BigIntegerField(_("commission"), null=True, blank=True)
     # The plan's price version the rate came from (None: no plan price in force, rate 0).
+    # No constraint and no cascade: a public row's deletion must not look for tenant rows
+    # in the public schema (like `Refund.actor`); the rate itself is copied here anyway.
     commission_version = models.ForeignKey("billing.PlanPrice", verbose_name=_("commission version"), null=True,
-                                           blank=True, on_delete=models.PROTECT, related_name="+")
+                                           blank=True, on_delete=models.DO_NOTHING, db_constraint=False,
+                                           related_name="+")
     fee_amount = models.BigIntegerField(_("provider fee"), null=True, blank=True)
     paid_at = models.DateTimeField(_("paid at"), null=True, blank=True, db_index=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)

@@ -23,9 +23,9 @@ def round_half_up(value: Decimal) -> int:
     return int(value.quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
-def pay(slug: str, amount: int, paid_at: dt.datetime, *, rate: str = "3.5", fee_rate: str = "3.3") -> Payment:
+def pay(schema: str, amount: int, paid_at: dt.datetime, *, rate: str = "3.5", fee_rate: str = "3.3") -> Payment:
     """A captured payment of `amount` at `paid_at` with the commission `rate` fixed on it."""
-    with schema_context(slug):
+    with schema_context(schema):
         order = Order.objects.create(number=next(_numbers), total=amount, subtotal=amount, status="placed",
                                      paid_amount=amount, payment_status="paid")
         payment = Payment.objects.create(
@@ -37,8 +37,8 @@ def pay(slug: str, amount: int, paid_at: dt.datetime, *, rate: str = "3.5", fee_
     return payment
 
 
-def refund(slug: str, payment: Payment, amount: int, completed_at: dt.datetime) -> Refund:
-    with schema_context(slug):
+def refund(schema: str, payment: Payment, amount: int, completed_at: dt.datetime) -> Refund:
+    with schema_context(schema):
         payment.refresh_from_db()
         done = Refund.objects.create(payment=payment, amount=amount, currency="KRW", reason="test",
                                      status=Refund.Status.SUCCEEDED, idempotency_key=f"k{next(_refs)}",
@@ -51,9 +51,9 @@ def refund(slug: str, payment: Payment, amount: int, completed_at: dt.datetime) 
     return done
 
 
-def fail(slug: str, failed_at: dt.datetime, amount: int = 1000) -> Payment:
+def fail(schema: str, failed_at: dt.datetime, amount: int = 1000) -> Payment:
     """A declined payment attempt (declined at `failed_at`)."""
-    with schema_context(slug):
+    with schema_context(schema):
         order = Order.objects.create(number=next(_numbers), total=amount, subtotal=amount, status="placed")
         payment = Payment.objects.create(order=order, provider="sandbox", reference=f"set_fail_{next(_refs)}",
                                          status=Payment.Status.FAILED, amount=amount, currency="KRW")
@@ -62,9 +62,9 @@ def fail(slug: str, failed_at: dt.datetime, amount: int = 1000) -> Payment:
     return payment
 
 
-def expected_lines(slug: str, *, start, end, vat_rate: str = "10") -> list[dict]:
+def expected_lines(schema: str, *, start, end, vat_rate: str = "10") -> list[dict]:
     """What the batch's lines must be, computed here in Python from the tenant's rows."""
-    with schema_context(slug):
+    with schema_context(schema):
         payments = list(Payment.objects.filter(paid_at__isnull=False).select_related("order"))
         refunds = list(Refund.objects.filter(status=Refund.Status.SUCCEEDED).select_related("payment__order")
                        .order_by("completed_at", "id"))
