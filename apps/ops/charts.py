@@ -23,15 +23,18 @@ def horizontal_bars(rows: list[tuple[str, str, int]], *, width: int = 420, row_h
             "label_width": label_width, "bar_height": row_height - 8, "value_x_pad": 6}
 
 
-def columns(points: list[tuple[str, int]], *, width: int = 520, height: int = 180) -> dict:
-    """points: (label, value), drawn as vertical columns with labels under them."""
-    top = max([value for _label, value in points] + [1])
+def columns(points: list[tuple], *, width: int = 520, height: int = 180, top=None) -> dict:
+    """points: (label, value) or (label, value, text shown over the column instead of the
+    value: an amount, a percentage, "" for none), drawn as vertical columns with labels under them.
+    Scaled to the largest value, or to `top` (100 for percentages)."""
+    top = top or max([point[1] for point in points] + [1])
     plot_height = height - 36
     step = width / max(len(points), 1)
     cols = []
-    for index, (label, value) in enumerate(points):
+    for index, (label, value, *text) in enumerate(points):
         bar_height = round(plot_height * value / top) if value else 0
-        cols.append({"label": label, "value": value, "x": round(index * step + step * 0.15, 1),
+        cols.append({"label": label, "value": value, "text": text[0] if text else (value or ""),
+                     "x": round(index * step + step * 0.15, 1),
                      "width": round(step * 0.7, 1), "y": 16 + plot_height - bar_height, "height": bar_height,
                      "center": round(index * step + step / 2, 1)})
     return {"columns": cols, "width": width, "height": height, "label_y": height - 4,

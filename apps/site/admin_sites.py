@@ -3,8 +3,8 @@ on `ops_admin` and `tenant_admin` by SiteConfig.ready().
 
 - ops portal: active staff in an HQ group (apps.accounts.hq; superusers too), who then pass
   TOTP (apps.accounts.mfa) before any portal page; its landing page is the ops dashboard,
-  with the onboarding board next to it (apps.ops), and what workspaces failed to send
-  (apps.site.outbound).
+  with the onboarding board next to it (apps.ops), what workspaces failed to send
+  (apps.site.outbound) and the finance figures (apps.site.finance).
 - tenant admin: that tenant's staff whose roles grant `rbac.access_admin`, under the
   workspace's own name, logo and colours (apps.workspace; the palette and the text colour
   on the brand colour: apps.site.theme); its home is the dashboard the apps fill
@@ -30,6 +30,7 @@ from apps.ops import views as ops_views
 from apps.ops.dashboard import dashboard_context
 from apps.workspace.services import workspace_branding
 
+from .finance import finance_context
 from .outbound import outbound_problems
 from .theme import brand_theme, initial_icon
 
@@ -71,7 +72,7 @@ class OpsPolicy(PlatformPolicy):
         ]
 
     def index_context(self, site, request) -> dict:
-        return {**dashboard_context(request), "outbound": outbound_problems()}
+        return {**dashboard_context(request), "outbound": outbound_problems(), "finance": finance_context(request)}
 
 
 class TenantPolicy(PlatformPolicy):

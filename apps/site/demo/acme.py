@@ -10,7 +10,7 @@ from django_tenants.utils import tenant_context
 
 from apps.tenants.models import Tenant
 
-from . import academy, commerce
+from . import academy, commerce, settlement
 from .tenants import invoice_ensure
 from .workspace import api_key_ensure, branches_ensure, customers_ensure, settings_ensure, staff_ensure, tags_ensure
 
@@ -122,4 +122,8 @@ def seed(*, tenant: Tenant, hq, write) -> None:
         commerce.orders_ensure(ORDERS, items=items, customers=customers, branches=branches, staff=users)
         commerce.listing_ensure(tenant=tenant, actor=owner, spec=LISTING)
         academy.academy_ensure(owner=owner, users=users, branches=branches, items=items)
+    settlement.history_ensure(
+        tenant=tenant, template=ORDERS[0], hq=hq, staff=owner, related=lambda order: [],
+        ensure=lambda specs: commerce.orders_ensure(specs, items=items, customers=customers, branches=branches,
+                                                    staff=users))
     invoice_ensure(tenant=tenant, paid=True)  # paid up front, by card, through the sandbox checkout

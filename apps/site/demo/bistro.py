@@ -21,10 +21,11 @@ from __future__ import annotations
 
 from django_tenants.utils import tenant_context
 
+from apps.food.models import Ticket
 from apps.food.provisioning import seed_food_templates
 from apps.tenants.models import Tenant
 
-from . import commerce, food
+from . import commerce, food, settlement
 from .platform import PROMO
 from .tenants import addon_request_ensure, invoice_ensure, promo_ensure
 from .workspace import api_key_ensure, branches_ensure, customers_ensure, settings_ensure, staff_ensure, tags_ensure
@@ -231,4 +232,8 @@ def seed(*, tenant: Tenant, hq, write) -> None:
         food.menu_hours_ensure(MENU_HOURS, items=items, actor=owner)
         food.food_orders_ensure(ORDERS, items=items, customers=customers, branches=branches, staff=users)
         commerce.listing_ensure(tenant=tenant, actor=owner, spec=LISTING)
+    settlement.history_ensure(
+        tenant=tenant, template=ORDERS[0], hq=hq, staff=owner, related=lambda order: Ticket.objects.filter(order=order),
+        ensure=lambda specs: food.food_orders_ensure(specs, items=items, customers=customers, branches=branches,
+                                                     staff=users))
     invoice_ensure(tenant=tenant, paid=False)  # plan and add-on, less the promo: waiting for payment

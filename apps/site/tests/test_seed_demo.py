@@ -34,6 +34,7 @@ from apps.orders.models import Order
 from apps.payments.models import Payment
 from apps.rbac.selectors import access_for
 from apps.reviews.models import Review
+from apps.settlement.models import SettlementBatch, TaxInvoice
 from apps.staff.models import StaffProfile
 from apps.tenants.models import Tenant
 from apps.workspace.models import WorkspaceSettings
@@ -84,9 +85,13 @@ def snapshot() -> dict:
             state[f"{slug}_commerce"] = {
                 "items": Item.objects.count(), "option_groups": OptionGroup.objects.count(),
                 "coupons": Coupon.objects.count(), "reviews": Review.objects.filter(reply__gt="").count(),
-                "orders": list(Order.objects.exclude(pk__in=academy_orders).order_by("number")
-                               .values_list("status", "payment_status")),
-                "paid": sorted(Payment.objects.exclude(order__in=academy_orders).values_list("status", flat=True)),
+                "orders": list(Order.objects.exclude(pk__in=academy_orders).exclude(idempotency_key__contains="-h")
+                               .order_by("number").values_list("status", "payment_status")),
+                "paid": sorted(Payment.objects.exclude(order__in=academy_orders)
+                               .exclude(order__idempotency_key__contains="-h").values_list("status", flat=True)),
+                # three months of past sales (apps.site.demo.settlement), four orders a month
+                "history": Counter(Order.objects.filter(idempotency_key__contains="-h")
+                                   .values_list("status", "payment_status")),
                 "events": dict(Counter(Event.objects.values_list("name", flat=True))),
                 "message_templates": NotificationTemplate.objects.filter(is_active=True).count(),
             }
@@ -98,11 +103,17 @@ def snapshot() -> dict:
             "bands": sorted(len(bands) for bands in BranchOrdering.objects.values_list("delivery_bands", flat=True)),
             "paused": BranchOrdering.objects.filter(paused=True).count(),
             "menu_hours": sorted(MenuPeriod.objects.values_list("name", "items__name")),
-            "tickets": sorted(Ticket.objects.values_list("status", "fulfilment", "branch__name")),
-            "estimated": Ticket.objects.exclude(ready_by=None).count(), "riders": sorted(riders),
+            "tickets": sorted(Ticket.objects.exclude(order__idempotency_key__contains="-h")
+                              .values_list("status", "fulfilment", "branch__name")),
+            "estimated": Ticket.objects.exclude(ready_by=None).exclude(order__idempotency_key__contains="-h").count(),
+            "riders": sorted(riders),
             "owner_told": sorted(NotificationTemplate.objects.filter(event="food.ordering_paused", audience="owner")
                                  .values_list("channel", "language")),
         }
+    state["settlement"] = {slug: list(SettlementBatch.objects.filter(tenant__slug=slug).order_by("period_start")
+                                      .values_list("status", "payments_count", "refunds_count", "adjustments_count"))
+                           for slug in ("acme", "bistro")}
+    state["tax_invoices"] = TaxInvoice.objects.filter(tenant__slug__in=SLUGS).count()
     state["announcements"] = list(Announcement.objects.filter(published_at__isnull=False)
                                   .values_list("title", flat=True))
     state["listings"] = sorted(Listing.objects.filter(tenant__slug__in=SLUGS, is_listed=True)
@@ -128,7 +139,8 @@ def test_seed_demo_fills_every_screen_and_a_second_run_changes_nothing():
         "orders": [("completed", "paid"), ("confirmed", "partially_refunded"), ("cancelled", "refunded"),
                    ("confirmed", "paid")],
         "paid": ["cancelled", "paid", "paid", "partial_cancelled"],
-        "events": first["acme_commerce"]["events"], "message_templates": first["acme_commerce"]["message_templates"]}
+        "events": first["acme_commerce"]["events"], "message_templates": first["acme_commerce"]["message_templates"],
+        "history": first["acme_commerce"]["history"]}
     # bistro's orders went through the kitchen, in every state of the food flow
     assert first["bistro_commerce"] == {
         "items": 10, "option_groups": 8, "coupons": 2, "reviews": 1,
@@ -136,7 +148,7 @@ def test_seed_demo_fills_every_screen_and_a_second_run_changes_nothing():
                    ("accepted", "paid"), ("placed", "unpaid"), ("cooking", "paid"), ("ready", "paid"),
                    ("ready", "paid"), ("out_for_delivery", "paid"), ("rejected", "refunded"), ("placed", "paid")],
         "paid": ["cancelled", "cancelled", *["paid"] * 7, "partial_cancelled"],
-        "events": first["bistro_commerce"]["events"],
+        "events": first["bistro_commerce"]["events"], "history": first["bistro_commerce"]["history"],
         "message_templates": first["bistro_commerce"]["message_templates"]}
     assert first["listings"] == [("acme", 1), ("bistro", 2)]
     # the academy: two classes three weeks under way, one full with a student waiting;
@@ -159,11 +171,12 @@ def test_seed_demo_fills_every_screen_and_a_second_run_changes_nothing():
     # every order, payment and refund put its event into the workspace's outbox
     assert first["acme_commerce"]["events"] == {  # three enrolment orders and two passes paid online, one at
         # the desk (no payment event), one not yet; the late and the absent students
-        "customer.created": 6, "staff.invited": 3, "invoice.issued": 1, "order.created": 11,
-        "order.status_changed": 4, "order.cancelled": 1, "payment.succeeded": 9, "refund.succeeded": 2,
+        # (+12 past orders confirmed and completed, one refunded late: apps.site.demo.settlement)
+        "customer.created": 6, "staff.invited": 3, "invoice.issued": 1, "order.created": 11 + 12,
+        "order.status_changed": 4 + 24, "order.cancelled": 1, "payment.succeeded": 9 + 12, "refund.succeeded": 2 + 1,
         "academy.enrolment_created": 8, "academy.enrolment_activated": 6, "academy.attendance_marked": 3,
         "academy.tuition_issued": 5, "academy.tuition_paid": 4, "academy.pass_activated": 2}
-    assert first["bistro_commerce"]["events"]["order.created"] == 11
+    assert first["bistro_commerce"]["events"]["order.created"] == 11 + 12
     # the restaurant's side: each branch's rules, menu hours, the kitchen's tickets (every paid
     # order; the unpaid one is not at the kitchen), the estimates and the rider's deliveries
     assert first["bistro_food"] == {
@@ -178,6 +191,13 @@ def test_seed_demo_fills_every_screen_and_a_second_run_changes_nothing():
         "estimated": 7, "riders": ["rider@bistro.example.com"],
         "owner_told": [("email", "en"), ("email", "ko"), ("in_app", "en"), ("in_app", "ko")]}
     assert first["acme_commerce"]["message_templates"] > 10 and first["bistro_commerce"]["message_templates"] > 10
+    # settled history: the oldest month paid out, the next confirmed (tax invoice), last month a
+    # draft with the late refund of the oldest month's first order as its adjustment
+    for slug in ("acme", "bistro"):
+        assert first["settlement"][slug] == [("paid_out", 4, 0, 0), ("confirmed", 4, 0, 0), ("draft", 4, 1, 1)]
+    assert first["tax_invoices"] == 4
+    assert first["acme_commerce"]["history"] == {("completed", "partially_refunded"): 1, ("completed", "paid"): 11}
+    assert first["bistro_commerce"]["history"] == {("picked_up", "partially_refunded"): 1, ("picked_up", "paid"): 11}
     assert first["announcements"] == ["Welcome to the platform"]
     assert first["invoices"] == [("acme", Invoice.Status.PAID), ("bistro", Invoice.Status.OPEN)]
     assert first["flag_rules"] == [("plan", None), ("percentage", 20)]
@@ -193,9 +213,13 @@ def test_seed_demo_fills_every_screen_and_a_second_run_changes_nothing():
     assert audit["staff.invited"] == audit["staff.invitation_accepted"] == 7
     # an invoice, fourteen orders (acme four, bistro ten), three enrolments and two passes paid
     # online (one enrolment at the desk, one not yet)
-    assert audit["invoice.issued"] == 2 and audit["payment.succeeded"] == 1 + 14 + 3 + 2
-    assert audit["consumer.registered"] == 4 and audit["order.created"] == 15 + 5 + 2 and audit["review.created"] == 3
-    assert audit["refund.succeeded"] == 5 and audit["directory.listing_updated"] == 2
+    # (and 24 past orders, two refunded late)
+    assert audit["invoice.issued"] == 2 and audit["payment.succeeded"] == 1 + 14 + 3 + 2 + 24
+    assert audit["consumer.registered"] == 4 and audit["order.created"] == 15 + 5 + 2 + 24
+    assert audit["review.created"] == 3
+    assert audit["refund.succeeded"] == 5 + 2 and audit["directory.listing_updated"] == 2
+    assert audit["settlement.batch_made"] == 6 and audit["settlement.batch_confirmed"] == 4
+    assert audit["settlement.batch_paid_out"] == 2
     assert audit["food.ordering_changed"] == audit["food.menu_hours_saved"] == 2
     assert audit["flag.created"] == audit["promo.created"] == audit["addon.request_approved"] == 1
     assert audit["apikey.created"] == audit["workspace.settings_updated"] == 2
