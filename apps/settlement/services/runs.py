@@ -62,10 +62,12 @@ def tenants_due(*, as_of: dt.datetime, tenant_ids=None) -> list[int]:
 
 def run_start(*, actor=None, as_of: dt.datetime | None = None, tenant_ids=None) -> SettlementRun | None:
     """A run over the tenants with something to settle (None when nobody has): the run
-    and its items are committed first, then one task per tenant is sent as a group."""
+    and its items are committed first, then one task per tenant is sent as a group.
+    `as_of` is never later than now: a period settled before it ends would lose the
+    payments still to come in it."""
     if actor is not None and not actor.has_perm("settlement.start_settlementrun"):
         raise SettlementForbidden()
-    as_of = as_of or timezone.now()
+    as_of = min(as_of or timezone.now(), timezone.now())
     due = tenants_due(as_of=as_of, tenant_ids=tenant_ids)
     if not due:
         return None

@@ -62,6 +62,19 @@ def test_a_run_settles_each_due_tenant_in_its_own_time_zone(tenant_alpha, tenant
 
 
 @pytest.mark.django_db
+def test_a_run_never_settles_a_period_that_has_not_ended(tenant_alpha):
+    """as_of in the future is taken as now: this month is still open."""
+    from django.utils import timezone
+
+    from apps.settlement.periods import local_today
+
+    today = local_today(timezone.now(), tenant_alpha.timezone, dt.timedelta(minutes=15))
+    batch_make(tenant=tenant_alpha, period_start=D(2020, 1, 1), period_end=today.replace(day=1), cycle="monthly")
+    far = timezone.now() + dt.timedelta(days=400)
+    assert run_start(as_of=far, tenant_ids=[tenant_alpha.pk]) is None
+
+
+@pytest.mark.django_db
 def test_a_contract_cycle_overrides_the_plan(tenant_alpha):
     SettlementAccount.objects.create(tenant=tenant_alpha, cycle="daily")
     batch_make(tenant=tenant_alpha, period_start=D(2026, 11, 29), period_end=D(2026, 11, 30), cycle="daily")
