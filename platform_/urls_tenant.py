@@ -32,6 +32,7 @@ urlpatterns = [
     path("api/v1/", include("apps.orders.urls")),
     path("api/v1/", include("apps.coupons.urls")),
     path("api/v1/", include("apps.payments.urls")),
+    path("api/v1/", include("apps.settlement.urls")),
     path("api/v1/", include("apps.consumers.urls")),
     path("api/v1/", include("apps.directory.urls")),
     path("api/v1/", include("apps.reviews.urls")),

@@ -9,9 +9,13 @@ never holds a row lock while the provider answers (apps.payments.services)."""
 
 from __future__ import annotations
 
+import csv
+import datetime as dt
+import io
 import uuid
 from dataclasses import dataclass
 from typing import Protocol
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.cache import cache
@@ -52,6 +56,22 @@ class MerchantProvider(Protocol):
     def fee_for(self, payment) -> int:
         """The provider's fee on the captured payment, in minor units."""
 
+    def settlement_file(self, *, merchant: str, start: dt.datetime, end: dt.datetime) -> str:
+        """The provider's settlement file (정산 파일) of the merchant's transactions in
+        [start, end): a CSV with a header row of SETTLEMENT_FILE_COLUMNS, then one row
+        per approval (PAY) and per cancel (CANCEL). Raises ProviderUnavailable."""
+
+
+# The settlement file's columns, as Korean gateways' files have them: the row type (PAY, an
+# approval; CANCEL, a cancel), the payment id (ours at the provider), the cancel id (the
+# provider's refund id; empty on a PAY), the transaction time (ISO 8601 with its offset,
+# in KST), the currency, the amount (negative on a CANCEL), the provider's fee (0 on a
+# CANCEL: the fee of a cancelled approval is not given back) and the amount settled
+# (amount - fee).
+SETTLEMENT_FILE_COLUMNS = ("type", "payment_id", "cancel_id", "transacted_at", "currency", "amount", "fee",
+                           "settle_amount")
+SETTLEMENT_FILE_TIME_ZONE = ZoneInfo("Asia/Seoul")
+
 
 class SandboxMerchantProvider:
     """A gateway double: its hosted checkout page on the platform's public host
@@ -77,6 +97,18 @@ class SandboxMerchantProvider:
 
     def fee_for(self, payment) -> int:
         return Money(payment.amount, payment.currency).percent(settings.PAYMENTS_SANDBOX_FEE_RATE).amount
+
+    def settlement_file(self, *, merchant: str, start: dt.datetime, end: dt.datetime) -> str:
+        """From the sandbox's own books (its index by time), never from the platform's."""
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(SETTLEMENT_FILE_COLUMNS)
+        for item in sandbox.booked(merchant=merchant, start=start, end=end):
+            amount = item.amount if item.kind == "pay" else -item.amount
+            writer.writerow(["PAY" if item.kind == "pay" else "CANCEL", item.reference, item.refund_id,
+                             item.at.astimezone(SETTLEMENT_FILE_TIME_ZONE).isoformat(timespec="seconds"),
+                             item.currency, amount, item.fee, amount - item.fee])
+        return out.getvalue()
 
     def complete(self, *, reference: str, card: str) -> dict | None:
         """The payer submitted a test card: the sandbox decides as a card network would

@@ -35,3 +35,19 @@ class SettlementForbidden(PermissionDenied):
 
 class RunItemNotRetryable(Conflict):
     message = _("Only a failed tenant, or one stuck for a while, can be retried.")
+
+
+class SettlementFileMalformed(PlatformError):
+    """The provider's settlement file cannot be reconciled as it is; `details`: line (of the
+    file, 1 is the header), problem (what is wrong, as a person reads it)."""
+
+    code = "settlement_file_malformed"
+    status = 502
+    message = _("The provider's settlement file cannot be read (line %(line)s: %(problem)s). Nothing was recorded; "
+                "ask the provider for a corrected file.")
+
+
+class StatementPdfUnavailable(PlatformError):
+    code = "settlement_pdf_unavailable"
+    status = 503
+    message = _("The statement's PDF cannot be made on this server right now. Download the CSV instead.")

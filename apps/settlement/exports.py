@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 from django.utils.translation import gettext as _
 
@@ -28,24 +28,37 @@ def _write(header: list, rows: Iterable[list]) -> str:
     return buffer.getvalue()
 
 
-def batch_csv(batch: SettlementBatch) -> str:
-    """A batch's statement: one row per line, then its totals (the header's language is the reader's)."""
+class _Echo:
+    """A file for csv.writer that hands each row back instead of keeping it."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+def batch_csv_stream(batch: SettlementBatch) -> Iterator[str]:
+    """`batch_csv` a row at a time (the lines read 2,000 at a time), for a download that
+    streams a statement of any size instead of building it in memory."""
+    writer = csv.writer(_Echo())
     kinds = dict(SettlementLine.Kind.choices)
-    header = [_("Date"), _("Kind"), _("Reference"), _("Payment"), _("Order"), _("Amount"), _("Commission rate (%)"),
-              _("Commission"), _("Payment fee"), _("VAT"), _("Net"), _("Adjustment")]
-    rows = [[line.occurred_at.isoformat(), _text(kinds[line.kind]), _text(line.reference),
-             _text(line.payment_reference), line.order_number, line.amount, line.commission_rate, line.commission,
-             line.fee, line.vat, line.net, _("yes") if line.adjustment else ""]
-            for line in batch_lines(batch=batch).iterator(chunk_size=2000)]
+    yield writer.writerow([_("Date"), _("Kind"), _("Reference"), _("Payment"), _("Order"), _("Amount"),
+                           _("Commission rate (%)"), _("Commission"), _("Payment fee"), _("VAT"), _("Net"),
+                           _("Adjustment")])
+    for line in batch_lines(batch=batch).iterator(chunk_size=2000):
+        yield writer.writerow([line.occurred_at.isoformat(), _text(kinds[line.kind]), _text(line.reference),
+                               _text(line.payment_reference), line.order_number, line.amount, line.commission_rate,
+                               line.commission, line.fee, line.vat, line.net, _("yes") if line.adjustment else ""])
     totals = [(_("Gross sales"), batch.gross), (_("Refunds"), -batch.refunds), (_("Commission"), batch.commission),
               (_("Payment fees"), batch.fees), (_("VAT on commission"), batch.vat), (_("Net"), batch.net),
               (_("Carried over"), batch.carried_in), (_("Payout"), batch.payout),
               (_("Carried to next"), batch.carried_out)]
-    rows.append([])
-    rows += [["", _text(label), "", "", "", value] for label, value in totals]
-    return _write(header, rows)
+    yield writer.writerow([])
+    for label, value in totals:
+        yield writer.writerow(["", _text(label), "", "", "", value])
 
 
+def batch_csv(batch: SettlementBatch) -> str:
+    """A batch's statement: one row per line, then its totals (the header's language is the reader's)."""
+    return "".join(batch_csv_stream(batch))
 
 
 def batches_csv(batches: Iterable[SettlementBatch]) -> str:

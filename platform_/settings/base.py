@@ -297,7 +297,8 @@ SPECTACULAR_SETTINGS = {
     # Several models have a `kind`: each enum gets its own name in the schema.
     "ENUM_NAME_OVERRIDES": {"OrderKindEnum": "apps.orders.models.Order.Kind",
                             "CouponKindEnum": "apps.coupons.models.Coupon.Kind",
-                            "ItemKindEnum": "apps.catalog.models.Item.Kind"},
+                            "ItemKindEnum": "apps.catalog.models.Item.Kind",
+                            "SettlementStatusEnum": "apps.settlement.models.SettlementBatch.Status"},
 }
 
 # --- Celery -------------------------------------------------------------------------

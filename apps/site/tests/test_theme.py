@@ -110,12 +110,12 @@ def _sidebar(response) -> dict[str, list[str]]:
 
 def test_sidebars_are_grouped_by_task(tenant_alpha):
     ops = _sidebar(hq_client().get("/admin/"))
-    assert list(ops)[1:] == ["Tenants", "Billing", "Platform", "Security"]
+    assert list(ops)[1:] == ["Tenants", "Billing", "Settlement", "Platform", "Security"]
     assert ops["Tenants"][:3] == ["Tenants", "Onboarding board", "Domains"] and "Audit log" in ops["Security"]
     owner = _sidebar(tenant_admin_client("owner@alpha.test").get("/admin/"))
     assert list(owner)[1:] == ["Customers", "Academy", "Sales", "Catalog", "Team", "Branches", "Billing", "Settings"]
     assert owner["Team"] == ["Staff", "Invitations", "Roles", "Permission matrix"]
-    assert owner["Billing"] == ["Plan and usage", "Invoices", "Add-ons"]  # the owner's (they change the bill)
+    assert owner["Billing"] == ["Plan and usage", "Invoices", "Settlements", "Add-ons"]  # the owner's
 
 
 def test_a_role_sees_only_what_it_may_open(tenant_alpha):
