@@ -24,8 +24,12 @@ class IsWorkspaceOwner(BasePermission):
     code = "owner_only"
 
     def has_permission(self, request, view):
+        """Never met by an API key or in a workspace without an owner: neither has an id to
+        match (None == None would let an API key read the billing of an ownerless workspace)."""
         tenant = getattr(request, "tenant", None)
-        return tenant is not None and request.user.is_authenticated and tenant.owner_id == request.user.pk
+        user_id = getattr(request.user, "pk", None)
+        return (tenant is not None and request.user.is_authenticated and user_id is not None
+                and tenant.owner_id == user_id)
 
 
 class _OwnerApi(APIView):

@@ -49,13 +49,9 @@ STATEMENT_CSV = ("\ufeffDate,Kind,Reference,Payment,Order,Amount,Commission rate
 
 
 class WorkspaceOwnerOnly(IsWorkspaceOwner):
-    """Billing's rule (the workspace's owner), never met by an API key or a workspace without
-    an owner (neither has an id to match)."""
+    """Billing's rule: the workspace's owner."""
 
     message = _("Only the workspace owner can see settlement statements.")
-
-    def has_permission(self, request, view):
-        return getattr(request.user, "pk", None) is not None and super().has_permission(request, view)
 
 
 class PDFRenderer(BaseRenderer):

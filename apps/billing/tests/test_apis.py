@@ -8,7 +8,9 @@ from apps.billing.addons import addon_request_create, addon_request_decide
 from apps.billing.errors import AddonWithoutSubscription
 from apps.billing.invoicing import invoice_issue_for_period
 from apps.billing.models import AddOn, AddOnRequest, Subscription
-from tests.plugin import client_for, obtain_tokens
+from apps.tenants.models import Tenant
+from tests.plugin import client_for, forget, obtain_tokens
+from tests.workspace import api_key_client
 
 from .factories import active_subscription, plan_with_price
 
@@ -105,3 +107,15 @@ def test_staff_who_are_not_owner_get_nothing(tenant_alpha, tenant_beta):
     # beta's token on alpha's host: refused by authentication
     other = client_for("alpha", HTTP_AUTHORIZATION=beta.defaults["HTTP_AUTHORIZATION"])
     assert other.get("/api/v1/billing/subscription/").status_code == 401
+
+
+@pytest.mark.parametrize("path", ["/api/v1/billing/subscription/", "/api/v1/billing/invoices/",
+                                  "/api/v1/settlements/"])
+def test_an_api_key_never_passes_for_the_owner_of_a_workspace_without_one(tenant_alpha, path):
+    """The owner rule compares ids: an API key has none, nor has an ownerless workspace."""
+    client, _key = api_key_client("alpha", ["customer:view"])
+    Tenant.objects.filter(pk=tenant_alpha.pk).update(owner=None)
+    forget("tenants:*")  # the routing cache holds the tenant's row
+    response = client.get(path)
+    assert response.status_code == 403, response.content[:300]
+    assert response.json()["error"]["code"] in ("owner_only", "permission_denied")
