@@ -424,6 +424,7 @@ def owner_korean(demo):
 # --- Tests ----------------------------------------------------------------------------
 
 
+@pytest.mark.django_db  # the rule's pattern reads the permission catalogue
 def test_the_rule_catches_what_it_must_and_passes_data():
     """Known offenders fail, Korean labels and data pass."""
     page = ("<table><tr><td>auth.mfa_succeeded</td><td>Schema name</td><td>RECENT ACTIONS</td></tr>"
@@ -524,7 +525,7 @@ def test_ops_portal_in_korean_shows_labels_not_english_or_codes(hq_korean):
     paths = _site_pages(ops_admin, client)
     paths += ["/admin/", "/admin/onboarding/", "/admin/flags/flag/matrix/", "/admin/flags/flag/stale/",
               "/admin/password_change/", f"/admin/tenants/tenant/{acme.pk}/change/",
-              f"/admin/tenants/tenant/{hanbit.pk}/onboarding/"]
+              f"/admin/tenants/tenant/{hanbit.pk}/onboarding/", "/admin/settlement/settlementrun/start/"]
     paths += [f"/admin/tenants/tenant/{acme.pk}/lifecycle/{action.key}/" for action in TENANT_ACTIONS
               if action.key in {"suspend", "delete", "change-plan", "resend-invite"}]
     assert len(paths) > 60

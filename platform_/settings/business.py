@@ -55,7 +55,7 @@ ORDERS_DELIVERY_FEE = env.int("ORDERS_DELIVERY_FEE", default=0)
 BILLING_DUE_DAYS = env.int("BILLING_DUE_DAYS", default=7)
 # Who issues the invoices: the seller block of the printable invoice (empty parts are left out).
 BILLING_ISSUER = {
-    "name": env("BILLING_ISSUER_NAME", default="Platform"),
+    "name": env("BILLING_ISSUER_NAME", default="Platform Co., Ltd."),
     "registration_number": env("BILLING_ISSUER_REGISTRATION_NUMBER", default=""),  # business registration no.
     "address": env("BILLING_ISSUER_ADDRESS", default=""),
     "email": env("BILLING_ISSUER_EMAIL", default=""),

@@ -5,6 +5,8 @@ and HQ_ADMIN hold the permissions (apps.accounts.hq)."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
@@ -58,8 +60,8 @@ def _tax_invoice(batch: SettlementBatch, today) -> TaxInvoice | None:
         workspace = workspace_settings_get()
     issuer = settings.BILLING_ISSUER
     with override(batch.tenant.locale):
-        item = _t("Platform commission %(start)s – %(end)s") % {
-            "start": batch.period_start.isoformat(), "end": batch.period_end.isoformat()}
+        item = _t("Platform commission %(start)s – %(end)s") % {  # the period's first and last days
+            "start": batch.period_start.isoformat(), "end": (batch.period_end - dt.timedelta(days=1)).isoformat()}
     return TaxInvoice.objects.create(
         batch=batch, tenant=batch.tenant, number=f"ST-{today:%Y%m}-{batch.pk:07d}", issue_date=today,
         supplier_name=issuer["name"], supplier_business_number=issuer["registration_number"],

@@ -47,7 +47,7 @@ def test_hq_confirms_records_the_tax_invoice_then_pays_out(november, group, sett
     assert (invoice.supply_amount, invoice.vat, invoice.total) == (6000, 600, 6600)
     assert invoice.recipient_business_number == "120-86-00001" and invoice.recipient_name == "(주)알파아카데미"
     assert invoice.supplier_business_number == "220-81-99999" and invoice.supplier_name == "플랫폼(주)"
-    assert "2026-11-01" in invoice.item
+    assert "2026-11-01" in invoice.item and "2026-11-30" in invoice.item
 
     with pytest.raises(PayoutReferenceRequired):
         batch_pay_out(batch=batch, actor=actor, reference="  ")

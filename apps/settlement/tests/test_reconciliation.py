@@ -331,7 +331,7 @@ def test_hq_admin_reconciles_from_the_portal_and_reads_the_differences(tenant_al
     monkeypatch.setattr("apps.settlement.admin.reconciliation.DIFFERENCES_PER_PAGE", 2)
     page = client.get(done["Location"])
     body = page.content.decode()
-    assert page.status_code == 200 and "3 differences." in body and "Not in the provider&#x27;s file" in body
+    assert page.status_code == 200 and "Differences found: 3." in body and "Not in the provider&#x27;s file" in body
     assert body.count('data-problem="missing_at_provider"') == 2 and "?page=2" in body
     second = client.get(done["Location"] + "?page=2").content.decode()
     assert second.count('data-problem="missing_at_provider"') == 1 and "-₩1,000" in second

@@ -83,9 +83,13 @@ def test_every_ops_portal_page_is_themed(ops_superuser, tenant_alpha):
     waiting = tenant_create(slug="theme-wait", name="Theme Waiting", business_type="academy",
                             owner_email="owner@theme-wait.test", provision=False)
     onboarding_open(tenant=waiting)
+    batch = _settled_batch(tenant_alpha)
     paths = _pages(ops_admin, client, lambda model: [])
     paths += ["/admin/", "/admin/onboarding/", "/admin/flags/flag/matrix/", "/admin/flags/flag/stale/",
               "/admin/password_change/", f"/admin/tenants/tenant/{waiting.pk}/onboarding/"]
+    paths += ["/admin/settlement/settlementrun/start/", f"/admin/settlement/settlementbatch/{batch.pk}/payout/",
+              f"/admin/settlement/settlementbatch/{batch.pk}/hold/",
+              f"/admin/settlement/settlementline/?batch__id__exact={batch.pk}"]
     paths += [f"/admin/tenants/tenant/{tenant_alpha.pk}/lifecycle/{action.key}/" for action in TENANT_ACTIONS
               if action.key in {"suspend", "delete", "change-plan", "resend-invite"}]
     for path in paths:
@@ -93,6 +97,28 @@ def test_every_ops_portal_page_is_themed(ops_superuser, tenant_alpha):
         assert 'id="nav-sidebar"' in html, f"{path}: no sidebar"
         assert "Platform ops portal" in html
     assert len(paths) > 50
+
+
+def _settled_batch(tenant):
+    """A confirmed settlement batch of `tenant` with a line, its tax invoice and a run:
+    every settlement page of the portal has a row to open."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from apps.accounts.models import User
+    from apps.settlement.models import RunItem, SettlementRun
+    from apps.settlement.services.batches import batch_make
+    from apps.settlement.services.lifecycle import batch_confirm
+    from apps.settlement.tests.helpers import at, pay
+
+    pay(tenant.slug, 23000, at("2026-11-03"))
+    batch = batch_make(tenant=tenant, period_start=dt.date(2026, 11, 1), period_end=dt.date(2026, 12, 1),
+                       cycle="monthly").batch
+    batch_confirm(batch=batch, actor=User.objects.get(email=SUPER_EMAIL))
+    run = SettlementRun.objects.create(as_of=timezone.now(), total=1, failed=1, status=SettlementRun.Status.FAILED)
+    RunItem.objects.create(run=run, tenant=tenant, status=RunItem.Status.FAILED, attempts=1, error="boom")
+    return batch
 
 
 def test_every_tenant_admin_page_is_themed(tenant_alpha, owner_alpha):
