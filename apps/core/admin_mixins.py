@@ -5,8 +5,22 @@ from django.contrib.admin.utils import model_ngettext
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from unfold.admin import TabularInline
+from unfold.decorators import display
 
 from .errors import PlatformError
+from .money import Money
+
+
+def money_column(field: str, label, currency=lambda obj: obj.currency, *, ordering: bool = True):
+    """A column / read-only field showing an amount in the currency's minor unit as people
+    read it ("₩22,000"; "-" when empty). `currency(obj)` names the currency (the row's own by default)."""
+
+    @display(description=label, ordering=field if ordering else None)
+    def column(self, obj):
+        value = getattr(obj, field)
+        return "-" if value is None else Money(int(value), currency(obj)).format()
+
+    return column
 
 
 class ReadOnlyAdminMixin:

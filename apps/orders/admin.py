@@ -23,7 +23,7 @@ from unfold.decorators import action
 from unfold.widgets import UnfoldAdminTextareaWidget
 
 from apps.core.admin_filters import DateRangeFilter
-from apps.core.admin_mixins import ReadOnlyInline
+from apps.core.admin_mixins import ReadOnlyInline, money_column
 from apps.core.admin_navigation import admin_navigation
 from apps.core.admin_sites import tenant_admin
 from apps.core.errors import PlatformError
@@ -123,12 +123,6 @@ class MoveForm(forms.Form):
                                            else _("Optional: kept in the order's status history."))
 
 
-def _money_column(field: str, description):
-    """A read-only field showing an amount of the order as people read it (₩12,000)."""
-    return admin.display(description=description)(
-        lambda self, order: Money(int(getattr(order, field)), order.currency).format())
-
-
 # (action name, target status, its button) for the moves of the standard flow
 CONFIRM, COMPLETE = pgettext_lazy("order action", "Confirm"), pgettext_lazy("order action", "Complete")
 MOVES = {"confirm_order": (CONFIRMED, CONFIRM), "complete_order": (COMPLETED, COMPLETE),
@@ -207,12 +201,12 @@ class OrderAdmin(BranchScopedAdmin):
     def total_column(self, order):
         return self._money(order, order.total)
 
-    subtotal_text = _money_column("subtotal", _("subtotal"))
-    discount_text = _money_column("discount_total", _("discount"))
-    fees_text = _money_column("fee_total", _("fees"))
-    vat_text = _money_column("vat_total", _("VAT included"))
-    paid_text = _money_column("paid_amount", _("paid"))
-    refunded_text = _money_column("refunded_amount", _("refunded"))
+    subtotal_text = money_column("subtotal", _("subtotal"), ordering=False)
+    discount_text = money_column("discount_total", _("discount"), ordering=False)
+    fees_text = money_column("fee_total", _("fees"), ordering=False)
+    vat_text = money_column("vat_total", _("VAT included"), ordering=False)
+    paid_text = money_column("paid_amount", _("paid"), ordering=False)
+    refunded_text = money_column("refunded_amount", _("refunded"), ordering=False)
 
     @admin.display(description=_("delivery details"))
     def delivery_text(self, order):

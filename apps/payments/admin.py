@@ -20,7 +20,7 @@ from unfold.decorators import action, display
 from unfold.widgets import UnfoldAdminIntegerFieldWidget, UnfoldAdminTextInputWidget
 
 from apps.core.admin_filters import DateRangeFilter
-from apps.core.admin_mixins import ReadOnlyAdminMixin, ReadOnlyInline
+from apps.core.admin_mixins import ReadOnlyAdminMixin, ReadOnlyInline, money_column
 from apps.core.admin_navigation import admin_navigation
 from apps.core.admin_sites import tenant_admin
 from apps.core.errors import PlatformError
@@ -64,17 +64,6 @@ class MethodFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         return queryset.filter(method=self.value()) if self.value() else queryset
-
-
-def money_column(field: str, label):
-    """A column / read-only field showing an amount in minor units as money ("₩22,000")."""
-
-    @display(description=label, ordering=field)
-    def column(self, obj):
-        value = getattr(obj, field)
-        return "-" if value is None else Money(int(value), obj.currency).format()
-
-    return column
 
 
 class RefundInline(ReadOnlyInline):

@@ -30,7 +30,7 @@ from unfold.decorators import action, display
 from unfold.widgets import UnfoldAdminTextareaWidget, UnfoldAdminTextInputWidget
 
 from apps.core.admin_filters import DateRangeFilter, SelectedRelatedFilter
-from apps.core.admin_mixins import ReadOnlyAdminMixin, errors_onto
+from apps.core.admin_mixins import ReadOnlyAdminMixin, errors_onto, money_column
 from apps.core.admin_navigation import admin_navigation, admin_subpage
 from apps.core.admin_sites import ops_admin
 from apps.core.errors import PlatformError
@@ -44,7 +44,6 @@ from .ops import (
     csv_stream_response,
     int_or_zero,
     money,
-    money_column,
     period_text,
     person,
     refusal,

@@ -18,13 +18,13 @@ from unfold.admin import ModelAdmin
 from unfold.decorators import display
 
 from apps.core.admin_filters import DateRangeFilter, SelectedRelatedFilter
-from apps.core.admin_mixins import ReadOnlyAdminMixin
+from apps.core.admin_mixins import ReadOnlyAdminMixin, money_column
 from apps.core.admin_navigation import admin_navigation
 from apps.core.admin_sites import ops_admin
 
 from .. import exports, selectors
 from ..models import TaxInvoice
-from .ops import csv_response, money_column, period_text
+from .ops import csv_response, period_text
 
 
 @admin.register(TaxInvoice, site=ops_admin)

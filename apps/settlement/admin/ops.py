@@ -10,7 +10,6 @@ from collections.abc import Iterator
 from django.http import HttpResponse, StreamingHttpResponse
 from django.template.loader import render_to_string
 from django.utils import translation
-from unfold.decorators import display
 
 from apps.core.errors import PlatformError
 from apps.core.money import Money
@@ -24,14 +23,6 @@ def badge(text, variant: str = "") -> str:
 def money(amount, currency: str) -> str:
     """An amount in the currency's minor unit as people read it ("₩22,000")."""
     return "-" if amount is None else Money(int(amount), currency).format()
-
-
-def money_column(field: str, label, currency=lambda obj: obj.currency):
-    @display(description=label, ordering=field)
-    def column(self, obj):
-        return money(getattr(obj, field), currency(obj))
-
-    return column
 
 
 def period_text(batch) -> str:

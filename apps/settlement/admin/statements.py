@@ -25,7 +25,7 @@ from unfold.admin import ModelAdmin
 from unfold.decorators import display
 
 from apps.billing.admin.common import OwnerOnly
-from apps.core.admin_mixins import ReadOnlyAdminMixin
+from apps.core.admin_mixins import ReadOnlyAdminMixin, money_column
 from apps.core.admin_navigation import admin_navigation
 from apps.core.admin_sites import tenant_admin
 from apps.core.errors import PlatformError
@@ -35,14 +35,6 @@ from ..models import SettlementBatch
 
 S = SettlementBatch.Status
 LINES_PER_PAGE = 50
-
-
-def _money_column(field: str, label):
-    @display(description=label, ordering=field)
-    def column(self, batch):
-        return documents.money(getattr(batch, field), batch.currency)
-
-    return column
 
 
 class TenantStatementAdmin(OwnerOnly, ReadOnlyAdminMixin, ModelAdmin):
@@ -55,13 +47,13 @@ class TenantStatementAdmin(OwnerOnly, ReadOnlyAdminMixin, ModelAdmin):
     list_per_page = 25
     ordering = ["-period_start"]
 
-    gross_amount = _money_column("gross", _("gross sales"))
-    refunds_amount = _money_column("refunds", _("refunds"))
-    commission_amount = _money_column("commission", _("commission"))
-    fees_amount = _money_column("fees", _("payment fees"))
-    vat_amount = _money_column("vat", _("VAT"))
-    net_amount = _money_column("net", _("net sales"))
-    payout_amount = _money_column("payout", _("payout"))
+    gross_amount = money_column("gross", _("gross sales"))
+    refunds_amount = money_column("refunds", _("refunds"))
+    commission_amount = money_column("commission", _("commission"))
+    fees_amount = money_column("fees", _("payment fees"))
+    vat_amount = money_column("vat", _("VAT"))
+    net_amount = money_column("net", _("net sales"))
+    payout_amount = money_column("payout", _("payout"))
 
     def get_queryset(self, request):
         return selectors.batch_list(tenant=request.tenant)
