@@ -217,13 +217,29 @@ class Committed:
 
         connection.set_schema_to_public()
         for tenant in Tenant.objects.filter(slug__in=self.slugs):
-            with connection.cursor() as cursor:
-                cursor.execute(f'DROP SCHEMA IF EXISTS "{tenant.schema_name}" CASCADE')
+            _drop_schema(tenant.schema_name)
             tenant.memberships.all().delete()
             tenant.domains.all().delete()
             tenant.delete(force_drop=False)
         User.objects.filter(email__in=self.emails).delete()
         forget("tenants:*")
+
+
+def _drop_schema(schema: str, attempts: int = 5) -> None:
+    """DROP SCHEMA, again after a deadlock: a Celery worker another test started may still
+    be reading the schema (dispatching its events) when the test ends, and PostgreSQL then
+    picks one of the two to abort."""
+    from django.db import OperationalError
+
+    for attempt in range(attempts):
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+            return
+        except OperationalError:
+            if attempt == attempts - 1:
+                raise
+            time.sleep(1)
 
 
 @pytest.fixture
