@@ -1,6 +1,9 @@
 """A restart must work whatever state the tenants are in: tenants without a schema
 (awaiting approval, approved, failed, purged) are skipped by migrate_schemas, which says
-so, instead of stopping `make run` and the web container with MigrationSchemaMissing."""
+so, instead of stopping `make run` and the web container with MigrationSchemaMissing.
+And it is fast with nothing to do: only the tenant schemas behind the migrations on disk
+(apps.tenants.schema_migrations) are migrated, ending as the stock way would leave them;
+`--all-schemas` runs migrate in every schema as django-tenants does."""
 
 from __future__ import annotations
 
@@ -15,15 +18,20 @@ from pathlib import Path
 import psycopg
 import redis
 from django.conf import settings
+from django.core.management import call_command
 from django.db import connection, transaction
+from django.db.migrations.loader import MigrationLoader
 from django.utils import timezone
 from django_tenants.utils import schema_exists
 
 from apps.tenants.errors import ProvisioningFailed
 from apps.tenants.lifecycle import retention_period, tenant_approve, tenant_purge, tenant_soft_delete
 from apps.tenants.models import Tenant
+from apps.tenants.schema_migrations import expected_migrations, missing_migrations, quote_name, schemas_behind
+from apps.tenants.schema_template import schema_create_from_template
 from apps.tenants.services import tenant_create, tenant_provision
 from apps.tenants.states import transition
+from apps.tenants.tests.test_schema_template import signature
 
 ROOT = Path(__file__).resolve().parents[3]
 WITHOUT_SCHEMA = ("requested", "approved", "failed", "purged")
@@ -70,22 +78,149 @@ def _assert_skipped(output: str, slugs: dict[str, str]) -> None:
         assert f"Skipped tenant {slug} ({status})" in output, output[-3000:]
 
 
-def test_migrate_schemas_migrates_existing_schemas_and_lists_the_skipped(committed):
+def _existing_tenant_schemas() -> list[str]:
+    return [schema for schema in Tenant.objects.exclude(schema_name="public").values_list("schema_name", flat=True)
+            if schema_exists(schema)]
+
+
+def _migrated_schemas(output: str) -> list[str]:
+    """The schemas django-tenants' executor ran migrate in, from its "=== Starting" lines."""
+    return re.findall(r"^\[(?:[\d/]+ \(\d+%\) )?\w+:([^\]]+)\] === Starting migration", output, re.M)
+
+
+def test_migrate_schemas_lists_the_skipped_and_migrates_nothing_when_up_to_date(committed):
     from tests.plugin import subprocess_env
 
     slugs = make_tenants_without_schema("ms")
     for slug in slugs.values():
         committed.tenant_slug(slug)
         committed.email(f"owner@{slug}.test")
+    schemas = _existing_tenant_schemas()
+    assert {"alpha", "beta"} <= set(schemas)
 
     result = _run([sys.executable, "manage.py", "migrate_schemas", "--noinput"], subprocess_env())
 
     assert result.returncode == 0, result.stderr[-3000:]
     _assert_skipped(result.stdout, slugs)
-    # The tenants that have a schema were migrated, and not reported as skipped.
     for slug in ("alpha", "beta"):
-        assert f"standard:{slug}] === Starting migration" in result.stdout
         assert f"Skipped tenant {slug} " not in result.stdout
+    # Every tenant schema was checked, none migrated: only the public schema ran migrate.
+    assert _migrated_schemas(result.stdout) == ["public"], result.stdout[-3000:]
+    assert re.search(rf"^{len(schemas)} tenant schemas checked in [\d.]+ s: {len(schemas)} up to date, "
+                     rf"0 migrated, 0 failed\.$", result.stdout, re.M), result.stdout[-3000:]
+
+
+def _bare_tenant(committed, slug: str) -> str:
+    """A committed tenant row and its schema copied from the template: all that
+    migrate_schemas reads (no owner, roles or subscription). Removed by `committed`."""
+    committed.tenant_slug(slug)
+    schema_create_from_template(slug)
+    Tenant.objects.bulk_create([Tenant(schema_name=slug, slug=slug, name=slug, business_type="retail",
+                                       owner_email=f"owner@{slug}.test", status=Tenant.Status.ACTIVE)])
+    return slug
+
+
+def _last_tenant_migration(app: str = "webhooks") -> tuple[str, str]:
+    """(app's last migration, the one before it) of a tenant app whose last migration adds a column."""
+    graph = MigrationLoader(None, ignore_no_migrations=True).graph
+    (leaf,) = graph.leaf_nodes(app)
+    (previous,) = [parent.key for parent in graph.node_map[leaf].parents if parent.key[0] == app]
+    return leaf[1], previous[1]
+
+
+def _signature(schema: str) -> dict:
+    with transaction.atomic():  # its SET LOCAL search_path needs a transaction
+        return signature(schema)
+
+
+def test_a_schema_behind_is_found_migrated_and_ends_as_the_stock_way(committed):
+    """Two schemas one migration behind are found, migrated (in parallel processes) and end
+    object for object like a third one migrated by the library's per-schema command."""
+    from tests.plugin import subprocess_env
+
+    behind = [_bare_tenant(committed, "msbehind1"), _bare_tenant(committed, "msbehind2")]
+    stock = _bare_tenant(committed, "msstock")
+    leaf, previous = _last_tenant_migration()
+    for schema in [*behind, stock]:
+        call_command("migrate_schemas", "webhooks", previous, schema_name=schema, interactive=False, verbosity=0)
+    assert missing_migrations(["alpha", "beta", *behind, stock]) == {
+        "alpha": 0, "beta": 0, behind[0]: 1, behind[1]: 1, stock: 1}
+    call_command("migrate_schemas", schema_name=stock, interactive=False, verbosity=0)  # django-tenants' way
+    checked = len(_existing_tenant_schemas())
+
+    result = _run([sys.executable, "manage.py", "migrate_schemas", "--noinput"], subprocess_env())
+
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert sorted(_migrated_schemas(result.stdout)) == sorted(["public", *behind]), result.stdout[-3000:]
+    assert f"multiprocessing:{behind[0]}]   Applying webhooks.{leaf}... OK" in result.stdout
+    assert f"2 tenant schemas behind the migrations: {', '.join(behind)}" in result.stdout
+    assert f"{checked} tenant schemas checked in " in result.stdout
+    assert f": {checked - 2} up to date, 2 migrated, 0 failed." in result.stdout
+    assert schemas_behind([*behind, stock]) == []
+    reference = _signature(stock)
+    assert ("webhooks", leaf) in reference["migrations"]
+    for schema in behind:
+        mine = _signature(schema)
+        for part in reference:
+            assert mine[part] == reference[part], (schema, part)
+
+
+def test_schemas_without_the_migrations_table_or_a_row_are_behind(db, django_assert_num_queries):
+    """One catalog query, then one statement per chunk; names quoted whatever they are."""
+    expected = expected_migrations()
+    odd, row_missing, no_table = 'ms odd "name', "ms_row_missing", "ms_no_table"
+    with connection.cursor() as cursor:
+        for schema in (odd, row_missing, no_table):
+            cursor.execute(f"CREATE SCHEMA {quote_name(schema)}")
+        for schema in (odd, row_missing):
+            cursor.execute(f"CREATE TABLE {quote_name(schema)}.django_migrations AS TABLE alpha.django_migrations")
+        cursor.execute(f"DELETE FROM {quote_name(row_missing)}.django_migrations WHERE (app, name) = (%s, %s)",
+                       list(expected[len(expected) // 2]))
+        cursor.execute(f"INSERT INTO {quote_name(odd)}.django_migrations (app, name, applied) "
+                       "VALUES ('gone', '0001_removed_from_disk', now())")  # rows not on disk don't count
+
+    schemas = ["alpha", odd, no_table, row_missing, "beta"]
+    progress = []
+    with django_assert_num_queries(3):  # the catalog, then 4 schemas with a table in chunks of 2
+        missing = missing_migrations(schemas, chunk_size=2, progress=lambda *done: progress.append(done))
+
+    assert progress == [(3, 1), (5, 2)]  # (checked, behind) after each chunk
+    assert missing == {"alpha": 0, odd: 0, no_table: len(expected), row_missing: 1, "beta": 0}
+    assert schemas_behind(schemas) == [no_table, row_missing]
+    assert ("webhooks", "0001_initial") in expected and ("tenants", "0001_initial") in expected  # tenant and shared
+
+
+def test_a_schema_that_cannot_be_migrated_is_reported_failed(committed):
+    """A copied schema that lost its django_migrations table: behind; migrate then meets
+    its tables (already there) and fails; the summary says so and the command fails."""
+    from tests.plugin import subprocess_env
+
+    schema = _bare_tenant(committed, "msfail")
+    with connection.cursor() as cursor:
+        cursor.execute(f'DROP TABLE "{schema}".django_migrations')
+    assert schemas_behind(["alpha", schema]) == [schema]
+    checked = len(_existing_tenant_schemas())
+
+    result = _run([sys.executable, "manage.py", "migrate_schemas", "--noinput", "--tenant"], subprocess_env())
+
+    assert result.returncode != 0
+    assert _migrated_schemas(result.stdout) == [schema], result.stdout[-3000:]
+    assert f": {checked - 1} up to date, 0 migrated, 1 failed." in result.stdout, result.stdout[-3000:]
+    assert "already exists" in result.stderr
+
+
+def test_all_schemas_runs_migrate_in_every_schema(committed):
+    """The stock way, kept behind a flag: the executor over every tenant schema."""
+    from tests.plugin import subprocess_env
+
+    schemas = _existing_tenant_schemas()
+
+    result = _run([sys.executable, "manage.py", "migrate_schemas", "--noinput", "--tenant", "--all-schemas"],
+                  subprocess_env())
+
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert sorted(_migrated_schemas(result.stdout)) == sorted(schemas), result.stdout[-3000:]
+    assert "tenant schemas checked" not in result.stdout
 
 
 def test_migrate_schemas_of_one_missing_schema_still_fails():

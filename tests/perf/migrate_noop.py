@@ -1,0 +1,103 @@
+"""`migrate_schemas` with nothing to do over N tenant schemas: ours (the schemas that are
+behind found with one query per chunk, apps.tenants.schema_migrations, then only those
+migrated) over all N, against django-tenants' way (`migrate` run in every schema, what
+`--all-schemas` does) over a subset, extrapolated per schema to N, in the same run. Also
+the "which schemas are behind" check alone. Both ways with `--tenant`: the public
+schema's own migrate (once per run, the same either way) is left out. Medians of a few
+rounds of ours; JSON on stdout.
+
+The N schemas are copied from the migrated template (apps.tenants.schema_template, what
+provisioning does; a few threads at once) with Tenant and Domain rows inserted in bulk:
+no owner, roles or subscription, which migrate_schemas never reads. Full provisioning
+would cost seconds per tenant for nothing this measures.
+
+    PERF_DB=perf_mig .venv/bin/python tests/perf/migrate_noop.py            # N=1000, subset 100
+    PERF_DB=perf_mig .venv/bin/python tests/perf/migrate_noop.py 10000 --stock-subset 100
+    PERF_DB=perf_mig MIGRATE_NOOP_N=50 .venv/bin/python tests/perf/migrate_noop.py --stock-subset 10
+"""
+
+import argparse
+import io
+import json
+import os
+import statistics
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+from _setup import perf_database, timed
+
+parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+parser.add_argument("n", nargs="?", type=int, default=int(os.environ.get("MIGRATE_NOOP_N", 1000)),
+                    help="tenant schemas (default 1000, or MIGRATE_NOOP_N)")
+parser.add_argument("--stock-subset", type=int, default=100, help="schemas the stock way is timed over (100)")
+parser.add_argument("--rounds", type=int, default=3, help="rounds of our command and of the check (3)")
+parser.add_argument("--jobs", type=int, default=2, help="schemas copied at once during set-up (2)")
+cli = parser.parse_args()
+
+with perf_database():
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.db import connections
+    from django_tenants.management.commands.migrate_schemas import GET_EXECUTOR_FUNCTION
+
+    from apps.tenants.management.commands.migrate_schemas import Command
+    from apps.tenants.models import Domain, Tenant
+    from apps.tenants.schema_migrations import schemas_behind
+    from apps.tenants.schema_template import schema_create_from_template, template_ensure
+
+    started = time.perf_counter()
+    template_ensure()
+    template_build_s = time.perf_counter() - started
+
+    slugs = [f"noop{n:05d}" for n in range(cli.n)]
+    started = time.perf_counter()
+
+    def copy(slug):
+        try:
+            schema_create_from_template(slug)
+        finally:
+            connections.close_all()
+
+    with ThreadPoolExecutor(max_workers=cli.jobs) as pool:
+        list(pool.map(copy, slugs))
+    tenants = Tenant.objects.bulk_create(
+        [Tenant(schema_name=slug, slug=slug, name=slug, business_type=Tenant.BusinessType.RETAIL,
+                owner_email=f"owner@{slug}.test", status=Tenant.Status.ACTIVE) for slug in slugs], batch_size=1000)
+    Domain.objects.bulk_create([Domain(domain=f"{t.slug}.{settings.BASE_DOMAIN}", tenant=t, is_primary=True)
+                                for t in tenants], batch_size=1000)
+    setup_s = time.perf_counter() - started
+
+    def ours():
+        out = io.StringIO()
+        call_command("migrate_schemas", "--tenant", "--noinput", stdout=out)
+        assert f"{cli.n} tenant schemas checked" in out.getvalue() and \
+            f": {cli.n} up to date, 0 migrated, 0 failed." in out.getvalue(), out.getvalue()
+
+    check_s = timed(lambda: schemas_behind(slugs), cli.rounds)
+    assert schemas_behind(slugs) == [], "the template's copies should be up to date"
+    ours_s = timed(ours, cli.rounds)
+
+    # The stock way: what `migrate_schemas --all-schemas` does, the executor over each schema,
+    # here over the first `--stock-subset` schemas (with the options our command's parser gives).
+    subset = slugs[:cli.stock_subset]
+    options = vars(Command().create_parser("manage.py", "migrate_schemas").parse_args(
+        ["--tenant", "--noinput", "-v", "0"]))
+    started = time.perf_counter()
+    GET_EXECUTOR_FUNCTION(codename="standard")((), options).run_migrations(tenants=list(subset))
+    stock_subset_s = time.perf_counter() - started
+    stock_per_schema_s = stock_subset_s / len(subset)
+    ours_median = statistics.median(ours_s)
+
+    print(json.dumps({
+        "schemas": cli.n,
+        "setup_s": round(setup_s, 1), "template_build_s": round(template_build_s, 1),
+        "check_only_median_s": round(statistics.median(check_s), 3),
+        "ours_noop_median_s": round(ours_median, 3),
+        "ours_per_schema_ms": round(ours_median / cli.n * 1000, 3),
+        "stock_subset": len(subset), "stock_subset_s": round(stock_subset_s, 2),
+        "stock_per_schema_ms": round(stock_per_schema_s * 1000, 1),
+        "stock_extrapolated_s": round(stock_per_schema_s * cli.n, 1),
+        "ratio_stock_over_ours": round(stock_per_schema_s * cli.n / ours_median, 1),
+        "rounds": cli.rounds, "python": sys.version.split()[0],
+    }, indent=2))
