@@ -2,7 +2,10 @@
 # web: migrate the public schema and every tenant schema that exists (tenants awaiting
 # approval, failed or purged have none: apps/tenants/management/commands/migrate_schemas.py
 # lists them as skipped), ensure the public tenant, serve with gunicorn. Requests are
-# logged once, as JSON, by apps.core.middleware (no gunicorn access log).
+# logged once, as JSON, by apps.core.middleware (no gunicorn access log). Workers are replaced
+# after WEB_MAX_REQUESTS requests (default 1000, give or take WEB_MAX_REQUESTS_JITTER): a bound
+# on leaks in Python; database backends are recycled sooner and more cheaply by
+# DB_CONN_MAX_REQUESTS (platform_/settings/base.py), a worker's start costing seconds of CPU.
 # worker / beat: Celery. Anything else runs as a command (e.g. `manage.py shell`).
 set -e
 case "$1" in
@@ -10,7 +13,8 @@ case "$1" in
     python manage.py migrate_schemas --noinput
     python manage.py setup_platform
     exec gunicorn platform_.wsgi:application --bind 0.0.0.0:8000 \
-      --workers "${WEB_CONCURRENCY:-3}" --max-requests 1000 --max-requests-jitter 100 \
+      --workers "${WEB_CONCURRENCY:-3}" --max-requests "${WEB_MAX_REQUESTS:-1000}" \
+      --max-requests-jitter "${WEB_MAX_REQUESTS_JITTER:-100}" \
       --forwarded-allow-ips "*"
     ;;
   worker)

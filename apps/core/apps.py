@@ -25,3 +25,7 @@ class CoreConfig(AppConfig):
         from .errors import discover_errors
 
         discover_errors()
+
+        from .db import connect_signals
+
+        connect_signals()  # database connections closed after CONN_MAX_REQUESTS requests

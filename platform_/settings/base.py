@@ -181,6 +181,12 @@ DATABASES = {
 DATABASES["default"]["ENGINE"] = "apps.core.db_backend"
 # Session pooling only: transaction pooling would leak search_path between tenants.
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=60)
+# ... and closed after this many requests (apps/core/db.py; 0: never by count). A backend keeps
+# the catalog of every tenant schema it has read (30-70 KB each) for life, and age alone lets a
+# busy worker's connection read thousands: 500 bounds it near 2 + 500 x 0.07 = 37 MB, while a
+# reconnect (~20 ms) costs 0.04 ms a request and hits 0.2% of them, outside p99
+# (tests/perf/soak_tenants.py measures both). Behind PgBouncer, its server_lifetime does this.
+DATABASES["default"]["CONN_MAX_REQUESTS"] = env.int("DB_CONN_MAX_REQUESTS", default=500)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DATABASE_ROUTERS = ("django_tenants.routers.TenantSyncRouter",)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -6,10 +6,9 @@ the "which schemas are behind" check alone. Both ways with `--tenant`: the publi
 schema's own migrate (once per run, the same either way) is left out. Medians of a few
 rounds of ours; JSON on stdout.
 
-The N schemas are copied from the migrated template (apps.tenants.schema_template, what
-provisioning does; a few threads at once) with Tenant and Domain rows inserted in bulk:
-no owner, roles or subscription, which migrate_schemas never reads. Full provisioning
-would cost seconds per tenant for nothing this measures.
+The N schemas are copied from the migrated template with Tenant and Domain rows inserted
+in bulk (tests/perf/_tenants.py): no owner, roles or subscription, which migrate_schemas
+never reads.
 
     PERF_DB=perf_mig .venv/bin/python tests/perf/migrate_noop.py            # N=1000, subset 100
     PERF_DB=perf_mig .venv/bin/python tests/perf/migrate_noop.py 10000 --stock-subset 100
@@ -23,9 +22,9 @@ import os
 import statistics
 import sys
 import time
-from concurrent.futures import ThreadPoolExecutor
 
 from _setup import perf_database, timed
+from _tenants import tenant_slugs, tenants_ensure
 
 parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
 parser.add_argument("n", nargs="?", type=int, default=int(os.environ.get("MIGRATE_NOOP_N", 1000)),
@@ -36,37 +35,17 @@ parser.add_argument("--jobs", type=int, default=2, help="schemas copied at once 
 cli = parser.parse_args()
 
 with perf_database():
-    from django.conf import settings
     from django.core.management import call_command
-    from django.db import connections
     from django_tenants.management.commands.migrate_schemas import GET_EXECUTOR_FUNCTION
 
     from apps.tenants.management.commands.migrate_schemas import Command
-    from apps.tenants.models import Domain, Tenant
+    from apps.tenants.models import Tenant
     from apps.tenants.schema_migrations import schemas_behind
-    from apps.tenants.schema_template import schema_create_from_template, template_ensure
 
-    started = time.perf_counter()
-    template_ensure()
-    template_build_s = time.perf_counter() - started
-
-    slugs = [f"noop{n:05d}" for n in range(cli.n)]
-    started = time.perf_counter()
-
-    def copy(slug):
-        try:
-            schema_create_from_template(slug)
-        finally:
-            connections.close_all()
-
-    with ThreadPoolExecutor(max_workers=cli.jobs) as pool:
-        list(pool.map(copy, slugs))
-    tenants = Tenant.objects.bulk_create(
-        [Tenant(schema_name=slug, slug=slug, name=slug, business_type=Tenant.BusinessType.RETAIL,
-                owner_email=f"owner@{slug}.test", status=Tenant.Status.ACTIVE) for slug in slugs], batch_size=1000)
-    Domain.objects.bulk_create([Domain(domain=f"{t.slug}.{settings.BASE_DOMAIN}", tenant=t, is_primary=True)
-                                for t in tenants], batch_size=1000)
-    setup_s = time.perf_counter() - started
+    slugs = tenant_slugs("noop", cli.n)
+    created = tenants_ensure(slugs, jobs=cli.jobs)
+    tenants = list(Tenant.objects.filter(schema_name__in=slugs).order_by("schema_name"))
+    template_build_s, setup_s = created["template_s"], created.get("create_s", 0.0)
 
     def ours():
         out = io.StringIO()
