@@ -88,7 +88,9 @@ class AuditEvent(models.Model):
         verbose_name = _("audit event")
         verbose_name_plural = _("audit events")
         ordering = ["-id"]
-        indexes = [models.Index(fields=["tenant_slug", "created_at"]), models.Index(fields=["actor", "created_at"])]
+        indexes = [models.Index(fields=["tenant_slug", "created_at"]), models.Index(fields=["actor", "created_at"]),
+                   # the list filtered by a typed e-mail, newest first, without reading every event
+                   models.Index(fields=["actor_email", "id"], name="audit_event_actor_email_idx")]
         constraints = [models.UniqueConstraint(fields=["chain", "seq"], name="audit_one_event_per_chain_seq")]
 
     def __str__(self):

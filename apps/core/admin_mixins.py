@@ -1,5 +1,7 @@
 """Small admin building blocks shared by both admin sites (django-unfold's base classes)."""
 
+from functools import cache
+
 from django.contrib import messages
 from django.contrib.admin.utils import model_ngettext
 from django.shortcuts import redirect
@@ -51,6 +53,29 @@ class ReadOnlyInline(TabularInline):
 
     def has_add_permission(self, request, obj=None):
         return False
+
+
+@cache
+def _unpaged(changelist_class):
+    return type(f"Unpaged{changelist_class.__name__}", (changelist_class,), {"get_results": lambda self, request: None})
+
+
+class ListedRowsMixin:
+    """For a download of the list as filtered (a CSV export with the list page's query
+    string): `self.listed_rows(request)` is the list's queryset, filtered, searched and
+    ordered as the page would be, without the count and the first page the page itself
+    queries. Raises IncorrectLookupParameters for a malformed filter, as the list does."""
+
+    def get_changelist(self, request, **kwargs):
+        changelist = super().get_changelist(request, **kwargs)
+        return _unpaged(changelist) if getattr(request, "_listed_rows_only", False) else changelist
+
+    def listed_rows(self, request):
+        request._listed_rows_only = True
+        try:
+            return self.get_changelist_instance(request).queryset
+        finally:
+            del request._listed_rows_only
 
 
 class ServiceDeleteMixin:

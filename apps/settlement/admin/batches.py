@@ -26,10 +26,11 @@ from unfold.admin import ModelAdmin
 from unfold.decorators import action, display
 
 from apps.core.admin_filters import DateRangeFilter, SelectedRelatedFilter
-from apps.core.admin_mixins import ReadOnlyAdminMixin, errors_onto, money_column
+from apps.core.admin_mixins import ListedRowsMixin, ReadOnlyAdminMixin, errors_onto, money_column
 from apps.core.admin_navigation import admin_navigation, admin_subpage
 from apps.core.admin_sites import ops_admin
 from apps.core.errors import PlatformError
+from apps.core.paginators import EstimatedCountPaginator
 
 from .. import exports, selectors
 from ..models import SettlementBatch, SettlementLine
@@ -37,7 +38,6 @@ from ..services.lifecycle import batch_confirm
 from .moves import FORM_ERRORS, MOVES
 from .ops import (
     badge,
-    csv_response,
     csv_stream_response,
     int_or_zero,
     money,
@@ -69,10 +69,11 @@ class SettlementLineAdmin(ReadOnlyAdminMixin, ModelAdmin):
     search_help_text = _("A payment's or refund's reference.")
     list_select_related = ["batch__tenant"]
     list_per_page = 100
+    paginator = EstimatedCountPaginator  # every line ever settled, unfiltered: PostgreSQL's estimate, not a count
     show_full_result_count = False  # one count of the batch's lines, not of every line ever settled
     list_fullwidth = True
     list_before_template = "settlement/ops/lines_batch.html"
-    ordering = ["occurred_at", "kind", "source_id"]
+    ordering = ["batch_id", "occurred_at", "kind", "source_id"]  # settlement_line_order_idx, with or without a batch
     fields = readonly_fields = ["batch", "kind_column", "reference", "payment_reference", "order_column",
                                 "at_column", "amount_column", "commission_rate", "commission_version",
                                 "commission_column", "fee_column", "vat_column", "net_column", "adjustment"]
@@ -123,7 +124,7 @@ def _batch_name(batch) -> str:
 
 
 @admin.register(SettlementBatch, site=ops_admin)
-class SettlementBatchAdmin(ReadOnlyAdminMixin, ModelAdmin):
+class SettlementBatchAdmin(ListedRowsMixin, ReadOnlyAdminMixin, ModelAdmin):
     empty_help = _("What the platform owes each tenant, period by period. Batches are made when a tenant's period "
                    "closes (settlement runs).")
     list_display = ["tenant_column", "period_column", "status_column", "gross_column", "refunds_column",
@@ -329,11 +330,11 @@ class SettlementBatchAdmin(ReadOnlyAdminMixin, ModelAdmin):
         if not self.has_view_permission(request):
             raise PermissionDenied
         try:
-            batches = self.get_changelist_instance(request).get_queryset(request)
+            batches = self.listed_rows(request)
         except IncorrectLookupParameters:  # a malformed filter: the list says so
             return redirect(reverse("ops_admin:settlement_settlementbatch_changelist") + "?e=1")
-        return csv_response(exports.batches_csv(batches.iterator(chunk_size=2000)),
-                            f"settlement-batches-{timezone.localdate().isoformat()}.csv")
+        return csv_stream_response(exports.batches_csv_stream(batches),
+                                   f"settlement-batches-{timezone.localdate().isoformat()}.csv")
 
     def changelist_view(self, request, extra_context=None):
         extra = {"export_url": reverse("ops_admin:settlement_settlementbatch_export")}

@@ -1,6 +1,6 @@
 """The commission tax invoices (세금계산서) of confirmed batches in the ops portal: the
 list (filter: issue date; search: number, tenant, recipient), each read-only, and the list
-as filtered in CSV for filing (exports.tax_invoices_csv). Only confirming a batch writes
+as filtered in CSV for filing (exports.tax_invoices_csv_stream). Only confirming a batch writes
 them (services.lifecycle)."""
 
 from __future__ import annotations
@@ -18,17 +18,17 @@ from unfold.admin import ModelAdmin
 from unfold.decorators import display
 
 from apps.core.admin_filters import DateRangeFilter, SelectedRelatedFilter
-from apps.core.admin_mixins import ReadOnlyAdminMixin, money_column
+from apps.core.admin_mixins import ListedRowsMixin, ReadOnlyAdminMixin, money_column
 from apps.core.admin_navigation import admin_navigation
 from apps.core.admin_sites import ops_admin
 
 from .. import exports, selectors
 from ..models import TaxInvoice
-from .ops import csv_response, period_text
+from .ops import csv_stream_response, period_text
 
 
 @admin.register(TaxInvoice, site=ops_admin)
-class TaxInvoiceAdmin(ReadOnlyAdminMixin, ModelAdmin):
+class TaxInvoiceAdmin(ListedRowsMixin, ReadOnlyAdminMixin, ModelAdmin):
     empty_help = _("A tax invoice for the platform's commission is recorded when a batch is confirmed.")
     list_display = ["number", "issue_date", "tenant_column", "recipient_business_number", "supply_column",
                     "vat_column", "total_column"]
@@ -87,11 +87,11 @@ class TaxInvoiceAdmin(ReadOnlyAdminMixin, ModelAdmin):
         if not self.has_view_permission(request):
             raise PermissionDenied
         try:
-            invoices = self.get_changelist_instance(request).get_queryset(request)
+            invoices = self.listed_rows(request)
         except IncorrectLookupParameters:  # a malformed filter: the list says so
             return redirect(reverse("ops_admin:settlement_taxinvoice_changelist") + "?e=1")
-        return csv_response(exports.tax_invoices_csv(invoices.iterator(chunk_size=2000)),
-                            f"tax-invoices-{timezone.localdate().isoformat()}.csv")
+        return csv_stream_response(exports.tax_invoices_csv_stream(invoices),
+                                   f"tax-invoices-{timezone.localdate().isoformat()}.csv")
 
     def changelist_view(self, request, extra_context=None):
         extra = {"export_url": reverse("ops_admin:settlement_taxinvoice_export")}

@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
+from itertools import chain
 
-from django.http import HttpResponse, StreamingHttpResponse
+from django.http import StreamingHttpResponse
 from django.template.loader import render_to_string
-from django.utils import translation
 
 from apps.core.errors import PlatformError
 from apps.core.money import Money
+from apps.core.renderers import BOM, csv_download
 
 
 def badge(text, variant: str = "") -> str:
@@ -37,27 +38,10 @@ def person(user) -> str:
     return "-" if user is None else user.get_full_name()
 
 
-def csv_response(text: str, filename: str) -> HttpResponse:
-    # the byte order mark: spreadsheets then read the (Korean) text as UTF-8
-    response = HttpResponse("\ufeff" + text, content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
 def csv_stream_response(rows: Iterator[str], filename: str) -> StreamingHttpResponse:
-    """A CSV of any size a row at a time (a batch's 100,000 lines), its header in the
-    reader's language: the rows are written after the view returned, in the language
-    active now."""
-    language = translation.get_language()
-
-    def stream():
-        with translation.override(language):
-            yield "\ufeff"
-            yield from rows
-
-    response = StreamingHttpResponse(stream(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    """A CSV of any size streamed (a batch's 100,000 lines), after the byte order mark,
+    its header in the reader's language (core.renderers.csv_download)."""
+    return csv_download(chain([BOM], rows), filename)
 
 
 def refusal(error: PlatformError) -> str:
