@@ -8,13 +8,12 @@ from rest_framework.permissions import AllowAny, BasePermission, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from apps.authz import catalogue, sources
-from apps.authz.access import Access
+from apps.authz import catalogue
 from apps.core.api import ERROR_RESPONSES, NoStoreMixin
 
 from . import serializers, services
 from .callers import api_access
-from .models import Membership
+from .selectors import member_kinds
 
 
 class IsPerson(BasePermission):
@@ -106,16 +105,13 @@ class MeApi(APIView):
                        "active_role": None, "permissions": ["admin:access", "customer:view"]})])
     def get(self, request):
         user, tenant = request.user, request.tenant
-        kinds = sorted(Membership.objects.filter(user=user, tenant=tenant, status=Membership.Status.ACTIVE)
-                       .values_list("kind", flat=True))
-        active_role = request.auth.get("active_role") if request.auth else None
-        access = sources.access_for(user=user, active_role=active_role) if Membership.Kind.STAFF in kinds else Access()
+        access = api_access(request)  # the token's active role; nothing unless staff here
         payload = {
             "user": user,
             "tenant": tenant,
-            "memberships": kinds,
+            "memberships": sorted(member_kinds(user=user, tenant=tenant)),
             "roles": [{"key": key, "name": access.role_names[key]} for key in access.roles],
-            "active_role": active_role,
+            "active_role": request.auth.get("active_role") if request.auth else None,
             # resource:action, as in the token (apps.accounts.tokens)
             "permissions": sorted(filter(None, (catalogue.key_of(name) for name in access.django_perms))),
         }

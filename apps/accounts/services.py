@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from apps.audit.models import AuditEvent
 from apps.audit.services import audit_record
+from apps.core.cache import bump, pending_scopes
 from apps.core.logging import request_context
 
 from . import lockout
@@ -27,6 +28,7 @@ from .errors import (
     TooManyFailedLogins,
 )
 from .models import Membership, User
+from .selectors import user_scope
 
 
 def _security_event(action: str, *, user=None, email: str = "", actor=None, **metadata) -> None:
@@ -125,6 +127,7 @@ def user_language_set(*, user: User, language: str) -> User:
     if user.language != language:
         User.objects.filter(pk=user.pk).update(language=language)
         user.language = language
+        members_changed(user_ids=[user.pk])
     return user
 
 
@@ -153,14 +156,36 @@ def user_password_set(*, user: User, password: str) -> User:
     return user
 
 
+def members_changed(*, user_ids) -> None:
+    """These users' account fields or memberships changed: what is cached about them (the
+    member check of each request, apps.accounts.selectors) is rebuilt once the
+    transaction commits. apps.accounts.signals covers saves that bypass the services."""
+    pending = pending_scopes()  # once per transaction is enough
+    bump(*{user_scope(pk) for pk in user_ids if pk is not None} - pending)
+
+
 def membership_ensure(*, user: User, tenant, kind: str = Membership.Kind.STAFF) -> Membership:
     membership, created = Membership.objects.get_or_create(
         user=user, tenant=tenant, kind=kind, defaults={"status": Membership.Status.ACTIVE}
     )
-    if not created and membership.status != Membership.Status.ACTIVE:
+    reactivated = not created and membership.status != Membership.Status.ACTIVE
+    if reactivated:
         membership.status = Membership.Status.ACTIVE
         membership.save(update_fields=["status", "updated_at"])
+    if created or reactivated:
+        members_changed(user_ids=[user.pk])
     return membership
+
+
+def membership_status_set(*, user_id: int, tenant, kind: str, status: str) -> int:
+    """Suspend, remove or reactivate a user's membership of `kind` in `tenant`; takes
+    effect on the user's next request (their cached member check is dropped on commit).
+    Returns how many memberships changed (0 or 1)."""
+    changed = Membership.objects.filter(user_id=user_id, tenant=tenant, kind=kind).exclude(status=status).update(
+        status=status, updated_at=timezone.now())
+    if changed:
+        members_changed(user_ids=[user_id])
+    return changed
 
 
 # --- Tokens ------------------------------------------------------------------------------

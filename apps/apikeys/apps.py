@@ -15,3 +15,7 @@ class ApikeysConfig(AppConfig):
         from . import labels  # the audit actions it writes, as people read them
 
         labels.register()
+
+        from . import signals  # a key revoked outside the services is not served from the cache
+
+        signals.connect()

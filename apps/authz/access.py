@@ -3,7 +3,9 @@
 `Access` is computed from the user's role assignments (apps.authz.sources.access_for,
 implemented by apps.rbac) and answers both the admin (through
 PlatformBackend.get_all_permissions) and the API (through apps.accounts.callers.api_access,
-which apps.rbac.api.HasWorkspacePermission asks): one source of truth.
+which apps.rbac.api.HasWorkspacePermission asks): one source of truth. apps.rbac caches it
+per user as plain values (`to_plain` / `from_plain`); per-object grants (django-guardian)
+are never part of that snapshot: `scope_filter` and `allows_object` read them when asked.
 """
 
 from __future__ import annotations
@@ -12,12 +14,13 @@ from collections.abc import Set
 from dataclasses import dataclass, field
 from typing import Protocol, runtime_checkable
 
-from django.db.models import Q, QuerySet
+from django.db.models import CharField, Exists, OuterRef, Q, QuerySet
+from django.db.models.functions import Cast
 
 from .scopes import Scope
 
 
-@dataclass
+@dataclass(slots=True)  # an owner's snapshot makes a few hundred per request
 class Grant:
     everywhere: bool = False
     branch_ids: set[int] = field(default_factory=set)
@@ -55,6 +58,20 @@ class Access:
             return set()
         return None if grant.everywhere else set(grant.branch_ids)
 
+    def to_plain(self) -> dict:
+        """Everything but the user, as plain values (what apps.core.cache may keep)."""
+        return {"roles": list(self.roles), "active_role": self.active_role, "role_names": dict(self.role_names),
+                "grants": {name: [grant.everywhere, sorted(grant.branch_ids), grant.own]
+                           for name, grant in self.grants.items()}}
+
+    @classmethod
+    def from_plain(cls, data: dict, *, user=None) -> Access:
+        """A fresh Access (callers may change it) from `to_plain()`'s value."""
+        return cls(user=user, roles=list(data["roles"]), active_role=data["active_role"],
+                   role_names=dict(data["role_names"]),
+                   grants={name: Grant(everywhere=everywhere, branch_ids=set(branch_ids), own=own)
+                           for name, (everywhere, branch_ids, own) in data["grants"].items()})
+
     def scope_filter(self, queryset: QuerySet, django_name: str, *, branch_field: str | None = "branch") -> QuerySet:
         """Keep the rows the permission reaches: all (tenant scope), those in the user's
         branches (branch scope), or those granted per object with django-guardian."""
@@ -67,15 +84,17 @@ class Access:
         if grant.branch_ids and branch_field:
             condition |= Q(**{f"{branch_field}__in": grant.branch_ids})
         if self.user is not None and getattr(self.user, "pk", None):
-            condition |= Q(pk__in=_object_grants(self.user, django_name, queryset.model))
+            # part of the same query: per-object grants are never cached, always current
+            condition |= Exists(_object_grants(self.user, django_name, queryset.model)
+                                .filter(object_pk=Cast(OuterRef("pk"), CharField())))
         return queryset.filter(condition)
 
     def allows_object(self, django_name: str, obj, *, branch_id=None) -> bool:
         grant = self.grants.get(django_name)
         if grant is not None and (grant.everywhere or (branch_id is not None and branch_id in grant.branch_ids)):
             return True
-        return self.user is not None and getattr(self.user, "pk", None) is not None and obj.pk in set(
-            _object_grants(self.user, django_name, type(obj)))
+        return self.user is not None and getattr(self.user, "pk", None) is not None and _object_grants(
+            self.user, django_name, type(obj)).filter(object_pk=str(obj.pk)).exists()
 
 
 @runtime_checkable
@@ -95,14 +114,13 @@ def key_access(auth) -> Access | None:
     return Access(grants={name: Grant(everywhere=True) for name in auth.permission_names})
 
 
-def _object_grants(user, django_name: str, model):
-    """Primary keys of `model` rows on which `user` holds `django_name` per object."""
-    from django.contrib.contenttypes.models import ContentType
+def _object_grants(user, django_name: str, model) -> QuerySet:
+    """The per-object grants (django-guardian) of `django_name` to `user` on `model` rows
+    (`object_pk` holds the row's primary key as text). The content type is joined, not
+    looked up: django-tenants empties ContentType's cache whenever a request picks a schema."""
     from guardian.models import UserObjectPermission
 
     codename = django_name.split(".", 1)[1]
-    content_type = ContentType.objects.get_for_model(model)
-    pk_field = model._meta.pk
-    object_pks = UserObjectPermission.objects.filter(
-        user=user, permission__codename=codename, content_type=content_type).values_list("object_pk", flat=True)
-    return [pk_field.to_python(pk) for pk in object_pks]
+    return UserObjectPermission.objects.filter(
+        user_id=user.pk, permission__codename=codename, content_type__app_label=model._meta.app_label,
+        content_type__model=model._meta.model_name)

@@ -51,5 +51,5 @@ def access_for(*, user, active_role: str | None = None) -> Access:
 
 
 def role_keys(*, user) -> frozenset[str]:
-    """The keys of the user's enabled roles in the current schema (one query)."""
+    """The keys of the user's enabled roles in the current schema."""
     return _registered().role_keys(user=user)

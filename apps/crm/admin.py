@@ -1,7 +1,6 @@
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
-from django.http import StreamingHttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from unfold.admin import ModelAdmin, TabularInline
@@ -11,6 +10,7 @@ from apps.core.admin_navigation import admin_navigation
 from apps.core.admin_sites import tenant_admin
 from apps.core.errors import PlatformError
 from apps.core.phone import phone_column
+from apps.core.renderers import csv_download
 from apps.rbac.admin_scoping import BranchScopedAdmin, request_access
 from apps.rbac.services import object_grant
 
@@ -74,6 +74,7 @@ class CustomerAdmin(BranchScopedAdmin):
     list_filter = ["branch", "marketing_consent", "tags"]
     search_fields = ["name", "phone", "email"]
     list_select_related = ["branch"]
+    show_full_result_count = False  # one count per page (of the list as filtered), not a second of every customer
     fields = ["name", "phone", "email", "birth_date", "branch", "tags", "marketing_consent",
               "marketing_consent_at", "notes"]
     readonly_fields = ["marketing_consent_at"]
@@ -128,10 +129,8 @@ class CustomerAdmin(BranchScopedAdmin):
     def export_csv(self, request, queryset):
         scoped = request_access(request).scope_filter(selectors.customer_list(access=request_access(request)),
                                                       "crm.export_customer")
-        response = StreamingHttpResponse(selectors.customers_csv(scoped.filter(pk__in=queryset.values("pk"))),
-                                         content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="customers-{timezone.now():%Y%m%d}.csv"'
-        return response
+        return csv_download(selectors.customers_csv(scoped.filter(pk__in=queryset.values("pk"))),
+                            f"customers-{timezone.now():%Y%m%d}.csv")
 
     @admin.action(description=_("Delete selected customers (kept in history)"))
     def soft_delete(self, request, queryset):

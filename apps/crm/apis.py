@@ -48,7 +48,7 @@ class CustomerListApi(WorkspaceApi):
     ordering_fields = ["name", "created_at", "birth_date", "id"]
 
     def get_queryset(self):
-        return selectors.customer_list(access=self.access)
+        return selectors.customer_rows(access=self.access)
 
     @extend_schema(tags=["customers"], summary="List customers (search, filter, order; scoped to your branches)",
                    responses={200: CustomerOutput(many=True), **ERROR_RESPONSES})
@@ -67,7 +67,7 @@ class CustomerListApi(WorkspaceApi):
         serializer.is_valid(raise_exception=True)
         customer = services.customer_create(actor=self.actor, allowed_branch_ids=self.branch_ids(),
                                             **serializer.validated_data)
-        return Response(CustomerOutput(selectors.customer_list(access=self.access, perm=self.perm_name())
+        return Response(CustomerOutput(selectors.customer_rows(access=self.access, perm=self.perm_name())
                                        .get(pk=customer.pk)).data, status=status.HTTP_201_CREATED)
 
 
@@ -76,7 +76,7 @@ class CustomerDetailApi(WorkspaceApi):
     serializer_class = CustomerOutput
 
     def get_queryset(self):
-        return selectors.customer_list(access=self.access, perm=self.perm_name())
+        return selectors.customer_rows(access=self.access, perm=self.perm_name())
 
     @extend_schema(tags=["customers"], summary="A customer", responses={200: CustomerOutput, **ERROR_RESPONSES},
                    examples=[OpenApiExample("Customer", response_only=True, value=OUTPUT)])

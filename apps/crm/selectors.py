@@ -1,13 +1,19 @@
 from __future__ import annotations
 
-import csv
+from collections import defaultdict
 from collections.abc import Iterator
 
-from django.db.models import Prefetch, QuerySet
+import phonenumbers
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db.models import OuterRef, Prefetch, QuerySet
+from django.db.models.functions import JSONObject
+from phonenumbers import PhoneNumberFormat
 
 from apps.core.csvsafe import csv_safe
+from apps.core.renderers import csv_lines
+from apps.core.streaming import chunks_streamed
 
-from .models import Customer, GuardianContact
+from .models import Customer, GuardianContact, Tag
 
 EXPORT_COLUMNS = ["id", "name", "phone", "email", "birth_date", "branch", "tags", "marketing_consent",
                   "marketing_consent_at", "notes", "guardians", "created_at"]
@@ -52,6 +58,18 @@ def customer_list(*, access, perm: str = "crm.view_customer") -> QuerySet[Custom
     return access.scope_filter(queryset, perm)
 
 
+def customer_rows(*, access, perm: str = "crm.view_customer") -> QuerySet[Customer]:
+    """customer_list for the API's answers, in one query whatever the page size: with each
+    customer's branch, its tag names by name (`tag_names`) and its guardian contacts
+    oldest first as dicts (`guardian_rows`: name, relation, phone, email) in the same row."""
+    tags = Tag.objects.filter(customers=OuterRef("pk")).order_by("name").values("name")
+    guardians = GuardianContact.objects.filter(customer=OuterRef("pk")).order_by("id").values(
+        row=JSONObject(name="name", relation="relation", phone="phone", email="email"))
+    queryset = customers_live().select_related("branch").annotate(
+        tag_names=ArraySubquery(tags), guardian_rows=ArraySubquery(guardians))
+    return access.scope_filter(queryset, perm)
+
+
 def customer_of_user(*, user) -> QuerySet[Customer]:
     """The live customer linked to a platform account (a consumer), as a queryset to compose."""
     return Customer.objects.filter(user_id=user.pk, deleted_at__isnull=True).select_related("branch")
@@ -64,28 +82,50 @@ def customer_unlinked_by_email(*, email: str) -> Customer | None:
             .order_by("id").first())
 
 
-class _Echo:
-    def write(self, value):
-        return value
+EXPORT_CHUNK = 2000  # customers per fetch; their tags and guardians are read once per chunk
 
 
 def _phone(value) -> str:
     """Korean numbers as people write them (010-1234-5678), others internationally."""
-    if not value or not value.is_valid():
+    if not isinstance(value, phonenumbers.PhoneNumber) or not value.is_valid():
         return str(value or "")
-    return value.as_national if value.country_code == 82 else value.as_international
+    # validated once: `not value`, str() and as_national would each validate it again (slow, per row)
+    return phonenumbers.format_number(value, PhoneNumberFormat.NATIONAL if value.country_code == 82
+                                      else PhoneNumberFormat.INTERNATIONAL)
+
+
+def _customer_row(customer: Customer, tags: list[str], guardians: list[tuple]) -> list[str]:
+    return [csv_safe(v) for v in (
+        customer.pk, customer.name, _phone(customer.phone), customer.email, customer.birth_date,
+        customer.branch.name if customer.branch else "", ";".join(tags),
+        "yes" if customer.marketing_consent else "no", customer.marketing_consent_at, customer.notes,
+        "; ".join(f"{name} ({relation}) {_phone(phone)}" for name, relation, phone in guardians),
+        customer.created_at)]
+
+
+def _export_rows(queryset: QuerySet[Customer]) -> Iterator[list[str]]:
+    """Each chunk of customers, then their tags (by name) and guardians (oldest first) in one
+    query each for the whole chunk."""
+    for chunk in chunks_streamed(queryset.prefetch_related(None), chunk_size=EXPORT_CHUNK):
+        ids = [customer.pk for customer in chunk]
+        tags, guardians = defaultdict(list), defaultdict(list)
+        for customer_id, name in (Customer.tags.through.objects.filter(customer_id__in=ids)
+                                  .order_by("tag__name", "tag_id").values_list("customer_id", "tag__name")):
+            tags[customer_id].append(name)
+        for customer_id, *guardian in guardians_of(customer_ids=ids).values_list("customer_id", "name", "relation",
+                                                                                  "phone"):
+            guardians[customer_id].append(guardian)
+        for customer in chunk:
+            yield _customer_row(customer, tags[customer.pk], guardians[customer.pk])
 
 
 def customers_csv(queryset: QuerySet[Customer]) -> Iterator[str]:
-    writer = csv.writer(_Echo())
-    yield "\ufeff" + writer.writerow(EXPORT_COLUMNS)
-    for customer in queryset.iterator(chunk_size=500):
-        yield writer.writerow([csv_safe(v) for v in (
-            customer.pk, customer.name, _phone(customer.phone), customer.email, customer.birth_date,
-            customer.branch.name if customer.branch else "", ";".join(t.name for t in customer.tags.all()),
-            "yes" if customer.marketing_consent else "no", customer.marketing_consent_at, customer.notes,
-            "; ".join(f"{g.name} ({g.relation}) {_phone(g.phone)}" for g in customer.guardians.all()),
-            customer.created_at)])
+    """The customers (a scoped `customer_list` queryset, as filtered and ordered) as CSV
+    text, BOM and header first, before the query runs; then the rows in blocks as they are
+    read, EXPORT_CHUNK customers at a time from one server-side cursor (core.streaming), the
+    branch joined, tags and guardians read per chunk: memory, and queries per row, stay the
+    same at 100,000 customers as at 10."""
+    return csv_lines(EXPORT_COLUMNS, _export_rows(queryset), bom=True)
 
 
 def siblings_of(*, customer) -> list[int]:

@@ -21,8 +21,10 @@ class GuardianSerializer(serializers.ModelSerializer):
 
 
 class CustomerOutput(serializers.ModelSerializer):
-    tags = serializers.SlugRelatedField(slug_field="name", many=True, read_only=True)
-    guardians = GuardianSerializer(many=True, read_only=True)
+    """A customer from apps.crm.selectors.customer_rows (tags and guardians come with the row)."""
+
+    tags = serializers.ListField(child=serializers.CharField(), source="tag_names", read_only=True)
+    guardians = GuardianSerializer(many=True, read_only=True, source="guardian_rows")
     phone = PhoneNumberField(read_only=True, help_text=PHONE_HELP)
     branch_name = serializers.CharField(source="branch.name", read_only=True, default=None, allow_null=True)
     is_minor = serializers.BooleanField(read_only=True)

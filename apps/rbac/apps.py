@@ -15,6 +15,10 @@ class RbacConfig(AppConfig):
 
         sources.register(access_for=selectors.access_for, role_keys=selectors.role_keys)
 
+        from . import signals  # cached access snapshots never outlive a write that bypassed the services
+
+        signals.connect()
+
         from . import labels  # the audit actions it writes, as people read them
 
         labels.register()

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from apps.audit.services import audit_record
 from apps.authz import catalogue
 from apps.authz.scopes import Scope
-from apps.core.cache import bump
+from apps.core.cache import bump, pending_scopes
 from apps.core.cache import scope as cache_scope
 from apps.core.changes import model_update
 from apps.core.errors import PlatformError
@@ -29,9 +29,13 @@ def _tenant():
 
 
 def roles_changed() -> None:
-    """Who holds which enabled role changed in this workspace: what is cached per role
-    (flag rules by role) is rebuilt once the transaction commits."""
-    bump(cache_scope("roles", connection.schema_name))
+    """Roles, their grants or who holds them (and where) changed in this workspace: what
+    is cached under its `roles` scope (each user's access snapshot, apps.rbac.selectors;
+    flag rules by role) is rebuilt once the transaction commits. Every write below calls
+    it; apps.rbac.signals covers writes that bypass the services."""
+    name = cache_scope("roles", connection.schema_name)
+    if name not in pending_scopes():  # once per transaction is enough
+        bump(name)
 
 
 def _audit(action, *, actor, target, changes=None, metadata=None):
@@ -53,6 +57,7 @@ def roles_bootstrap() -> Role:
         RolePermission(role=owner, permission_id=perm_id, scope=Scope.TENANT)
         for perm_id in tenant_permissions().values_list("pk", flat=True) if perm_id not in existing])
     owner.grants.exclude(scope=Scope.TENANT).update(scope=Scope.TENANT)
+    roles_changed()
     return owner
 
 
@@ -61,8 +66,7 @@ def role_assign(*, user, role: Role, branches=(), actor=None) -> RoleAssignment:
     with transaction.atomic():
         assignment, created = RoleAssignment.objects.get_or_create(user=user, role=role)
         assignment.branches.set(branches)
-        if created:
-            roles_changed()
+        roles_changed()  # new, or limited to other branches
         if actor is not None or created:
             _audit("rbac.role_assigned", actor=actor, target=role,
                    metadata={"user": str(user.public_id), "branches": sorted(b.pk for b in branches)})
@@ -120,6 +124,7 @@ def role_create(*, key: str, name: str, description: str = "", grants: dict[str,
     role.save()
     RolePermission.objects.bulk_create(RolePermission(role=role, permission_id=pid, scope=scope)
                                        for pid, scope in wanted.items())
+    roles_changed()
     _audit("rbac.role_created", actor=actor, target=role, metadata={"grants": grants or {}})
     return role
 
@@ -136,8 +141,7 @@ def role_update(*, role: Role, actor, actor_access=None, name: str | None = None
     data = {field: value for field, value in (("name", name), ("description", description), ("is_active", is_active))
             if value is not None}
     changes = model_update(role, data=data, fields=["name", "description", "is_active"])
-    if "is_active" in changes:
-        roles_changed()
+    roles_changed()  # enabled or not, its name and its grants are in every holder's snapshot
     if grants is not None:
         before = dict(role.grants.values_list("permission_id", "scope"))
         after = _grants_map(grants)

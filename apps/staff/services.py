@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.mail import address_language
 from apps.accounts.models import Membership, User
-from apps.accounts.services import login_check, membership_ensure, user_get_or_create
+from apps.accounts.services import login_check, membership_ensure, membership_status_set, user_get_or_create
 from apps.audit.services import audit_record
 from apps.billing.limits import enforce_limit
 from apps.core.changes import model_update
@@ -220,8 +220,8 @@ def staff_deactivate(*, profile: StaffProfile, actor) -> StaffProfile:
     if getattr(actor, "pk", None) == profile.user_id:
         raise SelfDeactivation()
     with transaction.atomic():
-        Membership.objects.filter(user_id=profile.user_id, tenant=tenant, kind=Membership.Kind.STAFF).update(
-            status=Membership.Status.SUSPENDED, updated_at=timezone.now())
+        membership_status_set(user_id=profile.user_id, tenant=tenant, kind=Membership.Kind.STAFF,
+                              status=Membership.Status.SUSPENDED)
         profile.is_active, profile.deactivated_at = False, timezone.now()
         profile.save(update_fields=["is_active", "deactivated_at"])
         _audit("staff.deactivated", actor=actor, target=profile)
@@ -234,8 +234,8 @@ def staff_reactivate(*, profile: StaffProfile, actor) -> StaffProfile:
         return profile
     with transaction.atomic():
         enforce_limit(tenant=_tenant_locked(), key="staff_users", current=staff_count())
-        Membership.objects.filter(user_id=profile.user_id, tenant=tenant, kind=Membership.Kind.STAFF).update(
-            status=Membership.Status.ACTIVE, updated_at=timezone.now())
+        membership_status_set(user_id=profile.user_id, tenant=tenant, kind=Membership.Kind.STAFF,
+                              status=Membership.Status.ACTIVE)
         profile.is_active, profile.deactivated_at = True, None
         profile.save(update_fields=["is_active", "deactivated_at"])
         _audit("staff.reactivated", actor=actor, target=profile)
