@@ -531,3 +531,20 @@ def two_tenant_person(db):
     membership_ensure(user=person, tenant=Tenant.objects.get(slug="beta"), kind=Membership.Kind.CUSTOMER)
     connection.set_schema_to_public()
     return person
+
+
+@pytest.fixture
+def fetches(monkeypatch) -> list[int]:
+    """The size of each fetch from a server-side (named) cursor, in order: proves a
+    streamed export reads its rows in chunks."""
+    import psycopg
+
+    sizes = []
+    fetchmany = psycopg.ServerCursor.fetchmany
+
+    def spy(self, size=0):
+        sizes.append(size)
+        return fetchmany(self, size)
+
+    monkeypatch.setattr(psycopg.ServerCursor, "fetchmany", spy)
+    return sizes

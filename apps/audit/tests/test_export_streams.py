@@ -8,8 +8,6 @@ import csv
 import io
 import uuid
 
-import psycopg
-import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -20,19 +18,6 @@ from apps.audit.services import audit_record
 from tests.plugin import hq_client
 
 EXPORT = "/admin/audit/auditevent/export.csv"
-
-
-@pytest.fixture
-def fetches(monkeypatch) -> list[int]:
-    sizes = []
-    fetchmany = psycopg.ServerCursor.fetchmany
-
-    def spy(self, size=0):
-        sizes.append(size)
-        return fetchmany(self, size)
-
-    monkeypatch.setattr(psycopg.ServerCursor, "fetchmany", spy)
-    return sizes
 
 
 def _record(action: str, count: int, **extra) -> list[int]:

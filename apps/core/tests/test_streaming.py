@@ -4,8 +4,6 @@ and the admin's estimated count for a large unfiltered list."""
 
 from __future__ import annotations
 
-import psycopg
-import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -16,20 +14,6 @@ from apps.core import renderers
 from apps.core.paginators import EstimatedCountPaginator, estimated_rows
 from apps.core.renderers import csv_download, csv_lines
 from apps.core.streaming import rows_streamed
-
-
-@pytest.fixture
-def fetches(monkeypatch) -> list[int]:
-    """The size of each fetch from a server-side (named) cursor."""
-    sizes = []
-    fetchmany = psycopg.ServerCursor.fetchmany
-
-    def spy(self, size=0):
-        sizes.append(size)
-        return fetchmany(self, size)
-
-    monkeypatch.setattr(psycopg.ServerCursor, "fetchmany", spy)
-    return sizes
 
 
 def test_the_header_goes_out_before_any_row_is_asked_for():

@@ -8,8 +8,6 @@ from __future__ import annotations
 import csv
 import io
 
-import psycopg
-import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django_tenants.utils import schema_context
@@ -21,19 +19,6 @@ from tests.admin_pages import run_action, tenant_admin_client
 from tests.workspace import api, make_branch, make_customer, make_staff
 
 EXPORT = "/api/v1/customers/export/"
-
-
-@pytest.fixture
-def fetches(monkeypatch) -> list[int]:
-    sizes = []
-    fetchmany = psycopg.ServerCursor.fetchmany
-
-    def spy(self, size=0):
-        sizes.append(size)
-        return fetchmany(self, size)
-
-    monkeypatch.setattr(psycopg.ServerCursor, "fetchmany", spy)
-    return sizes
 
 
 def _rows(content: bytes) -> list[dict]:

@@ -9,7 +9,6 @@ import csv
 import datetime as dt
 import io
 
-import psycopg
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -32,17 +31,10 @@ NOV, DEC = dt.date(2026, 11, 1), dt.date(2026, 12, 1)
 
 
 @pytest.fixture
-def fetches(monkeypatch) -> list[int]:
-    sizes = []
-    fetchmany = psycopg.ServerCursor.fetchmany
-
-    def spy(self, size=0):
-        sizes.append(size)
-        return fetchmany(self, size)
-
-    monkeypatch.setattr(psycopg.ServerCursor, "fetchmany", spy)
+def fetches(fetches, monkeypatch) -> list[int]:
+    """The shared spy (tests.plugin), with exports reading two lines at a time."""
     monkeypatch.setattr(exports, "EXPORT_CHUNK", 2)
-    return sizes
+    return fetches
 
 
 def _rows(content: bytes) -> list[list[str]]:
