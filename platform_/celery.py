@@ -17,6 +17,8 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "platform_.settings.dev")
 app = CeleryApp("platform_")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+# Workers store a heartbeat in Redis that /health/ready/ reports (apps.core.heartbeat).
+app.steps["consumer"].add("apps.core.heartbeat:WorkerHeartbeat")
 
 
 def collect_beat_schedule() -> dict:

@@ -1,5 +1,5 @@
-"""URLs served on every host: health, accounts (allauth); and the helpers each
-host's URLconf uses for its own API schema and docs and for the `/api/` catch-all."""
+"""URLs served on every host: health (live, ready; /health/ is ready's older name), accounts
+(allauth); and the helpers each host's URLconf uses for its own API schema and docs and for the `/api/` catch-all."""
 
 from django.templatetags.static import static
 from django.urls import include, path, re_path
@@ -8,11 +8,13 @@ from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from apps.core.errors import api_not_found_view
-from apps.core.health import health_view
+from apps.core.health import live_view, ready_view
 from apps.core.renderers import JsonErrorsMixin
 
 urlpatterns = [
-    path("health/", health_view, name="health"),
+    path("health/live/", live_view, name="health-live"),
+    path("health/ready/", ready_view, name="health-ready"),
+    path("health/", ready_view, name="health"),
     path("favicon.ico", RedirectView.as_view(url=lazy(static, str)("favicon.ico")), name="favicon"),
     path("accounts/", include("allauth.urls")),
 ]

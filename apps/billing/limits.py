@@ -28,8 +28,10 @@ _CACHE_SECONDS = 600
 def tenant_limits(*, tenant) -> dict[str, int | None]:
     """Every limit of the tenant (None: unlimited), its subscription's plan plus add-ons. Cached."""
     tenant_id = tenant.pk
+    # Kept in the process too: a request has read the tenant's version for its routing
+    # already, so this read (every API request, apps.ratelimit) costs no round trip.
     limits = versioned_get_or_build(f"billing:limits:{tenant_id}", [scope("tenant", tenant_id)],
-                                    lambda: _resolve(tenant_id), _CACHE_SECONDS)
+                                    lambda: _resolve(tenant_id), _CACHE_SECONDS, local=True)
     return dict(limits)
 
 

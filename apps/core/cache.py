@@ -11,16 +11,25 @@ read and no process can keep serving the old value. Within the transaction that 
 scope, reads of that scope bypass the cache (they see the uncommitted change; other
 connections keep the committed value until the commit).
 
+Within a request (apps.core.middleware opens `request_versions()`), each scope's version is
+read from Redis once: later reads in the same request reuse that token (a bump the request
+itself commits replaces it), so a request sees one version of each scope, and a value kept
+in the process (`local=True`) whose scopes were already read costs no round trip (a host's
+tenant routing reads `tenant:<id>`; its plan limits, read next, then cost nothing). A change
+committed by another process reaches the next request.
+
 Only plain values are cached (dicts, lists, strings, numbers, dates...): never model
 instances, whose pickles break across deploys and go stale with their relations.
 """
 
 from __future__ import annotations
 
+import contextvars
 import datetime as dt
 import secrets
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from decimal import Decimal
 from typing import TypeVar
 
@@ -34,8 +43,13 @@ VERSION_PREFIX = "version:"
 # entry so that, in the steady state, the read stays one round trip.
 _HINTS: dict[str, tuple[str, ...]] = {}
 _HINTS_MAX = 20_000
-# Values kept in this process as well (`local=True`, a few large values): name -> (tokens, value).
+# Values kept in this process as well (`local=True`): name -> (tokens, value). Bounded: a
+# process serving many tenants starts over rather than grow.
 _LOCAL: dict[str, tuple[dict[str, str], object]] = {}
+_LOCAL_MAX = 5_000
+# Versions read in the current request: scope -> token (None outside a request).
+_request_versions: contextvars.ContextVar[dict[str, str] | None] = contextvars.ContextVar(
+    "request_versions", default=None)
 
 _PLAIN_SCALARS = (str, int, float, bool, type(None), bytes, Decimal, uuid.UUID, dt.date, dt.time, dt.timedelta)
 
@@ -43,8 +57,10 @@ _PLAIN_SCALARS = (str, int, float, bool, type(None), bytes, Decimal, uuid.UUID, 
 def scope(kind: str, key) -> str:
     """A scope name: `scope("tenant", 42)` -> "tenant:42". Scopes in use: tenant:<id> (the
     tenant row, its domains, plan, subscription and add-ons), host:<hostname> (what a host
-    name routes to), roles:<schema> (a workspace's roles and assignments), workspace:<schema>
-    (its settings), flags (every flag, rule and override)."""
+    name routes to), roles:<schema> (a workspace's roles, their grants and assignments: each
+    user's access snapshot), workspace:<schema> (its settings), user:<id> (a user's account
+    fields and memberships: the member check of each token), apikeys:<schema> (a
+    workspace's API keys), flags (every flag, rule and override)."""
     return f"{kind}:{key}"
 
 
@@ -52,14 +68,37 @@ def version_key(scope_name: str) -> str:
     return VERSION_PREFIX + scope_name
 
 
+@contextmanager
+def request_versions() -> Iterator[None]:
+    """One request: each scope's version is read once, then reused until the request ends."""
+    token = _request_versions.set({})
+    try:
+        yield
+    finally:
+        _request_versions.reset(token)
+
+
 def versions(*scopes: str) -> dict[str, str]:
     """The current token of each scope (one MGET; a scope without one gets one)."""
-    found = cache.get_many([version_key(s) for s in scopes])
-    current = {s: found.get(version_key(s)) for s in scopes}
-    missing = [s for s, token in current.items() if token is None]
+    return _read(scopes)[0]
+
+
+def _read(scopes: Iterable[str], names: Iterable[str] = ()) -> tuple[dict[str, str], dict]:
+    """The current token of each scope and the entries `names`, in one MGET (none when this
+    request has read every scope already and no entry is asked for)."""
+    known = _request_versions.get()
+    current = {s: known[s] for s in scopes if s in known} if known else {}
+    unread = [s for s in scopes if s not in current]
+    keys = [*names, *(version_key(s) for s in unread)]
+    found = cache.get_many(keys) if keys else {}
+    fresh = {s: found.get(version_key(s)) for s in unread}
+    missing = [s for s, token in fresh.items() if token is None]
     if missing:
-        current.update(_start_versions(missing))
-    return current
+        fresh.update(_start_versions(missing))
+    if known is not None:
+        known.update(fresh)
+    current.update(fresh)
+    return current, found
 
 
 def _start_versions(scopes: list[str]) -> dict[str, str]:
@@ -79,7 +118,11 @@ def bump(*scopes: str) -> None:
 
     def new_versions():
         new_versions.done = True
-        cache.set_many({version_key(s): secrets.token_hex(8) for s in scopes}, None)
+        tokens = {s: secrets.token_hex(8) for s in scopes}
+        cache.set_many({version_key(s): token for s, token in tokens.items()}, None)
+        known = _request_versions.get()
+        if known is not None:  # the request that committed the change sees it from now on
+            known.update(tokens)
 
     new_versions.bumped_scopes, new_versions.done = frozenset(scopes), False  # see pending_scopes
     transaction.on_commit(new_versions, robust=True)
@@ -126,12 +169,7 @@ def versioned_get_or_build(name: str, scopes: Iterable[str], build: Callable[[],
     if pending.intersection(wanted):
         return build()
     memo = _LOCAL.get(name) if local else None
-    version_keys = [version_key(s) for s in wanted]
-    found = cache.get_many(version_keys if memo is not None else [name, *version_keys])
-    current = {s: found.get(version_key(s)) for s in wanted}
-    missing = [s for s, token in current.items() if token is None]
-    if missing:
-        current.update(_start_versions(missing))
+    current, found = _read(wanted, () if memo is not None else (name,))
     entry = memo if memo is not None else found.get(name)
     if memo is not None and not _is_current(memo, scopes, current):
         entry = cache.get(name)  # another process may have built it already
@@ -146,7 +184,7 @@ def versioned_get_or_build(name: str, scopes: Iterable[str], build: Callable[[],
                 _remember(name, tuple(s for s in tokens if s not in scopes))
         if _is_current(entry, scopes, current) and not pending.intersection(tokens):
             if local:
-                _LOCAL[name] = entry
+                _keep_local(name, entry)
             return entry[1]
 
     value = build()
@@ -167,7 +205,7 @@ def versioned_get_or_build(name: str, scopes: Iterable[str], build: Callable[[],
         entry = ({s: current[s] for s in (*scopes, *dependencies)}, value)
         cache.set(name, entry, timeout(value) if callable(timeout) else timeout)
         if local:
-            _LOCAL[name] = entry
+            _keep_local(name, entry)
     return value
 
 
@@ -178,6 +216,12 @@ def _is_entry(entry) -> bool:
 def _is_current(entry, scopes: tuple[str, ...], current: dict[str, str]) -> bool:
     tokens = entry[0]
     return all(s in tokens for s in scopes) and all(current.get(s) == token for s, token in tokens.items())
+
+
+def _keep_local(name: str, entry) -> None:
+    if name not in _LOCAL and len(_LOCAL) >= _LOCAL_MAX:
+        _LOCAL.clear()
+    _LOCAL[name] = entry
 
 
 def _remember(name: str, dependencies: tuple[str, ...]) -> None:

@@ -3,7 +3,8 @@
 import contextvars
 import logging
 
-request_context: contextvars.ContextVar[dict] = contextvars.ContextVar("request_context", default={})
+# The shared default is never written to: bind() skips it outside a request.
+request_context: contextvars.ContextVar[dict] = contextvars.ContextVar("request_context", default={})  # noqa: B039
 request_logger = logging.getLogger("apps.core.requests")
 
 

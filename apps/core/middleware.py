@@ -1,11 +1,13 @@
 """Request id: taken from X-Request-ID when sane, generated otherwise, echoed back, and
 available to logs (apps.core.logging) for the whole request, which ends with its one
-log line (method, host, path, status, duration)."""
+log line (method, host, path, status, duration). The request also reads each cache scope's
+version once (apps.core.cache.request_versions)."""
 
 import re
 import time
 import uuid
 
+from .cache import request_versions
 from .errors import PlatformError, error_response
 from .logging import log_request, request_context
 from .net import client_ip
@@ -27,7 +29,8 @@ class RequestIdMiddleware:
         })
         started = time.monotonic()
         try:
-            response = self.get_response(request)
+            with request_versions():
+                response = self.get_response(request)
             log_request(request, response, time.monotonic() - started)
         finally:
             request_context.reset(token)

@@ -3,11 +3,13 @@
 django-tenants' TenantMainMiddleware runs the request as it is; we fill in its hooks:
 `hostname_from_request` (a host outside ALLOWED_HOSTS is refused, not raised),
 `get_tenant` (the cached lookup, active tenants only) and `no_tenant_found` (our refusals:
-unknown host, closed or not yet open workspaces; /health/ answers on any host)."""
+unknown host, closed or not yet open workspaces). Health checks answer on any host without
+a tenant lookup: `/health/live/` must do no I/O at all."""
 
 import logging
 
 from django.core.exceptions import DisallowedHost
+from django.db import connection
 from django.utils import translation
 from django_tenants.middleware.main import TenantMainMiddleware
 
@@ -20,8 +22,9 @@ from .routing import tenant_for_host
 
 logger = logging.getLogger(__name__)
 
-# Paths that answer on any host, even an unknown or closed one (load balancer probes).
-ANY_HOST_PATHS = ("/health/",)
+# Paths that answer on any host, even an unknown or closed one (load balancer probes), in
+# the public schema and URLconf, without looking the host up (apps.core.health).
+ANY_HOST_PATHS = frozenset({"/health/", "/health/live/", "/health/ready/"})
 
 S = Tenant.Status
 # status -> the refusal (apps.tenants.errors). Waiting for approval is not an outage (and
@@ -40,6 +43,15 @@ RETRY_AFTER_SECONDS = 30
 
 
 class TenantRoutingMiddleware(TenantMainMiddleware):
+    def process_request(self, request):
+        if request.path in ANY_HOST_PATHS:
+            if self.hostname_from_request(request) is None:
+                return self._refuse(request, None, BadHost)
+            connection.set_schema_to_public()
+            self.setup_url_routing(request, force_public=True)
+            return None
+        return super().process_request(request)
+
     @staticmethod
     def hostname_from_request(request):
         """The host name, or None for a Host header outside ALLOWED_HOSTS (refused with
@@ -59,12 +71,9 @@ class TenantRoutingMiddleware(TenantMainMiddleware):
         return tenant
 
     def no_tenant_found(self, request, hostname):
-        """Health checks go to the public URLconf; anything else gets a clear refusal."""
+        """A clear refusal: a bad host, an unknown one, a workspace that is not open."""
         if hostname is None:
             return self._refuse(request, None, BadHost)
-        if request.path in ANY_HOST_PATHS:
-            self.setup_url_routing(request, force_public=True)
-            return None
         tenant = tenant_for_host(hostname)
         return self._refuse(request, tenant, _REFUSALS.get(tenant.status, TenantNotReady) if tenant else TenantNotFound)
 

@@ -9,7 +9,7 @@ from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.db import transaction
 
-from apps.core.cache import bump, pending_scopes, scope, version_key, versioned_get_or_build, versions
+from apps.core.cache import bump, pending_scopes, request_versions, scope, version_key, versioned_get_or_build, versions
 
 
 @pytest.fixture
@@ -167,3 +167,66 @@ def test_an_entry_written_by_older_code_is_rebuilt(db):
     cache.set(f"test:{name}", {"plan": 3}, 60)  # what the cache held before a deploy
     assert versioned_get_or_build(f"test:{name}", [name], Builder({"plan": 4}), 60) == {"plan": 4}
     assert versioned_get_or_build(f"test:{name}", [name], Builder({"plan": 5}), 60) == {"plan": 4}
+
+
+def test_a_request_reads_each_version_once(db, redis_commands):
+    name = unique_scope()
+    build = Builder({"limit": 10})
+    versioned_get_or_build(f"test:{name}", [name], build, 60, local=True)  # kept in this process
+    versioned_get_or_build(f"test:other:{name}", [name], Builder("routing"), 60)
+    with request_versions():
+        redis_commands.clear()
+        versioned_get_or_build(f"test:other:{name}", [name], Builder("routing"), 60)
+        assert redis_commands == ["MGET"]  # the entry and the scope's version
+        assert versioned_get_or_build(f"test:{name}", [name], build, 60, local=True) == {"limit": 10}
+        assert redis_commands == ["MGET"] and build.calls == 1  # its version was read already
+    redis_commands.clear()
+    versioned_get_or_build(f"test:{name}", [name], build, 60, local=True)
+    assert redis_commands == ["MGET"]  # outside a request every read asks Redis
+
+
+def test_a_bump_the_request_commits_is_seen_by_the_request(real_transactions):
+    name = unique_scope()
+    build = Builder("old")
+    with request_versions():
+        assert versioned_get_or_build(f"test:{name}", [name], build, 60, local=True) == "old"
+        with transaction.atomic():
+            bump(name)
+        build.value = "new"
+        assert versioned_get_or_build(f"test:{name}", [name], build, 60, local=True) == "new"
+        assert versions(name)[name] == cache.get(version_key(name))
+
+
+def test_a_change_committed_elsewhere_reaches_the_next_request(db):
+    name = unique_scope()
+    build = Builder("old")
+    with request_versions():
+        versioned_get_or_build(f"test:{name}", [name], build, 60, local=True)
+        cache.set(version_key(name), "another-process-bumped-it", None)  # what bump() does elsewhere
+        build.value = "new"
+        # one request sees one version of each scope
+        assert versioned_get_or_build(f"test:{name}", [name], build, 60, local=True) == "old"
+    with request_versions():
+        assert versioned_get_or_build(f"test:{name}", [name], build, 60, local=True) == "new"
+
+
+def test_values_kept_in_the_process_are_bounded(db, monkeypatch):
+    from apps.core import cache as versioned
+
+    monkeypatch.setattr(versioned, "_LOCAL", {})
+    monkeypatch.setattr(versioned, "_LOCAL_MAX", 3)
+    names = [unique_scope() for _ in range(4)]
+    for name in names:
+        versioned_get_or_build(f"test:{name}", [name], Builder(1), 60, local=True)
+    assert list(versioned._LOCAL) == [f"test:{names[3]}"]  # full: started over
+
+
+def test_an_api_request_on_a_tenant_host_reads_versions_once(alpha_client, redis_commands):
+    """Routing reads the host's entry and the tenant's version (one MGET); the plan limits
+    the rate limiter reads next depend on the same version: no further read. (The limiter's
+    own counters are one pipeline, not counted here.)"""
+    alpha_client.get("/api/v1/no-such-endpoint/")  # fills the caches
+    redis_commands.clear()
+    response = alpha_client.get("/api/v1/no-such-endpoint/")
+    assert response.status_code == 404 and response["X-RateLimit-Limit"]
+    assert redis_commands == ["MGET"]

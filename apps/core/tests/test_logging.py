@@ -25,12 +25,12 @@ def test_one_record_per_request_with_its_id_and_tenant(alpha_client, caplog):
     caplog.set_level(logging.INFO)
     caplog.handler.addFilter(RequestContextFilter())  # as on the console handler
 
-    ok = alpha_client.get("/health/")
+    ok = alpha_client.get("/favicon.ico")  # routed to the tenant (health checks are not)
     missing = alpha_client.get("/no-such-page/")
 
     records = _request_records(caplog)
     assert [(r.method, r.path, r.status) for r in records] == [
-        ("GET", "/health/", ok.status_code), ("GET", "/no-such-page/", 404)]
+        ("GET", "/favicon.ico", ok.status_code), ("GET", "/no-such-page/", 404)]
     assert [r.request_id for r in records] == [ok["X-Request-ID"], missing["X-Request-ID"]]
     assert {r.tenant for r in records} == {"alpha"}
     assert records[1].levelno == logging.WARNING

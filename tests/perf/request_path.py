@@ -1,0 +1,155 @@
+"""The request path over HTTP: gunicorn (2 sync workers, DEBUG off) driven by wrk, in one run:
+
+- a trivial DRF view (AllowAny, no database, {"ok": true}; tests/perf/urls_perf.py) on a
+  tenant host with the normal middleware vs the same view without the tenant routing
+  middleware (tests/perf/settings_perf_no_tenant.py: public schema); under /api/ (rate
+  limiting counts it) and outside it;
+- GET /api/v1/me/ with a JWT, GET /api/v1/customers/ (20 customers) as the owner;
+- /health/live/ and /health/ready/ on the platform host.
+
+Both servers run side by side and the two trivial-view figures are measured in alternating
+rounds (medians), so that machine load affects both alike. Every response must be 2xx (the
+run stops otherwise); the tenant's plan has no rate limits and the per-user and per-address
+limits are lifted (settings_perf), so no 429 is measured. Prints JSON: req/s, p50/p90/p99 ms,
+worker memory, and the ratios the targets name (tenancy overhead <= 1.2x; each health
+endpoint <= 2x the cost of the trivial view).
+
+    bash tests/tools/ensure_system_tools.sh perf      # wrk
+    PERF_DB=perf_platform .venv/bin/python tests/perf/request_path.py
+    # small: PERF_DURATION=5s PERF_ROUNDS=1 ...   (defaults: 10s per run, 3 rounds)
+"""
+
+import json
+import os
+import statistics
+
+os.environ.setdefault("JWT_ACCESS_MINUTES", "240")  # outlives the whole run
+
+from _http import WORKERS, Gunicorn  # noqa: E402
+from _setup import perf_database  # noqa: E402
+
+ROUNDS = int(os.environ.get("PERF_ROUNDS", 3))
+SLUG = "perf-req"
+HOST = f"{SLUG}.localhost"
+PUBLIC_HOST = "localhost"
+CUSTOMERS = 20
+PASSWORD = "perf-pass-123"
+
+
+def prepare() -> str:
+    """The tenant (a plan without rate limits, or none), its owner and 20 customers; the
+    owner's access token."""
+    from django.db import connection
+    from django.test import Client
+
+    from apps.accounts.models import User
+    from apps.billing.catalog import plan_save
+    from apps.billing.models import Subscription
+    from apps.core import heartbeat
+    from tests.plugin import create_provisioned
+
+    tenant = create_provisioned(slug=SLUG, name="Perf Request", business_type="academy",
+                                owner_email=f"owner@{SLUG}.test")
+    connection.set_schema_to_public()
+    subscription = Subscription.objects.filter(tenant=tenant).select_related("plan").first()
+    if subscription is not None:  # none when the database has no default plan: no limits then
+        plan = subscription.plan
+        plan.api_requests_per_minute = plan.api_requests_per_month = None
+        plan_save(plan=plan, actor=None)
+    owner = User.objects.get(email=f"owner@{SLUG}.test")
+    owner.set_password(PASSWORD)
+    owner.save()
+    client = Client(HTTP_HOST=HOST)
+    response = client.post("/api/v1/auth/token/", {"email": owner.email, "password": PASSWORD},
+                           content_type="application/json")
+    assert response.status_code == 200, response.content
+    access = response.json()["access"]
+    for n in range(CUSTOMERS):
+        created = client.post("/api/v1/customers/", {"name": f"Customer {n}", "email": f"c{n}@{SLUG}.test"},
+                              content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {access}")
+        assert created.status_code == 201, created.content
+    connection.set_schema_to_public()
+    heartbeat.beat()  # as if a worker ran: /health/ready/ then answers "ok", not "degraded"
+    return access
+
+
+def check(server: Gunicorn, path: str, host: str, headers: dict | None = None) -> bytes:
+    status, body = server.get(path, host=host, headers=headers)
+    if not 200 <= status < 300:
+        raise SystemExit(f"{host}{path} answered {status}: {body[:500]!r}")
+    return body
+
+
+def cost_ms(figures: dict) -> float:
+    """Worker time per request with both workers busy (ms): what the ratios compare."""
+    return round(WORKERS * 1000 / figures["req_per_s"], 3)
+
+
+def median_run(runs: list[dict]) -> dict:
+    keys = ("req_per_s", "p50_ms", "p90_ms", "p99_ms", "mean_ms", "cpu_ms")
+    merged = {key: round(statistics.median(run[key] for run in runs), 2) for key in keys}
+    merged["requests"] = sum(run["requests"] for run in runs)
+    merged["rounds"] = len(runs)
+    merged["cost_ms"] = cost_ms(merged)
+    return merged
+
+
+with perf_database():
+    access = prepare()
+    auth = {"Authorization": f"Bearer {access}"}
+    endpoints = {  # name -> (path, host, headers)
+        "trivial_api": ("/api/v1/perf/ok/", HOST, None),
+        "trivial_plain": ("/perf/ok/", HOST, None),
+        "me": ("/api/v1/me/", HOST, auth),
+        "customers": ("/api/v1/customers/", HOST, auth),
+        "health_live": ("/health/live/", PUBLIC_HOST, None),
+        "health_ready": ("/health/ready/", PUBLIC_HOST, None),
+    }
+    baseline_endpoints = ("trivial_api", "trivial_plain")
+    runs: dict[str, list[dict]] = {name: [] for name in endpoints}
+    runs.update({f"{name}_no_tenant": [] for name in baseline_endpoints})
+
+    with Gunicorn("tests.perf.settings_perf") as tenant_server, \
+            Gunicorn("tests.perf.settings_perf_no_tenant") as plain_server:
+        for name, (path, host, headers) in endpoints.items():
+            body = check(tenant_server, path, host, headers)
+            if name == "customers":
+                assert len(json.loads(body)["results"]) == CUSTOMERS, body[:300]  # one page (25 a page)
+        for name in baseline_endpoints:
+            path, host, headers = endpoints[name]
+            check(plain_server, path, host, headers)
+        for server, names in ((tenant_server, endpoints), (plain_server, baseline_endpoints)):
+            for name in names:  # warm both workers (imports, connections, caches)
+                path, host, headers = endpoints[name]
+                server.wrk(path, host=host, headers=headers, duration="1s")
+        for _round in range(ROUNDS):
+            for name, (path, host, headers) in endpoints.items():
+                runs[name].append(tenant_server.wrk(path, host=host, headers=headers))
+                if name in baseline_endpoints:
+                    runs[f"{name}_no_tenant"].append(plain_server.wrk(path, host=host, headers=headers))
+        memory = {"with_tenant_middleware": tenant_server.worker_rss_mb(),
+                  "without_tenant_middleware": plain_server.worker_rss_mb()}
+
+    results = {name: median_run(samples) for name, samples in runs.items()}
+
+    def ratio(name: str, baseline: str) -> dict:
+        """By throughput (worker time per request) and by the workers' CPU per request."""
+        return {"by_req_per_s": round(results[name]["cost_ms"] / results[baseline]["cost_ms"], 2),
+                "by_cpu": round(results[name]["cpu_ms"] / results[baseline]["cpu_ms"], 2)}
+
+    print(json.dumps({
+        "setup": {"workers": WORKERS, "rounds": ROUNDS, "duration": os.environ.get("PERF_DURATION", "10s"),
+                  "connections": int(os.environ.get("PERF_CONNECTIONS", 4)), "customers": CUSTOMERS},
+        "endpoints": results,
+        "ratios": {
+            # target <= 1.2: the trivial view on a tenant host vs without the tenant middleware
+            "tenancy_overhead_api": ratio("trivial_api", "trivial_api_no_tenant"),
+            "tenancy_overhead_plain": ratio("trivial_plain", "trivial_plain_no_tenant"),
+            # target <= 2: each health endpoint vs the trivial view (tenant host, under /api/)
+            "health_live_vs_trivial": ratio("health_live", "trivial_api"),
+            "health_ready_vs_trivial": ratio("health_ready", "trivial_api"),
+            "me_vs_trivial": ratio("me", "trivial_api"),
+            "customers_vs_trivial": ratio("customers", "trivial_api"),
+        },
+        "worker_rss_mb": memory,
+    }, indent=2))
