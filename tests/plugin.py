@@ -91,7 +91,10 @@ def _fresh_routing_cache():
     """Tenant routing is cached in Redis; rolled-back tests must not leave ghosts (a
     rollback bumps no version: new versions for every scope of apps.core.cache)."""
     # login:ip-failures: failed logins per address (apps.accounts.lockout)
+    from apps.core.cache import forget_local
+
     forget("version:*", "tenants:*", "login:ip-failures:*")
+    forget_local()
     yield
     connection.set_schema_to_public()
 

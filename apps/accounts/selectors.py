@@ -39,13 +39,14 @@ def _member_row(*, public_id: str, tenant) -> dict | None:
 
 def _member_entry(*, public_id, tenant) -> dict | None:
     """{"user": {field: value}, "kinds": active membership kinds in `tenant`}, or None for
-    no such user; cached (plain values) under the tenant's and the user's scopes."""
+    no such user; cached (plain values) under the tenant's and the user's scopes, and kept in
+    the process (each request of a token reads it)."""
     public_id = str(public_id).lower()
     return versioned_get_or_build(
         f"accounts:member:{tenant.pk}:{public_id}", [scope("tenant", tenant.pk)],
         lambda: _member_row(public_id=public_id, tenant=tenant),
         lambda entry: MEMBER_CACHE_SECONDS if entry else _NOBODY_SECONDS,
-        depends_on=lambda entry: [user_scope(entry["user"]["id"])] if entry else [])
+        depends_on=lambda entry: [user_scope(entry["user"]["id"])] if entry else [], local=True)
 
 
 def member_for_token(*, public_id, tenant) -> User | None:

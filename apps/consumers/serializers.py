@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 from phonenumber_field.serializerfields import PhoneNumberField
 from rest_framework import serializers
 
-from apps.core.serializers import StrictCharField
+from apps.core.serializers import StoredPhoneField, StrictCharField
 
 from .models import Consent
 
@@ -45,7 +45,7 @@ class ProfileOutput(serializers.Serializer):
     email = serializers.EmailField(source="user.email")
     email_verified = serializers.BooleanField()
     name = serializers.CharField(source="customer.name")
-    phone = PhoneNumberField(source="customer.phone", read_only=True, help_text=PHONE_HELP)
+    phone = StoredPhoneField(source="customer.phone", help_text=PHONE_HELP)
     birth_date = serializers.DateField(source="customer.birth_date", allow_null=True)
     language = serializers.CharField(source="user.language", help_text=_("Language of your emails: en or ko."))
     marketing_consent = serializers.BooleanField(source="customer.marketing_consent")

@@ -18,6 +18,13 @@ in the process (`local=True`) whose scopes were already read costs no round trip
 tenant routing reads `tenant:<id>`; its plan limits, read next, then cost nothing). A change
 committed by another process reaches the next request.
 
+A value read on every request of a host (its tenant routing, the plan limits) may also be
+trusted in the process for `fresh_for` seconds after its versions were last read
+(TENANT_ROUTING_LOCAL_SECONDS, 2 s by default): such a request reads no version at all.
+A change committed in this process reaches its next request still (the commit drops the
+window of every value under the bumped scopes); one committed in another process reaches
+this one within `fresh_for` seconds.
+
 Only plain values are cached (dicts, lists, strings, numbers, dates...): never model
 instances, whose pickles break across deploys and go stale with their relations.
 """
@@ -27,6 +34,7 @@ from __future__ import annotations
 import contextvars
 import datetime as dt
 import secrets
+import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -47,6 +55,8 @@ _HINTS_MAX = 20_000
 # process serving many tenants starts over rather than grow.
 _LOCAL: dict[str, tuple[dict[str, str], object]] = {}
 _LOCAL_MAX = 5_000
+# When the versions of a local value were last read (`fresh_for`): name -> time.monotonic().
+_CHECKED: dict[str, float] = {}
 # Versions read in the current request: scope -> token (None outside a request).
 _request_versions: contextvars.ContextVar[dict[str, str] | None] = contextvars.ContextVar(
     "request_versions", default=None)
@@ -123,6 +133,7 @@ def bump(*scopes: str) -> None:
         known = _request_versions.get()
         if known is not None:  # the request that committed the change sees it from now on
             known.update(tokens)
+        _forget_checked(tokens)
 
     new_versions.bumped_scopes, new_versions.done = frozenset(scopes), False  # see pending_scopes
     transaction.on_commit(new_versions, robust=True)
@@ -156,19 +167,24 @@ def check_plain(value, *, _depth: int = 0) -> None:
 
 def versioned_get_or_build(name: str, scopes: Iterable[str], build: Callable[[], T],
                            timeout: int | None | Callable[[T], int | None], *,
-                           depends_on: Callable[[T], Iterable[str]] | None = None, local: bool = False) -> T:
+                           depends_on: Callable[[T], Iterable[str]] | None = None, local: bool = False,
+                           fresh_for: float = 0) -> T:
     """The value cached under `name` while none of its scopes was bumped, else `build()`
     (stored for `timeout` seconds at most; a callable gets the value).
 
     `depends_on(value)`: further scopes the value depends on, known once built (a host's
     tenant). `local`: also keep the value in this process, so that a hit costs only the
-    version read (for large values read very often, like the flag snapshot)."""
+    version read (for large values read very often, like the flag snapshot). `fresh_for`
+    (with `local`): for that many seconds after its versions were read, the process's value
+    is returned without reading them (see the module's docstring)."""
     scopes = tuple(scopes)
     wanted = scopes + tuple(s for s in _HINTS.get(name, ()) if s not in scopes)
     pending = pending_scopes()
     if pending.intersection(wanted):
         return build()
     memo = _LOCAL.get(name) if local else None
+    if memo is not None and fresh_for and _still_fresh(name, memo, fresh_for, pending):
+        return memo[1]
     current, found = _read(wanted, () if memo is not None else (name,))
     entry = memo if memo is not None else found.get(name)
     if memo is not None and not _is_current(memo, scopes, current):
@@ -219,9 +235,47 @@ def _is_current(entry, scopes: tuple[str, ...], current: dict[str, str]) -> bool
 
 
 def _keep_local(name: str, entry) -> None:
+    """Keep a value whose versions were just read (or that was just built) in the process."""
     if name not in _LOCAL and len(_LOCAL) >= _LOCAL_MAX:
         _LOCAL.clear()
+        _CHECKED.clear()
     _LOCAL[name] = entry
+    _CHECKED[name] = time.monotonic()
+
+
+def _still_fresh(name: str, entry, fresh_for: float, pending: frozenset[str]) -> bool:
+    """The process's value may be served without reading versions: read less than
+    `fresh_for` seconds ago, none of its scopes bumped by the current transaction, and none
+    read at another version by this request. The request then sees its versions."""
+    checked = _CHECKED.get(name)
+    if checked is None or time.monotonic() - checked >= fresh_for:
+        return False
+    tokens = entry[0]
+    if pending.intersection(tokens):
+        return False
+    known = _request_versions.get()
+    if known:
+        if any(known.get(s, token) != token for s, token in tokens.items()):
+            return False
+    if known is not None:
+        for s, token in tokens.items():
+            known.setdefault(s, token)
+    return True
+
+
+def forget_local() -> None:
+    """Drop every value kept in this process (tests roll the database back and delete the
+    versions without bumping them)."""
+    _LOCAL.clear()
+    _CHECKED.clear()
+
+
+def _forget_checked(tokens: dict[str, str]) -> None:
+    """Values under these just-bumped scopes read their versions again in this process."""
+    bumped = set(tokens)
+    for name, (entry_tokens, _value) in list(_LOCAL.items()):
+        if bumped.intersection(entry_tokens):
+            _CHECKED.pop(name, None)
 
 
 def _remember(name: str, dependencies: tuple[str, ...]) -> None:

@@ -31,6 +31,8 @@ def ignored_values(filterset) -> dict:
 
 class FilterBackend(DjangoFilterBackend):
     def filter_queryset(self, request, queryset, view):
+        if not _filters_asked(request, view):
+            return queryset  # nothing to filter by: no form to build and validate (every list's first page)
         filterset = self.get_filterset(request, queryset, view)
         if filterset is None:
             return queryset
@@ -40,6 +42,18 @@ class FilterBackend(DjangoFilterBackend):
         if errors:
             raise ValidationError(errors)
         return filterset.qs
+
+
+def _filters_asked(request, view) -> bool:
+    """Whether any query parameter names one of the view's filters (with no filterset class,
+    whether there is any query parameter at all)."""
+    params = request.query_params
+    if not params:
+        return False
+    filterset_class = getattr(view, "filterset_class", None)
+    if filterset_class is None:
+        return True
+    return any(name in params for name in filterset_class.base_filters)
 
 
 class UtcIsoDateTimeField(IsoDateTimeField):

@@ -3,7 +3,7 @@ from phonenumber_field.serializerfields import PhoneNumberField
 from rest_framework import serializers
 
 from apps.branches.models import Branch
-from apps.core.serializers import StrictCharField
+from apps.core.serializers import StoredPhoneField, StrictCharField
 
 from .models import Customer, GuardianContact, Tag
 
@@ -25,7 +25,7 @@ class CustomerOutput(serializers.ModelSerializer):
 
     tags = serializers.ListField(child=serializers.CharField(), source="tag_names", read_only=True)
     guardians = GuardianSerializer(many=True, read_only=True, source="guardian_rows")
-    phone = PhoneNumberField(read_only=True, help_text=PHONE_HELP)
+    phone = StoredPhoneField(help_text=PHONE_HELP)
     branch_name = serializers.CharField(source="branch.name", read_only=True, default=None, allow_null=True)
     is_minor = serializers.BooleanField(read_only=True)
 

@@ -1,6 +1,7 @@
 """Fixed-window API rate limits on Redis: per tenant (its plan plus add-ons), per user,
 per API key and, for anonymous callers, per IP; plus the tenant's monthly quota.
-One Redis round trip per request counts every window that applies."""
+One Redis command per request counts every window that applies (a Lua script: INCR each
+counter, set its expiry when it starts)."""
 
 from __future__ import annotations
 
@@ -45,8 +46,35 @@ def _limits_source(path: str):
     return import_string(path)  # once per process: this runs on every API request
 
 
+# KEYS: the counters; ARGV: each one's lifetime in seconds. Returns every count. (All keys
+# in one script: a Redis Cluster would need them in one hash slot.)
+_COUNT = """
+local counts = {}
+for i, key in ipairs(KEYS) do
+  local count = redis.call('INCR', key)
+  if count == 1 then redis.call('EXPIRE', key, ARGV[i]) end
+  counts[i] = count
+end
+return counts
+"""
+
+
 def _client():
     return get_redis_connection("default")
+
+
+_script = None
+
+
+def _count(keys_and_lifetimes: list[tuple[str, int]]) -> list[int]:
+    """Each counter's count after this request (one EVALSHA; the script is loaded again if
+    Redis lost it)."""
+    global _script
+    client = _client()
+    if _script is None:
+        _script = client.register_script(_COUNT)
+    keys, lifetimes = zip(*keys_and_lifetimes, strict=True)
+    return _script(keys=list(keys), args=list(lifetimes), client=client)
 
 
 def month_key(tenant_id: int, when=None) -> str:
@@ -89,20 +117,14 @@ def hit(*, tenant, user=None, api_key: str | None = None, ip: str | None = None)
     counts_tenant_month = tenant is not None and tenant.schema_name != settings.PUBLIC_SCHEMA_NAME
     limits = tenant_limits(tenant=tenant) if counts_tenant_month else None  # one cache read per request
     checks = identities(tenant=tenant, user=user, api_key=api_key, ip=ip, limits=limits)
-    pipe = _client().pipeline(transaction=False)
-    for _scope, identity, _limit in checks:
-        key = cache.make_key(f"ratelimit:{identity}:{window}")
-        pipe.incr(key)
-        pipe.expire(key, WINDOW * 2)
+    counters = [(cache.make_key(f"ratelimit:{identity}:{window}"), WINDOW * 2) for _scope, identity, _limit in checks]
     if counts_tenant_month:
-        key = month_key(tenant.pk)
-        pipe.incr(key)
-        pipe.expire(key, _MONTH_TTL)
-    results = pipe.execute()
+        counters.append((month_key(tenant.pk), _MONTH_TTL))
+    results = _count(counters)
 
     tightest = None
     for index, (scope, _identity, limit) in enumerate(checks):
-        count = results[index * 2]
+        count = results[index]
         decision = Decision(limit=limit, remaining=max(limit - count, 0), reset=reset,
                             retry_after=max(reset - int(now), 1) if count > limit else 0, scope=scope)
         if not decision.allowed:
@@ -111,7 +133,7 @@ def hit(*, tenant, user=None, api_key: str | None = None, ip: str | None = None)
             tightest = decision
     if counts_tenant_month:
         monthly = limits["api_requests_per_month"]
-        if monthly is not None and results[-2] > monthly:
+        if monthly is not None and results[-1] > monthly:
             return Decision(limit=tightest.limit, remaining=0, reset=reset, scope="month",
                             retry_after=_month_end_seconds(now))
     return tightest

@@ -1,5 +1,7 @@
 """Host -> tenant lookup with a cache, so that a steady-state request spends no query on
-routing (and one Redis round trip).
+routing, and most spend no Redis round trip either: a process trusts the routing it read
+for TENANT_ROUTING_LOCAL_SECONDS (apps.core.cache `fresh_for`; a change committed in
+another process reaches this one within that time, one committed here at once).
 
 The cache holds plain values (the tenant's routing fields) under the scopes
 `host:<hostname>` and `tenant:<id>` (apps.core.cache). Whatever changes a tenant or its
@@ -46,7 +48,8 @@ def tenant_for_host(hostname: str) -> Tenant | None:
     """The tenant served at `hostname` (any status), or None."""
     hostname = hostname.lower()
     row = versioned_get_or_build(_entry_name(hostname), [scope("host", hostname)], lambda: _load(hostname),
-                                 _timeout, depends_on=_tenant_scopes)
+                                 _timeout, depends_on=_tenant_scopes, local=True,
+                                 fresh_for=settings.TENANT_ROUTING_LOCAL_SECONDS)
     if row is None:
         return None
     return Tenant.from_db(DEFAULT_DB_ALIAS, list(ROUTING_FIELDS), [row[name] for name in ROUTING_FIELDS])

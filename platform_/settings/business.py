@@ -30,6 +30,10 @@ EVENTS_VALIDATE_PAYLOADS = env.bool("EVENTS_VALIDATE_PAYLOADS", default=False)
 EVENTS_SWEEP_AFTER_SECONDS = env.int("EVENTS_SWEEP_AFTER_SECONDS", default=30)
 # How long a host -> tenant lookup stays cached (invalidated on every change anyway).
 TENANT_ROUTING_CACHE_SECONDS = env.int("TENANT_ROUTING_CACHE_SECONDS", default=300)
+# How long a process serves the routing it read without asking Redis whether it changed: a
+# tenant suspended, moved or renamed by another process is seen by this one that much later
+# (0: every request reads the versions; one Redis round trip each).
+TENANT_ROUTING_LOCAL_SECONDS = env.float("TENANT_ROUTING_LOCAL_SECONDS", default=2.0)
 # Soft-deleted tenants can be restored for this long; then beat purges their schema.
 TENANT_RETENTION_DAYS = env.int("TENANT_RETENTION_DAYS", default=30)
 # Demo tenants (kind demo) last this long unless the service market gives an end date;

@@ -221,12 +221,73 @@ def test_values_kept_in_the_process_are_bounded(db, monkeypatch):
     assert list(versioned._LOCAL) == [f"test:{names[3]}"]  # full: started over
 
 
-def test_an_api_request_on_a_tenant_host_reads_versions_once(alpha_client, redis_commands):
+def test_an_api_request_on_a_tenant_host_reads_versions_once(alpha_client, redis_commands, settings):
     """Routing reads the host's entry and the tenant's version (one MGET); the plan limits
-    the rate limiter reads next depend on the same version: no further read. (The limiter's
-    own counters are one pipeline, not counted here.)"""
+    the rate limiter reads next depend on the same version: no further read. The limiter's
+    counters are one script (EVALSHA). Within TENANT_ROUTING_LOCAL_SECONDS of that read,
+    the next request reads no version at all."""
+    settings.TENANT_ROUTING_LOCAL_SECONDS = 0
     alpha_client.get("/api/v1/no-such-endpoint/")  # fills the caches
     redis_commands.clear()
     response = alpha_client.get("/api/v1/no-such-endpoint/")
     assert response.status_code == 404 and response["X-RateLimit-Limit"]
-    assert redis_commands == ["MGET"]
+    assert redis_commands == ["MGET", "EVALSHA"]
+
+    settings.TENANT_ROUTING_LOCAL_SECONDS = 60
+    alpha_client.get("/api/v1/no-such-endpoint/")  # reads the versions, then trusts them
+    redis_commands.clear()
+    response = alpha_client.get("/api/v1/no-such-endpoint/")
+    assert response.status_code == 404 and response["X-RateLimit-Limit"]
+    assert redis_commands == ["EVALSHA"]
+
+
+def fresh_get(name, build, fresh_for=60):
+    return versioned_get_or_build(f"test:{name}", [name], build, 60, local=True, fresh_for=fresh_for)
+
+
+def test_a_fresh_value_is_served_without_reading_versions_until_its_window_ends(db, redis_commands, monkeypatch):
+    from apps.core import cache as versioned
+
+    name, build = unique_scope(), Builder("old")
+    clock = [1000.0]
+    monkeypatch.setattr(versioned.time, "monotonic", lambda: clock[0])
+    fresh_get(name, build, fresh_for=2)
+    cache.set(version_key(name), "another-process-bumped-it", None)  # what bump() does elsewhere
+    build.value = "new"
+    redis_commands.clear()
+    with request_versions():
+        assert fresh_get(name, build, fresh_for=2) == "old"  # within the window: trusted
+    assert redis_commands == []
+    clock[0] += 2
+    with request_versions():
+        assert fresh_get(name, build, fresh_for=2) == "new"  # the window ended: versions read
+    assert build.calls == 2
+
+
+def test_a_change_committed_in_this_process_ends_the_window_at_once(db):
+    name, build = unique_scope(), Builder("old")
+    fresh_get(name, build)
+    with transaction.atomic():
+        bump(name)
+        build.value = "new"
+        assert fresh_get(name, build) == "new"  # the transaction sees its own change
+    assert fresh_get(name, build) == "new"  # and so does every later request here
+
+
+def test_a_fresh_value_agrees_with_the_versions_its_request_read(db):
+    """A request that read a scope at another version than the value's does not trust it
+    (one request sees one version of each scope), and one that trusts it sees its versions."""
+    name, build = unique_scope(), Builder("old")
+    fresh_get(name, build)
+    cache.set(version_key(name), "another-process-bumped-it", None)
+    build.value = "new"
+    with request_versions():
+        assert versions(name)[name] == "another-process-bumped-it"
+        assert fresh_get(name, build) == "new"
+    other, other_build = unique_scope(), Builder("kept")
+    fresh_get(other, other_build)
+    token = cache.get(version_key(other))
+    cache.set(version_key(other), "changed-after", None)
+    with request_versions():
+        assert fresh_get(other, other_build) == "kept"
+        assert versions(other)[other] == token  # what the trusted value was read at
