@@ -13,6 +13,8 @@ never reads.
     PERF_DB=perf_mig .venv/bin/python tests/perf/migrate_noop.py            # N=1000, subset 100
     PERF_DB=perf_mig .venv/bin/python tests/perf/migrate_noop.py 10000 --stock-subset 100
     PERF_DB=perf_mig MIGRATE_NOOP_N=50 .venv/bin/python tests/perf/migrate_noop.py --stock-subset 10
+    # over the 10,000 tenants tests/perf/soak_tenants.py --keep left (creating them is the long part):
+    PERF_DB=perf_soak .venv/bin/python tests/perf/migrate_noop.py 10000 --keep --prefix soak
 """
 
 import argparse
@@ -24,7 +26,7 @@ import sys
 import time
 
 from _setup import perf_database, timed
-from _tenants import tenant_slugs, tenants_ensure
+from _tenants import perf_database_kept, tenant_slugs, tenants_ensure
 
 parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
 parser.add_argument("n", nargs="?", type=int, default=int(os.environ.get("MIGRATE_NOOP_N", 1000)),
@@ -32,9 +34,11 @@ parser.add_argument("n", nargs="?", type=int, default=int(os.environ.get("MIGRAT
 parser.add_argument("--stock-subset", type=int, default=100, help="schemas the stock way is timed over (100)")
 parser.add_argument("--rounds", type=int, default=3, help="rounds of our command and of the check (3)")
 parser.add_argument("--jobs", type=int, default=2, help="schemas copied at once during set-up (2)")
+parser.add_argument("--keep", action="store_true", help="reuse the perf database if there (its tenants too), and keep it")
+parser.add_argument("--prefix", default="noop", help="the tenants' slug prefix (noop; soak for soak_tenants.py's)")
 cli = parser.parse_args()
 
-with perf_database():
+with perf_database_kept(keep=True) if cli.keep else perf_database():
     from django.core.management import call_command
     from django_tenants.management.commands.migrate_schemas import GET_EXECUTOR_FUNCTION
 
@@ -42,7 +46,7 @@ with perf_database():
     from apps.tenants.models import Tenant
     from apps.tenants.schema_migrations import schemas_behind
 
-    slugs = tenant_slugs("noop", cli.n)
+    slugs = tenant_slugs(cli.prefix, cli.n)
     created = tenants_ensure(slugs, jobs=cli.jobs)
     tenants = list(Tenant.objects.filter(schema_name__in=slugs).order_by("schema_name"))
     template_build_s, setup_s = created["template_s"], created.get("create_s", 0.0)

@@ -78,3 +78,18 @@ def test_per_object_grants_reach_the_list_in_the_same_query(callers, django_capt
     after, queries = page(teacher, 50)
     assert "Counted elsewhere" in [row["name"] for row in after["results"]]
     assert len(after["results"]) == 21 and len(queries) == 1, queries
+
+
+def test_a_row_carries_its_tags_by_name_and_its_guardians_oldest_first(callers):
+    with schema_context("alpha"):
+        customer = Customer.objects.create(name="Counted 99 Ordered")
+        customer.tags.add(Tag.objects.create(name="zeta"), Tag.objects.create(name="alpha-tag"))
+        for name in ("Second", "First"):
+            customer.guardians.create(name=name, relation="", phone="010-5555-9999", email=f"{name}@x.test")
+    connection.set_schema_to_public()
+    body = callers["owner"].get("/api/v1/customers/?search=Ordered").json()
+    row, = body["results"]
+    assert row["tags"] == ["alpha-tag", "zeta"]
+    assert [g["name"] for g in row["guardians"]] == ["Second", "First"]
+    assert row["guardians"][0] == {"name": "Second", "relation": "", "phone": "+821055559999",
+                                   "email": "Second@x.test"}
