@@ -33,6 +33,9 @@ with perf_database():
         provisioning.append(time.perf_counter() - started)
         connection.set_schema_to_public()
 
+    # The per-address and per-user limits are lifted for every call: a previous run within
+    # the same minute has used the window up (its counters are in Redis).
+    override_settings(RATELIMIT_USER_PER_MINUTE=10**9, RATELIMIT_ANON_PER_MINUTE=10**9).enable()
     owner = User.objects.get(email="owner@perf-0.test")
     owner.set_password("perf-pass-123")
     owner.save()
@@ -42,7 +45,8 @@ with perf_database():
     auth = {"HTTP_AUTHORIZATION": f"Bearer {access}"}
     client.get("/api/v1/me/", **auth)
     with CaptureQueriesContext(connection) as me_queries:
-        assert client.get("/api/v1/me/", **auth).status_code == 200
+        me = client.get("/api/v1/me/", **auth)
+    assert me.status_code == 200, me.content
     me_query_count = len(me_queries)  # read now: the log is reset by the next request
     verify = {"path": "/api/v1/auth/token/verify/", "data": {"token": access}, "content_type": "application/json"}
     with CaptureQueriesContext(connection) as routing_queries:
@@ -53,10 +57,9 @@ with perf_database():
         if response.status_code != 200:
             raise SystemExit(f"{response.status_code} instead of 200: {response.content[:300]!r}")
 
-    # 300 calls each: past the per-user (300/min) and anonymous (120/min) limits otherwise
-    with override_settings(RATELIMIT_USER_PER_MINUTE=10**9, RATELIMIT_ANON_PER_MINUTE=10**9):
-        me_latency = timed(lambda: ok(client.get("/api/v1/me/", **auth)), 300)
-        verify_latency = timed(lambda: ok(client.post(**verify)), 300)
+    # 300 calls each: past the per-user (300/min) and anonymous (120/min) limits, lifted above
+    me_latency = timed(lambda: ok(client.get("/api/v1/me/", **auth)), 300)
+    verify_latency = timed(lambda: ok(client.post(**verify)), 300)
 
     print(json.dumps({
         "provisioning_seconds": {"median": round(statistics.median(provisioning), 3),
