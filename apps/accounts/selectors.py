@@ -46,7 +46,9 @@ def _member_entry(*, public_id, tenant) -> dict | None:
         f"accounts:member:{tenant.pk}:{public_id}", [scope("tenant", tenant.pk)],
         lambda: _member_row(public_id=public_id, tenant=tenant),
         lambda entry: MEMBER_CACHE_SECONDS if entry else _NOBODY_SECONDS,
-        depends_on=lambda entry: [user_scope(entry["user"]["id"])] if entry else [], local=True)
+        depends_on=lambda entry: [user_scope(entry["user"]["id"])] if entry else [], local=True,
+        # the request checks the member's access next (apps.rbac's snapshot): one MGET for both
+        read_along=[scope("roles", tenant.schema_name)])
 
 
 def member_for_token(*, public_id, tenant) -> User | None:

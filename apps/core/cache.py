@@ -168,7 +168,7 @@ def check_plain(value, *, _depth: int = 0) -> None:
 def versioned_get_or_build(name: str, scopes: Iterable[str], build: Callable[[], T],
                            timeout: int | None | Callable[[T], int | None], *,
                            depends_on: Callable[[T], Iterable[str]] | None = None, local: bool = False,
-                           fresh_for: float = 0) -> T:
+                           fresh_for: float = 0, read_along: Iterable[str] = ()) -> T:
     """The value cached under `name` while none of its scopes was bumped, else `build()`
     (stored for `timeout` seconds at most; a callable gets the value).
 
@@ -176,7 +176,9 @@ def versioned_get_or_build(name: str, scopes: Iterable[str], build: Callable[[],
     tenant). `local`: also keep the value in this process, so that a hit costs only the
     version read (for large values read very often, like the flag snapshot). `fresh_for`
     (with `local`): for that many seconds after its versions were read, the process's value
-    is returned without reading them (see the module's docstring)."""
+    is returned without reading them (see the module's docstring). `read_along`: scopes the
+    request reads next, whose versions come in the same MGET (a token's member entry,
+    then the member's access snapshot under roles:<schema>)."""
     scopes = tuple(scopes)
     wanted = scopes + tuple(s for s in _HINTS.get(name, ()) if s not in scopes)
     pending = pending_scopes()
@@ -185,7 +187,7 @@ def versioned_get_or_build(name: str, scopes: Iterable[str], build: Callable[[],
     memo = _LOCAL.get(name) if local else None
     if memo is not None and fresh_for and _still_fresh(name, memo, fresh_for, pending):
         return memo[1]
-    current, found = _read(wanted, () if memo is not None else (name,))
+    current, found = _read((*wanted, *(s for s in read_along if s not in wanted)), () if memo is not None else (name,))
     entry = memo if memo is not None else found.get(name)
     if memo is not None and not _is_current(memo, scopes, current):
         entry = cache.get(name)  # another process may have built it already

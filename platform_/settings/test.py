@@ -38,3 +38,7 @@ if env("TEST_DATABASE_NAME", default=""):
     DATABASES["default"]["TEST"] = {"NAME": env("TEST_DATABASE_NAME")}  # noqa: F405
 EVENTS_VALIDATE_PAYLOADS = True  # every event a test records matches its catalogue schema
 WEBHOOKS_ALLOW_PRIVATE_TARGETS = True  # receivers run on loopback
+# Tests change tenants in one process (a Celery worker, a web server) and route in another
+# right after: every request reads the routing's versions. The 2 s window of production
+# (TENANT_ROUTING_LOCAL_SECONDS) has its own tests, which set it (apps/core/tests/test_cache.py).
+TENANT_ROUTING_LOCAL_SECONDS = 0.0

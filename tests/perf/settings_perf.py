@@ -14,3 +14,4 @@ ROOT_URLCONF = "tests.perf.urls_perf"
 PUBLIC_SCHEMA_URLCONF = "tests.perf.urls_perf_public"
 RATELIMIT_USER_PER_MINUTE = RATELIMIT_API_KEY_PER_MINUTE = RATELIMIT_ANON_PER_MINUTE = 10**9
 MIDDLEWARE = list(MIDDLEWARE)
+TENANT_ROUTING_LOCAL_SECONDS = 2.0  # production's default (the test settings turn it off)

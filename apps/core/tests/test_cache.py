@@ -291,3 +291,17 @@ def test_a_fresh_value_agrees_with_the_versions_its_request_read(db):
     with request_versions():
         assert fresh_get(other, other_build) == "kept"
         assert versions(other)[other] == token  # what the trusted value was read at
+
+
+def test_a_token_request_reads_the_member_and_its_access_versions_in_one_mget(tenant_alpha, redis_commands, settings):
+    """/me/ in the steady state: one MGET (the user's version and the workspace's roles
+    version, read along), the rate limiter's script; routing within its window reads nothing."""
+    from tests.plugin import client_for, obtain_tokens
+
+    settings.TENANT_ROUTING_LOCAL_SECONDS = 60
+    access = obtain_tokens("alpha", "owner@alpha.test")["access"]
+    client = client_for("alpha", HTTP_AUTHORIZATION=f"Bearer {access}")
+    assert client.get("/api/v1/me/").status_code == 200  # fills the caches
+    redis_commands.clear()
+    assert client.get("/api/v1/me/").status_code == 200
+    assert redis_commands == ["MGET", "EVALSHA"]
