@@ -34,7 +34,8 @@ parser.add_argument("n", nargs="?", type=int, default=int(os.environ.get("MIGRAT
 parser.add_argument("--stock-subset", type=int, default=100, help="schemas the stock way is timed over (100)")
 parser.add_argument("--rounds", type=int, default=3, help="rounds of our command and of the check (3)")
 parser.add_argument("--jobs", type=int, default=2, help="schemas copied at once during set-up (2)")
-parser.add_argument("--keep", action="store_true", help="reuse the perf database if there (its tenants too), and keep it")
+parser.add_argument("--keep", action="store_true",
+                    help="reuse the perf database if there (its tenants too), and keep it")
 parser.add_argument("--prefix", default="noop", help="the tenants' slug prefix (noop; soak for soak_tenants.py's)")
 cli = parser.parse_args()
 
