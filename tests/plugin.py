@@ -86,6 +86,14 @@ def forget(*patterns: str) -> None:
         cache.delete_pattern(pattern, itersize=10_000)
 
 
+@pytest.fixture
+def commit(django_capture_on_commit_callbacks):
+    """`with commit():` runs the block's on-commit callbacks as a real commit would: the
+    caches' versions bumped (otherwise every read of a scope bumped inside the test's
+    transaction bypasses the cache)."""
+    return lambda: django_capture_on_commit_callbacks(execute=True)
+
+
 @pytest.fixture(autouse=True)
 def _fresh_routing_cache():
     """Tenant routing is cached in Redis; rolled-back tests must not leave ghosts (a

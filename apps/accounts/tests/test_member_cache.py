@@ -18,11 +18,6 @@ EMAIL = "member-cache@alpha.test"
 
 
 @pytest.fixture
-def commit(django_capture_on_commit_callbacks):
-    return lambda: django_capture_on_commit_callbacks(execute=True)
-
-
-@pytest.fixture
 def member(db, commit):
     """A staff member (teacher) of alpha with a token, and their user row."""
     with commit():

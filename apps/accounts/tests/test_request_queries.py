@@ -3,17 +3,9 @@ the caches): the member check behind the token (apps.accounts.selectors.member_f
 and the access snapshot (apps.rbac.selectors.access_for) are cached, so /me/ costs no
 query at all, whoever asks and whichever role they act as."""
 
-import pytest
 
 from tests.plugin import client_for, obtain_tokens
 from tests.workspace import make_branch, make_staff
-
-
-@pytest.fixture
-def commit(django_capture_on_commit_callbacks):
-    """Run setup as a real commit would leave it: the caches' versions bumped (otherwise
-    every read of a scope bumped inside the test's transaction bypasses the cache)."""
-    return lambda: django_capture_on_commit_callbacks(execute=True)
 
 
 def bearer(access: str):

@@ -6,7 +6,6 @@ executed, as a real commit would (versions are bumped on commit)."""
 
 from datetime import timedelta
 
-import pytest
 import time_machine
 from django.core.cache import cache
 from django.db import connection
@@ -20,11 +19,6 @@ from tests.plugin import client_for
 from tests.workspace import api_key_client
 
 CHECK = "/api/v1/auth/check-permission/?perm=customer:view"
-
-
-@pytest.fixture
-def commit(django_capture_on_commit_callbacks):
-    return lambda: django_capture_on_commit_callbacks(execute=True)
 
 
 def key(commit, **create):

@@ -20,11 +20,6 @@ EMAIL = "access-cache@alpha.test"
 
 
 @pytest.fixture
-def commit(django_capture_on_commit_callbacks):
-    return lambda: django_capture_on_commit_callbacks(execute=True)
-
-
-@pytest.fixture
 def setup(db, commit):
     """Two branches, a role "cache-role" (customer:view and customer:add workspace-wide)
     held by a staff member limited to nothing, and their token."""
