@@ -235,3 +235,39 @@ def test_logins_and_lockouts_are_security_events(db, owner_alpha):
         ("auth.token_refreshed", ALPHA_OWNER, None),
     ]
     assert events[-1].request_id and events[-1].ip == "127.0.0.1"
+
+
+def test_a_token_is_verified_once_per_process_until_it_expires(db, owner_alpha, monkeypatch):
+    """The signature check is memoised per token (apps.accounts.authentication); the
+    expiry is still enforced on the memoised token, and a token differing by one byte is
+    checked (and refused) on its own."""
+    import time_machine
+    from rest_framework_simplejwt.backends import TokenBackend
+
+    from apps.accounts import authentication
+
+    authentication.forget_verified_tokens()
+    decoded = []
+    original = TokenBackend.decode
+    monkeypatch.setattr(TokenBackend, "decode", lambda self, *a, **k: decoded.append(1) or original(self, *a, **k))
+    access = obtain_tokens("alpha", ALPHA_OWNER)["access"]
+    me = [client_for("alpha").get("/api/v1/me/", HTTP_AUTHORIZATION=f"Bearer {access}") for _ in range(3)]
+    assert [r.status_code for r in me] == [200, 200, 200] and me[0].json() == me[2].json()
+    assert len(decoded) == 1
+    forged = access[:-2] + ("A" if access[-2] != "A" else "B") + access[-1]
+    refused = client_for("alpha").get("/api/v1/me/", HTTP_AUTHORIZATION=f"Bearer {forged}")
+    assert refused.status_code == 401 and error_code(refused) == "token_not_valid"
+    with time_machine.travel(timezone.now() + timedelta(minutes=16), tick=False):
+        late = client_for("alpha").get("/api/v1/me/", HTTP_AUTHORIZATION=f"Bearer {access}")
+    assert late.status_code == 401 and error_code(late) == "token_not_valid"
+
+
+def test_the_verified_token_memo_is_bounded(db, owner_alpha, monkeypatch):
+    from apps.accounts import authentication
+
+    authentication.forget_verified_tokens()
+    monkeypatch.setattr(authentication, "VERIFIED_TOKENS_KEPT", 2)
+    for _ in range(5):
+        access = obtain_tokens("alpha", ALPHA_OWNER)["access"]
+        assert client_for("alpha").get("/api/v1/me/", HTTP_AUTHORIZATION=f"Bearer {access}").status_code == 200
+        assert len(authentication._verified) <= 2
