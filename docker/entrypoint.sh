@@ -6,7 +6,7 @@
 # after WEB_MAX_REQUESTS requests (default 1000, give or take WEB_MAX_REQUESTS_JITTER): a bound
 # on leaks in Python; database backends are recycled sooner and more cheaply by
 # DB_CONN_MAX_REQUESTS (platform_/settings/base.py), a worker's start costing seconds of CPU.
-# worker / beat: Celery. Anything else runs as a command (e.g. `manage.py shell`).
+# worker / beat: Celery (below). Anything else runs as a command (e.g. `manage.py shell`).
 set -e
 case "$1" in
   web)
@@ -18,11 +18,18 @@ case "$1" in
       --forwarded-allow-ips "*"
     ;;
   worker)
-    exec celery -A platform_ worker -l info --concurrency "${WORKER_CONCURRENCY:-2}" \
-      --max-tasks-per-child 200 -Q "${CELERY_QUEUE:-platform}"
+    # WORKER_QUEUES: the queues this worker takes, comma-separated (platform_/settings/queues.py:
+    # platform, platform.provisioning, platform.webhooks, platform.notifications,
+    # platform.settlement); every queue when unset.
+    set -- celery -A platform_ worker -l info --concurrency "${WORKER_CONCURRENCY:-2}" \
+      --max-tasks-per-child "${WORKER_MAX_TASKS_PER_CHILD:-200}"
+    if [ -n "${WORKER_QUEUES:-}" ]; then set -- "$@" -Q "$WORKER_QUEUES"; fi
+    exec "$@"
     ;;
   beat)
-    exec celery -A platform_ beat -l info --scheduler django_celery_beat.schedulers:DatabaseScheduler
+    # One beat sends the schedule: a second one stands by until the first is gone
+    # (apps/core/beat.py holds a PostgreSQL advisory lock), so two replicas are harmless.
+    exec celery -A platform_ beat -l info --scheduler apps.core.beat:SingleBeatScheduler
     ;;
   *)
     exec "$@"

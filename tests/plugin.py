@@ -369,12 +369,13 @@ def celery_worker_process(platform_seed, live_server_mail):
     from platform_.celery import app
 
     with app.connection_for_write() as conn:  # drop tasks queued by earlier tests
-        conn.default_channel.queue_purge(settings.CELERY_TASK_DEFAULT_QUEUE)
+        for queue in settings.CELERY_TASK_QUEUES:
+            conn.default_channel.queue_purge(queue.name)
     log = artifact_log("celery-worker")
     with log.open("w") as out:
         process = subprocess.Popen(
             [sys.executable, "-m", "celery", "-A", "platform_", "worker", "-P", "solo", "-l", "info",
-             "-Q", settings.CELERY_TASK_DEFAULT_QUEUE, "--without-mingle", "--without-gossip",
+             "--without-mingle", "--without-gossip",  # every queue (settings.CELERY_TASK_QUEUES)
              "--without-heartbeat", "-n", f"test-{os.getpid()}@%h"],
             cwd=ROOT, env=subprocess_env(EMAIL_URL=f"filemail:///{live_server_mail}"), stdout=out,
             stderr=subprocess.STDOUT,

@@ -36,7 +36,7 @@ def test_compose_file_is_valid_and_has_every_service():
     assert result.returncode == 0, result.stderr
     for service in ("web:", "worker:", "beat:", "db:", "redis:", "healthcheck:"):
         assert service in result.stdout
-    assert result.stdout.count("image: platform:latest") == 3  # one image for web, worker, beat
+    assert result.stdout.count("image: platform:latest") == 4  # one image for web, worker, worker-slow, beat
 
 
 def test_compose_requires_secrets():

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .business import *  # noqa: F401,F403  (the platform apps' own settings)
 from .environment import BASE_DIR, env
+from .queues import celery_queues
 
 # No defaults for secrets, data stores or demo logins here: development and tests get
 # theirs from platform_/settings/local.py, production from the environment (prod.py checks).
@@ -310,13 +311,21 @@ SPECTACULAR_SETTINGS = {
 # --- Celery -------------------------------------------------------------------------
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_URL)
 CELERY_RESULT_BACKEND = None
-CELERY_TASK_DEFAULT_QUEUE = env("CELERY_QUEUE", default="platform")
+vars().update(celery_queues(env("CELERY_QUEUE", default="platform")))  # platform_/settings/queues.py
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+CELERY_BEAT_SCHEDULER = "apps.core.beat:SingleBeatScheduler"  # one beat at a time
 CELERY_TIMEZONE = "UTC"
+# Every task is limited to CELERY_TASK_TIME_LIMIT seconds (a hard kill), and a message a
+# worker took but did not acknowledge (acks_late: it died) goes back to the queue after the
+# broker's visibility timeout, which must outlast the longest task, or a task still running
+# would be delivered a second time (tests/test_task_safety.py checks both).
+CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=900)
+# Every worker looks for such messages every 10 s (kombu's default: every 100 s).
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600),
+                                   "unacked_restore_interval": 10, "unacked_restore_throttle": 1}
 
 # --- Internationalisation -----------------------------------------------------------
 LANGUAGE_CODE = "en"

@@ -8,6 +8,7 @@ local.apply()
 
 from .base import *  # noqa: E402,F401,F403
 from .base import CACHES, env  # noqa: E402
+from .queues import celery_queues  # noqa: E402
 
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -31,7 +32,7 @@ def _per_worker(value: str) -> str:
 
 CACHES["default"]["KEY_PREFIX"] = _per_worker(env("CACHE_KEY_PREFIX", default="platform-test"))
 # Tests get their own queue so that a `make run` worker never takes their tasks.
-CELERY_TASK_DEFAULT_QUEUE = _per_worker(env("CELERY_QUEUE", default="platform-test"))
+vars().update(celery_queues(_per_worker(env("CELERY_QUEUE", default="platform-test"))))
 # Parallel test runs on one server (e.g. several developers' sessions) need their own
 # database names: TEST_DATABASE_NAME=test_platform_mine (xdist workers: test_platform_mine_gw0).
 if env("TEST_DATABASE_NAME", default=""):

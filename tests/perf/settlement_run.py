@@ -224,7 +224,8 @@ with perf_database():
     from platform_.celery import app
     from tests.plugin import _stop, artifact_log
 
-    queue = settings.CELERY_TASK_DEFAULT_QUEUE
+    queue = settings.CELERY_TASK_DEFAULT_QUEUE  # and the queues named after it (platform_/settings/queues.py)
+    queues = [q.name for q in settings.CELERY_TASK_QUEUES]
     rate, fee_rate = Decimal("3.50"), Decimal(settings.PAYMENTS_SANDBOX_FEE_RATE)
     started = time.perf_counter()
     template_ensure()
@@ -250,7 +251,8 @@ with perf_database():
 
     def worker_start(side: str) -> subprocess.Popen:
         with app.connection_for_write() as conn:  # nothing left over from an earlier run
-            conn.default_channel.queue_purge(queue)
+            for name in queues:
+                conn.default_channel.queue_purge(name)
         log = artifact_log(f"perf-settlement-worker-{side}")
         env = {**os.environ, "DJANGO_SETTINGS_MODULE": "platform_.settings.test", "CELERY_QUEUE": queue,
                "REDIS_URL": settings.REDIS_URL, "PYTHONUNBUFFERED": "1"}
@@ -261,8 +263,9 @@ with perf_database():
                        "worker"]
         with log.open("w") as out:
             process = subprocess.Popen(
-                [*command, "-P", "prefork", "-c", str(CONCURRENCY), "-l", "info", "-Q", queue, "--without-mingle",
-                 "--without-gossip", "--without-heartbeat", "-n", f"perf-settlement-{os.getpid()}@%h"],
+                [*command, "-P", "prefork", "-c", str(CONCURRENCY), "-l", "info", "-Q", ",".join(queues),
+                 "--without-mingle", "--without-gossip", "--without-heartbeat",
+                 "-n", f"perf-settlement-{os.getpid()}@%h"],
                 cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + 120
         while "ready." not in log.read_text():
@@ -392,7 +395,8 @@ with perf_database():
                 results[side].append(measure(side))
     finally:
         with app.connection_for_write() as conn:  # what a failed run left in the queue
-            conn.default_channel.queue_purge(queue)
+            for name in queues:
+                conn.default_channel.queue_purge(name)
     load_after = os.getloadavg()
     breakdowns = {side: breakdown(side, options.breakdown) for side in SIZES} if options.breakdown else {}
 

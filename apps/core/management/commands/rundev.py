@@ -32,10 +32,9 @@ def default_processes() -> list[Process]:
     port = settings.LOCAL_WEB_PORT
     return [
         Process("web", [python, manage, "runserver", f"127.0.0.1:{port}"], port=port),
-        Process("worker", [python, "-m", "celery", "-A", "platform_", "worker", "-l", "info", "-c", "2",
-                           "-Q", settings.CELERY_TASK_DEFAULT_QUEUE]),
+        Process("worker", [python, "-m", "celery", "-A", "platform_", "worker", "-l", "info", "-c", "2"]),  # all queues
         Process("beat", [python, "-m", "celery", "-A", "platform_", "beat", "-l", "info",
-                         "--scheduler", "django_celery_beat.schedulers:DatabaseScheduler"]),
+                         "--scheduler", "apps.core.beat:SingleBeatScheduler"]),
     ]
 
 
