@@ -16,7 +16,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connection, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.utils import timezone as django_timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
@@ -158,7 +158,7 @@ def tenant_create(*, slug: str, name: str, business_type: str, owner_email: str,
 def _queue_provisioning(tenant: Tenant) -> None:
     from .tasks import provision_tenant
 
-    transaction.on_commit(lambda: provision_tenant.delay(tenant.pk))
+    transaction.on_commit(lambda: provision_tenant.delay(tenant.pk), robust=True)
 
 
 def provisioning_steps():
@@ -168,8 +168,31 @@ def provisioning_steps():
     return [import_string(path) for path in settings.PROVISIONING_STEPS]
 
 
+PROVISIONING_LOCK = 0x7E4A47  # pg_advisory_lock(PROVISIONING_LOCK, tenant id): one attempt at a time
+
+
 def tenant_provision(*, tenant_id: int) -> Tenant:
-    """Create, migrate and populate the tenant's schema. Idempotent for active tenants."""
+    """Create, migrate and populate the tenant's schema. Idempotent for active tenants.
+
+    One attempt per tenant runs at a time (a PostgreSQL advisory lock, which the server
+    releases if the attempt's process dies). So a schema found here for a tenant still in
+    provisioning was left by an attempt that died midway (its worker killed, the machine
+    lost): it is dropped and made again. Everything else an attempt writes commits in one
+    transaction with the tenant's activation, so there is nothing else to undo."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_lock(%s, %s)", [PROVISIONING_LOCK, tenant_id])
+    try:
+        return _provision(tenant_id=tenant_id)
+    finally:
+        try:
+            connection.set_schema_to_public()
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [PROVISIONING_LOCK, tenant_id])
+        except DatabaseError:  # the connection is gone, and its lock with it
+            logger.warning("tenant %s: provisioning lock not released (connection lost)", tenant_id)
+
+
+def _provision(*, tenant_id: int) -> Tenant:
     tenant = Tenant.objects.get(pk=tenant_id)
     if tenant.status == Tenant.Status.ACTIVE:
         return tenant
@@ -177,6 +200,9 @@ def tenant_provision(*, tenant_id: int) -> Tenant:
         raise IllegalTransition(_("Only a tenant in provisioning can be provisioned (this one is %(status)s).")
                                 % {"status": tenant.get_status_display()})
     started = django_timezone.now()
+    if schema_exists(tenant.schema_name):
+        logger.warning("tenant %s: dropping the schema of an interrupted provisioning attempt", tenant.slug)
+        _drop_schema(tenant.schema_name)
     try:
         schema_create(tenant.schema_name)
         with transaction.atomic():

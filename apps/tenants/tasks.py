@@ -5,10 +5,13 @@ from .models import Tenant
 from .services import tenant_provision
 
 
-@shared_task(name="tenants.provision_tenant", acks_late=True)
+@shared_task(name="tenants.provision_tenant", acks_late=True, reject_on_worker_lost=True)
 def provision_tenant(tenant_id: int) -> str:
     """Provision one tenant. Failure is recorded on the tenant (status `failed`) and is
-    retried by an operator, not automatically: the error usually needs a look."""
+    retried by an operator, not automatically: the error usually needs a look. A worker
+    that dies midway never acknowledged the message: the broker delivers it again (at once
+    when the pool's child died, after the visibility timeout when the whole worker did),
+    and the new attempt replaces what the dead one left (tests/test_faults_worker.py)."""
     try:
         return tenant_provision(tenant_id=tenant_id).status
     except Tenant.DoesNotExist:

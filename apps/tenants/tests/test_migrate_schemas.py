@@ -21,6 +21,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.db import connection, transaction
 from django.db.migrations.loader import MigrationLoader
+from django.test import override_settings
 from django.utils import timezone
 from django_tenants.utils import schema_exists
 
@@ -37,6 +38,10 @@ ROOT = Path(__file__).resolve().parents[3]
 WITHOUT_SCHEMA = ("requested", "approved", "failed", "purged")
 
 
+def failing_step(*, tenant, owner):
+    raise RuntimeError("the step failed")
+
+
 def make_tenants_without_schema(prefix: str) -> dict[str, str]:
     """One committed tenant in each status that has no schema, through the services:
     a sign-up awaiting approval, an approved one, one whose provisioning failed (and
@@ -50,15 +55,15 @@ def make_tenants_without_schema(prefix: str) -> dict[str, str]:
     new("requested")
     tenant_approve(tenant=new("approved"), actor=None)
     failed = new("failed")
-    with connection.cursor() as cursor:  # a half-made schema left by a crash: provisioning fails on it
-        cursor.execute(f'CREATE SCHEMA "{failed.schema_name}"')
     with transaction.atomic():
         transition(Tenant.objects.select_for_update().get(pk=failed.pk), Tenant.Status.PROVISIONING,
                    action="tenant.provisioning_started")
-    try:
-        tenant_provision(tenant_id=failed.pk)
-    except ProvisioningFailed:
-        pass
+    # a step fails after the schema was made: provisioning drops it and records the failure
+    with override_settings(PROVISIONING_STEPS=[*settings.PROVISIONING_STEPS, f"{__name__}.failing_step"]):
+        try:
+            tenant_provision(tenant_id=failed.pk)
+        except ProvisioningFailed:
+            pass
     purged = tenant_soft_delete(tenant=new("purged"), actor=None, reason="closed")
     Tenant.objects.filter(pk=purged.pk).update(deleted_at=timezone.now() - retention_period() - timedelta(days=1))
     tenant_purge(tenant=purged, actor=None)
