@@ -20,6 +20,8 @@ from django.db import connection
 from django.utils import timezone
 from django_redis import get_redis_connection
 
+from apps.core.cache import REDIS_DOWN, redis_unreachable
+
 
 def address_of(ip: str | None) -> str | None:
     """What the limit counts for `ip`: the IPv4 address, or the IPv6 /64."""
@@ -44,7 +46,13 @@ def ip_retry_after(ip: str | None) -> int:
     pipe = get_redis_connection("default").pipeline(transaction=False)
     pipe.get(_key(address))
     pipe.ttl(_key(address))
-    count, ttl = pipe.execute()
+    try:
+        count, ttl = pipe.execute()
+    except REDIS_DOWN as exc:  # like the API's limits: uncounted (RATELIMIT_FAIL_OPEN) or a 503
+        redis_unreachable(exc, "reading failed logins")
+        if settings.RATELIMIT_FAIL_OPEN:
+            return 0
+        raise
     if int(count or 0) < settings.LOGIN_IP_MAX_FAILURES or ttl == -2:
         return 0
     return ttl if ttl > 0 else settings.LOGIN_IP_WINDOW_SECONDS
@@ -59,7 +67,13 @@ def ip_failure(ip: str | None) -> int:
     pipe = get_redis_connection("default").pipeline(transaction=False)
     pipe.set(key, 0, ex=settings.LOGIN_IP_WINDOW_SECONDS, nx=True)  # the window starts at the first failure
     pipe.incr(key)
-    return pipe.execute()[1]
+    try:
+        return pipe.execute()[1]
+    except REDIS_DOWN as exc:
+        redis_unreachable(exc, "counting a failed login")
+        if settings.RATELIMIT_FAIL_OPEN:
+            return 0
+        raise
 
 
 # The workspace's own time zone setting, read in the current tenant schema. The setting

@@ -27,7 +27,7 @@ def announcement_publish(*, announcement: Announcement, actor) -> Announcement:
             from .tasks import email_owners
 
             pk = announcement.pk
-            transaction.on_commit(lambda: email_owners.delay(pk))
+            transaction.on_commit(lambda: email_owners.delay(pk), robust=True)
     return announcement
 
 

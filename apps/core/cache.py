@@ -27,12 +27,17 @@ this one within `fresh_for` seconds.
 
 Only plain values are cached (dicts, lists, strings, numbers, dates...): never model
 instances, whose pickles break across deploys and go stale with their relations.
+
+Redis unreachable: every value is built from the database (nothing cached, nothing kept
+in the process) until it answers again; a bump that cannot be written is logged (a Redis
+restart loses the old versions anyway: entries stored under them are never served again).
 """
 
 from __future__ import annotations
 
 import contextvars
 import datetime as dt
+import logging
 import secrets
 import time
 import uuid
@@ -43,8 +48,24 @@ from typing import TypeVar
 
 from django.core.cache import cache
 from django.db import connection, transaction
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 
 T = TypeVar("T")
+
+REDIS_DOWN = (RedisConnectionError, RedisTimeoutError)
+"""What redis-py raises when Redis cannot be reached (refused, reset, timed out)."""
+
+logger = logging.getLogger(__name__)
+_said_down_at = 0.0
+
+
+def redis_unreachable(exc: BaseException, doing: str) -> None:
+    """Log that Redis could not be reached (at most once a minute per process)."""
+    global _said_down_at
+    if time.monotonic() - _said_down_at >= 60:
+        _said_down_at = time.monotonic()
+        logger.warning("Redis unreachable while %s (%s): falling back", doing, exc)
 
 VERSION_PREFIX = "version:"
 # Scopes a value turned out to depend on last time (per process), read along with the
@@ -129,11 +150,14 @@ def bump(*scopes: str) -> None:
     def new_versions():
         new_versions.done = True
         tokens = {s: secrets.token_hex(8) for s in scopes}
-        cache.set_many({version_key(s): token for s, token in tokens.items()}, None)
         known = _request_versions.get()
         if known is not None:  # the request that committed the change sees it from now on
             known.update(tokens)
         _forget_checked(tokens)
+        try:
+            cache.set_many({version_key(s): token for s, token in tokens.items()}, None)
+        except REDIS_DOWN as exc:
+            logger.error("cache versions not bumped, Redis unreachable: %s (%s)", ", ".join(scopes), exc)
 
     new_versions.bumped_scopes, new_versions.done = frozenset(scopes), False  # see pending_scopes
     transaction.on_commit(new_versions, robust=True)
@@ -178,8 +202,18 @@ def versioned_get_or_build(name: str, scopes: Iterable[str], build: Callable[[],
     (with `local`): for that many seconds after its versions were read, the process's value
     is returned without reading them (see the module's docstring). `read_along`: scopes the
     request reads next, whose versions come in the same MGET (a token's member entry,
-    then the member's access snapshot under roles:<schema>)."""
-    scopes = tuple(scopes)
+    then the member's access snapshot under roles:<schema>).
+
+    Redis unreachable: `build()`, nothing stored (the module's docstring)."""
+    try:
+        return _get_or_build(name, tuple(scopes), build, timeout, depends_on, local, fresh_for, read_along)
+    except REDIS_DOWN as exc:
+        redis_unreachable(exc, f"reading {name}")
+        _LOCAL.pop(name, None)
+        return build()
+
+
+def _get_or_build(name, scopes, build, timeout, depends_on, local, fresh_for, read_along):
     wanted = scopes + tuple(s for s in _HINTS.get(name, ()) if s not in scopes)
     pending = pending_scopes()
     if pending.intersection(wanted):

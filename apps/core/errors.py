@@ -15,6 +15,8 @@ lists the registry, which the OpenAPI schema documents (apps.core.openapi).
 
 from __future__ import annotations
 
+import errno
+import sys
 from importlib import import_module
 from typing import NamedTuple
 
@@ -25,6 +27,7 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import Resolver404, resolve
 from django.utils.module_loading import module_has_submodule
 from django.utils.translation import gettext_lazy as _
@@ -181,6 +184,39 @@ class ServerError(PlatformError):
     message = _("Something went wrong on our side. Please try again.")
 
 
+class ServiceUnavailable(PlatformError):
+    """The database or Redis cannot be reached (restarting, failing over): nothing was
+    done; the same request may be sent again shortly (Retry-After)."""
+
+    code = "service_unavailable"
+    status = 503
+    message = _("The service is briefly unavailable. Nothing was changed; please try again in a moment.")
+    retry_after = 5
+
+
+class StorageFull(PlatformError):
+    """The disk for uploaded files is full: the upload was refused whole, nothing else changed."""
+
+    code = "storage_full"
+    status = 507
+    message = _("The file could not be stored: the storage is full. Nothing was changed; please tell the "
+                "platform's operator.")
+
+
+def unavailable_cause(exc: BaseException | None) -> bool:
+    """`exc` (or what caused it) says the database or Redis could not be reached."""
+    from django.db import InterfaceError, OperationalError
+    from redis.exceptions import ConnectionError as RedisConnectionError
+    from redis.exceptions import TimeoutError as RedisTimeoutError
+
+    seen = 0
+    while exc is not None and seen < 5:
+        if isinstance(exc, OperationalError | InterfaceError | RedisConnectionError | RedisTimeoutError):
+            return True
+        exc, seen = exc.__cause__ or exc.__context__, seen + 1
+    return False
+
+
 # The generic error for a DRF exception's status when its code is not a registered one.
 _GENERIC_BY_STATUS = {cls.status: cls for cls in (BadRequest, NotAuthenticated, PermissionDenied, NotFound,
                                                    MethodNotAllowed, NotAcceptable, Conflict, UnsupportedMediaType,
@@ -302,4 +338,17 @@ def permission_denied_view(request, exception=None):
 
 
 def server_error_view(request):
+    """handler500, called while the exception is handled: a database or Redis that cannot
+    be reached is a 503 (no page that needs either), anything else a 500."""
+    if unavailable_cause(sys.exc_info()[1]):
+        if wants_json(request):
+            response = JsonResponse(error_payload(ServiceUnavailable.code, ServiceUnavailable.message),
+                                    status=ServiceUnavailable.status)
+        else:
+            page = render_to_string("errors/unavailable.html", {"message": ServiceUnavailable.message})
+            response = HttpResponse(page, status=ServiceUnavailable.status)
+        response["Retry-After"] = str(ServiceUnavailable.retry_after)
+        return response
+    if isinstance(sys.exc_info()[1], OSError) and sys.exc_info()[1].errno in (errno.ENOSPC, errno.EDQUOT):
+        return error_response(request, StorageFull.status, StorageFull.code, StorageFull.message)
     return error_response(request, ServerError.status, ServerError.code, ServerError.message)

@@ -53,7 +53,7 @@ def event_record(name: str, data: dict, *, tenant=None) -> Event | None:
         event = Event.objects.create(name=name, version=event_type.version, data=data,
                                      occurred_at=timezone.now())
         schema_name = connection.schema_name
-    transaction.on_commit(lambda: _dispatch_later(schema_name, event.pk))
+    transaction.on_commit(lambda: _dispatch_later(schema_name, event.pk), robust=True)
     return event
 
 

@@ -34,4 +34,4 @@ def webhook_send_after_commit(*, url: str, secret_setting: str, event_type: str,
     from .tasks import post_signed_webhook
 
     body, msg_id = webhook_body(event_type, data), f"msg_{uuid.uuid4().hex}"
-    transaction.on_commit(lambda: post_signed_webhook.delay(url, secret_setting, body, msg_id))
+    transaction.on_commit(lambda: post_signed_webhook.delay(url, secret_setting, body, msg_id), robust=True)

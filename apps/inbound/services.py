@@ -70,7 +70,7 @@ def inbound_receive(*, source: str, request, secret: str) -> tuple[InboundEvent,
         with transaction.atomic():
             event = InboundEvent.objects.create(source=source, event_id=event_id, event_type=payload["type"],
                                                 payload=payload, ip=ip)
-            transaction.on_commit(lambda: _queue(event.pk))
+            transaction.on_commit(lambda: _queue(event.pk), robust=True)
     except IntegrityError:  # the same event arrived twice at once
         return _accepted(source, event_id), False
     return event, True
@@ -133,5 +133,5 @@ def inbound_retry(*, event: InboundEvent, actor) -> InboundEvent:
         audit_record(action="webhook.retried", actor=actor, target=event,
                      changes={"status": [InboundEvent.Status.FAILED, InboundEvent.Status.RECEIVED]},
                      metadata={"source": event.source, "event_id": event.event_id})
-        transaction.on_commit(lambda: _queue(event.pk))
+        transaction.on_commit(lambda: _queue(event.pk), robust=True)
     return event

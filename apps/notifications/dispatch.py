@@ -181,7 +181,7 @@ def handle_event(event) -> None:
     due = [delivery.pk for delivery in created if delivery.queued_until is not None]
     if due:
         schema_name = connection.schema_name
-        transaction.on_commit(lambda: _send_later(schema_name, due))
+        transaction.on_commit(lambda: _send_later(schema_name, due), robust=True)
 
 
 def _delivery(event, template, recipient: Recipient, address: str, rendered: tuple[str, str, str], *, now,
@@ -334,7 +334,7 @@ def delivery_retry(*, delivery: Delivery, actor=None) -> Delivery:
                          tenant=current_tenant(), metadata={"attempts": delivery.attempts})
             if held is None:
                 schema_name = connection.schema_name
-                transaction.on_commit(lambda: _send_later(schema_name, [delivery.pk]))
+                transaction.on_commit(lambda: _send_later(schema_name, [delivery.pk]), robust=True)
     delivery.refresh_from_db()
     return delivery
 

@@ -18,6 +18,8 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 from django_redis import get_redis_connection
 
+from apps.core.cache import REDIS_DOWN, redis_unreachable
+
 WINDOW = 60
 _MONTH_TTL = 400 * 24 * 3600
 
@@ -109,8 +111,10 @@ def identities(*, tenant, user, api_key: str | None, ip: str | None,
     return found
 
 
-def hit(*, tenant, user=None, api_key: str | None = None, ip: str | None = None) -> Decision:
-    """Count one request against every applicable limit and decide."""
+def hit(*, tenant, user=None, api_key: str | None = None, ip: str | None = None) -> Decision | None:
+    """Count one request against every applicable limit and decide. None: Redis is
+    unreachable and RATELIMIT_FAIL_OPEN lets requests through uncounted (otherwise the
+    error reaches the caller as a 503)."""
     now = time.time()
     window = int(now // WINDOW)
     reset = (window + 1) * WINDOW
@@ -120,7 +124,13 @@ def hit(*, tenant, user=None, api_key: str | None = None, ip: str | None = None)
     counters = [(cache.make_key(f"ratelimit:{identity}:{window}"), WINDOW * 2) for _scope, identity, _limit in checks]
     if counts_tenant_month:
         counters.append((month_key(tenant.pk), _MONTH_TTL))
-    results = _count(counters)
+    try:
+        results = _count(counters)
+    except REDIS_DOWN as exc:  # nothing counted: let it through, or refuse it (503)
+        redis_unreachable(exc, "counting API requests")
+        if settings.RATELIMIT_FAIL_OPEN:
+            return None
+        raise
 
     tightest = None
     for index, (scope, _identity, limit) in enumerate(checks):

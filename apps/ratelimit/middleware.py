@@ -18,12 +18,15 @@ class RateLimitHeadersMiddleware:
         response = self.get_response(request)
         if not request.path.startswith("/api/"):
             return response
-        decision = getattr(request, "ratelimit", None)
-        if decision is None:
+        if hasattr(request, "ratelimit"):  # the throttle counted it
+            decision = request.ratelimit
+        else:
             decision = hit(tenant=getattr(request, "tenant", None), ip=client_ip(request))
-            if not decision.allowed:
+            if decision is not None and not decision.allowed:
                 error = rate_limited(decision)
                 response = JsonResponse(error_payload(error.code, error.message, error.details), status=429)
+        if decision is None:  # Redis unreachable, RATELIMIT_FAIL_OPEN: not counted
+            return response
         response["X-RateLimit-Limit"] = str(decision.limit)
         response["X-RateLimit-Remaining"] = str(decision.remaining)
         response["X-RateLimit-Reset"] = str(decision.reset)

@@ -22,6 +22,6 @@ class PlanRateThrottle(BaseThrottle):
         decision = hit(tenant=tenant, user=request.user, ip=client_ip(django_request),
                        api_key=f"{getattr(tenant, 'pk', '-')}:{api_key.pk}" if api_key is not None else None)
         django_request.ratelimit = decision
-        if not decision.allowed:
+        if decision is not None and not decision.allowed:
             raise rate_limited(decision)
         return True

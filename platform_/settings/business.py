@@ -94,6 +94,9 @@ RATELIMIT_ANON_PER_MINUTE = env.int("RATELIMIT_ANON_PER_MINUTE", default=120)
 # its plan and add-ons. Named here (the composition root) so that ratelimit, which only
 # counts, sits below billing, which owns plans and reads the monthly usage it counts.
 RATELIMIT_TENANT_LIMITS = "apps.billing.limits.tenant_limits"
+# Redis unreachable: API requests (and failed logins) go uncounted and are let through
+# (true), or are refused with 503 service_unavailable (false) until it answers again.
+RATELIMIT_FAIL_OPEN = env.bool("RATELIMIT_FAIL_OPEN", default=True)
 
 # --- Outbound webhooks (apps.webhooks) -------------------------------------------------
 # Production refuses endpoints on private, loopback and link-local addresses (SSRF);

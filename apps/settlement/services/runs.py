@@ -79,7 +79,7 @@ def run_start(*, actor=None, as_of: dt.datetime | None = None, tenant_ids=None) 
         if actor is not None:
             audit_record(action="settlement.run_started", actor=actor, target=run, metadata={"tenants": len(due)})
         item_ids = list(run.items.values_list("pk", flat=True))
-        transaction.on_commit(lambda: _send(item_ids))
+        transaction.on_commit(lambda: _send(item_ids), robust=True)
     return run
 
 
@@ -153,5 +153,5 @@ def run_item_retry(*, item: RunItem, actor) -> RunItem:
         SettlementRun.objects.filter(pk=item.run_id).update(status=SettlementRun.Status.RUNNING, finished_at=None)
         audit_record(action="settlement.run_retried", actor=actor, tenant=item.tenant, target=item.run,
                      metadata={"run": item.run_id, "attempts": item.attempts})
-        transaction.on_commit(lambda: _send([item.pk]))
+        transaction.on_commit(lambda: _send([item.pk]), robust=True)
     return item
