@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Install the system tools the test suite drives, when missing and we can (root + apt):
 # Debian's chromium (Playwright drives it), a Korean font (the Korean screenshots and PDFs),
-# Pango (WeasyPrint's invoice PDFs) and docker-compose (validates docker/compose.yml).
+# Pango (WeasyPrint's invoice PDFs), docker-compose (validates docker/compose.yml), PgBouncer and
+# iproute2's `ip` (tests/cluster.py: web and worker hosts in network namespaces behind PgBouncer).
 # `ensure_system_tools.sh runtime`: only what the running platform needs (make run): Pango
 # and the Korean font for invoice PDFs. `ensure_system_tools.sh perf`: only wrk, the HTTP load
 # generator tests/perf/_http.py drives.
@@ -12,6 +13,8 @@ if [ "${1:-}" = perf ]; then
 elif [ "${1:-}" != runtime ]; then
   command -v chromium >/dev/null 2>&1 || missing+=(chromium)
   command -v docker-compose >/dev/null 2>&1 || missing+=(docker-compose)
+  [ -x /usr/sbin/pgbouncer ] || command -v pgbouncer >/dev/null 2>&1 || missing+=(pgbouncer)
+  [ -x /usr/sbin/ip ] || command -v ip >/dev/null 2>&1 || missing+=(iproute2)
 fi
 if [ "${1:-}" != perf ]; then
   [ -n "$(fc-list :lang=ko 2>/dev/null)" ] || missing+=(fonts-nanum)
