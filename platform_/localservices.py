@@ -197,7 +197,7 @@ def redis_start() -> None:
     subprocess.run(
         [_redis_bin("redis-server"), "--port", str(REDIS_PORT), "--bind", "127.0.0.1",
          "--daemonize", "yes", "--pidfile", str(REDIS_DIR / "redis.pid"), "--dir", str(REDIS_DIR),
-         "--logfile", str(LOG_DIR / "redis.log"), "--save", "", "--appendonly", "no"],
+         "--logfile", str(LOG_DIR / "redis.log"), "--save", "", "--appendonly", "yes", "--appendfsync", "everysec"],
         check=True,
     )
     for _ in range(50):
