@@ -121,20 +121,41 @@ def _recovered_after(traffic: Traffic, since: float, seconds: float = 30) -> flo
     raise AssertionError(f"no success within {seconds}s after the server came back: {traffic.results[-6:]}")
 
 
-def test_postgresql_restarted_under_traffic(stack):
+@dataclass
+class Outage:
+    traffic: Traffic
+    down_at: float
+    up_at: float
+    ready_down: requests.Response
+    recovery_s: float
+
+    @property
+    def during(self) -> list:
+        """What was answered while the server was away."""
+        return [r for r in self.traffic.results if self.down_at < r[0] < self.up_at]
+
+
+def _outage(stack: Stack, server) -> Outage:
+    """Traffic, then `server` stopped for 3 s (readiness asked meanwhile), started again,
+    and traffic until requests succeed again."""
     with Traffic(stack) as traffic:
         time.sleep(1.5)
-        stack.pg.stop()
+        server.stop()
         down_at = time.monotonic()
         time.sleep(1.0)
         ready_down = stack.call("GET", "/health/ready/", host="localhost")
         time.sleep(2.0)
         up_at = time.monotonic()  # "during" ends as the server starts
-        stack.pg.start()
+        server.start()
         recovery_s = _recovered_after(traffic, up_at)
         time.sleep(1.0)
+    return Outage(traffic, down_at, up_at, ready_down, recovery_s)
+
+
+def test_postgresql_restarted_under_traffic(stack):
+    outage = _outage(stack, stack.pg)
+    traffic, during, ready_down = outage.traffic, outage.during, outage.ready_down
     ready_up = stack.call("GET", "/health/ready/", host="localhost")
-    during = [r for r in traffic.results if down_at < r[0] < up_at]
     assert 500 not in traffic.statuses() and 0 not in traffic.statuses(), traffic.statuses()
     assert traffic.statuses() <= {200, 201, 503}, traffic.statuses()
     # Writes need the database: 503. A read served whole from Redis (a token's /me/) still works.
@@ -148,26 +169,16 @@ def test_postgresql_restarted_under_traffic(stack):
     with psycopg.connect(stack.pg.url("faults")) as conn:
         stored = {row[0] for row in conn.execute("SELECT name FROM alpha.crm_customer WHERE name LIKE 'Fault %%'")}
     assert set(created) <= stored  # every write answered 201 is there
-    print(f"PostgreSQL down {up_at - down_at:.1f} s: {len(writes)} writes answered 503, "
+    print(f"PostgreSQL down {outage.up_at - outage.down_at:.1f} s: {len(writes)} writes answered 503, "
           f"{sum(1 for r in during if r[2] == 200)} cached reads 200 meanwhile; first success "
-          f"{recovery_s:.2f} s after it was back; {len(created)} writes kept")
+          f"{outage.recovery_s:.2f} s after it was back; {len(created)} writes kept")
 
 
 def test_redis_restarted_under_traffic(stack):
     with app.connection_for_write(stack.redis.url) as conn:  # a task waiting in the queue (no worker here)
         app.send_task("events.sweep", queue="faults.parked", connection=conn)
-    with Traffic(stack) as traffic:
-        time.sleep(1.5)
-        stack.redis.stop()
-        down_at = time.monotonic()
-        time.sleep(1.0)
-        ready_down = stack.call("GET", "/health/ready/", host="localhost")
-        time.sleep(2.0)
-        up_at = time.monotonic()
-        stack.redis.start()
-        recovery_s = _recovered_after(traffic, up_at)
-        time.sleep(1.0)
-    during = [r for r in traffic.results if down_at < r[0] < up_at]
+    outage = _outage(stack, stack.redis)
+    traffic, during, ready_down = outage.traffic, outage.during, outage.ready_down
     # Routing and tokens fall back to the database; rate limits fail open (RATELIMIT_FAIL_OPEN)
     assert traffic.statuses() <= {200, 201}, [r for r in traffic.results if r[2] not in (200, 201)][:5]
     assert during, "no request while Redis was away"
@@ -176,5 +187,5 @@ def test_redis_restarted_under_traffic(stack):
     import redis as redis_client
 
     assert redis_client.Redis.from_url(stack.redis.url).llen("faults.parked") == 1  # kept across the restart
-    print(f"Redis down {up_at - down_at:.1f} s: {len(during)} answers meanwhile, all 2xx; "
-          f"first success {recovery_s:.2f} s after it was back")
+    print(f"Redis down {outage.up_at - outage.down_at:.1f} s: {len(during)} answers meanwhile, all 2xx; "
+          f"first success {outage.recovery_s:.2f} s after it was back")

@@ -32,6 +32,7 @@ os.environ.setdefault("JWT_ACCESS_MINUTES", "240")  # outlives the whole run
 
 from _http import _WRK_SCRIPT, ensure_wrk  # noqa: E402
 from _setup import ROOT, perf_database  # noqa: E402
+from _workspace import workspace_with_customers  # noqa: E402
 
 P99_LIMIT_MS = 500
 STEP_SECONDS = int(os.environ.get("PERF_STEP_SECONDS", 8))
@@ -55,34 +56,7 @@ end
 
 def prepare() -> str:
     """The tenant (its plan without rate limits), its owner, 20 customers; an access token."""
-    from django.db import connection
-    from django.test import Client
-
-    from apps.accounts.models import User
-    from apps.billing.catalog import plan_save
-    from apps.billing.models import Subscription
-    from tests.plugin import create_provisioned
-
-    tenant = create_provisioned(slug=SLUG, name="Perf Cluster", business_type="academy",
-                                owner_email=f"owner@{SLUG}.test")
-    connection.set_schema_to_public()
-    subscription = Subscription.objects.filter(tenant=tenant).select_related("plan").first()
-    if subscription is not None:
-        plan = subscription.plan
-        plan.api_requests_per_minute = plan.api_requests_per_month = None
-        plan_save(plan=plan, actor=None)
-    owner = User.objects.get(email=f"owner@{SLUG}.test")
-    owner.set_password(PASSWORD)
-    owner.save()
-    client = Client(HTTP_HOST=HOST)
-    access = client.post("/api/v1/auth/token/", {"email": owner.email, "password": PASSWORD},
-                         content_type="application/json").json()["access"]
-    for n in range(CUSTOMERS):
-        created = client.post("/api/v1/customers/", {"name": f"Customer {n}", "email": f"c{n}@{SLUG}.test"},
-                              content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {access}")
-        assert created.status_code == 201, created.content
-    connection.set_schema_to_public()
-    return access
+    return workspace_with_customers(slug=SLUG, name="Perf Cluster", customers=CUSTOMERS, password=PASSWORD)
 
 
 def wrk_both(cluster, access: str, connections: int, seconds: int, during=None) -> dict:

@@ -27,6 +27,7 @@ os.environ.setdefault("JWT_ACCESS_MINUTES", "240")  # outlives the whole run
 
 from _http import WORKERS, Gunicorn  # noqa: E402
 from _setup import perf_database  # noqa: E402
+from _workspace import workspace_with_customers  # noqa: E402
 
 ROUNDS = int(os.environ.get("PERF_ROUNDS", 3))
 SLUG = "perf-req"
@@ -40,34 +41,10 @@ def prepare() -> str:
     """The tenant (a plan without rate limits, or none), its owner and 20 customers; the
     owner's access token."""
     from django.db import connection
-    from django.test import Client
 
-    from apps.accounts.models import User
-    from apps.billing.catalog import plan_save
-    from apps.billing.models import Subscription
     from apps.core import heartbeat
-    from tests.plugin import create_provisioned
 
-    tenant = create_provisioned(slug=SLUG, name="Perf Request", business_type="academy",
-                                owner_email=f"owner@{SLUG}.test")
-    connection.set_schema_to_public()
-    subscription = Subscription.objects.filter(tenant=tenant).select_related("plan").first()
-    if subscription is not None:  # none when the database has no default plan: no limits then
-        plan = subscription.plan
-        plan.api_requests_per_minute = plan.api_requests_per_month = None
-        plan_save(plan=plan, actor=None)
-    owner = User.objects.get(email=f"owner@{SLUG}.test")
-    owner.set_password(PASSWORD)
-    owner.save()
-    client = Client(HTTP_HOST=HOST)
-    response = client.post("/api/v1/auth/token/", {"email": owner.email, "password": PASSWORD},
-                           content_type="application/json")
-    assert response.status_code == 200, response.content
-    access = response.json()["access"]
-    for n in range(CUSTOMERS):
-        created = client.post("/api/v1/customers/", {"name": f"Customer {n}", "email": f"c{n}@{SLUG}.test"},
-                              content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {access}")
-        assert created.status_code == 201, created.content
+    access = workspace_with_customers(slug=SLUG, name="Perf Request", customers=CUSTOMERS, password=PASSWORD)
     connection.set_schema_to_public()
     heartbeat.beat()  # as if a worker ran: /health/ready/ then answers "ok", not "degraded"
     return access
