@@ -4,6 +4,9 @@ preferences and the in-app notifications they read. Sending lives in dispatch.py
 
 from __future__ import annotations
 
+import functools
+import logging
+
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -148,38 +151,61 @@ def template_test_send(*, template: NotificationTemplate, user) -> str:
 # --- Templates a workspace starts with ------------------------------------------------------------
 
 
-def templates_seed(*, items: list[dict], known_event: bool = False) -> int:
+_SEED_FIELDS = ("event", "audience", "channel", "language", "subject", "body", "is_marketing", "provider_template")
+
+
+def _seed_entry(item: dict) -> tuple:
+    return (item.get("event", ""), item.get("audience", "customer"), item.get("channel", Channel.EMAIL),
+            item.get("language", ""), item.get("subject", ""), item.get("body", ""),
+            bool(item.get("is_marketing", False)), item.get("provider_template", ""))
+
+
+@functools.lru_cache(maxsize=4096)
+def _seed_problem(entry: tuple, known_event: bool) -> tuple[str, dict] | None:
+    """Why a seeded template is refused (code, details), or None. Validating depends only
+    on the text and the code's catalogues, and every workspace starts with the same
+    templates: checked once per process, not once per workspace (parsing and rendering them
+    was most of a provisioning's time)."""
+    event, audience, channel, language, subject, body, _marketing, _provider = entry
+    try:
+        template_validate(event=event, audience=audience, channel=channel, language=language, subject=subject,
+                          body=body, known_event=known_event)
+    except InvalidData as error:
+        return error.code, error.details
+    return None
+
+
+def templates_seed(*, items: list[dict], known_event: bool = False, _again: bool = False) -> int:
     """Create each {"event", "language", "channel", "subject", "body"[, "audience",
     "is_marketing", "provider_template"]} that has no template yet; an entry that does not
     validate is skipped (logged), never half-created. One audit row tells what was seeded
     (a workspace's log is not filled with one row per message). Returns how many were
-    created."""
-    import logging
-
-    created, events = 0, set()
+    created. One query reads what exists, one statement inserts the rest."""
+    logger = logging.getLogger(__name__)
+    existing = set(NotificationTemplate.objects.values_list("event", "audience", "channel", "language"))
+    fresh = []
     for item in items:
-        exists = NotificationTemplate.objects.filter(
-            event=item.get("event", ""), audience=item.get("audience", "customer"),
-            channel=item.get("channel", Channel.EMAIL), language=item.get("language", "")).exists()
-        if exists:
+        entry = _seed_entry(item)
+        if entry[:4] in existing:
             continue
-        try:
-            with transaction.atomic():
-                template_create(actor=None, event=item.get("event", ""), audience=item.get("audience", "customer"),
-                                channel=item.get("channel", Channel.EMAIL), language=item.get("language", ""),
-                                subject=item.get("subject", ""), body=item.get("body", ""),
-                                is_marketing=bool(item.get("is_marketing", False)),
-                                provider_template=item.get("provider_template", ""), known_event=known_event,
-                                audited=False)
-            created += 1
-            events.add(item.get("event", ""))
-        except (InvalidData, TemplateExists) as error:
-            logging.getLogger(__name__).warning("notification template %s skipped: %s %s", item, error.code,
-                                                error.details)
-    if created:
-        audit_record(action="notification_templates.seeded", actor=None, tenant=current_tenant(),
-                     metadata={"templates": created, "events": sorted(events)})
-    return created
+        problem = _seed_problem(entry, known_event)
+        if problem is not None:
+            logger.warning("notification template %s skipped: %s %s", item, *problem)
+            continue
+        existing.add(entry[:4])
+        fresh.append(NotificationTemplate(**dict(zip(_SEED_FIELDS, entry, strict=True)), is_active=True))
+    if not fresh:
+        return 0
+    try:
+        with transaction.atomic():
+            NotificationTemplate.objects.bulk_create(fresh)
+    except IntegrityError:  # created meanwhile by someone else: seed what is still missing
+        if _again:
+            raise
+        return templates_seed(items=items, known_event=known_event, _again=True)
+    audit_record(action="notification_templates.seeded", actor=None, tenant=current_tenant(),
+                 metadata={"templates": len(fresh), "events": sorted({template.event for template in fresh})})
+    return len(fresh)
 
 
 # --- Preferences ---------------------------------------------------------------------------------

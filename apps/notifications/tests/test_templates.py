@@ -106,3 +106,29 @@ def test_admin_preview_and_test_send(tenant_alpha):
     message = mail.outbox[-1]
     assert message.to == [TENANTS["alpha"]["owner_email"]] and "Ping 1" in message.subject
     assert "Hello Kim," in message.body and message.alternatives[0][1] == "text/html"
+
+
+def test_seeding_reads_once_writes_once_and_skips_what_does_not_validate(db, caplog):
+    """Whatever the number of templates: one query for what exists, one INSERT for the rest
+    (and the audit row); a template that does not compile is skipped and logged, an existing
+    one kept as it is."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from apps.notifications.services import templates_seed
+
+    items = [{"event": "order.created", "channel": "sms", "language": lang, "body": f"Order {{{{ order.number }}}} {n}",
+              "audience": "customer"} for n, lang in enumerate(["en", "ko"])]
+    broken = {"event": "order.accepted", "channel": "sms", "language": "en", "body": "{% if %}", "audience": "customer"}
+    with schema_context("alpha"):
+        NotificationTemplate.objects.filter(channel="sms").delete()
+        with CaptureQueriesContext(connection) as queries:
+            created = templates_seed(items=[*items, broken])
+        again = templates_seed(items=[*items, broken])
+        stored = sorted(NotificationTemplate.objects.filter(channel="sms").values_list("language", "body"))
+    assert created == 2 and again == 0
+    assert stored == [("en", "Order {{ order.number }} 0"), ("ko", "Order {{ order.number }} 1")]
+    inserts = [q["sql"] for q in queries.captured_queries if q["sql"].startswith('INSERT INTO "notifications_')]
+    selects = [q["sql"] for q in queries.captured_queries if 'FROM "notifications_notificationtemplate"' in q["sql"]]
+    assert len(inserts) == 1 and len(selects) == 1, queries.captured_queries
+    assert "skipped" in caplog.text and "order.accepted" in caplog.text
