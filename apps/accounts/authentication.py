@@ -4,6 +4,7 @@ from rest_framework.exceptions import AuthenticationFailed
 from rest_framework_simplejwt.authentication import JWTAuthentication
 
 from apps.core.authentication import TenantOnlyAuthentication
+from apps.core.logging import bind
 
 from . import selectors
 
@@ -36,6 +37,7 @@ class TenantJWTAuthentication(TenantOnlyAuthentication, JWTAuthentication):
         user = selectors.member_for_token(public_id=token.get("sub"), tenant=tenant)
         if user is None:
             raise AuthenticationFailed(MembershipInactive.message, code=MembershipInactive.code)
+        bind(user=str(user.public_id), **({"branch": str(token["branch"])} if token.get("branch") else {}))
         return user, token
 
     def get_validated_token(self, raw_token: bytes):

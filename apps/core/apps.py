@@ -20,6 +20,8 @@ class CoreConfig(AppConfig):
         import django_redis.cache  # noqa: F401  (imports redis and redis.connection)
         import redis  # noqa: F401
 
+        from . import tasklog  # noqa: F401  (Celery signals: request ids into tasks, a log line per task)
+
         # Every app's error classes, now: a code defined twice stops the start-up, and the
         # exception handler knows every code (apps.core.errors).
         from .errors import discover_errors

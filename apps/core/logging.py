@@ -15,9 +15,28 @@ def bind(**values) -> None:
         current.update(values)
 
 
+def _caller(request) -> dict:
+    """Who made the request, once it is known: the user's public id (never an e-mail) and,
+    for a token, the branch it acts in. A user Django's middleware has not loaded stays
+    unloaded (no query for the log)."""
+    user = request.__dict__.get("_cached_user") or request.__dict__.get("user")
+    if user is not None and type(user).__name__ == "SimpleLazyObject":
+        user = None
+    public_id = getattr(user, "public_id", None) if getattr(user, "is_authenticated", False) else None
+    auth = request.__dict__.get("auth")
+    branch = auth.get("branch") if hasattr(auth, "get") else None
+    found = {}
+    if public_id:
+        found["user"] = str(public_id)
+    if branch:
+        found["branch"] = str(branch)
+    return found
+
+
 def log_request(request, response, seconds: float) -> None:
     """The one log record of a request (runserver's and gunicorn's access logs are off).
     The path without its query string: that may carry tokens."""
+    bind(**_caller(request))
     status = response.status_code
     host = _printable(request.META.get("HTTP_HOST", "-"))
     path = _printable(request.path)
@@ -39,4 +58,7 @@ class RequestContextFilter(logging.Filter):
         record.request_id = context.get("request_id", "-")
         record.tenant = context.get("tenant", "-")
         record.user = context.get("user", "-")
+        for name in ("branch", "task", "task_id"):
+            if name in context:
+                setattr(record, name, context[name])
         return True

@@ -318,6 +318,8 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULER = "apps.core.beat:SingleBeatScheduler"  # one beat at a time
 CELERY_TIMEZONE = "UTC"
+# Workers log through LOGGING (JSON, request ids, personal data masked), not Celery's own format.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # Every task is limited to CELERY_TASK_TIME_LIMIT seconds (a hard kill), and a message a
 # worker took but did not acknowledge (acks_late: it died) goes back to the queue after the
 # broker's visibility timeout, which must outlast the longest task, or a task still running
@@ -364,10 +366,14 @@ LOCAL_WEB_PORT = env.int("PORT", default=8000)
 # ("apps.core.requests", from apps.core.middleware). LOG_FORMAT=text for people (dev).
 LOG_LEVEL = env("LOG_LEVEL", default="INFO")
 LOG_FORMAT = env("LOG_FORMAT", default="json")
+# The key of the logs' keyed hashes of e-mails and phone numbers (apps/core/logmask.py).
+LOG_MASK_KEY = env("LOG_MASK_KEY", default="")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_context": {"()": "apps.core.logging.RequestContextFilter"}},
+    "filters": {"request_context": {"()": "apps.core.logging.RequestContextFilter"},
+                # personal data and secrets masked in every record (apps/core/logmask.py)
+                "pii": {"()": "apps.core.logmask.PiiMaskingFilter"}},
     "formatters": {
         "json": {
             "()": "pythonjsonlogger.json.JsonFormatter",
@@ -376,7 +382,7 @@ LOGGING = {
         "text": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
     },
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["request_context"]},
+        "console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["request_context", "pii"]},
         "null": {"class": "logging.NullHandler"},
     },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
