@@ -109,3 +109,29 @@ def test_a_worker_killed_mid_provisioning_leaves_the_tenant_active_after_redeliv
         roles = cursor.fetchone()[0]
     assert tables[tenant.schema_name] == tables["alpha"] and roles > 0  # complete, as any tenant's
     print(f"redelivered and provisioned {recovered_s:.1f} s after the second worker started")
+
+
+def test_provisioning_whose_task_was_lost_is_sent_again(celery_worker_process, committed):
+    """The broker was away when provisioning was asked for (the task never queued): the
+    beat's sweep sends it again once it is overdue, and the worker provisions."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from apps.tenants.lifecycle import provisioning_stuck_after
+    from apps.tenants.models import TenantStatusChange
+    from apps.tenants.tasks import resend_stuck_provisioning
+
+    slug = committed.tenant_slug("lost-task")
+    committed.email("owner@lost-task.test")
+    tenant = tenant_create(slug=slug, name="Lost Task", business_type="food", owner_email="owner@lost-task.test",
+                           provision=False)
+    long_ago = timezone.now() - provisioning_stuck_after() - timedelta(minutes=1)
+    Tenant.objects.filter(pk=tenant.pk).update(status=Tenant.Status.PROVISIONING, created_at=long_ago)
+    TenantStatusChange.objects.create(tenant=tenant, from_status="requested", to_status="provisioning")
+    assert resend_stuck_provisioning.apply().get() == []  # asked for just now: not overdue
+    TenantStatusChange.objects.filter(tenant=tenant).update(created_at=long_ago)
+    assert resend_stuck_provisioning.apply().get() == [slug]
+    wait_for(lambda: Tenant.objects.get(pk=tenant.pk).status == Tenant.Status.ACTIVE, "the worker to provision",
+             seconds=90)
+    assert resend_stuck_provisioning.apply().get() == []

@@ -199,3 +199,29 @@ def demo_tenants_expire(now=None) -> dict[str, list[str]]:
             continue
         suspended.append(tenant.slug)
     return {"notified": notified, "suspended": suspended}
+
+
+def provisioning_stuck_after() -> timedelta:
+    """How long a tenant may stay in provisioning before its task is sent again: longer
+    than any task may run (CELERY_TASK_TIME_LIMIT), plus five minutes."""
+    return timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT) + timedelta(minutes=5)
+
+
+def tenants_provisioning_resend() -> list[str]:
+    """Beat task body: provisioning asked for longer ago than provisioning_stuck_after()
+    and not done (its message never reached the broker, which was away at the commit, or
+    was lost with it): its task is sent again. Safe whatever happened: an attempt still
+    running holds the tenant's lock (the new one waits, then finds it active), one that
+    died left a schema the new attempt replaces (services.tenant_provision)."""
+    from .tasks import provision_tenant
+
+    cutoff = timezone.now() - provisioning_stuck_after()
+    stuck = (Tenant.objects.filter(status=Tenant.Status.PROVISIONING, created_at__lte=cutoff)
+             .exclude(status_changes__to_status=Tenant.Status.PROVISIONING, status_changes__created_at__gt=cutoff))
+    sent = []
+    for tenant in stuck:
+        logger.warning("tenant %s still provisioning after %s: sending its task again", tenant.slug,
+                       provisioning_stuck_after())
+        provision_tenant.delay(tenant.pk)
+        sent.append(tenant.slug)
+    return sent

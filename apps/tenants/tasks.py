@@ -34,3 +34,11 @@ def expire_demo_tenants() -> dict[str, list[str]]:
     from .lifecycle import demo_tenants_expire
 
     return demo_tenants_expire()
+
+
+@shared_task(name="tenants.resend_stuck_provisioning")
+def resend_stuck_provisioning() -> list[str]:
+    """Beat: send again the provisioning of tenants stuck in provisioning (lifecycle)."""
+    from .lifecycle import tenants_provisioning_resend
+
+    return tenants_provisioning_resend()
