@@ -50,7 +50,10 @@ def test_known_personal_data_never_reaches_the_logs(db, output):
     logging.getLogger("celery.app.trace").info(
         "Task %(name)s[%(id)s] succeeded", {"name": "inbound.post_signed_webhook", "id": "1"},
         extra={"data": {"args": repr([f"https://x.test/?to={EMAIL}", SECRET]), "kwargs": "{}"}})
+    hex_id = "4786465830984dfcacd0ec77bcc741de"  # digits inside ids are not numbers to mask
+    log.info("order %s of workspace %s", "20261201-000123", hex_id, extra={"ref": hex_id})
     written = output.getvalue()
+    assert written.count(hex_id) == 2 and "20261201-000123" in written
     assert written.count("\n") >= 5 and "webhook failed" in written and "Traceback" in written
     leaked = [value for value in KNOWN if value in written]
     assert not leaked, leaked

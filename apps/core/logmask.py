@@ -23,10 +23,10 @@ _BEARER = re.compile(r"(?i)\b(bearer|token|api[_-]?key|authorization)"
 _SECRET = re.compile(r"\b(whsec_|sk_|pk_|rk_|plat_|key_)[A-Za-z0-9+/=_-]{8,}")
 _URL_PASSWORD = re.compile(r"(?<=://)([^:/@\s]+):([^@/\s]+)@")
 _DIGITS = re.compile(r"\d{3}")
-_RRN = re.compile(r"(?<!\d)\d{6}-?[1-8]\d{6}(?!\d)")
-_CARD = re.compile(r"(?<![\d-])(?:\d[ -]?){12,18}\d(?![\d-])")
-_PHONE = re.compile(r"(?<![\w+])(?:\+?82[ -]?|0)1[016789][ -]?\d{3,4}[ -]?\d{4}(?!\d)"
-                    r"|(?<![\w])\+\d{1,3}[ -]?\d{2,4}[ -]?\d{3,4}[ -]?\d{3,4}(?!\d)")
+_RRN = re.compile(r"(?<![\w-])\d{6}-?[1-8]\d{6}(?![\w-])")
+_CARD = re.compile(r"(?<![\w-])(?:\d[ -]?){12,18}\d(?![\w-])")
+_PHONE = re.compile(r"(?<![\w+])(?:\+?82[ -]?|0)1[016789][ -]?\d{3,4}[ -]?\d{4}(?!\w)"
+                    r"|(?<![\w])\+\d{1,3}[ -]?\d{2,4}[ -]?\d{3,4}[ -]?\d{3,4}(?!\w)")
 
 
 def _key() -> bytes:
@@ -83,6 +83,10 @@ def _masked(value, depth: int = 0):
     return value
 
 
+# Fields the platform itself sets, never personal data (ids, the tenant's schema, the
+# user's public id): left as they are, so that a hex id is never taken for a number.
+_OURS = {"request_id", "task_id", "task", "tenant", "user", "branch", "method", "status", "duration_ms", "state"}
+
 # LogRecord's own attributes: everything else on a record came in `extra`.
 _STANDARD = set(logging.LogRecord("", 0, "", 0, "", None, None).__dict__) | {"message", "asctime"}
 
@@ -100,7 +104,7 @@ class PiiMaskingFilter(logging.Filter):
             message = str(record.msg)
         record.msg, record.args = mask(message), None
         for name, value in list(record.__dict__.items()):
-            if name not in _STANDARD:
+            if name not in _STANDARD and name not in _OURS:
                 setattr(record, name, _masked(value))
         if record.exc_info and not record.exc_text:
             record.exc_text = self._formatter.formatException(record.exc_info)
