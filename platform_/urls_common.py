@@ -1,4 +1,4 @@
-"""URLs served on every host: health (live, ready; /health/ is ready's older name), accounts
+"""URLs served on every host: health (live, ready; /health/ is ready's older name), metrics, accounts
 (allauth); and the helpers each host's URLconf uses for its own API schema and docs and for the `/api/` catch-all."""
 
 from django.templatetags.static import static
@@ -9,12 +9,14 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from apps.core.errors import api_not_found_view
 from apps.core.health import live_view, ready_view
+from apps.core.metrics import metrics_view
 from apps.core.renderers import JsonErrorsMixin
 
 urlpatterns = [
     path("health/live/", live_view, name="health-live"),
     path("health/ready/", ready_view, name="health-ready"),
     path("health/", ready_view, name="health"),
+    path("metrics", metrics_view, name="metrics"),  # Prometheus' default path, no slash
     path("favicon.ico", RedirectView.as_view(url=lazy(static, str)("favicon.ico")), name="favicon"),
     path("accounts/", include("allauth.urls")),
 ]

@@ -19,7 +19,9 @@ from tests.plugin import HQ_EMAIL, PASSWORD, TWO_TENANT_EMAIL, client_for, hq_cl
 
 # Open by design: no tenant data behind them (or a login form).
 OPEN_PREFIXES = ("health/", "accounts/", "i18n/", "api/schema/", "api/docs/", "admin/login/", "admin/logout/")
-OPEN_EXACT = {"", "favicon.ico"}  # the host's landing page (the workspace name is public), the icon
+# The host's landing page (the workspace name is public), the icon, and /metrics (counts by
+# view, no tenant's data; readable from loopback, here, or with its token: tests/test_metrics.py).
+OPEN_EXACT = {"", "favicon.ico", "metrics"}
 
 
 

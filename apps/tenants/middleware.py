@@ -24,7 +24,7 @@ logger = logging.getLogger(__name__)
 
 # Paths that answer on any host, even an unknown or closed one (load balancer probes), in
 # the public schema and URLconf, without looking the host up (apps.core.health).
-ANY_HOST_PATHS = frozenset({"/health/", "/health/live/", "/health/ready/"})
+ANY_HOST_PATHS = frozenset({"/health/", "/health/live/", "/health/ready/", "/metrics"})
 
 S = Tenant.Status
 # status -> the refusal (apps.tenants.errors). Waiting for approval is not an outage (and

@@ -136,6 +136,7 @@ PUBLIC_PORT = int(env("PUBLIC_PORT", default="") or 0) or None
 SERVICE_MARKET_WEBHOOK_SECRET = env("SERVICE_MARKET_WEBHOOK_SECRET", default="")
 
 MIDDLEWARE = [
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",  # /metrics (apps/core/metrics.py)
     "apps.core.middleware.RequestIdMiddleware",
     "apps.tenants.middleware.TenantRoutingMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -149,7 +150,12 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "apps.core.middleware.PlatformErrorMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
+# Who may read /metrics (apps/core/metrics.py): a bearer token, or these client networks.
+METRICS_TOKEN = env("METRICS_TOKEN", default="")
+METRICS_ALLOWED_NETWORKS = env.list("METRICS_ALLOWED_NETWORKS", default=["127.0.0.1/32", "::1/128"])
+PROMETHEUS_EXPORT_MIGRATIONS = False  # no database query at start
 
 TEMPLATES = [
     {

@@ -15,7 +15,9 @@ def _middleware():
 
 
 def test_it_is_installed_after_the_view_middlewares():
-    assert settings.MIDDLEWARE[-1] == "apps.core.middleware.PlatformErrorMiddleware"
+    # only django-prometheus' closing middleware after it (it counts exceptions, answers none)
+    assert settings.MIDDLEWARE[-2:] == ["apps.core.middleware.PlatformErrorMiddleware",
+                                        "django_prometheus.middleware.PrometheusAfterMiddleware"]
 
 
 def test_a_browser_gets_the_error_page_with_the_status_and_message(rf: RequestFactory):
