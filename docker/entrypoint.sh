@@ -12,9 +12,7 @@ case "$1" in
   web)
     python manage.py migrate_schemas --noinput
     python manage.py setup_platform
-    # Metrics of every gunicorn worker, added up by /metrics: a directory emptied at each start.
-    export PROMETHEUS_MULTIPROC_DIR="${PROMETHEUS_MULTIPROC_DIR:-/tmp/prometheus-web}"
-    rm -rf "$PROMETHEUS_MULTIPROC_DIR" && mkdir -p "$PROMETHEUS_MULTIPROC_DIR"
+    # docker/gunicorn.conf.py: the workers' metrics directory (PROMETHEUS_MULTIPROC_DIR)
     exec gunicorn platform_.wsgi:application -c docker/gunicorn.conf.py --bind 0.0.0.0:8000 \
       --workers "${WEB_CONCURRENCY:-3}" --max-requests "${WEB_MAX_REQUESTS:-1000}" \
       --max-requests-jitter "${WEB_MAX_REQUESTS_JITTER:-100}" \

@@ -1,9 +1,19 @@
 """gunicorn's settings file (docker/entrypoint.sh: `-c docker/gunicorn.conf.py`); the other
-options stay on the command line. With PROMETHEUS_MULTIPROC_DIR set, each worker writes its
-metrics to files there and /metrics adds them up (apps/core/metrics.py): a worker that
-exits has its live gauges' files marked dead, so they stop counting."""
+options stay on the command line. Metrics of several workers (apps/core/metrics.py): the
+master sets PROMETHEUS_MULTIPROC_DIR (default /tmp/prometheus-web) and empties it before it
+forks any worker, so each worker writes its samples to files there and /metrics adds them
+up; a worker that exits has its live gauges' files marked dead."""
 
 import os
+import shutil
+
+
+def on_starting(server):
+    # Set here, in the master, before any worker imports prometheus_client: forked workers
+    # inherit it (the app is not preloaded).
+    directory = os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", "/tmp/prometheus-web")
+    shutil.rmtree(directory, ignore_errors=True)
+    os.makedirs(directory, exist_ok=True)
 
 
 def child_exit(server, worker):
