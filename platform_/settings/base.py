@@ -152,10 +152,6 @@ MIDDLEWARE = [
     "apps.core.middleware.PlatformErrorMiddleware",
     "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
-# Who may read /metrics (apps/core/metrics.py): a bearer token, or these client networks.
-METRICS_TOKEN = env("METRICS_TOKEN", default="")
-METRICS_ALLOWED_NETWORKS = env.list("METRICS_ALLOWED_NETWORKS", default=["127.0.0.1/32", "::1/128"])
-PROMETHEUS_EXPORT_MIGRATIONS = False  # no database query at start
 
 TEMPLATES = [
     {
@@ -372,8 +368,6 @@ LOCAL_WEB_PORT = env.int("PORT", default=8000)
 # ("apps.core.requests", from apps.core.middleware). LOG_FORMAT=text for people (dev).
 LOG_LEVEL = env("LOG_LEVEL", default="INFO")
 LOG_FORMAT = env("LOG_FORMAT", default="json")
-# The key of the logs' keyed hashes of e-mails and phone numbers (apps/core/logmask.py).
-LOG_MASK_KEY = env("LOG_MASK_KEY", default="")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

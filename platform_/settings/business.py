@@ -131,3 +131,10 @@ ACADEMY_OFFER_HOURS = 24  # a freed seat offered to the first on the waitlist th
 ACADEMY_SESSION_HORIZON_DAYS = 28  # sessions generated this far ahead (daily beat)
 ACADEMY_CHECK_IN_OPENS_MINUTES = 30  # kiosk check-in opens this long before a session
 ACADEMY_LATE_AFTER_MINUTES = 10  # a check-in this long after the start counts as late
+
+# Who may read /metrics (apps/core/metrics.py): a bearer token, or these client networks.
+METRICS_TOKEN = env("METRICS_TOKEN", default="")
+METRICS_ALLOWED_NETWORKS = env.list("METRICS_ALLOWED_NETWORKS", default=["127.0.0.1/32", "::1/128"])
+PROMETHEUS_EXPORT_MIGRATIONS = False  # no database query at start
+# The key of the logs' keyed hashes of e-mails and phone numbers (apps/core/logmask.py).
+LOG_MASK_KEY = env("LOG_MASK_KEY", default="")
