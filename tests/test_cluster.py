@@ -84,7 +84,9 @@ def test_signup_on_one_web_host_is_provisioned_by_a_cluster_worker(cluster, comm
 
     wait_for(active_on_web_b, f"{slug} to be provisioned", seconds=60)
     assert Tenant.objects.get(slug=slug).status == Tenant.Status.ACTIVE
-    provisioned_by = [w for w in WORKERS if succeeded(cluster, w, "tenants.provision_tenant")]
+    # the worker writes its "succeeded" line just after the commit that made the tenant active
+    provisioned_by = wait_for(lambda: [w for w in WORKERS if succeeded(cluster, w, "tenants.provision_tenant")],
+                              "the worker's log line", seconds=15)
     assert len(provisioned_by) == 1, provisioned_by  # one of the cluster's workers, once
     for web in WEBS:  # both web hosts route the new tenant's host
         assert get(cluster, web, "/api/v1/auth/token/verify/", f"{slug}.localhost").status_code != 404

@@ -63,6 +63,5 @@ def test_a_scrape_adds_up_every_gunicorn_worker(platform_seed, tmp_path):
         assert statuses == [200] * 40
         scrapes = [requests.get(f"{base}/metrics", headers={"Host": "localhost"}).text for _ in range(4)]
         assert [_count(text, "health-ready") for text in scrapes] == [40.0] * 4
-        assert len({path.name.split("_")[-1] for path in tmp_path.glob("*.db")}) >= 2  # both workers wrote
     finally:
         _stop(web, seconds=10)
