@@ -40,6 +40,7 @@ SHARED_APPS = [
     "apps.market",
     "apps.onboarding",
     "apps.ops",
+    "apps.backups",  # per-tenant backup and restore (one schema plus its public rows)
     "apps.announcements",
     "apps.roletemplates",
     "apps.directory",  # the public directory of listed businesses (commerce, public tables)
