@@ -22,6 +22,11 @@ case "$1" in
     # WORKER_QUEUES: the queues this worker takes, comma-separated (platform_/settings/queues.py:
     # platform, platform.provisioning, platform.webhooks, platform.notifications,
     # platform.settlement); every queue when unset.
+    # Metrics (apps/core/metrics/workers.py): the prefork children write their samples to a
+    # directory of the worker's own, emptied here before any process imports prometheus_client;
+    # the main process serves them on WORKER_METRICS_PORT when set.
+    export PROMETHEUS_MULTIPROC_DIR="${PROMETHEUS_MULTIPROC_DIR:-/tmp/prometheus-worker}"
+    rm -rf "$PROMETHEUS_MULTIPROC_DIR" && mkdir -p "$PROMETHEUS_MULTIPROC_DIR"
     set -- celery -A platform_ worker -l info --concurrency "${WORKER_CONCURRENCY:-2}" \
       --max-tasks-per-child "${WORKER_MAX_TASKS_PER_CHILD:-200}"
     if [ -n "${WORKER_QUEUES:-}" ]; then set -- "$@" -Q "$WORKER_QUEUES"; fi

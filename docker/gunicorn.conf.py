@@ -1,8 +1,9 @@
 """gunicorn's settings file (docker/entrypoint.sh: `-c docker/gunicorn.conf.py`); the other
-options stay on the command line. Metrics of several workers (apps/core/metrics.py): the
+options stay on the command line. Metrics of several workers (apps/core/metrics): the
 master sets PROMETHEUS_MULTIPROC_DIR (default /tmp/prometheus-web) and empties it before it
 forks any worker, so each worker writes its samples to files there and /metrics adds them
-up; a worker that exits has its live gauges' files marked dead."""
+up (the choice of tenants with their own label, tenant-labels.txt, is reset with them); a
+worker that exits has its live gauges' files marked dead."""
 
 import os
 import shutil

@@ -12,6 +12,8 @@ import os
 
 from tenant_schemas_celery.app import CeleryApp
 
+from apps.core.metrics import workers as _metrics  # noqa: F401  (task metrics; after tenant-schemas-celery's receivers)
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "platform_.settings.dev")
 
 app = CeleryApp("platform_")

@@ -9,7 +9,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from apps.core.errors import api_not_found_view
 from apps.core.health import live_view, ready_view
-from apps.core.metrics import metrics_view
+from apps.core.metrics.views import metrics_view
 from apps.core.renderers import JsonErrorsMixin
 
 urlpatterns = [

@@ -7,6 +7,7 @@ from apps.announcements.views import dismiss_view as announcement_dismiss_view
 from apps.core.admin_sites import tenant_admin
 from apps.site.views import set_language, tenant_home
 from apps.staff.views import invitation_accept_view
+from apps.workspace.export.views import export_download_view
 from apps.workspace.views import logo_view
 
 from .urls_common import api_catch_all, schema_urlpatterns
@@ -25,6 +26,7 @@ urlpatterns = [
     path("api/v1/", include("apps.apikeys.urls")),
     path("invite/<str:token>/", invitation_accept_view, name="invitation-accept-page"),
     path("branding/logo/", logo_view, name="workspace-logo"),
+    path("exports/download/<str:token>/", export_download_view, name="workspace-export-download"),
     path("announcements/<int:pk>/dismiss/", announcement_dismiss_view, name="announcement-dismiss"),
     path("api/v1/", include("apps.billing.urls")),
     path("api/v1/", include("apps.flags.urls")),

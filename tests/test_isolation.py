@@ -20,7 +20,8 @@ from tests.plugin import HQ_EMAIL, PASSWORD, TWO_TENANT_EMAIL, client_for, hq_cl
 # Open by design: no tenant data behind them (or a login form).
 OPEN_PREFIXES = ("health/", "accounts/", "i18n/", "api/schema/", "api/docs/", "admin/login/", "admin/logout/")
 # The host's landing page (the workspace name is public), the icon, and /metrics (counts by
-# view, no tenant's data; readable from loopback, here, or with its token: tests/test_metrics.py).
+# view and by tenant slug, no tenant's data; for operators only: readable from loopback, here,
+# or with its token, never with a tenant's credentials: tests/test_metrics.py).
 OPEN_EXACT = {"", "favicon.ico", "metrics"}
 
 

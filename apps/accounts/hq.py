@@ -15,10 +15,12 @@ Permission matrix (the portal hides what a role may not do; the services refuse 
 | platform API keys: view / issue, revoke  | yes / yes | yes / -  | yes / yes        |         |
 | read and export the audit log            | yes       | yes      | yes              |         |
 | retry inbound webhooks                   | yes       | yes      |                  |         |
+| view failed tasks / retry, dismiss them  | yes / yes | yes / yes| yes / -          | yes / - |
 | prices and commission (billing)          | yes       |          |                  |         |
 | view settlement, tax invoices            | yes       | yes      | yes              | yes     |
 | confirm, pay out, hold settlement; runs  | yes       | yes      |                  |         |
 | HQ groups                                | yes       |          | view             |         |
+| tenant backups: view / back up, restore  | yes / yes | yes / -  | yes / -          | yes / - |
 
 * SECURITY_OFFICER may decide steps but not the final activation (it needs approve_tenant).
 """
@@ -42,7 +44,7 @@ _MANAGE_TENANTS = [
     "onboarding.add_checklisttemplateitem", "onboarding.change_checklisttemplateitem",
     "onboarding.delete_checklisttemplateitem",
 ]
-_READ_AUDIT = ["audit.view_auditevent"]
+_READ_AUDIT = ["audit.view_auditevent", "audit.view_auditcheckpoint"]
 _MANAGE_PLATFORM = [
     "tenants.add_tenant", "tenants.change_tenant", "tenants.add_domain", "tenants.change_domain",
     "tenants.delete_domain", "accounts.add_user", "accounts.change_user", "accounts.add_membership",
@@ -84,11 +86,16 @@ _SETTLE = [
     "settlement.start_settlementrun", "settlement.change_settlementaccount", "settlement.add_settlementaccount",
     "settlement.add_reconciliation",
 ]
+# Failed Celery tasks (issue 18, apps.ops.failed_tasks): everyone in HQ reads them; HQ_MASTER and HQ_ADMIN
+# retry and dismiss.
+_VIEW_PLATFORM += ["ops.view_failedtask"]
+_FAILED_TASKS = ["ops.retry_failedtask", "ops.dismiss_failedtask"]
 GROUP_PERMISSIONS = {
     HQ_MASTER: _VIEW_PLATFORM + _MANAGE_PLATFORM + ["auth.view_group", "auth.change_group"]
-    + _MANAGE_TENANTS + _READ_AUDIT + _SETTLE + ["tenants.remove_tenant", "market.view_platformapikey",
-                                       "market.add_platformapikey", "market.revoke_platformapikey"],
-    HQ_ADMIN: _VIEW_PLATFORM + _MANAGE_PLATFORM + _MANAGE_TENANTS + _READ_AUDIT + _SETTLE
+    + _MANAGE_TENANTS + _READ_AUDIT + _SETTLE + _FAILED_TASKS
+    + ["tenants.remove_tenant", "market.view_platformapikey", "market.add_platformapikey",
+       "market.revoke_platformapikey"],
+    HQ_ADMIN: _VIEW_PLATFORM + _MANAGE_PLATFORM + _MANAGE_TENANTS + _READ_AUDIT + _SETTLE + _FAILED_TASKS
     + ["market.view_platformapikey"],
     SECURITY_OFFICER: _VIEW_PLATFORM + ["auth.view_group"]
     + _READ_AUDIT + ["tenants.suspend_tenant", "onboarding.decide_approvalstep", "onboarding.add_stepcomment",
@@ -96,3 +103,7 @@ GROUP_PERMISSIONS = {
     SUPPORT: _VIEW_PLATFORM + ["tenants.support_tenant", "onboarding.add_stepcomment"],
 }
 GROUP_PERMISSIONS[HQ_MASTER] = GROUP_PERMISSIONS[HQ_MASTER] + _PRICING
+# Tenant backups (issue 18): everyone in HQ sees them; only HQ_MASTER backs up and restores.
+for _group in GROUP_PERMISSIONS.values():
+    _group.append("backups.view_backup")
+GROUP_PERMISSIONS[HQ_MASTER].append("backups.manage_backup")

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from apps.audit.models import AuditEvent
 from apps.audit.services import audit_record
+from apps.core.activity import activity_seen
 from apps.core.cache import bump, pending_scopes
 from apps.core.logging import request_context
 
@@ -200,6 +201,7 @@ def token_obtain(*, tenant, email: str, password: str) -> dict:
     if selectors.member_for_token(public_id=user.public_id, tenant=tenant) is None:
         raise NotAMember()
     update_last_login(None, user)  # a token login is a login: "last activity" in the portal
+    activity_seen(tenant_id=tenant.pk, identity=f"u{user.pk}")
     return token_pair(issue_refresh_token(user=user, tenant=tenant))
 
 

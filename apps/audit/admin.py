@@ -31,7 +31,7 @@ from apps.core.paginators import EstimatedCountPaginator
 from apps.core.renderers import csv_download
 
 from .exports import events_csv
-from .models import AuditEvent
+from .models import AuditCheckpoint, AuditEvent
 
 # What the detail page shows in place of the stored codes (they stay searchable and in the CSV).
 SHOWN_AS = {"action": "action_display", "target_type": "target_kind", "target_repr": "target_display"}
@@ -102,3 +102,23 @@ class AuditEventAdmin(ListedRowsMixin, ReadOnlyAdminMixin, ModelAdmin):
 
 
 admin_navigation(ops_admin, "security", model=AuditEvent, title=_("Audit log"), icon="policy", order=30)
+
+
+@admin.register(AuditCheckpoint, site=ops_admin)
+class AuditCheckpointAdmin(ReadOnlyAdminMixin, ModelAdmin):
+    """The archived segments of the chains (apps.audit.retention): read-only, like the log."""
+
+    empty_help = _("Audit events older than the retention period are archived to files; each archived part of a "
+                   "chain leaves a signed checkpoint here.")
+    list_display = ["created_at", "chain", "from_seq", "to_seq", "count", "from_time", "to_time", "archive_path"]
+    list_select_related = ["chain"]
+    list_filter = [("created_at", DateRangeFilter.titled(_("archived at")))]
+    search_fields = ["archive_path", "archive_sha256", "last_hash"]
+    readonly_fields = fields = [f.name for f in AuditCheckpoint._meta.fields]
+
+    def get_actions(self, request):
+        return {}
+
+
+admin_navigation(ops_admin, "security", model=AuditCheckpoint, title=_("Audit archive"), icon="inventory_2",
+                 order=35)

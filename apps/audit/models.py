@@ -103,3 +103,45 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionError("audit events are append-only")
+
+
+class AuditCheckpoint(models.Model):
+    """A segment of one chain that was archived to a file and deleted from the table
+    (apps.audit.retention). Verification starts each chain after its last checkpoint, from
+    the hash recorded here; the row is signed (HMAC, AUDIT_CHECKPOINT_KEY), names the file's
+    SHA-256 and the signature of the checkpoint before it, so that editing or removing a
+    checkpoint, or altering the archive file, is detected like a broken link."""
+
+    chain = models.ForeignKey(AuditChain, verbose_name=_("chain"), on_delete=models.DO_NOTHING,
+                              db_constraint=False, related_name="+")
+    from_seq = models.PositiveBigIntegerField(_("first number"))
+    to_seq = models.PositiveBigIntegerField(_("last number"))
+    count = models.PositiveBigIntegerField(_("events"))
+    first_prev_hash = models.CharField(_("hash before the segment"), max_length=64)
+    last_hash = models.CharField(_("last hash"), max_length=64)
+    from_time = models.DateTimeField(_("first event at"))
+    to_time = models.DateTimeField(_("last event at"))
+    archive_path = models.CharField(_("archive file"), max_length=500, help_text=_("Relative to ARCHIVE_ROOT."))
+    archive_sha256 = models.CharField(_("archive file SHA-256"), max_length=64)
+    previous_signature = models.CharField(_("previous checkpoint's signature"), max_length=64, blank=True)
+    signature = models.CharField(_("signature"), max_length=64)
+    created_at = models.DateTimeField(_("archived at"), default=timezone.now)
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("audit checkpoint")
+        verbose_name_plural = _("audit checkpoints")
+        ordering = ["chain_id", "to_seq"]
+        constraints = [models.UniqueConstraint(fields=["chain", "to_seq"], name="audit_one_checkpoint_per_end")]
+
+    def __str__(self):
+        return f"{self.chain_id}: {self.from_seq}-{self.to_seq}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise PermissionError("audit checkpoints are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("audit checkpoints are append-only")

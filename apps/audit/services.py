@@ -27,6 +27,7 @@ from django.utils import timezone
 
 from apps.core.logging import request_context
 
+from .checkpoints import chain_checkpoints, checkpoint_problems
 from .models import GENESIS, AuditChain, AuditEvent
 
 HASHED_FIELDS = ("created_at", "category", "action", "actor_id", "actor_email", "tenant_id", "tenant_slug",
@@ -34,13 +35,23 @@ HASHED_FIELDS = ("created_at", "category", "action", "actor_id", "actor_email", 
                  "request_id", "chain_id", "seq", "prev_hash")
 
 
-def event_hash(event: AuditEvent) -> str:
+def event_content(event: AuditEvent) -> dict:
+    """What an event's hash covers, as plain values (also what an archive line keeps)."""
     content = {}
     for name in HASHED_FIELDS:
         value = getattr(event, name)
         content[name] = value.isoformat() if hasattr(value, "isoformat") else value
-    payload = json.dumps(content, sort_keys=True, default=str, separators=(",", ":"))
+    return content
+
+
+def content_hash(content: dict) -> str:
+    payload = json.dumps({name: content.get(name) for name in HASHED_FIELDS}, sort_keys=True, default=str,
+                         separators=(",", ":"))
     return hashlib.sha256(payload.encode()).hexdigest()
+
+
+def event_hash(event: AuditEvent) -> str:
+    return content_hash(event_content(event))
 
 
 def audit_record(*, action: str, actor=None, target=None, tenant=None, changes: dict | None = None,
@@ -113,6 +124,7 @@ class ChainReport:
 
     label: str
     events: int = 0
+    archived: int = 0  # events archived and pruned before the rows walked (checkpoints)
     problems: list[str] = field(default_factory=list)
 
 
@@ -164,14 +176,19 @@ def _verify_chain(chain_id: int) -> ChainReport:
 
 
 def _walk(chain_id: int, chain: AuditChain | None) -> ChainReport:
+    """The rows from the chain's last checkpoint on (archived segments: apps.audit.checkpoints)."""
     report = ChainReport(label=chain.label if chain else f"chain {chain_id} (its head is missing)")
+    checkpoints = chain_checkpoints(chain_id)
+    report.problems += checkpoint_problems(report.label, checkpoints)
+    report.archived = sum(checkpoint.count for checkpoint in checkpoints)
+    start_seq, start_hash = (checkpoints[-1].to_seq, checkpoints[-1].last_hash) if checkpoints else (0, GENESIS)
     prefix = f"{report.label}: event"
     previous = None
     for event in AuditEvent.objects.filter(chain_id=chain_id).order_by("seq").iterator(chunk_size=2000):
         report.events += 1
         if event_hash(event) != event.hash:
             report.problems.append(f"{prefix} {event.pk}: content does not match its hash (edited)")
-        expected_seq, expected_prev = (previous.seq + 1, previous.hash) if previous else (1, GENESIS)
+        expected_seq, expected_prev = (previous.seq + 1, previous.hash) if previous else (start_seq + 1, start_hash)
         if event.seq != expected_seq:
             report.problems.append(f"{prefix} {event.pk}: chain broken (it is number {event.seq}, expected "
                                    f"{expected_seq}: a row before it was removed or altered)")
@@ -183,7 +200,7 @@ def _walk(chain_id: int, chain: AuditChain | None) -> ChainReport:
     if chain is None:
         report.problems.append(f"{report.label}: {report.events} event(s) in a chain whose head was removed")
         return report
-    last_seq, last_hash = (previous.seq, previous.hash) if previous else (0, GENESIS)
+    last_seq, last_hash = (previous.seq, previous.hash) if previous else (start_seq, start_hash)
     where = f"{prefix} {previous.pk}" if previous else f"{report.label}: no events"
     if chain.length > last_seq:
         report.problems.append(f"{where}: chain broken at its end (the head counts {chain.length} events, the "

@@ -45,9 +45,11 @@ HIDDEN_CODENAMES = {"add_workspacesettings", "delete_workspacesettings", "add_st
                     "add_payment", "change_payment", "delete_payment",
                     # the academy's one settings row; invoices are issued by beat and voided, never deleted
                     "add_academysettings", "delete_academysettings", "add_tuitioninvoice", "delete_tuitioninvoice",
-                    "delete_pass"}
+                    "delete_pass",
+                    # data exports come with workspace:export (apps.workspace.export)
+                    "add_dataexport", "change_dataexport", "delete_dataexport", "view_dataexport"}
 # What a person reads for a resource that is not a model's name, and for the actions.
-RESOURCE_LABELS = {"admin": _("Admin site")}
+RESOURCE_LABELS = {"admin": _("Admin site"), "workspace": _("Workspace")}
 ACTION_LABELS = {
     "view": pgettext_lazy("permission action", "View"),
     "add": pgettext_lazy("permission action", "Add"),

@@ -187,6 +187,10 @@ def unpaid_invoices(request) -> dict | None:
 def register() -> None:
     dashboard_card(SITE, "billing.banner", template="dashboard/billing/banner.html", context=banner, order=0,
                    permission=can_see_billing, wide=True)
+    from .usage_alerts import usage_alert_card  # it reads this module's limits scale
+
+    dashboard_card(SITE, "billing.usage_alert", template="dashboard/billing/usage_alert.html",
+                   context=usage_alert_card, order=1, permission=can_see_billing, wide=True)
     dashboard_card(SITE, "billing.usage", template="dashboard/billing/usage.html", context=plan_and_usage,
                    order=30, permission=can_see_billing)
     dashboard_card(SITE, "billing.invoices", template="dashboard/billing/invoices.html", context=unpaid_invoices,

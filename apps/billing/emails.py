@@ -55,3 +55,17 @@ def dunning_notice_send(*, subscription, kind: str, invoice, pay_url: str, reaso
     grace_end = (subscription.past_due_since or timezone.now()) + dt.timedelta(days=settings.BILLING_GRACE_DAYS)
     _owner_mail(template="dunning", tenant=subscription.tenant, kind=kind, invoice=invoice, pay_url=pay_url,
                 reason=reason, attempt=attempt, retry_at=subscription.next_retry_at, suspend_at=grace_end)
+
+
+def plan_url(tenant) -> str:
+    """The plan and usage page in the workspace admin (the owner's own host)."""
+    path = reverse("tenant_admin:billing_subscription_changelist", urlconf=settings.ROOT_URLCONF)
+    return absolute_url(path, host=tenant.get_primary_domain().domain)
+
+
+def usage_alert_send(*, tenant, label, threshold: int, used: int, limit: int, unit: str) -> None:
+    """A metered quantity (`label`, lazy: rendered in the owner's language) reached
+    `threshold` percent of the plan's limit (apps.billing.usage_alerts)."""
+    _owner_mail(template="usage_alert", tenant=tenant, label=label, threshold=threshold, used=used, limit=limit,
+                in_bytes=unit == "bytes", plan_url=plan_url(tenant))
+

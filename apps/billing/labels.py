@@ -25,4 +25,5 @@ def register() -> None:
         "subscription.plan_changed": pgettext_lazy("audit action", "Subscription plan changed"),
         "subscription.promo_applied": pgettext_lazy("audit action", "Promo code applied"),
         "subscription.payment_retried": pgettext_lazy("audit action", "Payment retried"),
+        "usage.threshold_reached": pgettext_lazy("audit action", "Usage alert sent"),
     })

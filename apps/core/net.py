@@ -32,6 +32,14 @@ def _trusted(address, networks) -> bool:
     return any(address.version == net.version and address in net for net in networks)
 
 
+def address_in(ip: str | None, networks) -> bool:
+    """Whether the address `ip` (text) lies in one of `networks` (addresses or networks as
+    text, e.g. a setting's list); False for anything unparsable or an empty list."""
+    address = _address(ip or "")
+    parsed = _networks(tuple(networks or ()))
+    return address is not None and bool(parsed) and _trusted(address, parsed)
+
+
 def client_ip(request) -> str | None:
     peer = request.META.get("REMOTE_ADDR") or None
     networks = _networks(tuple(getattr(settings, "TRUSTED_PROXIES", ()) or ()))

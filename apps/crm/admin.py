@@ -4,6 +4,7 @@ from django.forms.models import BaseInlineFormSet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from unfold.admin import ModelAdmin, TabularInline
+from unfold.decorators import action
 
 from apps.accounts.models import User
 from apps.core.admin_navigation import admin_navigation
@@ -81,6 +82,7 @@ class CustomerAdmin(BranchScopedAdmin):
     filter_horizontal = ["tags"]
     inlines = [GuardianInline]
     actions = ["export_csv", "soft_delete", "grant_to_staff"]
+    actions_detail = ["personal_data"]
     change_list_template = "admin/crm/customer/change_list.html"
 
     def get_urls(self):
@@ -161,6 +163,27 @@ class CustomerAdmin(BranchScopedAdmin):
                    "form": form, "queryset": queryset, "opts": self.model._meta,
                    "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME}
         return TemplateResponse(request, "admin/crm/customer/grant.html", context)
+
+    def has_export_permission(self, request, object_id=None):
+        return request.user.has_perm("crm.export_customer")
+
+    @action(description=_("Download personal data"), permissions=["export"], icon="download",
+            url_path="personal-data")
+    def personal_data(self, request, object_id):
+        """Everything the workspace holds about this customer, as a zip (apps.workspace.export):
+        built now, audited, then downloaded through its signed link."""
+        from django.http import Http404
+        from django.shortcuts import redirect
+
+        from apps.workspace.export.services import export_link_path, personal_export_create
+
+        from .dataexport import find_customer
+
+        found = find_customer(pk=int(object_id) if str(object_id).isdigit() else 0, access=request_access(request))
+        if found is None:
+            raise Http404
+        export = personal_export_create(actor=request.user, customer_id=found[0], customer_label=found[1])
+        return redirect(export_link_path(export))
 
     def delete_model(self, request, obj):
         services.customer_delete(customer=obj, actor=request.user)

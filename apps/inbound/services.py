@@ -135,3 +135,11 @@ def inbound_retry(*, event: InboundEvent, actor) -> InboundEvent:
                      metadata={"source": event.source, "event_id": event.event_id})
         transaction.on_commit(lambda: _queue(event.pk), robust=True)
     return event
+
+
+def inbound_prune(*, before) -> int:
+    """Delete the events handled before `before` (processed, or rejected on arrival); failed
+    ones stay until someone retries them (retention: apps.ops.retention)."""
+    deleted, _by_model = InboundEvent.objects.filter(
+        status__in=[InboundEvent.Status.PROCESSED, InboundEvent.Status.REJECTED], received_at__lt=before).delete()
+    return deleted

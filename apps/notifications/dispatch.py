@@ -46,6 +46,7 @@ from .audiences import Recipient, recipients_for
 from .channels import ChannelError, PhoneMessage, provider_for
 from .channels.email import send_email
 from .conf import setting
+from .metrics import NOTIFICATION_ATTEMPTS
 from .models import PHONE_CHANNELS, Channel, Delivery, Notification, NotificationTemplate, Preference
 from .rendering import TemplateProblem, render
 
@@ -302,6 +303,8 @@ def delivery_send(*, delivery_id: int) -> Delivery | None:
     if not recorded:  # the claim ran out meanwhile and another worker took it: its record counts
         logger.warning("delivery %s: claim expired before the result was recorded", delivery.pk)
         delivery.refresh_from_db()
+    else:
+        NOTIFICATION_ATTEMPTS.labels(channel=delivery.channel, outcome=delivery.status).inc()
     return delivery
 
 

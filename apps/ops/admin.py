@@ -18,6 +18,8 @@ from django.utils.translation import gettext_lazy as _
 from unfold.admin import ModelAdmin, TabularInline
 from unfold.widgets import UnfoldAdminSelectWidget
 
+from apps.backups.selectors import tenant_backups
+from apps.backups.urls import backup_urls
 from apps.billing.models import Plan
 from apps.core.admin_filters import DateRangeFilter, SelectedRelatedFilter
 from apps.core.admin_mixins import ReadOnlyInline, ServiceDeleteMixin
@@ -155,6 +157,7 @@ DETAIL_TABS = [
     ("usage", _("Usage"), None),
     ("domains", _("Domains"), None),
     ("audit", _("Audit"), lambda user: user.has_perm("audit.view_auditevent")),
+    ("backups", _("Backups"), lambda user: user.has_perm("backups.view_backup")),  # apps.backups.views
     ("status_changes", _("Status history"), None),
 ]
 
@@ -167,14 +170,16 @@ def detail_tabs(user) -> list[str]:
 @admin.register(Tenant, site=ops_admin)
 class TenantAdmin(ModelAdmin):
     empty_help = _("Tenants are the businesses on the platform, each with its own workspace and address.")
-    list_display = ["company", "business_type", "kind", "status_badge", "plan_column", "owner_email", "created_on"]
+    # last activity: flushed from Redis every few minutes (apps.tenants.activity); the page shows the live time
+    list_display = ["company", "business_type", "kind", "status_badge", "plan_column", "owner_email", "created_on",
+                    "last_activity_at"]
     list_filter = ["status", PlanFilter, BusinessTypeFilter, KindFilter,
                    ("created_at", DateRangeFilter.titled(_("creation date")))]
     search_fields = ["slug", "name", "owner_email", "owner_name", "domains__domain", "market_application_id",
                      "market_tenant_id"]
     list_select_related = ["owner", "plan", "subscription__plan"]
     change_form_template = "ops/tenant_change_form.html"
-    list_fullwidth = True  # seven columns: the whole width, not unfold's centred container
+    list_fullwidth = True  # eight columns: the whole width, not unfold's centred container
     readonly_fields = ["schema_name", "status", "owner", "provisioning_error", "created_at", "approved_at",
                        "activated_at", "suspended_at", "suspended_reason", "deleted_at", "deleted_reason",
                        "purged_at", "market_application_id", "market_tenant_id", "demo_expiry_notified_at"]
@@ -249,6 +254,7 @@ class TenantAdmin(ModelAdmin):
             path("<path:object_id>/lifecycle/<slug:action>/",
                  wrap(lambda request, object_id, action: views.lifecycle_action_view(self, request, object_id, action)),
                  name="tenants_tenant_lifecycle"),
+            *backup_urls(wrap, self),
             path("<path:object_id>/onboarding/",
                  wrap(lambda request, object_id: views.onboarding_view(self, request, object_id)),
                  name="tenants_tenant_onboarding"),
@@ -288,6 +294,9 @@ class TenantAdmin(ModelAdmin):
             context["can_view_addon_requests"] = user.has_perm("billing.view_addonrequest")
         if "audit" in tabs:
             context["audit"] = selectors.tenant_audit(tenant)
+        if "backups" in tabs:
+            context["backups"] = tenant_backups(tenant)
+            context["can_manage_backups"] = user.has_perm("backups.manage_backup")
         return context
 
     def save_model(self, request, obj, form, change):
@@ -384,3 +393,5 @@ admin_navigation(ops_admin, "tenants", model=Tenant, icon="domain", order=10)
 admin_navigation(ops_admin, "tenants", url_name="onboarding_board", title=_("Onboarding board"), icon="view_kanban",
                  order=20, permission=lambda request: request.user.has_perm("onboarding.view_approvalstep"))
 admin_navigation(ops_admin, "tenants", model=Domain, icon="language", order=30)
+
+from . import failed_tasks_admin  # noqa: E402, F401  (the "Failed tasks" pages)

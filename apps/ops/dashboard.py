@@ -16,6 +16,7 @@ from apps.onboarding.models import ApprovalStep
 from apps.tenants.models import Tenant
 
 from .charts import columns, horizontal_bars
+from .models import FailedTask
 
 WEEKS = 12
 
@@ -69,7 +70,10 @@ def dashboard_context(request) -> dict:
         "webhook_counts": webhook_counts,
         "webhook_problems": list(webhook_problems.order_by("-received_at")[:8]),
         "can_read_audit": request.user.has_perm("audit.view_auditevent"),
+        "can_view_failed_tasks": request.user.has_perm("ops.view_failedtask"),
     }
+    if context["can_view_failed_tasks"]:  # open: failed for good, neither retried nor dismissed
+        context["failed_task_count"] = FailedTask.objects.filter(status=FailedTask.Status.FAILED).count()
     if context["can_read_audit"]:
         context["recent_audit"] = list(AuditEvent.objects.order_by("-id")[:10])
     return context

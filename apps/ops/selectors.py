@@ -16,7 +16,7 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 from django.db import connection
-from django.db.models import Count, Max, Q, Sum
+from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from django_tenants.utils import tenant_context
 
@@ -27,11 +27,15 @@ from apps.billing.limits import tenant_limits
 from apps.billing.models import AddOnRequest, Invoice, Subscription
 from apps.billing.owner.summary import plan_summary
 from apps.billing.selectors import subscription_for
+from apps.billing.usage import usage_history
 from apps.core.admin_sites import tenant_admin
 from apps.core.dashboard import dashboard_for
 from apps.core.money import format_money
 from apps.core.urls import absolute_url
+from apps.tenants.activity import tenant_last_activity
 from apps.tenants.models import Tenant
+
+from .charts import columns
 
 AUDIT_ROWS = 50
 INVOICE_ROWS = 20
@@ -125,16 +129,30 @@ def tenant_meters(tenant: Tenant) -> list[dict] | None:
 def tenant_usage(tenant: Tenant) -> dict:
     members = Membership.objects.filter(tenant=tenant)
     stats = members.aggregate(total=Count("id"), active=Count("id", filter=Q(status=Membership.Status.ACTIVE)),
-                              staff=Count("id", filter=Q(kind=Membership.Kind.STAFF)),
-                              last_login=Max("user__last_login"))
+                              staff=Count("id", filter=Q(kind=Membership.Kind.STAFF)))
+    history = usage_history(tenant=tenant)
     return {
         "meters": tenant_meters(tenant),
         "members": stats["total"],
         "active_members": stats["active"],
         "staff": stats["staff"],
-        "last_activity": stats["last_login"],
+        # the latest authenticated request or login by anyone (apps.core.activity), not last_login
+        "last_activity": tenant_last_activity(tenant),
         "schema_bytes": schema_size_bytes(tenant),
+        "history": history,
+        "charts": usage_charts(history["rows"]),
     }
+
+
+def usage_charts(rows) -> dict:
+    """Columns of the last 30 days: API calls and active users (the figures are in the
+    table under them)."""
+    def points(field):  # a date under every 7th column counted back from today, none at the edges
+        return [(f"{row.day.month}/{row.day.day}" if (len(rows) - 1 - index) % 7 == 3 else "",
+                 getattr(row, field), "") for index, row in enumerate(rows)]
+
+    return {"api_calls": columns(points("api_calls"), width=560, height=150),
+            "active_users": columns(points("active_users"), width=560, height=150)}
 
 
 # --- Audit ---------------------------------------------------------------------------------

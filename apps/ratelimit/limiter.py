@@ -22,6 +22,7 @@ from apps.core.cache import REDIS_DOWN, redis_unreachable
 
 WINDOW = 60
 _MONTH_TTL = 400 * 24 * 3600
+_DAY_TTL = 40 * 24 * 3600  # the daily usage snapshot (apps.billing.usage) reads yesterday's, or a backfill's
 
 
 @dataclass(frozen=True)
@@ -84,6 +85,12 @@ def month_key(tenant_id: int, when=None) -> str:
     return cache.make_key(f"ratelimit:month:{tenant_id}:{when:%Y%m}")
 
 
+def day_key(tenant_id: int, day: dt.date | None = None) -> str:
+    """The tenant's API calls on `day` (the platform's time zone, like the usage table's days)."""
+    day = day or timezone.localdate()
+    return cache.make_key(f"ratelimit:day:{tenant_id}:{day:%Y%m%d}")
+
+
 def _month_end_seconds(now: float) -> int:
     moment = dt.datetime.fromtimestamp(now, tz=dt.UTC)
     last_day = calendar.monthrange(moment.year, moment.month)[1]
@@ -122,8 +129,8 @@ def hit(*, tenant, user=None, api_key: str | None = None, ip: str | None = None)
     limits = tenant_limits(tenant=tenant) if counts_tenant_month else None  # one cache read per request
     checks = identities(tenant=tenant, user=user, api_key=api_key, ip=ip, limits=limits)
     counters = [(cache.make_key(f"ratelimit:{identity}:{window}"), WINDOW * 2) for _scope, identity, _limit in checks]
-    if counts_tenant_month:
-        counters.append((month_key(tenant.pk), _MONTH_TTL))
+    if counts_tenant_month:  # the day's counter, then the month's (last: the quota reads it)
+        counters += [(day_key(tenant.pk), _DAY_TTL), (month_key(tenant.pk), _MONTH_TTL)]
     try:
         results = _count(counters)
     except REDIS_DOWN as exc:  # nothing counted: let it through, or refuse it (503)
@@ -155,4 +162,13 @@ def monthly_usage(*, tenant_ids, when=None) -> dict[int, int]:
     if not tenant_ids:
         return {}
     values = _client().mget([month_key(pk, when) for pk in tenant_ids])
+    return {pk: int(value or 0) for pk, value in zip(tenant_ids, values, strict=True)}
+
+
+def daily_usage(*, tenant_ids, day: dt.date) -> dict[int, int]:
+    """API requests on `day` per tenant (one Redis MGET; kept 40 days)."""
+    tenant_ids = list(tenant_ids)
+    if not tenant_ids:
+        return {}
+    values = _client().mget([day_key(pk, day) for pk in tenant_ids])
     return {pk: int(value or 0) for pk, value in zip(tenant_ids, values, strict=True)}

@@ -7,6 +7,7 @@ from apps.core.errors import error_payload
 
 from .errors import rate_limited
 from .limiter import hit
+from .metrics import RATELIMIT_REJECTIONS
 from .throttling import client_ip
 
 
@@ -31,5 +32,6 @@ class RateLimitHeadersMiddleware:
         response["X-RateLimit-Remaining"] = str(decision.remaining)
         response["X-RateLimit-Reset"] = str(decision.reset)
         if not decision.allowed:
+            RATELIMIT_REJECTIONS.labels(scope=decision.scope).inc()
             response["Retry-After"] = str(decision.retry_after)
         return response

@@ -12,7 +12,9 @@ from django.core.exceptions import DisallowedHost
 from django.db import connection
 from django.utils import translation
 from django_tenants.middleware.main import TenantMainMiddleware
+from django_tenants.utils import get_public_schema_name
 
+from apps.core.activity import activity_seen, request_identity
 from apps.core.errors import error_response
 from apps.core.logging import bind
 
@@ -51,6 +53,16 @@ class TenantRoutingMiddleware(TenantMainMiddleware):
             self.setup_url_routing(request, force_public=True)
             return None
         return super().process_request(request)
+
+    def process_response(self, request, response):
+        """An authenticated request on a workspace's host is its activity (apps.core.activity:
+        at most a Redis write a minute per process)."""
+        tenant = getattr(request, "tenant", None)
+        if tenant is not None and tenant.schema_name != get_public_schema_name():
+            identity = request_identity(request)
+            if identity is not None:
+                activity_seen(tenant_id=tenant.pk, identity=identity)
+        return response
 
     @staticmethod
     def hostname_from_request(request):

@@ -76,6 +76,9 @@ class Tenant(TenantMixin):
     deleted_at = models.DateTimeField(_("deleted at"), null=True, blank=True)
     deleted_reason = models.TextField(_("deletion reason"), blank=True)
     purged_at = models.DateTimeField(_("purged at"), null=True, blank=True)
+    # The latest authenticated request or login by anyone (staff, consumer, API key), copied
+    # from Redis by a periodic flush (apps.tenants.activity); the portal adds what is newer.
+    last_activity_at = models.DateTimeField(_("last activity"), null=True, blank=True, editable=False)
 
     # Schemas are created by the provisioning task, never as a side effect of save().
     auto_create_schema = False

@@ -7,4 +7,6 @@ BEAT_SCHEDULE = {
     # Every ten minutes: provisioning whose task was lost (the broker away at the commit).
     "tenants.resend_stuck_provisioning": {"task": "tenants.resend_stuck_provisioning",
                                           "schedule": crontab(minute="*/10")},
+    # Last activity (apps.tenants.activity): Redis -> the tenant rows, every five minutes.
+    "tenants.flush_last_activity": {"task": "tenants.flush_last_activity", "schedule": crontab(minute="*/5")},
 }

@@ -144,7 +144,15 @@ def _copy_script(template: str, fingerprint: str | None) -> str:
     """The SQL that copies `template` into a schema called NAME. It depends only on the
     template's structure, which the fingerprint names: built once per process."""
     with connection.cursor() as cursor:
-        return "\n".join(_CopyScript(cursor, template).statements())
+        # The script is read with search_path = pg_catalog (SET LOCAL): put the caller's
+        # path back, which would otherwise last as long as an outer transaction does
+        # while django-tenants believes it unchanged.
+        cursor.execute("SELECT current_setting('search_path')")
+        previous = cursor.fetchone()[0]
+        try:
+            return "\n".join(_CopyScript(cursor, template).statements())
+        finally:
+            cursor.execute("SELECT set_config('search_path', %s, true)", [previous])
 
 
 class _CopyScript:

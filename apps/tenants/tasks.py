@@ -42,3 +42,11 @@ def resend_stuck_provisioning() -> list[str]:
     from .lifecycle import tenants_provisioning_resend
 
     return tenants_provisioning_resend()
+
+
+@shared_task(name="tenants.flush_last_activity")
+def flush_last_activity() -> int:
+    """Beat: copy the tenants' last activity from Redis to their rows (apps.tenants.activity)."""
+    from .activity import last_activity_flush
+
+    return last_activity_flush()

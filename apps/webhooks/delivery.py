@@ -35,6 +35,7 @@ from apps.audit.services import audit_record
 from apps.rbac.tenancy import current_tenant
 
 from . import outbound
+from .metrics import WEBHOOK_ATTEMPTS
 from .models import Attempt, Delivery, WebhookEndpoint
 from .secrets import secret_decrypt
 
@@ -263,9 +264,11 @@ def _record(delivery: Delivery, outcome: outbound.Outcome, sent_at: datetime, le
                 "succeeded": succeeded, "will_retry": attempt.will_retry, "status": status, "now": now,
                 "delivered_at": now if succeeded else None, "next": next_attempt_at, "lease": lease})
         except IntegrityError:  # the endpoint was deleted while the request was under way
+            WEBHOOK_ATTEMPTS.labels(outcome="abandoned").inc()
             logger.info("webhook delivery %s: endpoint %s deleted during the attempt", delivery.pk, endpoint.pk)
             return attempt
         attempt.pk, attempt.will_retry, attempts, status, next_attempt_at = cursor.fetchone()
+    WEBHOOK_ATTEMPTS.labels(outcome="succeeded" if succeeded else "retrying" if attempt.will_retry else "failed").inc()
     if status is None:  # no longer this attempt's to decide (disabled, replayed, or taken over meanwhile)
         logger.info("webhook delivery %s: attempt %s logged, the delivery had moved on", delivery.pk, attempt.pk)
         return attempt

@@ -68,3 +68,5 @@ class WorkspaceSettingsAdmin(ModelAdmin):
 
 admin_navigation(tenant_admin, "settings", model=WorkspaceSettings, title=_("Workspace settings"), icon="tune",
                  order=10)
+
+from .export import admin as export_admin  # noqa: E402,F401  ("Export data", under Settings)

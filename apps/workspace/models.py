@@ -48,3 +48,6 @@ class WorkspaceSettings(models.Model):
         from apps.branches.validation import validate_timezone
 
         validate_timezone(self.timezone, field="timezone")
+
+
+from apps.workspace.export.models import DataExport  # noqa: E402,F401  (the app's models, one package per concept)

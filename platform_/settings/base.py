@@ -137,7 +137,7 @@ PUBLIC_PORT = int(env("PUBLIC_PORT", default="") or 0) or None
 SERVICE_MARKET_WEBHOOK_SECRET = env("SERVICE_MARKET_WEBHOOK_SECRET", default="")
 
 MIDDLEWARE = [
-    "django_prometheus.middleware.PrometheusBeforeMiddleware",  # /metrics (apps/core/metrics.py)
+    "apps.core.metrics.middleware.PrometheusBeforeMiddleware",  # /metrics and per-tenant counts (apps/core/metrics)
     "apps.core.middleware.RequestIdMiddleware",
     "apps.tenants.middleware.TenantRoutingMiddleware",
     "django.middleware.security.SecurityMiddleware",

@@ -3,6 +3,7 @@ domain events, billing, order payments, rate limits, outbound webhooks, notifica
 Imported by base.py (one namespace for every environment); framework and infrastructure
 settings stay in base.py. Every variable is documented in `.env.example`."""
 
+from .environment import BASE_DIR as _BASE_DIR
 from .environment import env
 
 # --- Tenants (apps.tenants, apps.onboarding) -------------------------------------------
@@ -69,6 +70,10 @@ BILLING_ISSUER = {
 # the tenant when the grace period ends unpaid.
 BILLING_DUNNING_RETRY_DAYS = [int(d) for d in env.list("BILLING_DUNNING_RETRY_DAYS", default=["1", "3", "5"])]
 BILLING_GRACE_DAYS = env.int("BILLING_GRACE_DAYS", default=7)
+# Usage alerts (apps.billing.usage_alerts): the owner is e-mailed when a metered quantity
+# (API calls this month, staff, branches, storage) reaches these percentages of its plan
+# limit, once per threshold per month.
+USAGE_ALERT_THRESHOLDS = sorted(int(p) for p in env.list("USAGE_ALERT_THRESHOLDS", default=["80", "100"]))
 
 # --- Order payments (apps.payments): each workspace is the merchant --------------------
 PAYMENTS_PROVIDER = env("PAYMENTS_PROVIDER", default="apps.payments.providers.SandboxMerchantProvider")
@@ -132,9 +137,56 @@ ACADEMY_SESSION_HORIZON_DAYS = 28  # sessions generated this far ahead (daily be
 ACADEMY_CHECK_IN_OPENS_MINUTES = 30  # kiosk check-in opens this long before a session
 ACADEMY_LATE_AFTER_MINUTES = 10  # a check-in this long after the start counts as late
 
-# Who may read /metrics (apps/core/metrics.py): a bearer token, or these client networks.
+# Who may read /metrics and the workers' metrics (apps/core/metrics/access.py): a bearer token,
+# or these client networks.
 METRICS_TOKEN = env("METRICS_TOKEN", default="")
 METRICS_ALLOWED_NETWORKS = env.list("METRICS_ALLOWED_NETWORKS", default=["127.0.0.1/32", "::1/128"])
 PROMETHEUS_EXPORT_MIGRATIONS = False  # no database query at start
+# At most this many tenants get their own `tenant` label on the per-tenant counters; the rest
+# count under "other" (0: none labelled). Why and how: apps/core/metrics/tenants.py.
+METRICS_TENANT_LABELS = env.int("METRICS_TENANT_LABELS", default=1000)
+# A Celery worker serves its own metrics on this port when set (0: not served), from its
+# main process, to the same callers as /metrics (apps/core/metrics/workers.py).
+WORKER_METRICS_PORT = env.int("WORKER_METRICS_PORT", default=0)
+WORKER_METRICS_ADDRESS = env("WORKER_METRICS_ADDRESS", default="127.0.0.1")
 # The key of the logs' keyed hashes of e-mails and phone numbers (apps/core/logmask.py).
 LOG_MASK_KEY = env("LOG_MASK_KEY", default="")
+
+# --- Data exports (apps.workspace.export) ----------------------------------------------
+# Where export files are kept (one folder per tenant schema; never under MEDIA_ROOT: they
+# are served only through a signed link), how long a link works once issued (seconds), and
+# how many days a file is kept before the daily prune removes it.
+EXPORTS_ROOT = env("EXPORTS_ROOT", default=str(_BASE_DIR / "var" / "exports"))
+EXPORT_LINK_MAX_AGE = env.int("EXPORT_LINK_MAX_AGE", default=3600)
+EXPORT_RETENTION_DAYS = env.int("EXPORT_RETENTION_DAYS", default=7)
+
+# --- Failed tasks and retention (apps.ops.failed_tasks, apps.ops.retention, apps.audit.retention) ---
+# Fernet keys for the failed tasks' arguments kept for "Retry": the first encrypts, all
+# decrypt (rotation). Without any, a key is derived from SECRET_KEY.
+FAILED_TASKS_ENCRYPTION_KEYS = env.list("FAILED_TASKS_ENCRYPTION_KEYS", default=[])
+# Retention (seed 004 §8.6: operational logs 6 months). The daily beat (apps.ops.schedules)
+# archives audit events older than AUDIT_RETENTION_DAYS to ARCHIVE_ROOT (gzipped JSON lines,
+# one file per chain segment, with a signed checkpoint row) and deletes them from the
+# database; deletes failed tasks dismissed or retried, and inbound webhooks processed or
+# rejected, longer ago than their periods. 0 turns a rule off.
+AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", default=180)
+FAILED_TASKS_RETENTION_DAYS = env.int("FAILED_TASKS_RETENTION_DAYS", default=180)
+INBOUND_RETENTION_DAYS = env.int("INBOUND_RETENTION_DAYS", default=180)
+ARCHIVE_ROOT = env("ARCHIVE_ROOT", default=str(_BASE_DIR / "var" / "archive"))
+# The HMAC key that signs audit checkpoints (empty: derived from SECRET_KEY). Keep it, or
+# the archived segments can no longer be verified.
+AUDIT_CHECKPOINT_KEY = env("AUDIT_CHECKPOINT_KEY", default="")
+
+# --- Backups (apps.backups) ------------------------------------------------------------
+# Where tenant backups are written (one folder per tenant slug): `manage.py tenant_backup`
+# without --output, the portal's "Back up now" and the scheduled backups.
+BACKUP_ROOT = env("BACKUP_ROOT", default=str(_BASE_DIR / "var" / "backups"))
+# The HMAC key that signs each backup's manifest (empty: derived from SECRET_KEY). A backup
+# restores only where this key (or SECRET_KEY) is the one that signed it.
+BACKUP_SIGNING_KEY = env("BACKUP_SIGNING_KEY", default="")
+# Daily backups of tenants on a paid plan: how many are kept; per plan code (0: none made),
+# e.g. BACKUP_PLAN_KEEP=starter=3,enterprise=30. Manual and pre-restore backups are kept
+# BACKUP_KEEP_DAYS.
+BACKUP_SCHEDULED_KEEP = env.int("BACKUP_SCHEDULED_KEEP", default=7)
+BACKUP_PLAN_KEEP = {code: int(keep) for code, keep in env.dict("BACKUP_PLAN_KEEP", default={}).items()}
+BACKUP_KEEP_DAYS = env.int("BACKUP_KEEP_DAYS", default=30)

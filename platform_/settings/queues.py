@@ -14,6 +14,9 @@ KINDS = ("provisioning", "webhooks", "notifications", "settlement")
 # Task name (or a glob over names) -> kind; every other task runs on the default queue.
 ROUTES = {
     "tenants.provision_tenant": "provisioning",
+    # A tenant's whole schema copied out or in, or zipped for its owner: slow, like provisioning
+    "backups.run_*": "provisioning",
+    "workspace.export_build": "provisioning",
     "webhooks.*": "webhooks",
     "inbound.post_signed_webhook": "webhooks",
     "notifications.*": "notifications",

@@ -23,6 +23,7 @@ from ..models import Invoice, Subscription
 from ..paylinks import pay_url
 from ..selectors import subscription_for
 from ..subscriptions import subscription_owner_change_plan
+from ..usage import usage_history
 from . import documents, summary
 
 PLAN_PAGE = "tenant_admin:billing_subscription_changelist"
@@ -38,8 +39,9 @@ def _open_invoice(tenant) -> Invoice | None:
 
 
 def plan_page(model_admin, request):
-    """The plan (price, status, trial, renewal, limits), usage against the limits, an open
-    invoice to pay, and the plans the owner may switch to with what the switch bills."""
+    """The plan (price, status, trial, renewal, limits), usage against the limits and per day
+    (this month so far, the last 30 days), an open invoice to pay, and the plans the owner
+    may switch to with what the switch bills."""
     tenant = request.tenant
     subscription = subscription_for(tenant=tenant)
     today = amounts.today()
@@ -52,6 +54,7 @@ def plan_page(model_admin, request):
             "meters": [measured(meter, subscription.limits_resolved)
                        for meter in meters(model_admin.admin_site, request)],
             "choices": summary.plan_choices(subscription, today=today),
+            "usage": usage_history(tenant=tenant),  # this month so far and the last 30 days, by day
             "open_invoice": open_invoice,
             "open_invoice_total": format_money(open_invoice.total, open_invoice.currency) if open_invoice else "",
             "open_invoice_pay_url": pay_url(open_invoice) if open_invoice else "",

@@ -23,7 +23,7 @@ from tests.admin_pages import portal_user
 from tests.plugin import hq_client
 from tests.workspace import make_branch, make_staff
 
-ALL_TABS = ["general", "billing", "usage", "domains", "audit", "status_changes"]
+ALL_TABS = ["general", "billing", "usage", "domains", "audit", "backups", "status_changes"]
 
 
 def detail_url(tenant) -> str:
@@ -62,7 +62,7 @@ def billed(tenant_alpha, tenant_beta):
 
 @pytest.mark.parametrize("group,tabs", [
     (HQ_MASTER, ALL_TABS), (HQ_ADMIN, ALL_TABS), (SECURITY_OFFICER, ALL_TABS),
-    (SUPPORT, ["general", "billing", "usage", "domains", "status_changes"]),
+    (SUPPORT, ["general", "billing", "usage", "domains", "backups", "status_changes"]),
 ])
 def test_each_tab_renders_for_the_roles_that_see_tenants(billed, tenant_alpha, group, tabs):
     response = client_of(group).get(detail_url(tenant_alpha))
