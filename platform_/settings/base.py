@@ -6,6 +6,7 @@ from datetime import timedelta
 from django.utils.translation import gettext_lazy as _
 
 from .business import *  # noqa: F401,F403  (the platform apps' own settings)
+from .identity import *  # noqa: F401,F403  (social login, tokens others verify, domains, CORS)
 from .environment import BASE_DIR, env
 from .queues import celery_queues
 
@@ -248,13 +249,6 @@ ACCOUNT_DEFAULT_HTTP_PROTOCOL = PUBLIC_SCHEME
 ACCOUNT_RATE_LIMITS = {"login_failed": None}  # our own lockout counts failures
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_TOLERANCE = 1  # accept the previous/next 30-second code (clock drift); each code works once
-SOCIALACCOUNT_PROVIDERS = {}
-for _provider in ("kakao", "naver"):
-    _client_id = env(f"{_provider.upper()}_CLIENT_ID", default="")
-    if _client_id:
-        SOCIALACCOUNT_PROVIDERS[_provider] = {
-            "APPS": [{"client_id": _client_id, "secret": env(f"{_provider.upper()}_SECRET", default="")}]
-        }
 
 # Sessions: host-only cookies and per-schema tables make a session host-bound.
 SESSION_COOKIE_HTTPONLY = True
