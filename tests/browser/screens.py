@@ -8,7 +8,28 @@ import re
 
 from tests.plugin import ARTIFACTS
 
+LOCALES = {"en": "en-US", "ko": "ko-KR"}
+VIEWPORTS = {1280: {"width": 1280, "height": 800}, 390: {"width": 390, "height": 844}}
+
 RAW_CODE = re.compile(r"\b[a-z]+(?:_[a-z]+)+\b|\b[a-z]+:(?:view|add|change|delete)\b")
+
+
+def new_page(browser, language: str, viewport=1280):
+    """A page in its own context, in `language` ("en", "ko"), at `viewport` (a width in
+    VIEWPORTS, or a {"width", "height"})."""
+    viewport = VIEWPORTS[viewport] if isinstance(viewport, int) else viewport
+    page = browser.new_context(locale=LOCALES[language], viewport=viewport).new_page()
+    page.set_default_timeout(15000)
+    return page
+
+
+def detail_action(page, path_end: str) -> None:
+    """Click one of a change page's actions (Refund, Retry...): on a phone unfold folds
+    them into its "…" menu, opened first."""
+    link = page.locator(f"a[href$='{path_end}']")
+    if not link.is_visible():
+        page.click("div[x-data*='showActions'] .material-symbols-outlined:text-is('more_horiz')")
+    link.click()
 
 
 def shoot(page, name: str) -> None:

@@ -20,25 +20,19 @@ from django.utils import timezone
 from django_tenants.utils import schema_context
 
 from apps.site.theme import brand_theme
+from tests.browser.screens import new_page
 from tests.plugin import ARTIFACTS, PASSWORD, read_live_mail
 
 pytestmark = pytest.mark.browser
 
 DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 390, "height": 844}
-LOCALES = {"en": "en-US", "ko": "ko-KR"}
 OWNER = "owner@alpha.test"
 
 
 def url(live_server_url, path, host="alpha.localhost"):
     return live_server_url.format(host=host) + path
 
-
-def new_page(browser, language, viewport=DESKTOP):
-    context = browser.new_context(locale=LOCALES[language], viewport=viewport)
-    page = context.new_page()
-    page.set_default_timeout(15000)
-    return page
 
 
 def shoot(page, name, language, viewports=(DESKTOP, PHONE)):

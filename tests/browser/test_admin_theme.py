@@ -8,13 +8,13 @@ import pytest
 from django.db import connection
 from django_tenants.utils import schema_context
 
+from tests.browser.screens import new_page
 from tests.plugin import ARTIFACTS, HQ_EMAIL, PASSWORD, browser_hq_login
 
 pytestmark = pytest.mark.browser
 
 DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 390, "height": 844}
-LOCALES = {"en": "en-US", "ko": "ko-KR"}
 
 
 def url(live_server_url, path, host="localhost"):
@@ -65,12 +65,6 @@ def invoice(committed):
     Subscription.objects.filter(tenant=tenant).delete()
     Plan.objects.filter(pk=plan.pk).delete()
 
-
-def new_page(browser, language, viewport=DESKTOP):
-    context = browser.new_context(locale=LOCALES[language], viewport=viewport)
-    page = context.new_page()
-    page.set_default_timeout(15000)
-    return page
 
 
 def owner_login(page, live_server_url):

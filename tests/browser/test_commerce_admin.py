@@ -30,6 +30,7 @@ import pytest
 from django.db import connection
 from django_tenants.utils import schema_context, tenant_context
 
+from tests.browser.screens import detail_action
 from tests.plugin import ARTIFACTS, PASSWORD, Committed, create_provisioned
 
 pytestmark = pytest.mark.browser
@@ -95,15 +96,6 @@ def no_raw_codes(page, where="#content"):
     found = sorted(set(RAW_CODE.findall(text)) - icons)
     assert not found, f"raw codes on {page.url}: {found}"
     return text.casefold()  # badges are set in capitals by CSS: compare words case-blind
-
-
-def detail_action(page, path_end):
-    """Click one of the page's actions (Refund, Confirm...): on a phone unfold folds them
-    into its "…" menu, open it first."""
-    link = page.locator(f"a[href$='{path_end}']")
-    if not link.is_visible():
-        page.click("div[x-data*='showActions'] .material-symbols-outlined:text-is('more_horiz')")
-    link.click()
 
 
 def money(amount: int) -> str:

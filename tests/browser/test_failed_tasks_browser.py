@@ -9,12 +9,11 @@ from __future__ import annotations
 import pytest
 from django.conf import settings
 
-from tests.browser.screens import no_raw_codes, shoot
+from tests.browser.screens import detail_action, new_page, no_raw_codes, shoot
 from tests.plugin import browser_hq_login
 
 pytestmark = pytest.mark.browser
 
-LOCALES = {"en": "en-US", "ko": "ko-KR"}
 VIEWPORTS = {1280: {"width": 1280, "height": 800}, 390: {"width": 390, "height": 844}}
 RUNS = [("en", 1280), ("ko", 1280), ("en", 390), ("ko", 390)]
 WORDS = {
@@ -47,21 +46,6 @@ def failed(committed):
             conn.default_channel.queue_purge(QUEUE)
         except Exception:  # noqa: BLE001 - nothing was sent
             pass
-
-
-def new_page(browser, language, width):
-    context = browser.new_context(locale=LOCALES[language], viewport=VIEWPORTS[width])
-    page = context.new_page()
-    page.set_default_timeout(15000)
-    return page
-
-
-def detail_action(page, path_end):
-    """Click one of a page's actions: on a phone unfold folds them into its "…" menu."""
-    link = page.locator(f"a[href$='{path_end}']")
-    if not link.is_visible():
-        page.click("div[x-data*='showActions'] .material-symbols-outlined:text-is('more_horiz')")
-    link.click()
 
 
 @pytest.mark.parametrize("language,width", RUNS, ids=[f"{language}-{width}" for language, width in RUNS])

@@ -28,12 +28,11 @@ from django.test import TestCase
 from django.utils import timezone
 from django_tenants.utils import schema_context
 
-from tests.browser.screens import open_tab
+from tests.browser.screens import new_page, open_tab
 from tests.plugin import ARTIFACTS, PASSWORD, Committed, browser_hq_login, read_live_mail
 
 pytestmark = pytest.mark.browser
 
-LOCALES = {"en": "en-US", "ko": "ko-KR"}
 VIEWPORTS = {1280: {"width": 1280, "height": 800}, 390: {"width": 390, "height": 844}}
 RUNS = [("en", 1280), ("ko", 1280), ("en", 390), ("ko", 390)]
 RUN_IDS = [f"{language}-{width}" for language, width in RUNS]
@@ -97,12 +96,6 @@ HQ_WORDS = {
 def host_url(live_server_url, host, path):
     return live_server_url.format(host=host) + path
 
-
-def new_page(browser, language, width):
-    context = browser.new_context(locale=LOCALES[language], viewport=VIEWPORTS[width])
-    page = context.new_page()
-    page.set_default_timeout(15000)
-    return page
 
 
 def shoot(page, who, step, language, width):

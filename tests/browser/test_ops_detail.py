@@ -10,14 +10,13 @@ from django.db import connection
 from django.utils import timezone
 from django_tenants.utils import schema_context
 
-from tests.browser.screens import open_tab
+from tests.browser.screens import new_page, open_tab
 from tests.plugin import ARTIFACTS, browser_hq_login
 
 pytestmark = pytest.mark.browser
 
 DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 390, "height": 844}
-LOCALES = {"en": "en-US", "ko": "ko-KR"}
 TABS = {"overview": "general", "billing": "billing", "usage": "usage", "domains": "domains", "audit": "audit",
         "history": "status_changes"}
 
@@ -79,12 +78,6 @@ def billed_alpha(committed):
     Plan.objects.filter(pk=plan.pk).delete()
     subscriptions_changed(tenant_ids=[alpha.pk])
 
-
-def new_page(browser, language, viewport):
-    context = browser.new_context(locale=LOCALES[language], viewport=viewport)
-    page = context.new_page()
-    page.set_default_timeout(15000)
-    return page
 
 
 def no_sideways_scroll(page, what):

@@ -17,12 +17,11 @@ from django.db import connection
 from django.utils import timezone
 from django_tenants.utils import schema_context
 
-from tests.browser.screens import no_raw_codes, shoot
+from tests.browser.screens import detail_action, new_page, no_raw_codes, shoot
 from tests.plugin import browser_hq_login
 
 pytestmark = pytest.mark.browser
 
-LOCALES = {"en": "en-US", "ko": "ko-KR"}
 VIEWPORTS = {1280: {"width": 1280, "height": 800}, 390: {"width": 390, "height": 844}}
 RUNS = [("en", 1280), ("ko", 1280), ("en", 390), ("ko", 390)]
 REFERENCE = "KB-20261202-0417"
@@ -81,21 +80,6 @@ def settled(committed):
         Payment.objects.filter(pk__in=[first.pk, second.pk]).delete()
         Order.objects.filter(pk__in=orders).delete()
     connection.set_schema_to_public()
-
-
-def new_page(browser, language, width):
-    context = browser.new_context(locale=LOCALES[language], viewport=VIEWPORTS[width])
-    page = context.new_page()
-    page.set_default_timeout(15000)
-    return page
-
-
-def detail_action(page, path_end):
-    """Click one of a page's actions: on a phone unfold folds them into its "…" menu."""
-    link = page.locator(f"a[href$='{path_end}']")
-    if not link.is_visible():
-        page.click("div[x-data*='showActions'] .material-symbols-outlined:text-is('more_horiz')")
-    link.click()
 
 
 def money(amount: int) -> str:

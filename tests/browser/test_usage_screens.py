@@ -10,14 +10,13 @@ from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
-from tests.browser.screens import open_tab
+from tests.browser.screens import new_page, open_tab
 from tests.plugin import ARTIFACTS, PASSWORD, browser_hq_login
 
 pytestmark = pytest.mark.browser
 
 DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 390, "height": 844}
-LOCALES = {"en": "en-US", "ko": "ko-KR"}
 HEADINGS = {"en": ("Usage in the last 30 days", "The last 30 days", "API calls per day"),
             "ko": ("최근 30일 사용량", "최근 30일", "일별 API 호출")}
 
@@ -51,12 +50,6 @@ def usage_days(committed):
     Plan.objects.filter(pk=plan.pk).delete()
     subscriptions_changed(tenant_ids=[alpha.pk])
 
-
-def new_page(browser, language, viewport):
-    context = browser.new_context(locale=LOCALES[language], viewport=viewport)
-    page = context.new_page()
-    page.set_default_timeout(15000)
-    return page
 
 
 def shoot(page, name: str) -> None:

@@ -91,7 +91,7 @@ class DataExportAdmin(ModelAdmin):
     def requested_by_column(self, obj):
         return obj.requested_by.email if obj.requested_by_id and obj.requested_by else "—"
 
-    @display(description=_("Size"))
+    @display(description=_("File size"))
     def size_column(self, obj):
         return filesizeformat(obj.size) if obj.status == DataExport.Status.READY else "—"
 
