@@ -7,6 +7,8 @@ from django.utils.functional import lazy
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from apps.accounts.jwks import jwks_view
+from apps.accounts.social.link import social_link_view
 from apps.core.errors import api_not_found_view
 from apps.core.health import live_view, ready_view
 from apps.core.metrics.views import metrics_view
@@ -17,7 +19,9 @@ urlpatterns = [
     path("health/ready/", ready_view, name="health-ready"),
     path("health/", ready_view, name="health"),
     path("metrics", metrics_view, name="metrics"),  # Prometheus' default path, no slash
+    path(".well-known/jwks.json", jwks_view, name="jwks"),  # the keys that verify our tokens
     path("favicon.ico", RedirectView.as_view(url=lazy(static, str)("favicon.ico")), name="favicon"),
+    path("accounts/3rdparty/link/", social_link_view, name="social_link"),  # before allauth's (apps.accounts.social)
     path("accounts/", include("allauth.urls")),
 ]
 

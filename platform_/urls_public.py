@@ -5,6 +5,7 @@ from django.urls import include, path
 from apps.core.admin_sites import ops_admin
 from apps.market.authentication import PlatformApiKeyAuthentication
 from apps.site.views import public_home, set_language
+from apps.tenants.tls import tls_ask_view
 
 from .urls_common import api_catch_all, schema_urlpatterns
 from .urls_common import urlpatterns as common_urlpatterns
@@ -12,6 +13,7 @@ from .urls_common import urlpatterns as common_urlpatterns
 urlpatterns = [
     path("", public_home, name="home"),
     path("admin/", ops_admin.urls),
+    path("internal/tls/ask", tls_ask_view, name="tls-ask"),  # on any host (ANY_HOST_PATHS)
     path("i18n/setlang/", set_language, name="set_language"),
     path("api/v1/platform/", include("apps.onboarding.urls")),
     path("api/v1/platform/", include("apps.tenants.urls")),

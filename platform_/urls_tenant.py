@@ -3,6 +3,7 @@
 from django.urls import include, path
 from rest_framework.settings import api_settings
 
+from apps.accounts.views import sessions_view
 from apps.announcements.views import dismiss_view as announcement_dismiss_view
 from apps.core.admin_sites import tenant_admin
 from apps.site.views import set_language, tenant_home
@@ -25,6 +26,7 @@ urlpatterns = [
     path("api/v1/", include("apps.workspace.urls")),
     path("api/v1/", include("apps.apikeys.urls")),
     path("invite/<str:token>/", invitation_accept_view, name="invitation-accept-page"),
+    path("accounts/sessions/", sessions_view, name="account-sessions"),  # before allauth's accounts/
     path("branding/logo/", logo_view, name="workspace-logo"),
     path("exports/download/<str:token>/", export_download_view, name="workspace-export-download"),
     path("announcements/<int:pk>/dismiss/", announcement_dismiss_view, name="announcement-dismiss"),
@@ -47,7 +49,11 @@ urlpatterns = [
         urlconf="platform_.urls_tenant", title="Workspace API",
         description="A workspace's API on its own host: log-in and tokens, roles and permissions, branches, "
                     "staff and invitations, customers, settings, API keys. Authenticate with a bearer token "
-                    "from /api/v1/auth/token/ or an `Api-Key` header. Every error has the shape "
+                    "from /api/v1/auth/token/ or an `Api-Key` header. The same API answers on the shared host "
+                    "`api.<base domain>` for the workspace named in the `X-Tenant: <slug>` header, only with a "
+                    "token or API key of that workspace (401 `tenant_header_required` without the header, "
+                    "`tenant_header_rejected` for credentials of another workspace or none); only /api/ is "
+                    "served there. Every error has the shape "
                     '{"error": {"code": "...", "message": "...", "details": {...}}}.',
         authentication_classes=api_settings.DEFAULT_AUTHENTICATION_CLASSES),
     api_catch_all,

@@ -8,6 +8,7 @@ import sys
 
 import pytest
 
+from apps.accounts.keys import generate_pem
 from tests.plugin import ROOT
 
 PROD_ENV = {"SECRET_KEY": "k" * 64, "ALLOWED_HOSTS": "example.com,.example.com",
@@ -15,11 +16,12 @@ PROD_ENV = {"SECRET_KEY": "k" * 64, "ALLOWED_HOSTS": "example.com,.example.com",
             "BILLING_ALLOW_SANDBOX": "true",  # staging-like: the sandbox provider is the default
             "PAYMENTS_WEBHOOK_SECRET": "whsec_cGF5bWVudHM=", "PAYMENTS_ALLOW_SANDBOX": "true",
             "WEBHOOKS_ENCRYPTION_KEYS": "cGxhdGZvcm0td2ViaG9va3Mtc2VjcmV0cy1rZXktMDE=",
-            "DATABASE_URL": "postgres://app@db:5432/platform", "REDIS_URL": "redis://redis:6379/0"}
+            "DATABASE_URL": "postgres://app@db:5432/platform", "REDIS_URL": "redis://redis:6379/0",
+            "JWT_PRIVATE_KEYS": generate_pem().replace("\n", "\\n")}
 SECRETS = ("SECRET_KEY", "ALLOWED_HOSTS", "SERVICE_MARKET_WEBHOOK_SECRET", "BILLING_WEBHOOK_SECRET", "DEBUG",
            "BILLING_PAYMENT_PROVIDER", "BILLING_ALLOW_SANDBOX", "PAYMENTS_WEBHOOK_SECRET", "PAYMENTS_PROVIDER",
            "PAYMENTS_ALLOW_SANDBOX", "WEBHOOKS_ENCRYPTION_KEYS", "DATABASE_URL", "REDIS_URL",
-           "DEMO_PASSWORD", "DEMO_TOTP_SECRET")
+           "DEMO_PASSWORD", "DEMO_TOTP_SECRET", "JWT_PRIVATE_KEYS")
 
 
 def compose_config(env):
@@ -76,6 +78,7 @@ def test_production_settings_start_with_real_secrets():
     ("PAYMENTS_WEBHOOK_SECRET", {}, "PAYMENTS_WEBHOOK_SECRET"),
     ("PAYMENTS_ALLOW_SANDBOX", {}, "PAYMENTS_ALLOW_SANDBOX"),  # the sandbox's test cards pay orders
     ("WEBHOOKS_ENCRYPTION_KEYS", {}, "WEBHOOKS_ENCRYPTION_KEYS"),  # stored webhook secrets
+    ("JWT_PRIVATE_KEYS", {}, "JWT_PRIVATE_KEYS"),  # the key that signs tokens
 ])
 def test_production_settings_refuse_to_start_without_secrets(missing, override, message):
     env = {k: v for k, v in PROD_ENV.items() if k != missing}

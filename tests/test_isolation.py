@@ -22,7 +22,8 @@ OPEN_PREFIXES = ("health/", "accounts/", "i18n/", "api/schema/", "api/docs/", "a
 # The host's landing page (the workspace name is public), the icon, and /metrics (counts by
 # view and by tenant slug, no tenant's data; for operators only: readable from loopback, here,
 # or with its token, never with a tenant's credentials: tests/test_metrics.py).
-OPEN_EXACT = {"", "favicon.ico", "metrics"}
+# The JWKS: public keys only, the same on every host (apps/accounts/tests/test_keys.py).
+OPEN_EXACT = {"", "favicon.ico", "metrics", ".well-known/jwks.json"}
 
 
 

@@ -34,6 +34,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from tests.plugin import client_for, obtain_tokens
+from tests.social_fixtures import oauth_double, oauth_double_process  # noqa: F401  (fixtures)
 
 SEED = 20260801
 # Per operation: the workspace API has ~100 operations since commerce (twice as many as
@@ -152,6 +153,7 @@ def _owner_staff_id() -> int:
         return StaffProfile.objects.get(user__email="owner@alpha.test").pk
 
 
+@pytest.mark.usefixtures("oauth_double")  # the Kakao/Naver app flow asks the provider double
 def test_workspace_api_conforms_to_its_schema(db):
     owner_id = _owner_staff_id()
     connection.set_schema_to_public()

@@ -133,7 +133,7 @@ class SwitchRoleApi(NoStoreMixin, APIView):
     def post(self, request):
         data = _parse(serializers.SwitchRoleInput, request)
         return Response(services.token_switch_role(tenant=request.tenant, user=request.user,
-                                                   role=data["role"] or None))
+                                                   role=data["role"] or None, session=request.auth.get("sid")))
 
 
 class CheckPermissionApi(APIView):

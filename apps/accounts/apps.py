@@ -8,6 +8,7 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Identity")
 
     def ready(self):
-        from . import labels, signals  # noqa: F401  (signals: a password reset ends a lockout)
+        from . import keys, labels, signals  # noqa: F401  (signals: a password reset ends a lockout)
 
         labels.register()  # the audit actions it writes, as people read them
+        keys.install()  # tokens signed RS256 with our keys (apps.accounts.keys)

@@ -98,3 +98,59 @@ class RoleNotHeld(PlatformError):
     code = "role_not_held"
     status = 403
     message = _("You do not hold this role here.")
+
+
+# --- The identity hub (apps.accounts.hub_apis) ----------------------------------------------
+
+
+class HubScopeMissing(PlatformError):
+    """A question only a service with the right API key scope may ask (apps.accounts.hub)."""
+
+    code = "scope_missing"
+    status = 403
+    message = _("This needs an API key with the %(scope)s scope.")
+
+    def __init__(self, scope: str):
+        super().__init__(self.message % {"scope": scope}, details={"scope": scope})
+
+
+# --- Kakao and Naver login (apps.accounts.social) --------------------------------------------
+
+
+class SocialProviderUnknown(PlatformError):
+    code = "social_provider_unknown"
+    status = 404
+    message = _("This login provider is not offered here.")
+
+
+class SocialTokenInvalid(PlatformError):
+    code = "social_token_invalid"
+    status = 401
+    message = _("The login provider did not accept this access token.")
+
+
+class SocialProviderUnavailable(PlatformError):
+    code = "social_provider_unavailable"
+    status = 502
+    message = _("The login provider could not be reached. Try again in a moment.")
+
+
+class SocialLinkRequired(PlatformError):
+    """The provider's e-mail belongs to an existing account that this login is not linked
+    to: the app asks the person for that account's password and sends it as `password`."""
+
+    code = "social_link_password_required"
+    status = 409
+    message = _("An account with this e-mail address already exists. Enter its password to link this login to it.")
+
+
+class SocialEmailRequired(PlatformError):
+    code = "social_email_required"
+    status = 400
+    message = _("The login provider did not share an e-mail address. Enter one to continue.")
+
+
+class SocialEmailUnverified(PlatformError):
+    code = "social_email_unverified"
+    status = 403
+    message = _("Confirm your e-mail address first: we sent you a link.")

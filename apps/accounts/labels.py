@@ -19,4 +19,6 @@ def register() -> None:
         "auth.permission_denied": pgettext_lazy("audit action", "Permission denied"),
         "auth.role_switched": pgettext_lazy("audit action", "Switched role"),
         "auth.token_refreshed": pgettext_lazy("audit action", "API token refreshed"),
+        "auth.session_ended": pgettext_lazy("audit action", "Session ended"),
+        "auth.sessions_ended": pgettext_lazy("audit action", "Sessions ended"),
     })

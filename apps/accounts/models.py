@@ -131,3 +131,37 @@ class Membership(models.Model):
 
     def __str__(self):
         return f"{self.user} @ {self.tenant.slug} ({self.kind})"
+
+
+class TokenSession(models.Model):
+    """One login with tokens on one device (apps.accounts.sessions): the chain of refresh
+    tokens it rotates through (each refresh token carries the session's `sid`; simplejwt's
+    OutstandingToken keeps each of them), and where it was last used from."""
+
+    class EndReason(models.TextChoices):
+        LOGOUT = "logout", _("Logged out")
+        ENDED = "ended", _("Ended by the person")
+        PASSWORD_CHANGED = "password_changed", _("Password changed")
+        HQ = "hq", _("Ended by HQ")
+
+    public_id = models.UUIDField(_("public id"), default=uuid.uuid4, unique=True, editable=False)
+    user = models.ForeignKey(User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="token_sessions")
+    tenant = models.ForeignKey("tenants.Tenant", verbose_name=_("tenant"), on_delete=models.CASCADE,
+                               related_name="+")
+    refresh_jti = models.CharField(_("current refresh token"), max_length=255)
+    user_agent = models.CharField(_("user agent"), max_length=400, blank=True)
+    ip = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("last used at"), default=timezone.now)
+    expires_at = models.DateTimeField(_("expires at"))
+    ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
+    end_reason = models.CharField(_("end reason"), max_length=20, choices=EndReason.choices, blank=True)
+
+    class Meta:
+        verbose_name = _("token session")
+        verbose_name_plural = _("token sessions")
+        ordering = ["-last_used_at"]
+        indexes = [models.Index(fields=["user", "tenant", "ended_at"])]
+
+    def __str__(self):
+        return f"{self.user} @ {self.tenant_id} ({self.public_id})"

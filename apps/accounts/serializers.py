@@ -69,3 +69,79 @@ class CheckPermissionOutput(serializers.Serializer):
     branches = serializers.ListField(child=serializers.IntegerField(), allow_null=True,
                                      help_text="Branches where it applies; null means every branch.")
     active_role = serializers.CharField(allow_null=True)
+
+
+# --- The identity hub (apps.accounts.hub_apis) --------------------------------------------
+
+
+class UserinfoOutput(serializers.Serializer):
+    sub = serializers.UUIDField(help_text="The person's public id (stable across workspaces).")
+    email = serializers.EmailField()
+    email_verified = serializers.BooleanField()
+    name = serializers.CharField()
+    locale = serializers.CharField()
+    tenant = serializers.CharField(help_text="The workspace's slug.")
+    memberships = serializers.ListField(child=serializers.CharField(), help_text="staff, customer")
+    roles = serializers.ListField(child=serializers.CharField(), help_text="Role keys held here.")
+    active_role = serializers.CharField(allow_null=True)
+    permissions = serializers.ListField(child=serializers.CharField(), help_text="resource:action names.")
+    branch = serializers.IntegerField(allow_null=True, help_text="The one branch they are limited to, if one.")
+    branches = serializers.ListField(child=serializers.IntegerField(),
+                                     help_text="The branches they are limited to; empty: not limited.")
+
+
+class CheckPermissionInput(serializers.Serializer):
+    permission = serializers.CharField(label=_("permission"), help_text="resource:action, e.g. order:create")
+    branch = serializers.IntegerField(label=_("branch"), required=False, allow_null=True, min_value=1)
+    user = serializers.UUIDField(label=_("user"), required=False, allow_null=True,
+                                 help_text="Ask about this person (their public id, `sub`) instead of the caller: "
+                                           "needs an API key with the identity:check scope.")
+
+
+class PermissionCheckOutput(serializers.Serializer):
+    allowed = serializers.BooleanField()
+    reason = serializers.ChoiceField(choices=["granted", "not_granted", "other_branch", "not_a_member"])
+    permission = serializers.CharField()
+    user = serializers.UUIDField(allow_null=True, help_text="Whom it is about; null: the caller.")
+    scope = serializers.CharField(allow_null=True, help_text="tenant, branch or own; null when not held.")
+    branches = serializers.ListField(child=serializers.IntegerField(), allow_null=True,
+                                     help_text="Branches where it applies; null means every branch.")
+    active_role = serializers.CharField(allow_null=True)
+
+
+class IntrospectInput(serializers.Serializer):
+    token = serializers.CharField(label=_("token"), help_text="An access or refresh token.")
+    token_type_hint = serializers.CharField(required=False, help_text="Ignored (RFC 7662 allows it).")
+
+
+class IntrospectOutput(serializers.Serializer):
+    """RFC 7662: only `active` when the token is not active here."""
+
+    active = serializers.BooleanField()
+    sub = serializers.UUIDField(required=False)
+    tenant = serializers.CharField(required=False)
+    client_id = serializers.CharField(required=False, help_text="The workspace the token was issued on.")
+    token_type = serializers.ChoiceField(choices=["access", "refresh"], required=False)
+    scope = serializers.CharField(required=False, help_text="The permissions, space-separated.")
+    permissions = serializers.ListField(child=serializers.CharField(), required=False)
+    roles = serializers.ListField(child=serializers.CharField(), required=False)
+    active_role = serializers.CharField(allow_null=True, required=False)
+    branch = serializers.IntegerField(allow_null=True, required=False)
+    exp = serializers.IntegerField(required=False)
+    iat = serializers.IntegerField(required=False)
+    jti = serializers.CharField(required=False)
+
+
+class TokenSessionOutput(serializers.Serializer):
+    id = serializers.UUIDField(source="public_id")
+    device = serializers.CharField(help_text="Read from the user agent, e.g. “Chrome on Windows”.")
+    user_agent = serializers.CharField()
+    ip = serializers.IPAddressField(allow_null=True)
+    created_at = serializers.DateTimeField()
+    last_used_at = serializers.DateTimeField()
+    expires_at = serializers.DateTimeField()
+    current = serializers.BooleanField(help_text="The session of the token making this request.")
+
+
+class TokenSessionsEndedOutput(serializers.Serializer):
+    ended = serializers.IntegerField()

@@ -28,8 +28,9 @@ from .errors import (
     TokenRejected,
     TooManyFailedLogins,
 )
-from .models import Membership, User
+from .models import Membership, TokenSession, User
 from .selectors import user_scope
+from .sessions import sessions_end_all
 
 
 def _security_event(action: str, *, user=None, email: str = "", actor=None, **metadata) -> None:
@@ -117,6 +118,7 @@ def user_password_changed(*, user: User, via: str, actor=None) -> User:
         _security_event("auth.password_changed", user=user, actor=actor, via=via)
         if was_locked:
             _security_event("auth.account_unlocked", user=user, actor=actor, reason=via)
+        sessions_end_all(user=user, reason=TokenSession.EndReason.PASSWORD_CHANGED, actor=actor)
     return user
 
 
@@ -220,35 +222,44 @@ def token_refresh(*, tenant, refresh: str) -> dict:
         if not created:
             raise TokenRejected()
         _security_event("auth.token_refreshed", user=user, tenant=tenant.slug)
-        return token_pair(issue_refresh_token(user=user, tenant=tenant, active_role=old.get("active_role")))
+        return token_pair(issue_refresh_token(user=user, tenant=tenant, active_role=old.get("active_role"),
+                                              session=old.get("sid")))
 
 
 def token_revoke(*, tenant, refresh: str) -> None:
     """Log out: revoke the refresh token (access tokens expire on their own within minutes)."""
+    from .sessions import session_logout
     from .tokens import RefreshToken, parse_token
 
-    parse_token(refresh, RefreshToken, tenant=tenant).blacklist()
+    with transaction.atomic():
+        token = parse_token(refresh, RefreshToken, tenant=tenant)
+        token.blacklist()
+        session_logout(refresh=token)
 
 
 def token_verify(*, tenant, token: str) -> dict:
     from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken
 
+    from .sessions import session_ended
     from .tokens import UntypedToken, parse_token
 
     parsed = parse_token(token, UntypedToken, tenant=tenant)
     if parsed.get("type") == "refresh" and BlacklistedToken.objects.filter(token__jti=parsed.get("jti")).exists():
         raise TokenRejected()
+    if parsed.get("type") == "refresh" and session_ended(parsed.get("sid")):
+        raise TokenRejected()
     expires = datetime.fromtimestamp(parsed["exp"], tz=UTC)
     return {"valid": True, "type": parsed.get("type"), "expires_at": expires}
 
 
-def token_switch_role(*, tenant, user, role: str | None) -> dict:
+def token_switch_role(*, tenant, user, role: str | None, session=None) -> dict:
     """New tokens whose `active_role` is `role` (None: all roles at once). The user must
-    hold the role; permissions in the new token are that role's only."""
+    hold the role; permissions in the new token are that role's only. `session`: the
+    caller's (the token's `sid`), which the new tokens continue."""
     from .tokens import issue_refresh_token, tenant_claims, token_pair
 
     if role and role not in tenant_claims(user=user, tenant=tenant)["roles"]:
         raise RoleNotHeld(details={"role": role})
     with transaction.atomic():
         _security_event("auth.role_switched", user=user, tenant=tenant.slug, role=role)
-    return token_pair(issue_refresh_token(user=user, tenant=tenant, active_role=role))
+        return token_pair(issue_refresh_token(user=user, tenant=tenant, active_role=role, session=session))

@@ -35,10 +35,15 @@ def tenant_claims(*, user, tenant, active_role: str | None = None) -> dict:
     }
 
 
-def issue_refresh_token(*, user, tenant, active_role: str | None = None) -> RefreshToken:
+def issue_refresh_token(*, user, tenant, active_role: str | None = None, session=None) -> RefreshToken:
+    """A refresh token for `user` on `tenant`, in a session (apps.accounts.sessions): a new
+    one, or `session` (a public id) that it continues."""
+    from .sessions import session_record
+
     refresh = RefreshToken.for_user(user)
     for claim, value in tenant_claims(user=user, tenant=tenant, active_role=active_role).items():
         refresh[claim] = value
+    session_record(refresh=refresh, user=user, tenant=tenant, session=session)
     return refresh
 
 

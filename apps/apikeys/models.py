@@ -24,6 +24,10 @@ class ApiKey(models.Model):
         verbose_name = _("API key")
         verbose_name_plural = _("API keys")
         ordering = ["-created_at"]
+        # Scopes for services leaning on the identity hub (apps.accounts.hub): the catalogue
+        # reads them as identity:check and token:introspect (apps.authz.catalogue.key_for).
+        permissions = [("check_identity", _("Check other people's permissions")),
+                       ("introspect_token", _("Inspect tokens (introspection)"))]
 
     def __str__(self):
         return f"{self.name} ({self.prefix}…)"

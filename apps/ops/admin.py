@@ -27,6 +27,7 @@ from apps.core.admin_navigation import admin_navigation
 from apps.core.admin_sites import ops_admin
 from apps.core.errors import PlatformError
 from apps.onboarding.services import tenant_enrol
+from apps.tenants.domain_display import VERIFICATION_FIELDS, DomainVerificationColumns
 from apps.tenants.lifecycle import purge_due_at
 from apps.tenants.models import Domain, Tenant, TenantStatusChange
 from apps.tenants.services import domain_check, domain_delete, domain_save, tenant_update_details, validate_slug
@@ -38,7 +39,8 @@ from . import selectors, views
 class DomainInline(TabularInline):
     model = Domain
     extra = 0
-    fields = ["domain", "is_primary"]
+    fields = ["domain", "is_primary", "status"]
+    readonly_fields = ["status"]  # moved by DNS verification (apps.tenants.domains)
     hide_title = True  # the row's name is its domain, in the row already
     tab = True
 
@@ -361,11 +363,12 @@ class DomainForm(forms.ModelForm):
 
 
 @admin.register(Domain, site=ops_admin)
-class DomainAdmin(ServiceDeleteMixin, ModelAdmin):
+class DomainAdmin(DomainVerificationColumns, ServiceDeleteMixin, ModelAdmin):
     empty_help = _("The addresses workspaces answer on. Each tenant gets one; add a custom domain here.")
     form = DomainForm
-    list_display = ["domain", "tenant", "is_primary"]
-    list_filter = ["is_primary", "tenant__status", "tenant__kind",
+    list_display = ["domain", "tenant", "is_primary", "status_badge"]
+    readonly_fields = VERIFICATION_FIELDS
+    list_filter = ["is_primary", "status", "tenant__status", "tenant__kind",
                    ("tenant", SelectedRelatedFilter)]
     list_select_related = ["tenant"]
     search_fields = ["domain", "tenant__slug", "tenant__name"]

@@ -2,7 +2,7 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from apps.core.errors import PermissionDenied, PlatformError
+from apps.core.errors import NotFound, PermissionDenied, PlatformError
 
 
 class TenantError(PlatformError):
@@ -97,3 +97,22 @@ class TenantSuspended(PlatformError):
     code = "tenant_suspended"
     status = 403
     message = _("This workspace has been suspended. Please contact the platform operator.")
+
+
+# The shared API host `api.<BASE_DOMAIN>` (apps.tenants.api_host).
+
+
+class TenantHeaderMissing(PlatformError):
+    code = "tenant_header_required"
+    status = 401
+    message = _("Name the workspace in the X-Tenant header.")
+
+
+class TenantHeaderRejected(PlatformError):
+    code = "tenant_header_rejected"
+    status = 401
+    message = _("Send a token or an API key of the workspace named in the X-Tenant header.")
+
+
+class ApiHostPathNotServed(NotFound):
+    message = _("The API host serves only the workspace API (/api/).")

@@ -24,4 +24,9 @@ def register() -> None:
         "tenant.plan_requested": pgettext_lazy("audit action", "Plan requested"),
         "tenant.domain_saved": pgettext_lazy("audit action", "Domain saved"),
         "tenant.domain_deleted": pgettext_lazy("audit action", "Domain removed"),
+        "tenant.domain_added": pgettext_lazy("audit action", "Custom domain added"),
+        "tenant.domain_verified": pgettext_lazy("audit action", "Domain verified"),
+        "tenant.domain_failing": pgettext_lazy("audit action", "Domain verification failing"),
+        "tenant.domain_disabled": pgettext_lazy("audit action", "Domain disabled"),
+        "tenant.domain_pending": pgettext_lazy("audit action", "Domain waiting for DNS"),
     })

@@ -18,6 +18,7 @@ from apps.core.activity import activity_seen, request_identity
 from apps.core.errors import error_response
 from apps.core.logging import bind
 
+from .api_host import is_api_host, route_api_host
 from .errors import BadHost, TenantNotFound, TenantNotReady, TenantPendingApproval, TenantSuspended
 from .models import Tenant
 from .routing import tenant_for_host
@@ -26,7 +27,8 @@ logger = logging.getLogger(__name__)
 
 # Paths that answer on any host, even an unknown or closed one (load balancer probes), in
 # the public schema and URLconf, without looking the host up (apps.core.health).
-ANY_HOST_PATHS = frozenset({"/health/", "/health/live/", "/health/ready/", "/metrics"})
+ANY_HOST_PATHS = frozenset({"/health/", "/health/live/", "/health/ready/", "/metrics", "/.well-known/jwks.json",
+                            "/internal/tls/ask"})  # the TLS proxy's question (apps.tenants.tls)
 
 S = Tenant.Status
 # status -> the refusal (apps.tenants.errors). Waiting for approval is not an outage (and
@@ -52,6 +54,8 @@ class TenantRoutingMiddleware(TenantMainMiddleware):
             connection.set_schema_to_public()
             self.setup_url_routing(request, force_public=True)
             return None
+        if is_api_host(self.hostname_from_request(request)):  # `X-Tenant` (apps.tenants.api_host)
+            return route_api_host(self, request)
         return super().process_request(request)
 
     def process_response(self, request, response):

@@ -1,3 +1,4 @@
+import secrets
 import uuid
 
 from django.conf import settings
@@ -116,12 +117,41 @@ class Tenant(TenantMixin):
         return self.schema_name == settings.PUBLIC_SCHEMA_NAME
 
 
+def _verification_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class DomainStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting for DNS")
+    VERIFIED = "verified", _("Verified")
+    FAILING = "failing", _("Failing")
+    DISABLED = "disabled", _("Disabled")
+
+
+# Statuses in which a domain routes to its tenant (a failing one during its grace period,
+# after which the check moves it to disabled).
+ROUTING_DOMAIN_STATUSES = (DomainStatus.VERIFIED, DomainStatus.FAILING)
+
+
 class Domain(DomainMixin):
+    Status = DomainStatus
+
     # django-tenants' fields as it declares them, with names people read
     domain = models.CharField(_("domain"), max_length=253, unique=True, db_index=True)
     tenant = models.ForeignKey(settings.TENANT_MODEL, verbose_name=_("tenant"), db_index=True,
                                related_name="domains", on_delete=models.CASCADE)
     is_primary = models.BooleanField(_("primary domain"), default=True, db_index=True)
+    # A custom domain routes only once its owner has proved control of it in DNS (a TXT
+    # record with `verification_token`, apps.tenants.domains); the platform's own
+    # subdomains are verified from the start. A verified domain whose record disappears
+    # turns `failing` (still routing) and `disabled` after DOMAIN_FAILING_GRACE_HOURS.
+    status = models.CharField(_("verification"), max_length=10, choices=DomainStatus.choices,
+                              default=DomainStatus.PENDING, db_index=True)
+    verification_token = models.CharField(_("verification token"), max_length=64, default=_verification_token,
+                                          editable=False)
+    verified_at = models.DateTimeField(_("verified at"), null=True, blank=True, editable=False)
+    checked_at = models.DateTimeField(_("last checked"), null=True, blank=True, editable=False)
+    failing_since = models.DateTimeField(_("failing since"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("domain")

@@ -17,7 +17,7 @@ from django.db import DEFAULT_DB_ALIAS
 
 from apps.core.cache import bump, scope, versioned_get_or_build
 
-from .models import Tenant
+from .models import ROUTING_DOMAIN_STATUSES, Tenant
 
 # What a request needs of its tenant: routing, the schema, refusals, flag rules, the
 # admin's header, invites and demo banners. (Not the plan: the subscription owns it.)
@@ -32,8 +32,19 @@ def _entry_name(hostname: str) -> str:
     return f"tenants:host:{hostname}"
 
 
+def is_platform_host(hostname: str) -> bool:
+    """The platform's own address or one of its subdomains (ours in DNS: no proof needed)."""
+    base = settings.BASE_DOMAIN.lower()
+    hostname = hostname.lower()
+    return hostname == base or hostname.endswith(f".{base}")
+
+
 def _load(hostname: str) -> dict | None:
-    return Tenant.objects.filter(domains__domain=hostname).values(*ROUTING_FIELDS).first()
+    if is_platform_host(hostname):
+        rows = Tenant.objects.filter(domains__domain=hostname)
+    else:  # a custom domain routes only while verified (or failing, in its grace period)
+        rows = Tenant.objects.filter(domains__domain=hostname, domains__status__in=ROUTING_DOMAIN_STATUSES)
+    return rows.values(*ROUTING_FIELDS).first()
 
 
 def _timeout(row: dict | None) -> int:

@@ -9,4 +9,6 @@ BEAT_SCHEDULE = {
                                           "schedule": crontab(minute="*/10")},
     # Last activity (apps.tenants.activity): Redis -> the tenant rows, every five minutes.
     "tenants.flush_last_activity": {"task": "tenants.flush_last_activity", "schedule": crontab(minute="*/5")},
+    # Custom domains (apps.tenants.domains): pending ones verified, lost records flagged.
+    "tenants.verify_domains": {"task": "tenants.verify_domains", "schedule": crontab(minute="*/10")},
 }

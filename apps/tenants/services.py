@@ -28,9 +28,9 @@ from apps.core.changes import model_update
 
 from .errors import IllegalTransition, PrimaryDomain, ProvisioningFailed, PublicTenantProtected, TenantError
 from .invites import owner_invite_send
-from .models import Domain, Tenant, TenantStatusChange
+from .models import Domain, Tenant, TenantStatusChange, _verification_token
 from .permissions import require_perm
-from .routing import routing_forget
+from .routing import is_platform_host, routing_forget
 from .schema_template import schema_create
 from .states import refuse_public, transition
 
@@ -135,7 +135,8 @@ def tenant_create(*, slug: str, name: str, business_type: str, owner_email: str,
     try:
         with transaction.atomic():
             tenant.save()
-            Domain.objects.create(domain=domain_for(slug), tenant=tenant, is_primary=True)
+            Domain.objects.create(domain=domain_for(slug), tenant=tenant, is_primary=True,
+                                  status=Domain.Status.VERIFIED)
             routing_forget(hosts=[domain_for(slug)])  # may be cached as unknown
             TenantStatusChange.objects.create(tenant=tenant, to_status=tenant.status, actor=actor, reason=reason)
             audit_record(action="tenant.created", actor=actor, target=tenant, tenant=tenant,
@@ -310,7 +311,8 @@ def domain_check(*, domain: Domain, tenant: Tenant, hostname: str) -> None:
 
 
 def domain_save(*, domain: Domain, actor) -> Domain:
-    """Add or change a tenant's domain (extra hosts; routing picks it up at once)."""
+    """Add or change a tenant's domain. A subdomain of the platform routes at once; a
+    custom domain (a new one, or a new name) waits for its DNS proof (apps.tenants.domains)."""
     require_perm(actor, f"tenants.{'change' if domain.pk else 'add'}_domain", action="tenant.domain_saved",
                  tenant=domain.tenant)
     domain.domain = (domain.domain or "").strip().lower()
@@ -319,7 +321,18 @@ def domain_save(*, domain: Domain, actor) -> Domain:
     with transaction.atomic():
         before = (Domain.objects.filter(pk=domain.pk).values("domain", "is_primary", "tenant_id").first()
                   if domain.pk else {})
+        custom_unproven = False
+        if is_platform_host(domain.domain):
+            domain.status = Domain.Status.VERIFIED
+        elif (before or {}).get("domain") != domain.domain:  # a new name needs its own proof
+            domain.status, domain.verified_at, domain.failing_since = Domain.Status.PENDING, None, None
+            domain.verification_token = _verification_token()
+            custom_unproven = True
         domain.save()
+        if custom_unproven:
+            from .tasks import verify_domain
+
+            transaction.on_commit(lambda: verify_domain.delay(domain.pk), robust=True)
         routing_forget(tenant_ids=[domain.tenant_id, (before or {}).get("tenant_id")], hosts=[domain.domain])
         after = {"domain": domain.domain, "is_primary": domain.is_primary}
         audit_record(action="tenant.domain_saved", actor=actor, target=domain, tenant=domain.tenant,
@@ -349,5 +362,6 @@ def public_tenant_ensure() -> Tenant:
                   "kind": Tenant.Kind.INTERNAL, "status": Tenant.Status.ACTIVE, "owner_email": "hq@localhost",
                   "activated_at": django_timezone.now()},
     )
-    Domain.objects.get_or_create(domain=settings.BASE_DOMAIN, defaults={"tenant": tenant, "is_primary": True})
+    Domain.objects.get_or_create(domain=settings.BASE_DOMAIN, defaults={"tenant": tenant, "is_primary": True,
+                                                                      "status": Domain.Status.VERIFIED})
     return tenant

@@ -50,3 +50,20 @@ def flush_last_activity() -> int:
     from .activity import last_activity_flush
 
     return last_activity_flush()
+
+
+@shared_task(name="tenants.verify_domain")
+def verify_domain(domain_id: int) -> str:
+    """Check one custom domain's DNS proof now (queued when it is added)."""
+    from .domains import domain_verify
+
+    domain = domain_verify(domain_id=domain_id)
+    return domain.status if domain is not None else "missing"
+
+
+@shared_task(name="tenants.verify_domains")
+def verify_domains() -> dict[str, int]:
+    """Beat: check every custom domain's DNS proof (apps.tenants.domains)."""
+    from .domains import domains_verify_all
+
+    return domains_verify_all()

@@ -38,6 +38,7 @@ class WorkspaceSettingsAdmin(ModelAdmin):
         (_("Locale"), {"fields": ["language", "timezone"]}),
         (_("Notifications"), {"fields": ["notify_email", "notify_sms", "notify_webhook", "notification_email",
                                       "notification_phone"]}),
+        (_("API access"), {"fields": ["allowed_origins"]}),
     ]
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
@@ -69,4 +70,5 @@ class WorkspaceSettingsAdmin(ModelAdmin):
 admin_navigation(tenant_admin, "settings", model=WorkspaceSettings, title=_("Workspace settings"), icon="tune",
                  order=10)
 
+from .domains import admin as domains_admin  # noqa: E402,F401  ("Domains", under Settings)
 from .export import admin as export_admin  # noqa: E402,F401  ("Export data", under Settings)

@@ -21,3 +21,7 @@ class WorkspaceConfig(AppConfig):
         from . import labels  # the audit actions it writes, as people read them
 
         labels.register()
+
+        from . import cors  # the workspace's CORS allow-list (django-cors-headers' signal)
+
+        cors.connect()

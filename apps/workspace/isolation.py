@@ -1,5 +1,8 @@
 TENANT_API = {
     "api/v1/settings/": ("get", None),
+    # Custom domains (apps.workspace.domains): the list and one domain.
+    "api/v1/domains/": ("get", None),
+    "api/v1/domains/1/": ("get", None),
     # Public branding (shown on the login page); alpha has no logo in tests: 404.
     "branding/logo/": ("get", None),
     # Data exports (apps.workspace.export): the list, one export, a customer's personal data,

@@ -35,6 +35,12 @@ class WorkspaceSettings(models.Model):
     notify_webhook = models.BooleanField(_("notify by webhook"), default=False)
     notification_email = models.EmailField(_("notification email"), blank=True)
     notification_phone = models.CharField(_("notification phone"), max_length=40, blank=True)
+    # Browser front-ends (consumer web apps) allowed to call the workspace API from another
+    # origin, one per line; the verified custom domains are allowed too (apps.workspace.cors).
+    allowed_origins = models.TextField(
+        _("allowed origins (CORS)"), blank=True,
+        help_text=_("One origin per line, e.g. https://app.example.com. Browser apps on these origins may call "
+                    "the workspace API. Your verified domains are allowed already."))
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
@@ -48,6 +54,9 @@ class WorkspaceSettings(models.Model):
         from apps.branches.validation import validate_timezone
 
         validate_timezone(self.timezone, field="timezone")
+        from .cors import normalise_origins
+
+        self.allowed_origins = normalise_origins(self.allowed_origins)
 
 
 from apps.workspace.export.models import DataExport  # noqa: E402,F401  (the app's models, one package per concept)

@@ -14,7 +14,7 @@ class WorkspaceSettingsSerializer(serializers.ModelSerializer):
         fields = ["display_name", "legal_name", "business_number", "contact_email", "contact_phone", "address",
                   "logo", "logo_url", "remove_logo", "primary_color", "accent_color", "language", "timezone",
                   "notify_email", "notify_sms", "notify_webhook", "notification_email", "notification_phone",
-                  "updated_at"]
+                  "allowed_origins", "updated_at"]
         read_only_fields = ["updated_at"]
 
     def get_logo_url(self, row) -> str | None:

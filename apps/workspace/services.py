@@ -12,7 +12,7 @@ from .models import WorkspaceSettings
 
 FIELDS = ["display_name", "legal_name", "business_number", "contact_email", "contact_phone", "address",
           "primary_color", "accent_color", "language", "timezone", "notify_email", "notify_sms", "notify_webhook",
-          "notification_email", "notification_phone"]
+          "notification_email", "notification_phone", "allowed_origins"]
 LOGO_MAX_BYTES = 1024 * 1024
 # First bytes of the image formats a logo may have (SVG is refused: it can carry scripts).
 _SIGNATURES = {b"\x89PNG\r\n\x1a\n": "png", b"\xff\xd8\xff": "jpg", b"RIFF": "webp", b"GIF8": "gif"}

@@ -6,8 +6,8 @@ from datetime import timedelta
 from django.utils.translation import gettext_lazy as _
 
 from .business import *  # noqa: F401,F403  (the platform apps' own settings)
-from .identity import *  # noqa: F401,F403  (social login, tokens others verify, domains, CORS)
 from .environment import BASE_DIR, env
+from .identity import *  # noqa: F401,F403  (social login, tokens others verify, domains, CORS)
 from .queues import celery_queues
 
 # No defaults for secrets, data stores or demo logins here: development and tests get
@@ -60,6 +60,7 @@ SHARED_APPS = [
     "django_filters",
     "phonenumber_field",  # its Korean messages
     "guardian",
+    "corsheaders",
     "allauth",
     "allauth.account",
     "allauth.mfa",
@@ -141,6 +142,7 @@ MIDDLEWARE = [
     "apps.core.metrics.middleware.PrometheusBeforeMiddleware",  # /metrics and per-tenant counts (apps/core/metrics)
     "apps.core.middleware.RequestIdMiddleware",
     "apps.tenants.middleware.TenantRoutingMiddleware",
+    "corsheaders.middleware.CorsMiddleware",  # per workspace allow-list (apps.workspace.cors)
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",

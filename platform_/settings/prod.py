@@ -29,6 +29,10 @@ if not WEBHOOKS_ENCRYPTION_KEYS:  # noqa: F405
     raise ImproperlyConfigured("WEBHOOKS_ENCRYPTION_KEYS must be set: Fernet keys for the stored webhook secrets "
                                "(python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key())').")
 SIMPLE_JWT["SIGNING_KEY"] = env("JWT_SIGNING_KEY", default=SECRET_KEY)  # noqa: F405
+if not JWT_PRIVATE_KEYS:  # noqa: F405
+    raise ImproperlyConfigured("JWT_PRIVATE_KEYS must be set: the PEM of the RSA key that signs tokens "
+                               "(openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048).")
+JWT_GENERATED_KEY_FILE = ""  # never a generated key in production
 
 # Static files (collected into STATIC_ROOT by the image's build) are served by the web
 # process itself, hashed names cached for a year, before a request is routed to a tenant.

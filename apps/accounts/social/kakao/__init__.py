@@ -1,0 +1,1 @@
+"""Kakao login's URLs (allauth builds them from the provider's `package`)."""
