@@ -21,4 +21,6 @@ def register() -> None:
         "auth.token_refreshed": pgettext_lazy("audit action", "API token refreshed"),
         "auth.session_ended": pgettext_lazy("audit action", "Session ended"),
         "auth.sessions_ended": pgettext_lazy("audit action", "Sessions ended"),
+        "auth.social_linked": pgettext_lazy("audit action", "Kakao or Naver login linked"),
+        "auth.social_signed_up": pgettext_lazy("audit action", "Signed up with Kakao or Naver"),
     })
