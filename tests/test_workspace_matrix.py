@@ -155,7 +155,9 @@ NO_ADD_PAGE = ("staffprofile", "workspacesettings", "order")
 # Detail pages without permissions of their own: their parent's decide (an item's option groups).
 PARENT_RESOURCE = {"optiongroup": "item", "passplan": "item"}
 # Pages gated by a permission of their own, not their model's view/change: (list page, add page).
-PAGE_NEEDS = {"dataexport": ({"workspace:export"}, set())}
+PAGE_NEEDS = {"dataexport": ({"workspace:export"}, set()),
+              # a workspace's custom domains are part of its settings (apps/workspace/domains)
+              "domain": ({"settings:view", "settings:change"}, {"settings:change"})}
 # A restaurant's pages do not exist in this academy: refused to everyone who enters.
 OTHER_BUSINESS = ("food",)
 

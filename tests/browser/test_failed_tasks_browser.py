@@ -58,7 +58,9 @@ def test_hq_lists_opens_and_retries_a_failed_task(browser, live_server_url, fail
     browser_hq_login(page, live_server_url)
     base = live_server_url.format(host=settings.BASE_DOMAIN)
 
-    page.goto(base + "/admin/ops/failedtask/")
+    # This test's row only: others the suite's workers recorded meanwhile show errors in
+    # their own words (table names included), which are not labels
+    page.goto(base + f"/admin/ops/failedtask/?q={failed.task_id}")
     page.wait_for_selector("#result_list")
     text = no_raw_codes(page).casefold()
     assert words["title"] in page.inner_text("body").casefold()
@@ -66,7 +68,8 @@ def test_hq_lists_opens_and_retries_a_failed_task(browser, live_server_url, fail
     assert "jisoo.park" not in page.content() and "2222-3333" not in page.content()
     shoot(page, f"failed-tasks-list-{language}-{width}")
 
-    page.click(f"#result_list a[href$='/failedtask/{failed.pk}/change/']")
+    assert page.locator(f"#result_list a[href*='/failedtask/{failed.pk}/change/']").count() == 1
+    page.goto(base + f"/admin/ops/failedtask/{failed.pk}/change/")
     page.wait_for_selector("pre.failed-task-data", state="attached")
     body = page.content()
     assert "ConnectionError" in body and "jisoo.park" not in body and "2222-3333" not in body
