@@ -36,3 +36,11 @@ def close_after_max_requests(**kwargs) -> None:
 
 def connect_signals() -> None:
     request_finished.connect(close_after_max_requests, dispatch_uid="core.db.close_after_max_requests")
+
+
+def xact_lock(name: str) -> None:
+    """Take the transaction-scoped PostgreSQL advisory lock called `name` (hashed to a key):
+    writers that take the same name run one after another until their transactions end.
+    Call inside transaction.atomic()."""
+    with connections["default"].cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [name])

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from apps.audit.services import audit_record
 from apps.core.changes import diff, model_update, snapshot
+from apps.core.db import xact_lock
 from apps.core.errors import ReasonRequired
 from apps.directory.services import listing_set_rating
 from apps.orders.selectors import order_get_for_update, order_is_done
@@ -132,8 +133,7 @@ def ratings_refresh(*, item_ids) -> None:
     The recomputations of one workspace take turns (a transaction-scoped advisory lock):
     under READ COMMITTED each query after the lock sees the reviews committed by the
     writer before, so two reviews written at once both count, whichever commits first."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [f"reviews.ratings:{connection.schema_name}"])
+    xact_lock(f"reviews.ratings:{connection.schema_name}")
     item_ids = sorted(set(item_ids))
     if item_ids:
         sums = {row["item_id"]: row for row in ReviewItem.objects.filter(item_id__in=item_ids, review__is_hidden=False)

@@ -7,6 +7,7 @@ from django.db import connection
 
 from apps.audit.services import audit_record
 from apps.catalog.selectors import item_offered_at
+from apps.core.db import xact_lock
 from apps.rbac.tenancy import current_tenant
 from apps.staff.models import StaffProfile
 
@@ -37,10 +38,8 @@ def teachers_locked(*user_ids) -> None:
     substitute) take turns until the transaction ends, so that two at once cannot
     double-book a teacher. Transaction-scoped advisory locks, in id order; taken before
     any branch, class or session row (the order every writer follows)."""
-    with connection.cursor() as cursor:
-        for user_id in sorted({pk for pk in user_ids if pk is not None}):
-            cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))",
-                           [f"academy.teacher:{connection.schema_name}:{user_id}"])
+    for user_id in sorted({pk for pk in user_ids if pk is not None}):
+        xact_lock(f"academy.teacher:{connection.schema_name}:{user_id}")
 
 
 def person_name(user) -> str:

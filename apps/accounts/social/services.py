@@ -9,9 +9,11 @@ from allauth.core import context as allauth_context
 from allauth.socialaccount.models import SocialAccount
 from django.conf import settings
 from django.contrib.auth.models import update_last_login
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from apps.core.activity import activity_seen
+from apps.core.db import xact_lock
 
 from .. import selectors
 from ..errors import (
@@ -103,23 +105,38 @@ def _send_confirmation(*, user: User, request) -> None:
     transaction.on_commit(send)
 
 
+def _linked_user(provider: str, uid: str) -> User | None:
+    account = SocialAccount.objects.filter(provider=provider, uid=uid).select_related("user").first()
+    return account.user if account is not None else None
+
+
 def _link_or_create(*, provider: str, uid: str, email: str, verified: bool, name: str, data: dict,
                     password: str | None, request) -> User:
+    """The user for a provider account nobody has linked yet. Two first logins of one
+    provider account at once (a double tap, a retry) take turns on a lock named after it:
+    the second finds the account the first linked. The password is checked before the
+    lock, outside its transaction, so that a failure counts towards the lockout."""
     existing = selectors.user_by_email(email=email)
     if existing is not None:
         if not password:
             raise SocialLinkRequired(details={"provider": provider})
-        user = login_check(email=existing.email, password=password)  # counts towards the lockout
-        with transaction.atomic():
-            SocialAccount.objects.create(user=user, provider=provider, uid=uid, extra_data=data)
-            social_linked(user=user, provider=provider, uid=uid, via="app")
-        return user
+        existing = login_check(email=existing.email, password=password)  # counts towards the lockout
     with transaction.atomic():
+        xact_lock(f"accounts.social:{provider}:{uid}")
+        linked = _linked_user(provider, uid)
+        if linked is not None:
+            return linked
+        if existing is not None:
+            SocialAccount.objects.create(user=existing, provider=provider, uid=uid, extra_data=data)
+            social_linked(user=existing, provider=provider, uid=uid, via="app")
+            return existing
         try:
             with transaction.atomic():
-                user, _created = user_get_or_create(email=email, full_name=name[:150])
-        except IntegrityError:  # made between our check and now: it has to prove its password
-            raise SocialLinkRequired(details={"provider": provider}) from None
+                user, created = user_get_or_create(email=email, full_name=name[:150])
+        except (IntegrityError, ValidationError):  # made between our check and now
+            created = False
+        if not created:  # an account of that address appeared meanwhile: it has to prove its password
+            raise SocialLinkRequired(details={"provider": provider})
         EmailAddress.objects.create(user=user, email=user.email, primary=True, verified=verified)
         SocialAccount.objects.create(user=user, provider=provider, uid=uid, extra_data=data)
         _security_event("auth.social_signed_up", user=user, provider=provider, uid=uid, via="app")
@@ -141,10 +158,8 @@ def social_token_obtain(*, tenant, provider: str, access_token: str, password: s
 
     data = provider_profile(provider=provider, access_token=access_token)
     uid, provider_email, verified, name = _provider_identity(provider, data)
-    account = SocialAccount.objects.filter(provider=provider, uid=uid).select_related("user").first()
-    if account is not None:
-        user = account.user  # linked before: the provider's word is enough
-    else:
+    user = _linked_user(provider, uid)  # linked before: the provider's word is enough
+    if user is None:
         given = provider_email or (email or "").strip()
         if not given:
             raise SocialEmailRequired(details={"provider": provider})
