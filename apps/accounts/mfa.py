@@ -39,6 +39,16 @@ def mfa_passed(request) -> bool:
     return bool(user and user.is_authenticated and request.session.get(SESSION_PASSED) == user.pk)
 
 
+def mfa_passed_in_allauth(request, user) -> None:
+    """allauth's own two-step stage (after a Kakao or Naver login on the public host, say)
+    took a code from `user`'s authenticator: the portal does not ask again. Called before
+    the login, whose session key change keeps the mark (it is checked against the user)."""
+    request.session[SESSION_PASSED] = user.pk
+    request.session.pop(SESSION_FAILURES, None)
+    audit_record(action="auth.mfa_succeeded", category=AuditEvent.Category.SECURITY, actor=user, target=user,
+                 metadata={"via": "allauth"})
+
+
 def totp_for(user) -> Authenticator | None:
     return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).first()
 

@@ -1,5 +1,7 @@
 """Receivers only forward:
 
+- allauth's two-step stage took an authenticator code: the portal's own step counts as
+  passed (apps.accounts.mfa.mfa_passed_in_allauth);
 - allauth tells us when a password was reset, changed or set: that ends a lockout
   (apps.accounts.services.user_password_changed);
 - fallback for the member check cached per request (apps.accounts.selectors): the
@@ -8,10 +10,11 @@
   so code that uses it must call `members_changed`."""
 
 from allauth.account import signals as allauth_signals
+from allauth.mfa import signals as mfa_signals
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
-from . import services
+from . import mfa, services
 from .models import Membership, User
 from .selectors import MEMBER_USER_FIELDS
 
@@ -29,6 +32,11 @@ def _password_changed(sender, request, user, **kwargs):
 @receiver(allauth_signals.password_set, dispatch_uid="accounts.password_set_unlocks")
 def _password_set(sender, request, user, **kwargs):
     services.user_password_changed(user=user, via="password_set")
+
+
+@receiver(mfa_signals.authenticator_used, dispatch_uid="accounts.allauth_mfa_counts_for_the_portal")
+def _authenticator_used(sender, request, user, authenticator, **kwargs):
+    mfa.mfa_passed_in_allauth(request, user)
 
 
 @receiver(post_save, sender=User, dispatch_uid="accounts.user_saved_forgets_member")
