@@ -171,13 +171,15 @@ def test_workspace_api_conforms_to_its_schema(db):
 
 
 def test_platform_api_conforms_to_its_schema(db):
+    from apps.market.models import PlatformApiKey
     from apps.market.services import apikey_issue
 
-    _key, raw = apikey_issue(name="schemathesis", actor=None)
+    _key, raw = apikey_issue(name="schemathesis", actor=None, scopes=PlatformApiKey.Scope.values)
     run = Run(load_schema(None), host="localhost", headers={"Authorization": f"Api-Key {raw}"})
     run.run()
-    # sign-up, its status, the market's tenant creation, three inbound webhooks, the directory (2)
-    assert run.operations == 8 and run.requests > run.operations * 10
+    # sign-up, its status, the market's tenant creation, platform introspection, three inbound
+    # webhooks, the directory (2)
+    assert run.operations == 9 and run.requests > run.operations * 10
     run.assert_clean()
 
 

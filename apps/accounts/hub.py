@@ -108,6 +108,17 @@ def userinfo(*, request) -> dict:
 INACTIVE = {"active": False}
 
 
+def token_tenant(raw: str) -> str | None:
+    """The workspace (slug) a token of ours names, or None when it is not one of ours."""
+    from rest_framework_simplejwt.exceptions import TokenError
+    from rest_framework_simplejwt.tokens import UntypedToken
+
+    try:
+        return UntypedToken(raw).get("tenant") or None
+    except TokenError:
+        return None
+
+
 def introspect(*, raw: str, tenant) -> dict:
     """RFC 7662 about the token `raw`, for a service of `tenant`: active only when it is one
     of ours (signature, expiry), of this workspace, not revoked (a refresh token used or

@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin, messages
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -11,22 +12,37 @@ from .models import PlatformApiKey
 from .services import apikey_issue, apikey_revoke
 
 
+class PlatformApiKeyForm(forms.ModelForm):
+    scopes = forms.MultipleChoiceField(label=_("What the key may do"), widget=forms.CheckboxSelectMultiple,
+                                       choices=PlatformApiKey.Scope.choices)
+
+    class Meta:
+        model = PlatformApiKey
+        fields = ["name"]
+
+
 @admin.register(PlatformApiKey, site=ops_admin)
 class PlatformApiKeyAdmin(ModelAdmin):
-    list_display = ["name", "prefix", "created_by", "created_at", "last_used_at", "active"]
+    form = PlatformApiKeyForm
+    list_display = ["name", "prefix", "scope_labels", "created_by", "created_at", "last_used_at", "active"]
     list_filter = [("revoked_at", admin.EmptyFieldListFilter)]
     search_fields = ["name", "prefix"]
     list_select_related = ["created_by", "revoked_by"]
     fields = ["name"]
-    readonly_fields = ["prefix", "created_by", "created_at", "last_used_at", "revoked_at", "revoked_by"]
+    readonly_fields = ["prefix", "scope_labels", "created_by", "created_at", "last_used_at", "revoked_at", "revoked_by"]
     actions = ["revoke"]
 
     @admin.display(description=_("active"), boolean=True)
     def active(self, obj):
         return obj.is_active
 
+    @admin.display(description=_("scopes"))
+    def scope_labels(self, obj):
+        labels = dict(PlatformApiKey.Scope.choices)
+        return ", ".join(str(labels.get(scope, scope)) for scope in obj.scopes)
+
     def get_fields(self, request, obj=None):
-        return ["name"] if obj is None else ["name", *self.readonly_fields]
+        return ["name", "scopes"] if obj is None else ["name", *self.readonly_fields]
 
     def has_change_permission(self, request, obj=None):
         return False
@@ -38,7 +54,8 @@ class PlatformApiKeyAdmin(ModelAdmin):
         return request.user.has_perm("market.revoke_platformapikey")
 
     def save_model(self, request, obj, form, change):
-        key, raw = apikey_issue(name=form.cleaned_data["name"], actor=request.user)
+        key, raw = apikey_issue(name=form.cleaned_data["name"], scopes=form.cleaned_data["scopes"],
+                                actor=request.user)
         obj.pk = key.pk
         messages.warning(request, format_html(
             '{} <code id="new-api-key">{}</code>',
@@ -54,5 +71,5 @@ class PlatformApiKeyAdmin(ModelAdmin):
         self.message_user(request, _("The selected keys are revoked."))
 
 
-admin_navigation(ops_admin, "platform", model=PlatformApiKey, title=_("Service-market API keys"), icon="key",
+admin_navigation(ops_admin, "platform", model=PlatformApiKey, title=_("Platform API keys"), icon="key",
                  order=50)

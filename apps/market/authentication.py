@@ -2,6 +2,8 @@ from rest_framework.authentication import BaseAuthentication
 from rest_framework.exceptions import AuthenticationFailed
 from rest_framework.permissions import BasePermission
 
+from apps.accounts.errors import HubScopeMissing
+
 from .errors import InvalidApiKey
 from .models import PlatformApiKey
 from .services import apikey_authenticate
@@ -31,5 +33,13 @@ class PlatformApiKeyAuthentication(BaseAuthentication):
 
 
 class HasPlatformApiKey(BasePermission):
+    """A platform API key holding the view's `platform_scope` (PlatformApiKey.Scope);
+    another key: 403 `scope_missing`."""
+
     def has_permission(self, request, view):
-        return isinstance(request.auth, PlatformApiKey)
+        if not isinstance(request.auth, PlatformApiKey):
+            return False
+        scope = view.platform_scope
+        if scope not in request.auth.scopes:
+            raise HubScopeMissing(scope)
+        return True

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from apps.accounts import hub
 from apps.audit.services import audit_record
 from apps.core.apikeys import KeyFormat, key_find, key_revoke, key_touch
 from apps.tenants.models import Tenant
@@ -21,15 +22,19 @@ KEY_FORMAT = KeyFormat(lead="pk_", sep="_", prefix_bytes=6, hash_whole_key=True)
 SOURCE = "service-market"
 
 
-def apikey_issue(*, name: str, actor) -> tuple[PlatformApiKey, str]:
-    """A new key; returns (key row, the key itself — shown once, never stored)."""
+def apikey_issue(*, name: str, actor, scopes=(PlatformApiKey.Scope.TENANTS_CREATE,)) -> tuple[PlatformApiKey, str]:
+    """A new key with `scopes` (PlatformApiKey.Scope: at least one); returns (key row, the
+    key itself — shown once, never stored)."""
     require_perm(actor, "market.add_platformapikey", action="apikey.issued")
+    scopes = sorted({str(scope) for scope in scopes or ()})
+    if not scopes:
+        raise ValidationError({"scopes": _("Choose what the key may do.")}, code="required")
     prefix, raw, key_hash = KEY_FORMAT.mint()
-    key = PlatformApiKey(name=(name or "").strip(), prefix=prefix, key_hash=key_hash, created_by=actor)
+    key = PlatformApiKey(name=(name or "").strip(), prefix=prefix, key_hash=key_hash, created_by=actor, scopes=scopes)
     key.full_clean(exclude=["created_by", "revoked_by"])
     with transaction.atomic():
         key.save()
-        audit_record(action="apikey.issued", actor=actor, target=key, metadata={"prefix": prefix})
+        audit_record(action="apikey.issued", actor=actor, target=key, metadata={"prefix": prefix, "scopes": scopes})
     return key, raw
 
 
@@ -47,6 +52,17 @@ def apikey_authenticate(*, raw: str) -> PlatformApiKey:
         raise InvalidApiKey()
     key_touch(key)
     return key
+
+
+def platform_token_introspect(*, raw: str) -> dict:
+    """RFC 7662 about `raw` for a platform client (a key with the token:introspect scope):
+    any workspace's token, judged as that workspace's own services would have it judged
+    (apps.accounts.hub.introspect); a token of no live workspace is {"active": false}."""
+    slug = hub.token_tenant(raw)
+    tenant = Tenant.objects.exclude(status=Tenant.Status.PURGED).filter(slug=slug).first() if slug else None
+    if tenant is None:
+        return dict(hub.INACTIVE)
+    return hub.introspect(raw=raw, tenant=tenant)
 
 
 # The market's application kinds (seeds/003 §4.1.1) and the tenant kinds they become.

@@ -49,7 +49,7 @@ def test_invitation_accept(db):
 def test_platform_key_creation_page(hq_user):
     hq_user.groups.add(Group.objects.get(name=HQ_MASTER))
     client = hq_client()
-    created = client.post("/admin/market/platformapikey/add/", {"name": "Market"})
+    created = client.post("/admin/market/platformapikey/add/", {"name": "Market", "scopes": ["tenants:create"]})
     assert_no_store(created, 302)
     shown = client.get(created["Location"])
     assert_no_store(shown, 200)

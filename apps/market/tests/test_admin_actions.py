@@ -28,7 +28,7 @@ def _master_user():
 
 def test_security_officer_issues_a_key_shown_once(db):
     client, officer = portal_user(SECURITY_OFFICER)
-    response = client.post(f"{LIST_URL}add/", {"name": "Service market"})
+    response = client.post(f"{LIST_URL}add/", {"name": "Service market", "scopes": ["tenants:create"]})
     assert response.status_code == 302, response.content.decode()[:2000]
     shown = [text for text in texts(response) if "Copy the new key now" in text]
     raw = re.search(r'id="new-api-key">([^<]+)<', shown[0]).group(1)
