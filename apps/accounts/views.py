@@ -1,10 +1,13 @@
 """The person's own pages on a tenant host (the account pages' look, templates/account/):
 their token sessions on this workspace (apps.accounts.sessions), ended one by one or all."""
 
+from datetime import timedelta
+
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
@@ -30,7 +33,8 @@ def sessions_view(request):
             messages.error(request, _("That session has already ended."))
         return redirect("account-sessions")
     rows = [{"id": row.public_id, "device": sessions.device_label(row.user_agent), "ip": row.ip,
-             "created_at": row.created_at, "last_used_at": row.last_used_at}
+             "created_at": row.created_at, "last_used_at": row.last_used_at,
+             "just_now": row.last_used_at is not None and timezone.now() - row.last_used_at < timedelta(minutes=1)}
             for row in sessions.active_sessions(user=user, tenant=tenant)]
     return render(request, "account/sessions.html", {"sessions": rows})
 

@@ -5,6 +5,7 @@ brings a new task declares its section there too (e.g. `admin_section(tenant_adm
 "classes", _("Classes"), order=15, icon="school")`), without editing this list.
 """
 
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.admin_navigation import admin_section
@@ -31,3 +32,16 @@ def declare_sections() -> None:
     admin_section(ops_admin, "settlement", _("Settlement"), order=25, icon="account_balance")
     admin_section(ops_admin, "platform", _("Platform"), order=30, icon="tune")
     admin_section(ops_admin, "security", _("Security"), order=40, icon="shield_person")
+
+
+def tenant_account_links(request) -> list[dict]:
+    """The tenant admin's user menu (django-unfold's ACCOUNT navigation): the password
+    change for an account that has one, and the sessions and devices page (tokens the
+    person's apps hold, apps.accounts.views.sessions_view)."""
+    links = []
+    if not request.user.is_authenticated:  # the login page draws the chrome too
+        return links
+    if request.user.has_usable_password():
+        links.append({"title": _("Change password"), "link": reverse("tenant_admin:password_change")})
+    links.append({"title": _("Sessions and devices"), "link": reverse("account-sessions")})
+    return links

@@ -121,6 +121,7 @@ UNFOLD_OPS = {
 UNFOLD_TENANT = {
     **_UNFOLD_SHARED,
     "SITE_SYMBOL": "storefront",
+    "ACCOUNT": {"navigation": "apps.site.navigation.tenant_account_links"},  # password, sessions and devices
     # the workspace's colours, name and logo per request: apps.site.admin_sites.TenantPolicy
 }
 

@@ -136,6 +136,8 @@ def _admin_logged_in(slug: str, email: str):
 def test_the_account_page_lists_and_ends_sessions(db):
     phone, laptop = login(IPHONE), login(WINDOWS)
     page = _admin_logged_in("alpha", OWNER)
+    menu = page.get("/admin/").content.decode()  # the user menu leads there
+    assert 'href="/accounts/sessions/"' in menu and 'href="/admin/password_change/"' in menu
     html = page.get("/accounts/sessions/").content.decode()
     assert "Safari on iOS" in html and "Chrome on Windows" in html and "198.51.100.7" in html
     phone_id = jwt.decode(phone["refresh"], options={"verify_signature": False})["sid"]
