@@ -363,9 +363,20 @@ def webhook_receiver_process():
 
 
 @pytest.fixture(scope="session")
-def celery_worker_process(platform_seed, live_server_mail):
+def worker_dns():
+    """The local DNS server (tests/dns_double.py) the session's Celery worker resolves with:
+    a test publishes the records its domains need there."""
+    from tests.dns_double import DnsDouble
+
+    with DnsDouble() as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def celery_worker_process(platform_seed, live_server_mail, worker_dns):
     """A real Celery worker (solo pool) on the real broker, against the test database; the
-    mail it sends goes to files in `live_server_mail` (read_live_mail)."""
+    mail it sends goes to files in `live_server_mail` (read_live_mail); it asks `worker_dns`
+    for DNS records (custom domains' verification)."""
     from platform_.celery import app
 
     with app.connection_for_write() as conn:  # drop tasks queued by earlier tests
@@ -377,8 +388,9 @@ def celery_worker_process(platform_seed, live_server_mail):
             [sys.executable, "-m", "celery", "-A", "platform_", "worker", "-P", "solo", "-l", "info",
              "--without-mingle", "--without-gossip",  # every queue (settings.CELERY_TASK_QUEUES)
              "--without-heartbeat", "-n", f"test-{os.getpid()}@%h"],
-            cwd=ROOT, env=subprocess_env(EMAIL_URL=f"filemail:///{live_server_mail}"), stdout=out,
-            stderr=subprocess.STDOUT,
+            cwd=ROOT, env=subprocess_env(EMAIL_URL=f"filemail:///{live_server_mail}",
+                                         DNS_RESOLVERS=worker_dns.address, DNS_TIMEOUT_SECONDS="2"),
+            stdout=out, stderr=subprocess.STDOUT,
         )
     deadline = time.monotonic() + 60
     while "ready." not in log.read_text():

@@ -96,5 +96,8 @@ def test_social_screens(browser, social_server, oauth_double_process, existing_a
     _kakao(page)
     page.wait_for_url("**/accounts/3rdparty/signup/")
     assert page.locator("input[name=email]").is_visible()
+    text = page.inner_text("#account-card")
+    assert {"en": "did not share an e-mail address", "ko": "이메일 주소를 공유하지 않았습니다"}[language] in text
+    assert "example.com" not in text and "following form" not in text  # allauth's own words are gone
     shoot(page, "social-email", language)
     page.context.close()
