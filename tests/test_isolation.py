@@ -72,6 +72,47 @@ def is_open(route: str) -> bool:
 TENANT_ROUTES = [r for r in routes("platform_.urls_tenant") if not is_open(r)]
 PUBLIC_ROUTES = [r for r in routes("platform_.urls_public") if not is_open(r)]
 
+# What an outsider holds (tokens, sessions, a key, a consumer account) takes ~15 requests and
+# rows to make: the routes of one app share one set (a test per group), and each route still
+# gets its own fresh client, rate-limit budget and failed-login count (`fresh_limits`). A
+# route that could change what an outsider holds if it ever let them in (logging out,
+# refreshing, sessions, passwords, keys, users) is a group of its own, with fresh outsiders.
+HOLDINGS = ("logout", "auth/", "password", "session", "switch-role", "apikey", "api-key", "accounts/user")
+
+
+def route_groups(routes_: list[str]) -> dict[str, list[str]]:
+    groups: dict[str, list[str]] = {}
+    for route in routes_:
+        parts = route.split("/")
+        key = route if any(word in route for word in HOLDINGS) else "/".join(parts[:3] if parts[0] == "api" else
+                                                                                  parts[:2])
+        groups.setdefault(key, []).append(route)
+    return groups
+
+
+TENANT_GROUPS = route_groups(TENANT_ROUTES)
+PUBLIC_GROUPS = route_groups(PUBLIC_ROUTES)
+
+
+def fresh_limits() -> None:
+    """What each test starts without (tests/plugin.py's autouse fixtures): rate-limit windows
+    and failed logins per address, so that one route's refusals do not throttle the next."""
+    from tests.plugin import forget
+
+    forget("ratelimit:*", "login:ip-failures:*", "allauth:*")
+
+
+def each_route(routes_: list[str], check) -> None:
+    """`check(route)` for every route, then one failure listing every route that failed."""
+    failures = []
+    for route in routes_:
+        fresh_limits()
+        try:
+            check(route)
+        except AssertionError as error:
+            failures.append(str(error).splitlines()[0])
+    assert not failures, "\n".join(failures)
+
 
 def test_every_url_is_covered():
     uncovered = [r for r in TENANT_ROUTES if not (r.startswith("admin/") or r in TENANT_API)]
@@ -180,21 +221,32 @@ def assert_nothing(response, path, leaks):
         assert leak not in body, f"{path} leaked {leak}"
 
 
-@pytest.mark.parametrize("route", TENANT_ROUTES)
-def test_tenant_urls_give_outsiders_nothing(two_tenant_person, route):
-    for number, (name, who) in enumerate(outsiders_for_alpha().items(), start=1):
-        method, body_kind = TENANT_API.get(route, ("get", None))
-        # Each outsider is its own client: failed logins are limited per address, not tested here.
-        response = request_as("alpha", {**who, "ip": f"192.0.2.{number}"}, method, "/" + route, body_kind)
-        assert_nothing(response, f"{name} {method.upper()} alpha /{route}", ["owner@alpha.test"])
+@pytest.mark.parametrize("group", TENANT_GROUPS)
+def test_tenant_urls_give_outsiders_nothing(two_tenant_person, group):
+    outsiders = outsiders_for_alpha()
+
+    def check(route):
+        for number, (name, who) in enumerate(outsiders.items(), start=1):
+            method, body_kind = TENANT_API.get(route, ("get", None))
+            # Each outsider is its own client: failed logins are limited per address, not tested here.
+            response = request_as("alpha", {**who, "ip": f"192.0.2.{number}"}, method, "/" + route, body_kind)
+            assert_nothing(response, f"{name} {method.upper()} alpha /{route}", ["owner@alpha.test"])
+
+    each_route(TENANT_GROUPS[group], check)
 
 
-@pytest.mark.parametrize("route", PUBLIC_ROUTES)
-def test_public_urls_give_tenant_users_nothing(db, route):
-    for name, who in outsiders_for_public().items():
-        method, body_kind = PUBLIC_API.get(route, ("get", None))
-        response = request_as(None, who, method, "/" + route, body_kind)
-        assert_nothing(response, f"{name} {method.upper()} public /{route}", ["owner@beta.test", "Alpha Academy"])
+@pytest.mark.parametrize("group", PUBLIC_GROUPS)
+def test_public_urls_give_tenant_users_nothing(db, group):
+    outsiders = outsiders_for_public()
+
+    def check(route):
+        for name, who in outsiders.items():
+            method, body_kind = PUBLIC_API.get(route, ("get", None))
+            response = request_as(None, who, method, "/" + route, body_kind)
+            assert_nothing(response, f"{name} {method.upper()} public /{route}",
+                           ["owner@beta.test", "Alpha Academy"])
+
+    each_route(PUBLIC_GROUPS[group], check)
 
 
 @pytest.mark.parametrize("email", ["owner@alpha.test", TWO_TENANT_EMAIL])
