@@ -1,6 +1,6 @@
 """New tenant schemas are copied from a migrated template (apps.tenants.schema_template):
 the copy is the migrated schema object for object, the template follows the migrations
-on disk, ten provisionings at once on a database without a template are safe, and
+on disk, six provisionings at once on a database without a template are safe, and
 objects the copy cannot reproduce stop it instead of yielding a different schema."""
 
 from __future__ import annotations
@@ -84,14 +84,15 @@ def test_objects_the_copy_cannot_reproduce_stop_it(db):
         schema_template._copy_script.cache_clear()
 
 
-def test_ten_provisionings_at_once_without_a_template(db):
-    """Ten new schemas at once on a database whose template is gone: one process builds
-    it, the others wait for it, then all copy it (committed: cleaned up at the end)."""
+def test_six_provisionings_at_once_without_a_template(db):
+    """Six new schemas at once (three per core here) on a database whose template is gone:
+    one process builds it, the others wait for it, then all copy it (committed: cleaned up
+    at the end)."""
     dsn = " ".join(f"{k}={v}" for k, v in {
         "dbname": connection.settings_dict["NAME"], "user": connection.settings_dict["USER"],
         "host": connection.settings_dict["HOST"], "port": connection.settings_dict["PORT"],
         "password": connection.settings_dict["PASSWORD"]}.items() if v)
-    names = [f"tpl_at_once_{n}" for n in range(10)]
+    names = [f"tpl_at_once_{n}" for n in range(6)]
     errors = []
 
     def provision(name):
