@@ -6,6 +6,7 @@ from rest_framework.settings import api_settings
 from apps.accounts.views import sessions_view
 from apps.announcements.views import dismiss_view as announcement_dismiss_view
 from apps.core.admin_sites import tenant_admin
+from apps.graph.views import GraphQLApi
 from apps.site.views import set_language, tenant_home
 from apps.staff.views import invitation_accept_view
 from apps.workspace.export.views import export_download_view
@@ -17,6 +18,8 @@ from .urls_common import urlpatterns as common_urlpatterns
 urlpatterns = [
     path("", tenant_home, name="home"),
     path("admin/", tenant_admin.urls),
+    path("graphql/", GraphQLApi.as_view(), name="graphql"),
+    path("api/graphql/", GraphQLApi.as_view(), name="graphql-api-host"),  # the same, on the api. host (X-Tenant)
     path("i18n/setlang/", set_language, name="set_language"),
     path("api/v1/", include("apps.accounts.urls")),
     path("api/v1/", include("apps.rbac.urls")),

@@ -14,7 +14,7 @@ from tests.plugin import ROOT
 
 SOURCES = [ROOT / "apps", ROOT / "platform_", ROOT / "templates"]
 CALLS = {"_", "gettext", "gettext_lazy", "pgettext", "pgettext_lazy", "ngettext", "ngettext_lazy"}
-SAME_IN_KOREAN = {"API", "CSV", "ID", "URL", "JSON", "OK", "TOTP", "HQ", "MRR", "%(count)s", "Email"}
+SAME_IN_KOREAN = {"API", "CSV", "ID", "URL", "JSON", "OK", "TOTP", "HQ", "MRR", "%(count)s", "Email", "GraphQL API"}
 TEMPLATE_TAG = re.compile(r"""{%\s*(?:translate|trans)\s+(["'])(.+?)\1""")
 BLOCK = re.compile(r"{%\s*blocktrans(?:late)?(?P<args>[^%]*)%}(?P<body>.*?){%\s*endblocktrans(?:late)?\s*%}", re.S)
 

@@ -41,10 +41,12 @@ def log_request(request, response, seconds: float) -> None:
     host = _printable(request.META.get("HTTP_HOST", "-"))
     path = _printable(request.path)
     duration_ms = round(seconds * 1000)
+    extra = {"method": request.method, "host": host, "path": path, "status": status, "duration_ms": duration_ms}
+    operation = (request_context.get() or {}).get("operation")
+    if operation:  # a GraphQL request's operation name (apps.graph.views)
+        extra["operation"] = operation
     request_logger.log(logging.INFO if status < 400 else logging.WARNING, "%s %s%s %s %dms",
-                       request.method, host, path, status, duration_ms,
-                       extra={"method": request.method, "host": host, "path": path, "status": status,
-                              "duration_ms": duration_ms})
+                       request.method, host, path, status, duration_ms, extra=extra)
 
 
 def _printable(value: str) -> str:
@@ -58,7 +60,7 @@ class RequestContextFilter(logging.Filter):
         record.request_id = context.get("request_id", "-")
         record.tenant = context.get("tenant", "-")
         record.user = context.get("user", "-")
-        for name in ("branch", "task", "task_id"):
+        for name in ("branch", "task", "task_id", "operation"):
             if name in context:
                 setattr(record, name, context[name])
         return True

@@ -18,7 +18,7 @@ from apps.consumers.api import ConsumerApi, IsConsumerOrHasWorkspacePermission, 
 from apps.core.api import ERROR_RESPONSES
 from apps.core.errors import InvalidData
 from apps.core.filters import FilterBackend, IsoDateTimeFilter
-from apps.rbac.api import WorkspaceApi
+from apps.rbac.api import PermissionMissing, WorkspaceApi
 
 from . import selectors, services
 from .errors import OrderBranchOutOfScope, OrderNotFound
@@ -83,14 +83,39 @@ class OrderFilter(filters.FilterSet):
         return queryset.filter(condition)
 
 
-def _idempotency(request) -> tuple[str, str]:
-    """(key, scope): the Idempotency-Key header, per caller (a person or an API key)."""
-    key = request.headers.get("Idempotency-Key", "").strip()
+def _idempotency(request, key: str) -> tuple[str, str]:
+    """(key, scope): the Idempotency-Key (REST: the header), per caller (a person or an API key)."""
+    key = (key or "").strip()
     if len(key) > 255 or (key and not key.isprintable()):
         raise InvalidData(details={"Idempotency-Key": [_("Use at most 255 printable characters.")]})
     user = request.user
     scope = f"user:{user.pk}" if getattr(user, "pk", None) else f"apikey:{getattr(request.auth, 'pk', '')}"
     return key, scope
+
+
+def place_order(request, payload, *, access, actor, idempotency_key: str = "") -> tuple[Order, object]:
+    """Place an order for the caller of `request` (the REST API's and GraphQL's one way):
+    a customer here orders for themselves; staff with `order:add` name the customer (or
+    none) and, when their role is limited to branches, one of their branches. `payload` is
+    OrderInput's data. Returns (the order, the consumer's customer or None for staff)."""
+    key, scope = _idempotency(request, idempotency_key)
+    consumer = None if access.has("orders.add_order") else request_customer(request)
+    if consumer is None and not access.has("orders.add_order"):
+        raise PermissionMissing("order:add")
+    serializer = OrderInput(data=payload, consumer=consumer is not None)
+    serializer.is_valid(raise_exception=True)
+    data = serializer.validated_data
+    if consumer is None:
+        allowed = access.branch_ids("orders.add_order")
+        if allowed is not None and (data.get("branch") is None or data["branch"].pk not in allowed):
+            raise OrderBranchOutOfScope(details={"branch": getattr(data.get("branch"), "pk", None)})
+    order = services.order_create(
+        customer=consumer if consumer is not None else data.get("customer"), lines=data["lines"],
+        fulfilment=data["fulfilment"], branch=data.get("branch"), coupon_code=data.get("coupon", ""),
+        notes=data.get("notes", ""), delivery=data.get("delivery"), kind=data.get("kind", Order.Kind.ORDER),
+        scheduled_for=data.get("scheduled_for"), party_size=data.get("party_size"), actor=actor,
+        idempotency_key=key, idempotency_scope=scope)
+    return order, consumer
 
 
 class OrderListApi(WorkspaceApi):
@@ -120,21 +145,8 @@ class OrderListApi(WorkspaceApi):
                                             request_only=True),
                              OpenApiExample("Placed", response_only=True, status_codes=["201"], value=ORDER_OUTPUT)])
     def post(self, request):
-        key, scope = _idempotency(request)
-        consumer = None if self.access.has("orders.add_order") else request_customer(request)
-        serializer = OrderInput(data=request.data, consumer=consumer is not None)
-        serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
-        if consumer is None:
-            allowed = self.branch_ids()
-            if allowed is not None and (data.get("branch") is None or data["branch"].pk not in allowed):
-                raise OrderBranchOutOfScope(details={"branch": getattr(data.get("branch"), "pk", None)})
-        order = services.order_create(
-            customer=consumer if consumer is not None else data.get("customer"), lines=data["lines"],
-            fulfilment=data["fulfilment"], branch=data.get("branch"), coupon_code=data.get("coupon", ""),
-            notes=data.get("notes", ""), delivery=data.get("delivery"), kind=data.get("kind", Order.Kind.ORDER),
-            scheduled_for=data.get("scheduled_for"), party_size=data.get("party_size"), actor=self.actor,
-            idempotency_key=key, idempotency_scope=scope)
+        order, consumer = place_order(request, request.data, access=self.access, actor=self.actor,
+                                      idempotency_key=request.headers.get("Idempotency-Key", ""))
         code = status.HTTP_200_OK if order.replayed else status.HTTP_201_CREATED
         if consumer is not None:
             return Response(ConsumerOrderOutput(selectors.my_orders(customer=consumer).get(pk=order.pk)).data,

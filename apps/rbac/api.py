@@ -36,12 +36,13 @@ class HasWorkspacePermission(BasePermission):
         if perm is None:
             raise exceptions.MethodNotAllowed(request.method)
         if not api_access(request).has(catalogue.django_perm(perm)):
-            _permission_denied_event(request, perm)
+            permission_denied_event(request, perm)
             raise PermissionMissing(perm)
         return True
 
 
-def _permission_denied_event(request, perm: str) -> None:
+def permission_denied_event(request, perm: str) -> None:
+    """Audit a refusal for want of `perm` (the REST permission class's, GraphQL's)."""
     user = request.user if getattr(request.user, "pk", None) else None
     audit_record(action="auth.permission_denied", category=AuditEvent.Category.SECURITY, actor=user,
                  tenant=current_tenant(), metadata={"perm": perm, "path": request.path, "method": request.method,

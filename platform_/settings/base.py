@@ -94,6 +94,7 @@ TENANT_APPS = [
     # business modules on top of commerce
     "apps.academy",
     "apps.food",
+    "apps.graph",  # GraphQL over the apps above (no tables)
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
 

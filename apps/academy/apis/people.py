@@ -8,6 +8,7 @@ from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import status
 from rest_framework.response import Response
 
+from apps.authz import catalogue
 from apps.core.api import ERROR_RESPONSES
 from apps.core.errors import InvalidData
 from apps.core.filters import FilterBackend
@@ -93,6 +94,27 @@ class EnrolmentFilter(filters.FilterSet):
         fields = ["klass", "student", "status"]
 
 
+def enrol(payload, *, access, actor):
+    """Enrol a student in a class for the caller (the REST API's and GraphQL's one way):
+    the class and the student must be within what `enrolment:add` reaches for them (else an
+    unknown id, `validation_error`); then apps.academy.services.enrolment_create."""
+    serializer = EnrolmentInput(data=payload)
+    serializer.is_valid(raise_exception=True)
+    data = serializer.validated_data
+    perm = catalogue.django_perm("enrolment:add")
+    klass = selectors.classes_visible_to(user=actor, access=selectors.access_as(access, perm, "academy.view_class")
+                                         ).filter(pk=data["klass"]).first()
+    if klass is None:
+        raise InvalidData(details={"klass": [_("No class with this id.")]})
+    # a student the method's grant does not reach reads as an unknown id
+    students = selectors.customers_enrollable_by(
+        user=actor, access=selectors.access_as(access, perm, "academy.view_studentprofile"))
+    student = students.filter(pk=data["student"]).first()
+    if student is None:
+        raise InvalidData(details={"student": [_("No customer with this id.")]})
+    return services.enrolment_create(student=student, klass=klass, actor=actor, waitlist=data["waitlist"])
+
+
 class EnrolmentListApi(EnrolmentScoped):
     filter_backends = [FilterBackend]
     perms = {"GET": "enrolment:view", "POST": "enrolment:add"}
@@ -115,21 +137,7 @@ class EnrolmentListApi(EnrolmentScoped):
                    examples=[OpenApiExample("Enrol", value={"klass": 3, "student": 42, "waitlist": True},
                                             request_only=True)])
     def post(self, request):
-        serializer = EnrolmentInput(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
-        klass = selectors.classes_visible_to(user=self.actor, access=self.scoped_access()).filter(
-            pk=data["klass"]).first()
-        if klass is None:
-            raise InvalidData(details={"klass": [_("No class with this id.")]})
-        # a student the method's grant does not reach reads as an unknown id
-        students = selectors.customers_enrollable_by(user=self.actor,
-                                                     access=self.scoped_access("academy.view_studentprofile"))
-        student = students.filter(pk=data["student"]).first()
-        if student is None:
-            raise InvalidData(details={"student": [_("No customer with this id.")]})
-        enrolment = services.enrolment_create(student=student, klass=klass, actor=self.actor,
-                                              waitlist=data["waitlist"])
+        enrolment = enrol(request.data, access=self.access, actor=self.actor)
         return Response(EnrolmentOutput(self.get_queryset().get(pk=enrolment.pk)).data,
                         status=status.HTTP_201_CREATED)
 

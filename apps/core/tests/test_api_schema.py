@@ -16,7 +16,7 @@ from tests.plugin import client_for, obtain_tokens
 PLATFORM_PATHS = {"/api/v1/platform/signup/", "/api/v1/platform/tenants/status/{public_id}/",
                   "/api/v1/platform/tenants/", "/api/v1/platform/webhooks/service-market/",
                   "/api/v1/platform/webhooks/payments/", "/api/v1/directory/", "/api/v1/directory/{slug}/",
-                  "/api/v1/platform/webhooks/merchant-payments/"}
+                  "/api/v1/platform/webhooks/merchant-payments/", "/api/v1/platform/introspect/"}
 METHODS = ("get", "post", "put", "patch", "delete")
 
 

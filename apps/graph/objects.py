@@ -1,0 +1,181 @@
+"""The GraphQL types: each resolves from the model instance the selectors return (their
+related rows already loaded), with the labels and amounts the REST serializers give, from
+the same helpers (apps.orders.flows, apps.core.money, apps.catalog.translation)."""
+
+from __future__ import annotations
+
+import datetime
+
+import strawberry
+from django.utils.translation import get_language
+from strawberry.scalars import JSON
+
+from apps.catalog.translation import localized
+from apps.core.money import Money
+from apps.orders.flows import status_label
+
+
+@strawberry.type(description="An amount in the currency's minor unit (KRW: won), and as people read it.")
+class Amount:
+    value: int
+    formatted: str
+
+
+def _amount(currency: str, value: int) -> Amount:
+    return Amount(value=int(value), formatted=Money(int(value), currency).format())
+
+
+@strawberry.type
+class Option:
+    id: int
+    price_delta: int
+    is_available: bool
+
+    @strawberry.field
+    def name(self) -> str:
+        return localized(self, "name", get_language())
+
+
+@strawberry.type
+class OptionGroup:
+    id: int
+    required: bool
+    min_choices: int
+    max_choices: int
+
+    @strawberry.field
+    def name(self) -> str:
+        return localized(self, "name", get_language())
+
+    @strawberry.field
+    def options(self) -> list[Option]:
+        return list(self.options.all())  # prefetched (apps.catalog.selectors)
+
+
+@strawberry.type
+class Item:
+    id: int
+    kind: str
+    is_active: bool
+    is_sold_out: bool
+    stock: int | None
+
+    @strawberry.field
+    def name(self) -> str:
+        return localized(self, "name", get_language())
+
+    @strawberry.field
+    def description(self) -> str:
+        return localized(self, "description", get_language())
+
+    @strawberry.field
+    def price(self) -> Amount:
+        return _amount(self.currency, self.price)
+
+    @strawberry.field
+    def option_groups(self) -> list[OptionGroup]:
+        return list(self.option_groups.all())  # prefetched
+
+
+@strawberry.type
+class Branch:
+    id: int
+    name: str
+
+
+@strawberry.type
+class Customer:
+    id: int
+    name: str
+
+
+@strawberry.type
+class LineOption:
+    id: int
+    group: str
+    name: str
+    price_delta: int
+
+
+@strawberry.type
+class OrderLine:
+    id: int
+    item_id: int | None
+    item_name: str
+    item_kind: str
+    unit_price: int
+    quantity: int
+    discount: int
+
+    @strawberry.field
+    def options(self) -> list[LineOption]:
+        return [LineOption(id=option["id"], group=option.get("group", ""), name=option.get("name", ""),
+                           price_delta=option.get("price_delta", 0)) for option in self.options or []]
+
+    @strawberry.field
+    def line_total(self) -> Amount:
+        return _amount(self.order.currency, self.line_total)  # Order.lines sets the order: no query
+
+
+@strawberry.type
+class Order:
+    id: int
+
+    @classmethod
+    def is_type_of(cls, obj, _info) -> bool:  # a mutation's union answers with the model instance
+        from apps.orders.models import Order as OrderModel
+
+        return isinstance(obj, OrderModel | cls)
+
+    number: int
+    kind: str
+    status: str
+    payment_status: str
+    fulfilment: str
+    notes: str
+    currency: str
+    scheduled_for: datetime.datetime | None
+    created_at: datetime.datetime
+    delivery: JSON
+
+    @strawberry.field
+    def status_label(self) -> str:
+        return status_label(self.status)
+
+    @strawberry.field
+    def total(self) -> Amount:
+        return _amount(self.currency, self.total)
+
+    @strawberry.field
+    def subtotal(self) -> Amount:
+        return _amount(self.currency, self.subtotal)
+
+    @strawberry.field
+    def discount_total(self) -> Amount:
+        return _amount(self.currency, self.discount_total)
+
+    @strawberry.field
+    def paid_amount(self) -> Amount:
+        return _amount(self.currency, self.paid_amount)
+
+    @strawberry.field
+    def branch(self) -> Branch | None:
+        return self.branch  # select_related
+
+    @strawberry.field
+    def customer(self) -> Customer | None:
+        return self.customer  # select_related
+
+    @strawberry.field
+    def lines(self) -> list[OrderLine]:
+        lines = list(self.lines.all())  # prefetched
+        for line in lines:
+            line.order = self  # the currency, without a query
+        return lines
+
+
+@strawberry.type(description="A refusal, with the same stable code as the REST API's error shape.")
+class OperationError:
+    code: str
+    message: str
+    details: JSON | None = None

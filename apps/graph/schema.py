@@ -1,0 +1,216 @@
+"""The workspace's GraphQL schema (`/graphql/` on every tenant host): queries over the same
+selectors as the REST lists, scoped by the same Access (apps.authz), and mutations calling
+the same services; refusals carry the REST error shape's stable codes (in `extensions.code`
+for a query, as an `OperationError` in a mutation's result union).
+
+The schema's SDL is kept in `apps/graph/schema.graphql` (a test fails when it changes
+without the file: `manage.py graphql_schema` writes it)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import strawberry
+from django.conf import settings
+from rest_framework.exceptions import ValidationError
+from strawberry.extensions import DisableIntrospection, MaxTokensLimiter, QueryDepthLimiter
+from strawberry.schema.config import StrawberryConfig
+
+from apps.accounts.callers import api_access
+from apps.catalog import selectors as catalog_selectors
+from apps.consumers.api import request_customer
+from apps.core.errors import PlatformError
+from apps.crm import selectors as crm_selectors
+from apps.orders import selectors as order_selectors
+from apps.orders import services as order_services
+from apps.orders.apis import OrderFilter, place_order
+from apps.orders.errors import OrderNotFound
+from apps.orders.serializers import StatusInput
+
+from . import objects as types
+from .academy import AcademyMutation, AcademyQuery
+from .access import may, operation_error, refused, request_of, require
+from .pagination import Connection, connection
+
+
+def _filtered(filterset_class, data: dict, queryset):
+    """The REST list's own filters (django-filter), refusing what they refuse."""
+    filterset = filterset_class(data={k: v for k, v in data.items() if v is not None}, queryset=queryset)
+    if not filterset.is_valid():
+        raise refused(ValidationError(filterset.errors))
+    return filterset.qs
+
+
+# --- Queries ------------------------------------------------------------------------------
+
+
+@strawberry.type
+class Query(AcademyQuery):
+    @strawberry.field(description="Orders you may see: staff with `order:view` (in their branches, or their own when "
+                                  "their role says so); a customer, their own (and their children's). Newest first.")
+    def orders(self, info: strawberry.Info, first: int | None = None, after: str | None = None,
+               status: str | None = None, payment_status: str | None = None, kind: str | None = None,
+               fulfilment: str | None = None, branch: int | None = None, customer: int | None = None,
+               search: str | None = None) -> Connection[types.Order]:
+        request = request_of(info)
+        if may(info, "order:view"):
+            queryset = order_selectors.order_list(access=api_access(request))
+        else:
+            consumer = request_customer(request)
+            if consumer is None:
+                require(info, "order:view")
+            queryset = order_selectors.my_orders(customer=consumer, user=request.user).select_related("customer")
+        queryset = _filtered(OrderFilter, {"status": status, "payment_status": payment_status, "kind": kind,
+                                           "fulfilment": fulfilment, "branch": branch, "customer": customer,
+                                           "search": search}, queryset)
+        try:
+            return connection(queryset, first=first, after=after)
+        except PlatformError as exc:
+            raise refused(exc) from None
+
+    @strawberry.field(description="One order you may see, or null.")
+    def order(self, info: strawberry.Info, id: int) -> types.Order | None:  # noqa: A002  (GraphQL's name)
+        request = request_of(info)
+        if may(info, "order:view"):
+            queryset = order_selectors.order_list(access=api_access(request))
+        else:
+            consumer = request_customer(request)
+            if consumer is None:
+                require(info, "order:view")
+            queryset = order_selectors.my_orders(customer=consumer, user=request.user)
+        return queryset.filter(pk=id).first()
+
+    @strawberry.field(description="Catalog items: every item for staff with `item:view`, the active ones for "
+                                  "everyone else (as customers browse them). Newest first.")
+    def items(self, info: strawberry.Info, first: int | None = None, after: str | None = None,
+              kind: str | None = None, search: str | None = None) -> Connection[types.Item]:
+        queryset = catalog_selectors.item_list() if may(info, "item:view") else catalog_selectors.item_list_open()
+        if kind:
+            queryset = queryset.filter(kind=kind)
+        if search:
+            queryset = catalog_selectors.items_matching(queryset, search.strip()).distinct()
+        try:
+            return connection(queryset, first=first, after=after)
+        except PlatformError as exc:
+            raise refused(exc) from None
+
+    @strawberry.field(description="Customers (`customer:view`, scoped as in the REST list). Newest first.")
+    def customers(self, info: strawberry.Info, first: int | None = None, after: str | None = None,
+                  search: str | None = None) -> Connection[types.Customer]:
+        require(info, "customer:view")
+        queryset = crm_selectors.customer_list(access=api_access(request_of(info)))
+        if search:
+            queryset = queryset.filter(name__icontains=search.strip())
+        try:
+            return connection(queryset, first=first, after=after)
+        except PlatformError as exc:
+            raise refused(exc) from None
+
+
+# --- Mutations ----------------------------------------------------------------------------
+
+
+@strawberry.input
+class OrderLineInput:
+    item: int
+    quantity: int = 1
+    options: list[int] = strawberry.field(default_factory=list)
+
+
+@strawberry.input
+class DeliveryInput:
+    address: str
+    phone: str
+    memo: str = ""
+
+
+@strawberry.input
+class OrderInput:
+    lines: list[OrderLineInput]
+    fulfilment: str
+    branch: int | None = None
+    customer: int | None = None
+    coupon: str = ""
+    notes: str = ""
+    delivery: DeliveryInput | None = None
+    kind: str = "order"
+    party_size: int | None = None
+    idempotency_key: str = ""
+
+
+OrderResult = Annotated[types.Order | types.OperationError, strawberry.union("OrderResult")]
+
+
+def _payload(data: OrderInput) -> dict:
+    payload = strawberry.asdict(data)
+    payload.pop("idempotency_key")
+    return {key: value for key, value in payload.items() if value is not None and value != ""}
+
+
+@strawberry.type
+class Mutation(AcademyMutation):
+    @strawberry.mutation(description="Place an order, as `POST /api/v1/orders/`: a customer for themselves, staff "
+                                     "with `order:add` for a customer (or none) in one of their branches.")
+    def create_order(self, info: strawberry.Info, input: OrderInput) -> OrderResult:  # noqa: A002
+        request = request_of(info)
+        try:
+            order, _consumer = place_order(request, _payload(input), access=api_access(request),
+                                actor=request.user if request.user.is_authenticated else None,
+                                idempotency_key=input.idempotency_key)
+        except Exception as exc:  # noqa: BLE001  (error_of raises again what is not a refusal)
+            return operation_error(exc)
+        return order_selectors.order_with_lines(order_id=order.pk)
+
+    @strawberry.mutation(description="Move an order to another status of its flow (`order:change`), as "
+                                     "`POST /api/v1/orders/{id}/status/`.")
+    def change_order_status(self, info: strawberry.Info, id: int, status: str,  # noqa: A002
+                            reason: str = "") -> OrderResult:
+        request = request_of(info)
+        try:
+            require(info, "order:change")
+            order = (order_selectors.order_list(access=api_access(request), perm="orders.change_order")
+                     .filter(pk=id).first())
+            if order is None:
+                raise OrderNotFound()
+            serializer = StatusInput(data={"status": status, "reason": reason})
+            serializer.is_valid(raise_exception=True)
+            order_services.order_transition(order=order, to_status=serializer.validated_data["status"],
+                                            actor=request.user if request.user.is_authenticated else None,
+                                            reason=serializer.validated_data["reason"])
+        except Exception as exc:  # noqa: BLE001  (error_of raises again what is not a refusal)
+            return operation_error(exc)
+        return order_selectors.order_with_lines(order_id=order.pk)
+
+
+class DepthLimit(QueryDepthLimiter):
+    """GRAPHQL_MAX_DEPTH levels of our own fields (introspection's are not counted), read
+    per request."""
+
+    def __init__(self):
+        super().__init__(max_depth=settings.GRAPHQL_MAX_DEPTH)
+
+
+class TokenLimit(MaxTokensLimiter):
+    def __init__(self):
+        super().__init__(max_token_count=settings.GRAPHQL_MAX_TOKENS)
+
+
+def _extensions() -> list:
+    """Depth and size limits always (instantiated per request); introspection only where
+    GRAPHQL_INTROSPECTION allows."""
+    return [DepthLimit, TokenLimit] if settings.GRAPHQL_INTROSPECTION else [DepthLimit, TokenLimit,
+                                                                           DisableIntrospection]
+
+
+class PlatformSchema(strawberry.Schema):
+    def process_errors(self, errors, execution_context=None) -> None:
+        """Log what went wrong on our side only: refusals (they carry a code) and malformed
+        queries (no original error) are answers, not faults."""
+        faults = [error for error in errors
+                  if error.original_error is not None and not (error.extensions or {}).get("code")]
+        if faults:
+            super().process_errors(faults, execution_context)
+
+
+schema = PlatformSchema(query=Query, mutation=Mutation, config=StrawberryConfig(auto_camel_case=True),
+                        extensions=_extensions())

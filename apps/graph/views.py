@@ -1,0 +1,94 @@
+"""`/graphql/` on tenant hosts: the REST API's authentication (a JWT bound to this
+workspace, an API key of it) and rate limits (a GraphQL request counts like a REST one),
+then strawberry's Django view over apps.graph.schema. A request too large, or one that is
+not GraphQL at all, gets the platform's error shape; errors inside a query keep GraphQL's
+shape with our stable code in `extensions.code`, and an unexpected one is masked."""
+
+from __future__ import annotations
+
+import json
+
+from cross_web.exceptions import HTTPException
+from django.conf import settings
+from django.http import HttpResponse
+from graphql import GraphQLError
+from rest_framework.permissions import AllowAny
+from rest_framework.views import APIView
+from strawberry.django.views import GraphQLView
+
+from apps.core.errors import ServerError, error_payload
+from apps.core.logging import bind
+
+from .errors import GraphBadRequest, GraphQueryTooLarge
+from .schema import schema
+
+VALIDATION = "graphql_validation_error"  # syntax, unknown fields, depth and size limits: the query itself
+UNEXPECTED = ServerError.code
+
+
+def _code(error: GraphQLError) -> str:
+    code = (error.extensions or {}).get("code")
+    if code:
+        return code
+    return VALIDATION if error.original_error is None else UNEXPECTED
+
+
+class PlatformGraphQLView(GraphQLView):
+    def dispatch(self, request, *args, **kwargs):
+        try:
+            return self.run(request=request)
+        except HTTPException as exc:  # not a GraphQL request (no query, a mutation over GET, bad JSON)
+            refusal = GraphBadRequest(details={"reason": exc.reason})
+            return _json(error_payload(refusal.code, refusal.message, refusal.details), exc.status_code)
+
+    def process_result(self, request, result):
+        data = super().process_result(request, result)
+        for error, shown in zip(result.errors or [], data.get("errors") or [], strict=False):
+            code = _code(error)
+            if code == UNEXPECTED:  # logged by strawberry; never shown
+                shown["message"] = str(ServerError.message)
+            shown.setdefault("extensions", {})["code"] = code
+        return data
+
+
+def _json(payload: dict, status: int):
+    return HttpResponse(json.dumps(payload), status=status, content_type="application/json")
+
+
+_graphql = PlatformGraphQLView.as_view(schema=schema, graphql_ide="graphiql" if settings.GRAPHQL_IDE else None,
+                                       allow_queries_via_get=True)
+
+
+class GraphQLApi(APIView):
+    """Authentication and throttling as every REST endpoint (REST_FRAMEWORK's defaults);
+    the fields check permissions themselves."""
+
+    permission_classes = [AllowAny]
+    schema = None  # not in the OpenAPI document: GraphQL has its own (apps/graph/schema.graphql)
+
+    def _run(self, request):
+        raw = request._request
+        limit = settings.GRAPHQL_MAX_BYTES
+        if len(raw.body) > limit or len(raw.META.get("QUERY_STRING", "")) > limit:
+            raise GraphQueryTooLarge(details={"max_bytes": limit})
+        bind(operation=_operation_name(raw))
+        return _graphql(raw)
+
+    def get(self, request, *args, **kwargs):
+        return self._run(request)
+
+    def post(self, request, *args, **kwargs):
+        return self._run(request)
+
+
+def _operation_name(request) -> str:
+    """The operation's name (for the logs), from the JSON body or the query string."""
+    name = request.GET.get("operationName", "")
+    if not name and request.body:
+        try:
+            body = json.loads(request.body)
+            name = body.get("operationName") or "" if isinstance(body, dict) else ""
+        except ValueError:
+            name = ""
+    return str(name)[:100] or "-"
+
