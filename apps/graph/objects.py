@@ -89,6 +89,41 @@ class Customer:
     name: str
 
 
+def _phone(value) -> str:
+    """E.164, as the REST API answers (empty when none)."""
+    return str(value) if value else ""
+
+
+@strawberry.type
+class Guardian:
+    name: str
+    relation: str
+    email: str
+
+    @strawberry.field
+    def phone(self) -> str:
+        return _phone(self.phone)
+
+
+@strawberry.type(description="A customer as the customer list shows them (`customer:view`).")
+class CustomerRecord:
+    id: int
+    name: str
+    email: str
+
+    @strawberry.field
+    def phone(self) -> str:
+        return _phone(self.phone)
+
+    @strawberry.field
+    def branch(self) -> Branch | None:
+        return self.branch  # select_related
+
+    @strawberry.field
+    def guardians(self) -> list[Guardian]:
+        return list(self.guardians.all())  # prefetched (apps.crm.selectors.customer_list)
+
+
 @strawberry.type
 class LineOption:
     id: int

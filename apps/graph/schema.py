@@ -17,6 +17,7 @@ from strawberry.extensions import DisableIntrospection, MaxTokensLimiter, QueryD
 from strawberry.schema.config import StrawberryConfig
 
 from apps.accounts.callers import api_access
+from apps.branches import selectors as branch_selectors
 from apps.catalog import selectors as catalog_selectors
 from apps.consumers.api import request_customer
 from apps.core.errors import PlatformError
@@ -44,6 +45,18 @@ def _filtered(filterset_class, data: dict, queryset):
 # --- Queries ------------------------------------------------------------------------------
 
 
+def _orders_for(info):
+    """The orders the caller may see: staff with `order:view` (scoped as the REST list), a
+    customer their own (and their children's); anyone else is refused."""
+    request = request_of(info)
+    if may(info, "order:view"):
+        return order_selectors.order_list(access=api_access(request))
+    consumer = request_customer(request)
+    if consumer is None:
+        require(info, "order:view")
+    return order_selectors.my_orders(customer=consumer, user=request.user).select_related("customer")
+
+
 @strawberry.type
 class Query(AcademyQuery):
     @strawberry.field(description="Orders you may see: staff with `order:view` (in their branches, or their own when "
@@ -52,17 +65,9 @@ class Query(AcademyQuery):
                status: str | None = None, payment_status: str | None = None, kind: str | None = None,
                fulfilment: str | None = None, branch: int | None = None, customer: int | None = None,
                search: str | None = None) -> Connection[types.Order]:
-        request = request_of(info)
-        if may(info, "order:view"):
-            queryset = order_selectors.order_list(access=api_access(request))
-        else:
-            consumer = request_customer(request)
-            if consumer is None:
-                require(info, "order:view")
-            queryset = order_selectors.my_orders(customer=consumer, user=request.user).select_related("customer")
         queryset = _filtered(OrderFilter, {"status": status, "payment_status": payment_status, "kind": kind,
                                            "fulfilment": fulfilment, "branch": branch, "customer": customer,
-                                           "search": search}, queryset)
+                                           "search": search}, _orders_for(info))
         try:
             return connection(queryset, first=first, after=after)
         except PlatformError as exc:
@@ -70,15 +75,7 @@ class Query(AcademyQuery):
 
     @strawberry.field(description="One order you may see, or null.")
     def order(self, info: strawberry.Info, id: int) -> types.Order | None:  # noqa: A002  (GraphQL's name)
-        request = request_of(info)
-        if may(info, "order:view"):
-            queryset = order_selectors.order_list(access=api_access(request))
-        else:
-            consumer = request_customer(request)
-            if consumer is None:
-                require(info, "order:view")
-            queryset = order_selectors.my_orders(customer=consumer, user=request.user)
-        return queryset.filter(pk=id).first()
+        return _orders_for(info).filter(pk=id).first()
 
     @strawberry.field(description="Catalog items: every item for staff with `item:view`, the active ones for "
                                   "everyone else (as customers browse them). Newest first.")
@@ -94,9 +91,15 @@ class Query(AcademyQuery):
         except PlatformError as exc:
             raise refused(exc) from None
 
-    @strawberry.field(description="Customers (`customer:view`, scoped as in the REST list). Newest first.")
+    @strawberry.field(description="Branches you may see (`branch:view`: all, or those of your assignments).")
+    def branches(self, info: strawberry.Info) -> list[types.Branch]:
+        require(info, "branch:view")
+        return list(branch_selectors.branch_list(access=api_access(request_of(info))).order_by("name", "pk"))
+
+    @strawberry.field(description="Customers (`customer:view`, scoped as in the REST list), with their guardians. "
+                                  "Newest first.")
     def customers(self, info: strawberry.Info, first: int | None = None, after: str | None = None,
-                  search: str | None = None) -> Connection[types.Customer]:
+                  search: str | None = None) -> Connection[types.CustomerRecord]:
         require(info, "customer:view")
         queryset = crm_selectors.customer_list(access=api_access(request_of(info)))
         if search:

@@ -264,3 +264,45 @@ def test_graphiql_page_and_operation_name_in_the_log(owner, caplog):
                                         "operationName": "MyOrders"}), content_type=JSON)
     lines = [record for record in caplog.records if getattr(record, "path", "") == "/graphql/"]
     assert lines and getattr(lines[-1], "operation", None) == "MyOrders"
+
+
+def test_customers_with_guardians_and_branches_as_in_rest(owner):
+    from django_tenants.utils import schema_context
+
+    from apps.crm.models import GuardianContact
+    from tests.workspace import make_customer
+
+    query = """query($first: Int) { customers(first: $first) { edges { node { id name phone branch { name }
+      guardians { name relation phone email } } } } }"""
+    gangnam = make_branch("alpha", "Gangnam C")
+    child = make_customer("alpha", "Kim Child C", branch=gangnam, phone="010-1234-5678")
+    with schema_context("alpha"):
+        GuardianContact.objects.create(customer=child, name="Kim Parent", relation="mother", phone="010-9876-5432",
+                                       email="parent.c@example.com")
+
+    def count(first):
+        with CaptureQueriesContext(connection) as queries:
+            body = data(gql(owner, query, {"first": first}))
+        return len(queries), body
+
+    few, body = count(1)
+    node = body["customers"]["edges"][0]["node"]
+    assert node == {"id": child.pk, "name": "Kim Child C", "phone": "+821012345678", "branch": {"name": "Gangnam C"},
+                    "guardians": [{"name": "Kim Parent", "relation": "mother", "phone": "+821098765432",
+                                   "email": "parent.c@example.com"}]}
+    for n in range(4):
+        other = make_customer("alpha", f"Child {n} C")
+        with schema_context("alpha"):
+            GuardianContact.objects.create(customer=other, name=f"Parent {n}", phone="010-1111-2222")
+    many, body = count(5)
+    assert len(body["customers"]["edges"]) == 5 and many == few, (few, many)
+
+    make_staff("alpha", "branch.reader@orders.test", ["manager"], [gangnam])
+    for client in (owner, api("alpha", "branch.reader@orders.test")):
+        rest = client.get("/api/v1/branches/")
+        graph = gql(client, "{ branches { id name } }")
+        if rest.status_code == 403:
+            assert error_codes(graph) == ["permission_denied"]
+            continue
+        rows = rest.json()["results"] if isinstance(rest.json(), dict) else rest.json()
+        assert {row["id"] for row in rows} == {row["id"] for row in data(graph)["branches"]}
