@@ -22,7 +22,6 @@ from apps.academy.serializers import AttendanceInput
 from apps.accounts.callers import api_access
 from apps.authz import catalogue
 from apps.catalog.translation import localized
-from apps.core.errors import PlatformError
 
 from . import objects as types
 from .access import actor_of, operation_error, refused, require, selected
@@ -156,10 +155,7 @@ class AcademyQuery:
             if any(getattr(child, "name", None) == "attendance" for child in wanted.selections):
                 sessions = sessions.prefetch_related(_attendance_prefetch())
             queryset = queryset.prefetch_related(Prefetch("sessions", queryset=sessions, to_attr="graph_sessions"))
-        try:
-            return connection(queryset, first=first, after=after)
-        except PlatformError as exc:
-            raise refused(exc) from None
+        return connection(queryset, first=first, after=after)
 
 
 AttendanceResult = Annotated[ClassSession | types.OperationError, strawberry.union("AttendanceResult")]

@@ -53,6 +53,17 @@ class OptionGroup:
 
 
 @strawberry.type
+class Category:
+    id: int
+    position: int
+    is_active: bool
+
+    @strawberry.field
+    def name(self) -> str:
+        return localized(self, "name", get_language())
+
+
+@strawberry.type
 class Item:
     id: int
     kind: str
@@ -71,6 +82,10 @@ class Item:
     @strawberry.field
     def price(self) -> Amount:
         return _amount(self.currency, self.price)
+
+    @strawberry.field
+    def category(self) -> Category | None:
+        return self.category  # select_related
 
     @strawberry.field
     def option_groups(self) -> list[OptionGroup]:
@@ -122,6 +137,88 @@ class CustomerRecord:
     @strawberry.field
     def guardians(self) -> list[Guardian]:
         return list(self.guardians.all())  # prefetched (apps.crm.selectors.customer_list)
+
+
+@strawberry.type
+class StaffRole:
+    @strawberry.field
+    def key(self) -> str:
+        return self.role.key
+
+    @strawberry.field
+    def name(self) -> str:
+        return self.role.name
+
+    @strawberry.field(description="The branches the role is limited to (none: every branch).")
+    def branches(self) -> list[int]:
+        return sorted(branch.pk for branch in self.branches.all())  # prefetched
+
+
+@strawberry.type(description="A staff member as the staff list shows them (`staff:view`).")
+class StaffMember:
+    id: int
+    email: str
+    display_name: str
+    phone: str
+    is_active: bool
+    joined_at: datetime.datetime
+    deactivated_at: datetime.datetime | None
+
+    @strawberry.field(description="The person's public id (as `/api/v1/me/` gives it).")
+    def user_id(self) -> str | None:
+        return self.graph_public_id  # loaded for the page (apps.staff.selectors.staff_page_context)
+
+    @strawberry.field
+    def roles(self) -> list[StaffRole]:
+        return self.graph_roles
+
+
+@strawberry.type
+class Refund:
+    id: int
+    amount: int
+    reason: str
+    status: str
+    failure_reason: str
+    created_at: datetime.datetime
+    completed_at: datetime.datetime | None
+
+    @strawberry.field
+    def status_label(self) -> str:
+        return self.get_status_display()
+
+
+@strawberry.type(description="A payment of an order, as `GET /api/v1/orders/{id}/payments/` gives it.")
+class Payment:
+    id: int
+    reference: str
+    provider: str
+    status: str
+    method: str
+    failure_reason: str
+    currency: str
+    paid_at: datetime.datetime | None
+    created_at: datetime.datetime
+
+    @strawberry.field
+    def status_label(self) -> str:
+        return self.get_status_display()
+
+    @strawberry.field
+    def amount(self) -> Amount:
+        return _amount(self.currency, self.amount)
+
+    @strawberry.field
+    def refunded_amount(self) -> Amount:
+        return _amount(self.currency, self.refunded_amount)
+
+    @strawberry.field
+    def refund_pending_amount(self) -> Amount:
+        return _amount(self.currency, self.refund_pending_amount)
+
+    @strawberry.field
+    def refunds(self) -> list[Refund]:
+        return list(self.refunds.all())  # prefetched (apps.payments.selectors)
 
 
 @strawberry.type
@@ -200,6 +297,14 @@ class Order:
     @strawberry.field
     def customer(self) -> Customer | None:
         return self.customer  # select_related
+
+    @strawberry.field(description="Its payments with their refunds, newest first (staff with `order:view`, as "
+                                  "the REST payments list).")
+    def payments(self, info: strawberry.Info) -> list[Payment]:
+        from .access import require  # access uses these types
+
+        require(info, "order:view")
+        return getattr(self, "graph_payments", None) or []  # loaded for the page by the query
 
     @strawberry.field
     def lines(self) -> list[OrderLine]:

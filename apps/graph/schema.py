@@ -8,41 +8,44 @@ without the file: `manage.py graphql_schema` writes it)."""
 
 from __future__ import annotations
 
+import datetime
 from typing import Annotated
 
 import strawberry
 from django.conf import settings
-from rest_framework.exceptions import ValidationError
 from strawberry.extensions import DisableIntrospection, MaxTokensLimiter, QueryDepthLimiter
 from strawberry.schema.config import StrawberryConfig
 
 from apps.accounts.callers import api_access
 from apps.branches import selectors as branch_selectors
 from apps.catalog import selectors as catalog_selectors
+from apps.catalog.apis import CategoryListApi, ItemListApi
 from apps.consumers.api import request_customer
-from apps.core.errors import PlatformError
 from apps.crm import selectors as crm_selectors
+from apps.crm.apis import CustomerListApi
 from apps.orders import selectors as order_selectors
 from apps.orders import services as order_services
-from apps.orders.apis import OrderFilter, place_order
+from apps.orders.apis import OrderListApi, place_order
 from apps.orders.errors import OrderNotFound
 from apps.orders.serializers import StatusInput
+from apps.payments import selectors as payment_selectors
+from apps.staff import selectors as staff_selectors
+from apps.staff.apis import StaffListApi
 
 from . import objects as types
 from .academy import AcademyMutation, AcademyQuery
-from .access import may, operation_error, refused, request_of, require
-from .pagination import Connection, connection
-
-
-def _filtered(filterset_class, data: dict, queryset):
-    """The REST list's own filters (django-filter), refusing what they refuse."""
-    filterset = filterset_class(data={k: v for k, v in data.items() if v is not None}, queryset=queryset)
-    if not filterset.is_valid():
-        raise refused(ValidationError(filterset.errors))
-    return filterset.qs
-
+from .access import may, operation_error, request_of, require, selected
+from .food import FoodMutation, FoodQuery
+from .lists import rest_filtered
+from .pagination import Connection, connection, ordering
 
 # --- Queries ------------------------------------------------------------------------------
+
+OrderOrdering = ordering("OrderOrdering", OrderListApi.ordering_fields)
+ItemOrdering = ordering("ItemOrdering", ItemListApi.ordering_fields)
+CategoryOrdering = ordering("CategoryOrdering", CategoryListApi.ordering_fields)
+CustomerOrdering = ordering("CustomerOrdering", CustomerListApi.ordering_fields)
+StaffOrdering = ordering("StaffOrdering", StaffListApi.ordering_fields)
 
 
 def _orders_for(info):
@@ -57,39 +60,63 @@ def _orders_for(info):
     return order_selectors.my_orders(customer=consumer, user=request.user).select_related("customer")
 
 
+def _with_payments(info, orders: list, *path: str) -> list:
+    """The orders' payments for the whole page in one query, when `payments` is selected
+    (and the caller may see them: the field itself refuses otherwise)."""
+    if orders and selected(info, *path, "payments") is not None and may(info, "order:view"):
+        found: dict[int, list] = {}
+        for payment in payment_selectors.payment_list(order_ids=[order.pk for order in orders]):
+            found.setdefault(payment.order_id, []).append(payment)
+        for order in orders:
+            order.graph_payments = found.get(order.pk, [])
+    return orders
+
+
 @strawberry.type
-class Query(AcademyQuery):
+class Query(AcademyQuery, FoodQuery):
     @strawberry.field(description="Orders you may see: staff with `order:view` (in their branches, or their own when "
-                                  "their role says so); a customer, their own (and their children's). Newest first.")
+                                  "their role says so); a customer, their own (and their children's). Filters as "
+                                  "`GET /api/v1/orders/`; newest first unless `orderBy` says otherwise.")
     def orders(self, info: strawberry.Info, first: int | None = None, after: str | None = None,
                status: str | None = None, payment_status: str | None = None, kind: str | None = None,
                fulfilment: str | None = None, branch: int | None = None, customer: int | None = None,
-               search: str | None = None) -> Connection[types.Order]:
-        queryset = _filtered(OrderFilter, {"status": status, "payment_status": payment_status, "kind": kind,
-                                           "fulfilment": fulfilment, "branch": branch, "customer": customer,
-                                           "search": search}, _orders_for(info))
-        try:
-            return connection(queryset, first=first, after=after)
-        except PlatformError as exc:
-            raise refused(exc) from None
+               created_after: datetime.datetime | None = None, created_before: datetime.datetime | None = None,
+               search: str | None = None, order_by: OrderOrdering | None = None) -> Connection[types.Order]:
+        queryset = rest_filtered(OrderListApi, info, _orders_for(info), status=status, payment_status=payment_status,
+                                 kind=kind, fulfilment=fulfilment, branch=branch, customer=customer,
+                                 created_after=_iso(created_after), created_before=_iso(created_before),
+                                 search=search)
+        page = connection(queryset, first=first, after=after, order=order_by)
+        _with_payments(info, [edge.node for edge in page.edges], "edges", "node")
+        _with_payments(info, [edge.node for edge in page.edges], "nodes")
+        return page
 
     @strawberry.field(description="One order you may see, or null.")
     def order(self, info: strawberry.Info, id: int) -> types.Order | None:  # noqa: A002  (GraphQL's name)
-        return _orders_for(info).filter(pk=id).first()
+        found = _orders_for(info).filter(pk=id).first()
+        return _with_payments(info, [found])[0] if found else None
 
     @strawberry.field(description="Catalog items: every item for staff with `item:view`, the active ones for "
-                                  "everyone else (as customers browse them). Newest first.")
+                                  "everyone else (as customers browse them). Filters as `GET /api/v1/catalog/items/`; "
+                                  "newest first unless `orderBy` says otherwise.")
     def items(self, info: strawberry.Info, first: int | None = None, after: str | None = None,
-              kind: str | None = None, search: str | None = None) -> Connection[types.Item]:
+              kind: str | None = None, category: int | None = None, active: bool | None = None,
+              sold_out: bool | None = None, branch: int | None = None, search: str | None = None,
+              order_by: ItemOrdering | None = None) -> Connection[types.Item]:
         queryset = catalog_selectors.item_list() if may(info, "item:view") else catalog_selectors.item_list_open()
-        if kind:
-            queryset = queryset.filter(kind=kind)
-        if search:
-            queryset = catalog_selectors.items_matching(queryset, search.strip()).distinct()
-        try:
-            return connection(queryset, first=first, after=after)
-        except PlatformError as exc:
-            raise refused(exc) from None
+        queryset = rest_filtered(ItemListApi, info, queryset, kind=kind, category=category, active=active,
+                                 sold_out=sold_out, branch=branch, search=search)
+        return connection(queryset, first=first, after=after, order=order_by)
+
+    @strawberry.field(description="Catalog categories: all for staff with `category:view`, the active ones for "
+                                  "everyone else. Newest first unless `orderBy` says otherwise.")
+    def categories(self, info: strawberry.Info, first: int | None = None, after: str | None = None,
+                   is_active: bool | None = None, search: str | None = None,
+                   order_by: CategoryOrdering | None = None) -> Connection[types.Category]:
+        queryset = (catalog_selectors.category_list() if may(info, "category:view")
+                    else catalog_selectors.category_list_open())
+        queryset = rest_filtered(CategoryListApi, info, queryset, is_active=is_active, search=search)
+        return connection(queryset, first=first, after=after, order=order_by)
 
     @strawberry.field(description="Branches you may see (`branch:view`: all, or those of your assignments).")
     def branches(self, info: strawberry.Info) -> list[types.Branch]:
@@ -97,17 +124,39 @@ class Query(AcademyQuery):
         return list(branch_selectors.branch_list(access=api_access(request_of(info))).order_by("name", "pk"))
 
     @strawberry.field(description="Customers (`customer:view`, scoped as in the REST list), with their guardians. "
-                                  "Newest first.")
+                                  "Filters as `GET /api/v1/customers/`; newest first unless `orderBy` says otherwise.")
     def customers(self, info: strawberry.Info, first: int | None = None, after: str | None = None,
-                  search: str | None = None) -> Connection[types.CustomerRecord]:
+                  branch: int | None = None, marketing_consent: bool | None = None, tag: str | None = None,
+                  born_after: datetime.date | None = None, born_before: datetime.date | None = None,
+                  created_after: datetime.datetime | None = None, search: str | None = None,
+                  order_by: CustomerOrdering | None = None) -> Connection[types.CustomerRecord]:
         require(info, "customer:view")
         queryset = crm_selectors.customer_list(access=api_access(request_of(info)))
-        if search:
-            queryset = queryset.filter(name__icontains=search.strip())
-        try:
-            return connection(queryset, first=first, after=after)
-        except PlatformError as exc:
-            raise refused(exc) from None
+        queryset = rest_filtered(CustomerListApi, info, queryset, branch=branch, marketing_consent=marketing_consent,
+                                 tag=tag, born_after=_iso(born_after), born_before=_iso(born_before),
+                                 created_after=_iso(created_after), search=search)
+        return connection(queryset, first=first, after=after, order=order_by)
+
+    @strawberry.field(description="Staff (`staff:view`: everyone, or those with a role in your branches) with their "
+                                  "roles. Filters as `GET /api/v1/staff/`; newest first unless `orderBy` says "
+                                  "otherwise.")
+    def staff(self, info: strawberry.Info, first: int | None = None, after: str | None = None,
+              is_active: bool | None = None, role: str | None = None, search: str | None = None,
+              order_by: StaffOrdering | None = None) -> Connection[types.StaffMember]:
+        require(info, "staff:view")
+        queryset = rest_filtered(StaffListApi, info, staff_selectors.staff_list(access=api_access(request_of(info))),
+                                 is_active=is_active, role=role, search=search)
+        page = connection(queryset, first=first, after=after, order=order_by)
+        context = staff_selectors.staff_page_context([edge.node for edge in page.edges])
+        for edge in page.edges:
+            edge.node.graph_roles = context["assignments"].get(edge.node.user_id, [])
+            public_id = context["public_ids"].get(edge.node.user_id)
+            edge.node.graph_public_id = str(public_id) if public_id else None
+        return page
+
+
+def _iso(value) -> str | None:
+    return value.isoformat() if value is not None else None
 
 
 # --- Mutations ----------------------------------------------------------------------------
@@ -151,7 +200,7 @@ def _payload(data: OrderInput) -> dict:
 
 
 @strawberry.type
-class Mutation(AcademyMutation):
+class Mutation(AcademyMutation, FoodMutation):
     @strawberry.mutation(description="Place an order, as `POST /api/v1/orders/`: a customer for themselves, staff "
                                      "with `order:add` for a customer (or none) in one of their branches.")
     def create_order(self, info: strawberry.Info, input: OrderInput) -> OrderResult:  # noqa: A002

@@ -1,0 +1,9 @@
+"""Food in GraphQL (being built)."""
+
+
+class FoodQuery:
+    pass
+
+
+class FoodMutation:
+    pass
