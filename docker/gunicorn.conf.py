@@ -2,8 +2,8 @@
 options stay on the command line. Metrics of several workers (apps/core/metrics): the
 master sets PROMETHEUS_MULTIPROC_DIR (default /tmp/prometheus-web) and empties it before it
 forks any worker, so each worker writes its samples to files there and /metrics adds them
-up (the choice of tenants with their own label, tenant-labels.txt, is reset with them); a
-worker that exits has its live gauges' files marked dead."""
+up (the choice of tenants and GraphQL operations with their own label, *-labels.txt, is
+reset with them); a worker that exits has its live gauges' files marked dead."""
 
 import os
 import shutil

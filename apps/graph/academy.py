@@ -1,7 +1,9 @@
-"""The academy in GraphQL: classes, their sessions in a date range and each session's
-attendance (loaded for the whole page only when asked: a page costs the same queries
-whatever its length), and the two writes a teacher's app makes most, enrolling a student and
-taking attendance, through the same functions as the REST endpoints."""
+"""The academy in GraphQL: courses, classes (filtered as the REST class list), their
+sessions in a date range and each session's attendance (loaded for the whole page only when
+asked: a page costs the same queries whatever its length), enrolments, passes, tuition and a
+guardian's own view (apps.graph.academy_lists), and the two writes a teacher's app makes
+most, enrolling a student and taking attendance, through the same functions as the REST
+endpoints."""
 
 from __future__ import annotations
 
@@ -9,6 +11,7 @@ import datetime
 from typing import Annotated
 
 import strawberry
+from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Prefetch
 from django.http import Http404
 from django.utils import timezone
@@ -16,16 +19,23 @@ from django.utils.translation import gettext as _
 from rest_framework.exceptions import ValidationError
 
 from apps.academy import selectors, services
+from apps.academy.apis.classes import ClassListApi
 from apps.academy.apis.people import enrol
-from apps.academy.models import Attendance, Enrolment, Session
+from apps.academy.models import Attendance, CourseDetails, Enrolment, Session
 from apps.academy.serializers import AttendanceInput
 from apps.accounts.callers import api_access
 from apps.authz import catalogue
+from apps.catalog import selectors as catalog_selectors
+from apps.catalog.apis import ItemListApi, OpenItemListApi
 from apps.catalog.translation import localized
 
 from . import objects as types
-from .access import actor_of, operation_error, refused, require, selected
-from .pagination import Connection, connection
+from .academy_lists import AcademyListsQuery
+from .access import actor_of, may, operation_error, refused, require, selected
+from .lists import rest_filtered
+from .pagination import Connection, connection, ordering
+
+CourseOrdering = ordering("CourseOrdering", ItemListApi.ordering_fields)
 
 
 def _reach(info, perm: str, view_perm: str):
@@ -33,13 +43,47 @@ def _reach(info, perm: str, view_perm: str):
     return selectors.access_as(api_access(info.context.request), catalogue.django_perm(perm), view_perm)
 
 
-@strawberry.type
+def _details(course):
+    """The course's academy details (select_related), or None when it has none yet."""
+    try:
+        return course.course_details
+    except ObjectDoesNotExist:
+        return None
+
+
+def _billing(course) -> str:
+    details = _details(course)
+    return details.billing if details else CourseDetails.Billing.MONTHLY
+
+
+@strawberry.type(description="A course: a catalog item of kind `course`, with its academy details.")
 class Course:
     id: int
+    is_active: bool
 
     @strawberry.field
     def name(self) -> str:
         return localized(self, "name")
+
+    @strawberry.field(description="The monthly tuition (or the price of the course).")
+    def price(self) -> types.Amount:
+        return types._amount(self.currency, self.price)
+
+    @strawberry.field
+    def subject(self) -> str:
+        return getattr(_details(self), "subject", "")
+
+    @strawberry.field
+    def level(self) -> str:
+        return getattr(_details(self), "level", "")
+
+    @strawberry.field(description="`monthly` (tuition invoices) or `pass` (paid by passes).")
+    def billing(self) -> str:
+        return _billing(self)
+
+    @strawberry.field
+    def billing_label(self) -> str:
+        return str(CourseDetails.Billing(_billing(self)).label)
 
 
 @strawberry.type
@@ -88,6 +132,11 @@ class AcademyClass:
     id: int
     name: str
     capacity: int
+    room: str
+    teacher_id: int
+    is_active: bool
+    starts_on: datetime.date
+    ends_on: datetime.date | None
 
     @strawberry.field
     def course(self) -> Course:
@@ -140,14 +189,36 @@ def _attendance_prefetch() -> Prefetch:
 
 
 @strawberry.type
-class AcademyQuery:
+class AcademyQuery(AcademyListsQuery):
+    @strawberry.field(description="Courses (catalog items of kind `course`): every one for staff with `item:view`, "
+                                  "the active ones for everyone else. Filters as `GET /api/v1/catalog/manage/items/"
+                                  "?kind=course` for staff, `GET /api/v1/catalog/items/?kind=course` for others (no "
+                                  "`active`, `soldOut`); in the catalog's order unless `orderBy` says otherwise.")
+    def courses(self, info: strawberry.Info, first: int | None = None, after: str | None = None,
+                category: int | None = None, active: bool | None = None, sold_out: bool | None = None,
+                branch: int | None = None, search: str | None = None,
+                order_by: CourseOrdering | None = None) -> Connection[Course]:
+        if may(info, "item:view"):
+            queryset = rest_filtered(ItemListApi, info, catalog_selectors.item_list(), kind="course",
+                                     category=category, active=active, sold_out=sold_out, branch=branch,
+                                     search=search)
+        else:  # as the open REST list (`active` and `soldOut` are staff filters)
+            queryset = rest_filtered(OpenItemListApi, info, catalog_selectors.item_list_open(), kind="course",
+                                     category=category, branch=branch, q=search)
+        return connection(queryset.select_related("course_details"), first=first, after=after,
+                          order=order_by or "position")  # the REST lists' order (CatalogPagination)
+
     @strawberry.field(description="Classes you may see (`class:view`: a teacher their own, a branch's staff "
-                                  "their branches'), newest first, with their sessions when asked.")
-    def classes(self, info: strawberry.Info, first: int | None = None,
-                after: str | None = None) -> Connection[AcademyClass]:
+                                  "their branches'), newest first, with their sessions when asked. Filters as "
+                                  "`GET /api/v1/academy/classes/`.")
+    def classes(self, info: strawberry.Info, first: int | None = None, after: str | None = None,
+                branch: int | None = None, course: int | None = None, teacher: int | None = None,
+                is_active: bool | None = None) -> Connection[AcademyClass]:
         require(info, "class:view")
         queryset = selectors.classes_visible_to(user=actor_of(info), access=_reach(info, "class:view",
                                                                                     "academy.view_class"))
+        queryset = rest_filtered(ClassListApi, info, queryset.select_related("course__course_details"),
+                                 branch=branch, course=course, teacher=teacher, is_active=is_active)
         wanted = selected(info, "edges", "node", "sessions") or selected(info, "nodes", "sessions")
         if wanted is not None:
             start, end = _window(wanted.arguments or {})

@@ -2,7 +2,8 @@
 (django-filter's FilterSet with the platform's strict FilterBackend, DRF's search over the
 view's `search_fields`) applied with the field's arguments as the query string, so a filter
 means, accepts and refuses the same on both APIs. Ordering is the connection's
-(apps.graph.pagination: keyset pages in one of the view's `ordering_fields`)."""
+(apps.graph.pagination: keyset pages in one of the view's `ordering_fields`). And the rows a
+REST list gives the caller, from the view's own queryset method (scope, grants, related rows)."""
 
 from __future__ import annotations
 
@@ -20,7 +21,9 @@ def _query(params: dict) -> QueryDict:
     for name, value in params.items():
         if value is None:
             continue
-        query[name] = ("true" if value else "false") if isinstance(value, bool) else str(value)
+        if isinstance(value, bool):
+            value = "true" if value else "false"
+        query[name] = value.isoformat() if hasattr(value, "isoformat") else str(value)
     return query
 
 
@@ -44,3 +47,13 @@ def rest_filtered(view_class, info, queryset, **params):
         except Exception as exc:  # noqa: BLE001  (refused() raises again what is not a refusal)
             raise refused(exc) from None
     return queryset
+
+
+def rest_rows(view_class, info, rows: str = "get_queryset"):
+    """The rows `view_class` lists for the caller (its `rows` method), as on a GET of it:
+    the same scope, asked with the view's own GET permission (apps.academy.apis)."""
+    raw = copy.copy(request_of(info))  # the caller's access, computed once, comes along
+    raw.method = "GET"
+    view = view_class()
+    view.request, view.args, view.kwargs, view.format_kwarg = raw, (), {}, None
+    return getattr(view, rows)()

@@ -125,6 +125,7 @@ class CustomerRecord:
     id: int
     name: str
     email: str
+    birth_date: datetime.date | None
 
     @strawberry.field
     def phone(self) -> str:

@@ -4,7 +4,8 @@ the list's `orderBy` asks (one of the REST list's `ordering_fields`, either way;
 in the same direction; newest first when not asked). Keyset pages: the cursor holds the
 last row's sort value and id, so a page costs the queryset's own queries whatever its
 length or position (the selectors load the related rows), and rows added meanwhile do not
-shift the pages. Empty values (a customer without a birth date) come last either way."""
+shift the pages. Empty values (a customer without a birth date) come last going up and first
+going down, as in the REST list (PostgreSQL's default)."""
 
 from __future__ import annotations
 
@@ -92,15 +93,18 @@ def _decode(cursor: str, order: str, model) -> tuple[int, object]:
 
 
 def _after(queryset, order: str, pk: int, value):
+    """The rows after (value, pk) in `order`: empty values come last going up and first going
+    down (PostgreSQL's default, so the REST list's `ordering` gives the same sequence)."""
     descending = order.startswith("-")
     field = order.lstrip("-")
     beyond = "lt" if descending else "gt"
     if field == "id":
         return queryset.filter(**{f"id__{beyond}": pk})
-    if value is None:  # among the empty values, last either way
-        return queryset.filter(**{f"{field}__isnull": True, f"id__{beyond}": pk})
-    return queryset.filter(Q(**{f"{field}__{beyond}": value}) | Q(**{field: value, f"id__{beyond}": pk})
-                           | Q(**{f"{field}__isnull": True}))
+    if value is None:
+        among_empty = Q(**{f"{field}__isnull": True, f"id__{beyond}": pk})
+        return queryset.filter(among_empty | Q(**{f"{field}__isnull": False}) if descending else among_empty)
+    later = Q(**{f"{field}__{beyond}": value}) | Q(**{field: value, f"id__{beyond}": pk})
+    return queryset.filter(later if descending else later | Q(**{f"{field}__isnull": True}))
 
 
 def connection(queryset, *, first: int | None, after: str | None, order: str | None = None) -> Connection:
@@ -111,7 +115,7 @@ def connection(queryset, *, first: int | None, after: str | None, order: str | N
     if field == "id":
         queryset = queryset.order_by(order)
     else:
-        sort = F(field).desc(nulls_last=True) if order.startswith("-") else F(field).asc(nulls_last=True)
+        sort = F(field).desc(nulls_first=True) if order.startswith("-") else F(field).asc(nulls_last=True)
         queryset = queryset.order_by(sort, "-id" if order.startswith("-") else "id")
     size = min(max(first if first is not None else DEFAULT_PAGE, 1), MAX_PAGE)
     if after:

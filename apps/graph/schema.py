@@ -13,20 +13,20 @@ from typing import Annotated
 
 import strawberry
 from django.conf import settings
+from django.http import Http404
 from strawberry.extensions import DisableIntrospection, MaxTokensLimiter, QueryDepthLimiter
 from strawberry.schema.config import StrawberryConfig
 
 from apps.accounts.callers import api_access
 from apps.branches import selectors as branch_selectors
 from apps.catalog import selectors as catalog_selectors
-from apps.catalog.apis import CategoryListApi, ItemListApi
+from apps.catalog.apis import CategoryListApi, ItemListApi, OpenItemListApi
 from apps.consumers.api import request_customer
 from apps.crm import selectors as crm_selectors
 from apps.crm.apis import CustomerListApi
 from apps.orders import selectors as order_selectors
 from apps.orders import services as order_services
 from apps.orders.apis import OrderListApi, place_order
-from apps.orders.errors import OrderNotFound
 from apps.orders.serializers import StatusInput
 from apps.payments import selectors as payment_selectors
 from apps.staff import selectors as staff_selectors
@@ -37,6 +37,7 @@ from .academy import AcademyMutation, AcademyQuery
 from .access import may, operation_error, request_of, require, selected
 from .food import FoodMutation, FoodQuery
 from .lists import rest_filtered
+from .monitoring import OperationMonitoring
 from .pagination import Connection, connection, ordering
 
 # --- Queries ------------------------------------------------------------------------------
@@ -84,7 +85,7 @@ class Query(AcademyQuery, FoodQuery):
                search: str | None = None, order_by: OrderOrdering | None = None) -> Connection[types.Order]:
         queryset = rest_filtered(OrderListApi, info, _orders_for(info), status=status, payment_status=payment_status,
                                  kind=kind, fulfilment=fulfilment, branch=branch, customer=customer,
-                                 created_after=_iso(created_after), created_before=_iso(created_before),
+                                 created_after=created_after, created_before=created_before,
                                  search=search)
         page = connection(queryset, first=first, after=after, order=order_by)
         _with_payments(info, [edge.node for edge in page.edges], "edges", "node")
@@ -97,15 +98,20 @@ class Query(AcademyQuery, FoodQuery):
         return _with_payments(info, [found])[0] if found else None
 
     @strawberry.field(description="Catalog items: every item for staff with `item:view`, the active ones for "
-                                  "everyone else (as customers browse them). Filters as `GET /api/v1/catalog/items/`; "
+                                  "everyone else (as customers browse them). Filters as "
+                                  "`GET /api/v1/catalog/manage/items/` for staff, `GET /api/v1/catalog/items/` "
+                                  "for others (no `active`, `soldOut`); "
                                   "newest first unless `orderBy` says otherwise.")
     def items(self, info: strawberry.Info, first: int | None = None, after: str | None = None,
               kind: str | None = None, category: int | None = None, active: bool | None = None,
               sold_out: bool | None = None, branch: int | None = None, search: str | None = None,
               order_by: ItemOrdering | None = None) -> Connection[types.Item]:
-        queryset = catalog_selectors.item_list() if may(info, "item:view") else catalog_selectors.item_list_open()
-        queryset = rest_filtered(ItemListApi, info, queryset, kind=kind, category=category, active=active,
-                                 sold_out=sold_out, branch=branch, search=search)
+        if may(info, "item:view"):
+            queryset = rest_filtered(ItemListApi, info, catalog_selectors.item_list(), kind=kind, category=category,
+                                     active=active, sold_out=sold_out, branch=branch, search=search)
+        else:  # as the open REST list (`active` and `soldOut` are staff filters)
+            queryset = rest_filtered(OpenItemListApi, info, catalog_selectors.item_list_open(), kind=kind,
+                                     category=category, branch=branch, q=search)
         return connection(queryset, first=first, after=after, order=order_by)
 
     @strawberry.field(description="Catalog categories: all for staff with `category:view`, the active ones for "
@@ -133,8 +139,8 @@ class Query(AcademyQuery, FoodQuery):
         require(info, "customer:view")
         queryset = crm_selectors.customer_list(access=api_access(request_of(info)))
         queryset = rest_filtered(CustomerListApi, info, queryset, branch=branch, marketing_consent=marketing_consent,
-                                 tag=tag, born_after=_iso(born_after), born_before=_iso(born_before),
-                                 created_after=_iso(created_after), search=search)
+                                 tag=tag, born_after=born_after, born_before=born_before,
+                                 created_after=created_after, search=search)
         return connection(queryset, first=first, after=after, order=order_by)
 
     @strawberry.field(description="Staff (`staff:view`: everyone, or those with a role in your branches) with their "
@@ -154,9 +160,6 @@ class Query(AcademyQuery, FoodQuery):
             edge.node.graph_public_id = str(public_id) if public_id else None
         return page
 
-
-def _iso(value) -> str | None:
-    return value.isoformat() if value is not None else None
 
 
 # --- Mutations ----------------------------------------------------------------------------
@@ -223,7 +226,7 @@ class Mutation(AcademyMutation, FoodMutation):
             order = (order_selectors.order_list(access=api_access(request), perm="orders.change_order")
                      .filter(pk=id).first())
             if order is None:
-                raise OrderNotFound()
+                raise Http404()  # as the REST endpoint's get_object()
             serializer = StatusInput(data={"status": status, "reason": reason})
             serializer.is_valid(raise_exception=True)
             order_services.order_transition(order=order, to_status=serializer.validated_data["status"],
@@ -248,10 +251,10 @@ class TokenLimit(MaxTokensLimiter):
 
 
 def _extensions() -> list:
-    """Depth and size limits always (instantiated per request); introspection only where
-    GRAPHQL_INTROSPECTION allows."""
-    return [DepthLimit, TokenLimit] if settings.GRAPHQL_INTROSPECTION else [DepthLimit, TokenLimit,
-                                                                           DisableIntrospection]
+    """Monitoring, depth and size limits always (instantiated per request); introspection
+    only where GRAPHQL_INTROSPECTION allows."""
+    always = [OperationMonitoring, DepthLimit, TokenLimit]
+    return always if settings.GRAPHQL_INTROSPECTION else [*always, DisableIntrospection]
 
 
 class PlatformSchema(strawberry.Schema):

@@ -17,7 +17,6 @@ from rest_framework.views import APIView
 from strawberry.django.views import GraphQLView
 
 from apps.core.errors import ServerError, error_payload
-from apps.core.logging import bind
 
 from .errors import GraphBadRequest, GraphQueryTooLarge
 from .schema import schema
@@ -71,7 +70,6 @@ class GraphQLApi(APIView):
         limit = settings.GRAPHQL_MAX_BYTES
         if len(raw.body) > limit or len(raw.META.get("QUERY_STRING", "")) > limit:
             raise GraphQueryTooLarge(details={"max_bytes": limit})
-        bind(operation=_operation_name(raw))
         return _graphql(raw)
 
     def get(self, request, *args, **kwargs):
@@ -79,16 +77,4 @@ class GraphQLApi(APIView):
 
     def post(self, request, *args, **kwargs):
         return self._run(request)
-
-
-def _operation_name(request) -> str:
-    """The operation's name (for the logs), from the JSON body or the query string."""
-    name = request.GET.get("operationName", "")
-    if not name and request.body:
-        try:
-            body = json.loads(request.body)
-            name = body.get("operationName") or "" if isinstance(body, dict) else ""
-        except ValueError:
-            name = ""
-    return str(name)[:100] or "-"
 

@@ -145,6 +145,8 @@ PROMETHEUS_EXPORT_MIGRATIONS = False  # no database query at start
 # At most this many tenants get their own `tenant` label on the per-tenant counters; the rest
 # count under "other" (0: none labelled). Why and how: apps/core/metrics/tenants.py.
 METRICS_TENANT_LABELS = env.int("METRICS_TENANT_LABELS", default=1000)
+# Likewise for the `operation` label of the GraphQL counters (operation names are the clients').
+METRICS_GRAPHQL_OPERATION_LABELS = env.int("METRICS_GRAPHQL_OPERATION_LABELS", default=200)
 # A Celery worker serves its own metrics on this port when set (0: not served), from its
 # main process, to the same callers as /metrics (apps/core/metrics/workers.py).
 WORKER_METRICS_PORT = env.int("WORKER_METRICS_PORT", default=0)

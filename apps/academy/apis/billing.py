@@ -280,8 +280,10 @@ class MyTuitionListApi(ConsumerApi):
                    description="Pay an open one with /api/v1/orders/{order}/pay/.",
                    responses={200: TuitionOutput(many=True), **ERROR_RESPONSES})
     def get(self, request):
-        rows = (TuitionInvoice.objects.filter(
+        page = self.paginate_queryset(self._mine())
+        return self.get_paginated_response(TuitionOutput(page, many=True).data)
+
+    def _mine(self):
+        return (TuitionInvoice.objects.filter(
             student__in=my_children(customer=self.customer, user=self.user).values("pk"))
             .select_related("enrolment__klass", "student").order_by("-id"))
-        page = self.paginate_queryset(rows)
-        return self.get_paginated_response(TuitionOutput(page, many=True).data)

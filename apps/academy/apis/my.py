@@ -51,10 +51,12 @@ class MyAttendanceApi(ConsumerApi):
     @extend_schema(tags=MY_TAGS, summary="My children's attendance, newest first",
                    responses={200: AttendanceOutput(many=True), **ERROR_RESPONSES})
     def get(self, request):
-        rows = (Attendance.objects.filter(student__in=my_children(customer=self.customer, user=self.user).values("pk"))
-                .select_related("student", "session__klass").order_by("-id"))
-        page = self.paginate_queryset(rows)
+        page = self.paginate_queryset(self._mine())
         return self.get_paginated_response(AttendanceOutput(page, many=True).data)
+
+    def _mine(self):
+        return (Attendance.objects.filter(student__in=my_children(customer=self.customer, user=self.user).values("pk"))
+                .select_related("student", "session__klass").order_by("-id"))
 
 
 class MyEnrolmentApi(ConsumerApi):

@@ -17,6 +17,17 @@ TENANT_REQUEST_SECONDS = Counter(
 TENANT_TASKS = Counter(
     "platform_tenant_tasks_total", "Celery tasks run in the tenant's schema, by outcome.", ["tenant", "outcome"])
 
+# --- GraphQL (apps.graph.monitoring; operation names bounded as the tenants) -------------
+GRAPHQL_OPERATIONS = Counter(
+    "platform_graphql_operations_total",
+    "GraphQL operations by operation name (\"anonymous\" when unnamed, \"other\" beyond "
+    "METRICS_GRAPHQL_OPERATION_LABELS), type (query, mutation) and outcome (ok, error: a refusal or fault "
+    "in the answer).", ["operation", "type", "outcome"])
+GRAPHQL_SECONDS = Counter(
+    "platform_graphql_operation_seconds_total",
+    "Seconds spent executing GraphQL operations, by operation name (divided by the operations: the mean).",
+    ["operation"])
+
 # --- Celery tasks (apps.core.metrics.workers), counted in the worker processes ------------
 TASKS = Counter("platform_celery_tasks_total",
                 "Celery tasks by task name and outcome (succeeded, failed, retried, rejected, ignored, "

@@ -9,13 +9,8 @@ and tasks of every other tenant count under `tenant="other"`. Besides the tenant
 The totals stay exact; only the breakdown is capped.
 
 Which tenants: the first ones seen since the metrics were reset (the server started), a
-choice every process of the server shares. A per-process cap would not bound anything in
-multiprocess mode: a dead worker's files (gunicorn replaces workers every WEB_MAX_REQUESTS)
-are kept and summed, and each new worker would pick tenants of its own. The choice is kept
-in `tenant-labels.txt` in the multiprocess directory, beside the samples, emptied with
-them; a process reads it once per tenant it has not seen yet (under a file lock, appending
-when there is room) and remembers the answer. Without a multiprocess directory (one
-process: development, tests) the choice lives in the process.
+choice every process of the server shares, kept in `tenant-labels.txt` beside the samples
+(apps.core.metrics.labels, which says why a per-process cap would not do).
 
 The trade-off: first come, not the busiest. Busy tenants are usually among the first seen
 after a restart; a tenant in "other" gets its own label at the next restart if it is then
@@ -25,56 +20,18 @@ numbers are in the logs anyway (every request's line carries its tenant).
 
 from __future__ import annotations
 
-import fcntl
-import os
-import threading
-
 from django.conf import settings
 
-OTHER, PUBLIC, NONE = "other", "public", "none"
-LABELS_FILE = "tenant-labels.txt"
+from .labels import BoundedLabels
 
-_lock = threading.Lock()
-_decided: dict[str, str] = {}  # slug -> label, final once decided
-_chosen: set[str] = set()  # the tenants labelled, as last read (or, without a directory, chosen here)
+PUBLIC, NONE = "public", "none"
+LABELS_FILE = "tenant-labels.txt"
+_tenants = BoundedLabels(LABELS_FILE, "METRICS_TENANT_LABELS")
 
 
 def tenant_label(slug: str | None) -> str:
     """The label value for the tenant `slug` (None: no tenant)."""
-    if not slug:
-        return NONE
-    label = _decided.get(slug)
-    if label is None:
-        with _lock:
-            label = _decided.get(slug) or _decide(slug)
-            _decided[slug] = label
-    return label
-
-
-def _decide(slug: str) -> str:
-    limit = settings.METRICS_TENANT_LABELS
-    if limit <= 0:
-        return OTHER
-    if slug in _chosen:
-        return slug
-    if len(_chosen) >= limit:  # full: the file only grows, so nothing to read
-        return OTHER
-    directory = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
-    if not directory:
-        _chosen.add(slug)
-        return slug
-    with open(os.path.join(directory, LABELS_FILE), "a+", encoding="utf-8") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)  # released when closed
-        handle.seek(0)
-        _chosen.update(handle.read().split())
-        if slug in _chosen:
-            return slug
-        if len(_chosen) >= limit:
-            return OTHER
-        handle.write(f"{slug}\n")
-        handle.flush()
-    _chosen.add(slug)
-    return slug
+    return _tenants.label(slug) if slug else NONE
 
 
 def tenant_label_for(tenant) -> str:
@@ -92,6 +49,4 @@ def status_class(status: int) -> str:
 
 def forget() -> None:
     """Forget this process's choices (tests that change METRICS_TENANT_LABELS)."""
-    with _lock:
-        _decided.clear()
-        _chosen.clear()
+    _tenants.forget()
