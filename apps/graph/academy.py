@@ -67,7 +67,7 @@ class Course:
 
     @strawberry.field(description="The monthly tuition (or the price of the course).")
     def price(self) -> types.Amount:
-        return types._amount(self.currency, self.price)
+        return types.amount(self.currency, self.price)
 
     @strawberry.field
     def subject(self) -> str:

@@ -99,11 +99,11 @@ class StudentPass:
 
     @strawberry.field
     def price(self) -> types.Amount:
-        return types._amount(self.currency, self.price)
+        return types.amount(self.currency, self.price)
 
     @strawberry.field
     def refunded_amount(self) -> types.Amount:
-        return types._amount(self.currency, self.refunded_amount)
+        return types.amount(self.currency, self.refunded_amount)
 
 
 @strawberry.type(name="TuitionInvoice", description="A month's tuition, as `GET /api/v1/academy/tuition/` shows it.")
@@ -144,19 +144,19 @@ class TuitionRecord:
 
     @strawberry.field(description="The course's monthly price.")
     def list_amount(self) -> types.Amount:
-        return types._amount(self.currency, self.list_amount)
+        return types.amount(self.currency, self.list_amount)
 
     @strawberry.field
     def proration(self) -> types.Amount:
-        return types._amount(self.currency, self.proration)
+        return types.amount(self.currency, self.proration)
 
     @strawberry.field
     def sibling_discount(self) -> types.Amount:
-        return types._amount(self.currency, self.sibling_discount)
+        return types.amount(self.currency, self.sibling_discount)
 
     @strawberry.field
     def total(self) -> types.Amount:
-        return types._amount(self.currency, self.total)
+        return types.amount(self.currency, self.total)
 
 
 @strawberry.type(description="The caller or one of the children they are the verified guardian of.")

@@ -21,7 +21,7 @@ class Amount:
     formatted: str
 
 
-def _amount(currency: str, value: int) -> Amount:
+def amount(currency: str, value: int) -> Amount:
     return Amount(value=int(value), formatted=Money(int(value), currency).format())
 
 
@@ -81,7 +81,7 @@ class Item:
 
     @strawberry.field
     def price(self) -> Amount:
-        return _amount(self.currency, self.price)
+        return amount(self.currency, self.price)
 
     @strawberry.field
     def category(self) -> Category | None:
@@ -207,15 +207,15 @@ class Payment:
 
     @strawberry.field
     def amount(self) -> Amount:
-        return _amount(self.currency, self.amount)
+        return amount(self.currency, self.amount)
 
     @strawberry.field
     def refunded_amount(self) -> Amount:
-        return _amount(self.currency, self.refunded_amount)
+        return amount(self.currency, self.refunded_amount)
 
     @strawberry.field
     def refund_pending_amount(self) -> Amount:
-        return _amount(self.currency, self.refund_pending_amount)
+        return amount(self.currency, self.refund_pending_amount)
 
     @strawberry.field
     def refunds(self) -> list[Refund]:
@@ -247,7 +247,7 @@ class OrderLine:
 
     @strawberry.field
     def line_total(self) -> Amount:
-        return _amount(self.order.currency, self.line_total)  # Order.lines sets the order: no query
+        return amount(self.order.currency, self.line_total)  # Order.lines sets the order: no query
 
 
 @strawberry.type
@@ -277,19 +277,19 @@ class Order:
 
     @strawberry.field
     def total(self) -> Amount:
-        return _amount(self.currency, self.total)
+        return amount(self.currency, self.total)
 
     @strawberry.field
     def subtotal(self) -> Amount:
-        return _amount(self.currency, self.subtotal)
+        return amount(self.currency, self.subtotal)
 
     @strawberry.field
     def discount_total(self) -> Amount:
-        return _amount(self.currency, self.discount_total)
+        return amount(self.currency, self.discount_total)
 
     @strawberry.field
     def paid_amount(self) -> Amount:
-        return _amount(self.currency, self.paid_amount)
+        return amount(self.currency, self.paid_amount)
 
     @strawberry.field
     def branch(self) -> Branch | None:

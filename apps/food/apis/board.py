@@ -33,7 +33,9 @@ from .common import (
     VIEW_TICKET,
     FoodApi,
     etag_matches,
+    holds,
     not_modified,
+    require_any,
 )
 
 RIDER_STEPS = (F.OUT, F.DELIVERED)
@@ -66,19 +68,26 @@ class _PolledApi(FoodApi):
 
     def answer(self, request, *, perm: str, delivery_only: bool):
         branch_ids = self.polled_branch_ids(perm)
-        cook = self.holds(CHANGE_TICKET, branch_ids)
-        deliver = delivery_only or self.holds(DELIVER_TICKET, branch_ids)
-        if cook and not delivery_only:
-            # a kitchen board of these branches is open (it resumes a pause its absence caused)
-            branches = Branch.objects.filter(is_active=True)
-            for branch in branches if branch_ids is None else branches.filter(pk__in=branch_ids):
-                board_seen(branch=branch)
+        cook, deliver = board_rights(self.access, branch_ids, delivery_only=delivery_only)
         etag = etag_for(branch_ids=branch_ids,
                         viewer=f"{self.viewer}:{int(cook)}{int(deliver)}:{translation.get_language()}")
         if etag_matches(request, etag):
             return not_modified(etag)
         payload = board_payload(branch_ids=branch_ids, cook=cook, deliver=deliver, delivery_only=delivery_only)
         return Response(payload, headers={"ETag": etag, "Cache-Control": "private, no-cache"})
+
+
+def board_rights(access, branch_ids, *, delivery_only: bool) -> tuple[bool, bool]:
+    """(cook, deliver): whether the caller may take kitchen steps, and deliveries' steps, on
+    the board of `branch_ids`. A kitchen board (cook, not the rider's page) being read counts
+    as open: it resumes a pause its absence caused."""
+    cook = holds(access, CHANGE_TICKET, branch_ids)
+    deliver = delivery_only or holds(access, DELIVER_TICKET, branch_ids)
+    if cook and not delivery_only:
+        branches = Branch.objects.filter(is_active=True)
+        for branch in branches if branch_ids is None else branches.filter(pk__in=branch_ids):
+            board_seen(branch=branch)
+    return cook, deliver
 
 
 class BoardApi(_PolledApi):
@@ -132,24 +141,6 @@ class OrderStepApi(FoodApi):
     serializer_class = StepOutput
     queryset = Order.objects.none()  # for the schema
 
-    def order_in_reach(self, pk: int, perms) -> Order:
-        """The food order, if one of `perms` reaches its branch; 404 otherwise."""
-        for perm in perms:
-            order = self.access.scope_filter(Order.objects.filter(flow=F.NAME), perm).filter(pk=pk).first()
-            if order is not None:
-                return order
-        raise OrderNotFound(details={"order": pk})
-
-    def ticket_row(self, order: Order):
-        ticket = ticket_for(order_id=order.pk)
-        if ticket is None:
-            return None
-        rider = User.objects.filter(pk=ticket.rider_id).first() if ticket.rider_id else None
-        riders = {rider.pk: rider.full_name or rider.email} if rider else {}
-        cook = self.holds(CHANGE_TICKET, {ticket.branch_id})
-        return ticket_row(ticket, orders_with_lines(order_ids=[order.pk])[order.pk], cook=cook,
-                          deliver=cook or self.holds(DELIVER_TICKET, {ticket.branch_id}), riders=riders)
-
     @extend_schema(tags=TAGS, summary="Move an order one step (the board's and the rider page's buttons)",
                    request=StepInput, responses={200: StepOutput, **ERROR_RESPONSES},
                    description="`accepted` (with `ready_in_minutes`, else the branch's usual time), `cooking`, "
@@ -176,25 +167,51 @@ class OrderStepApi(FoodApi):
                                             "steps": [{"to": "cooking", "label": "Cooking",
                                                        "reason_required": False}]}})])
     def post(self, request, pk):
-        order = self.order_in_reach(pk, [VIEW_TICKET])  # outside the reach: 404 before the body is read
-        serializer = StepInput(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
-        target, reason = data["to"], data["reason"].strip()
-        held = self.require("ticket:deliver", "ticket:change") if target in RIDER_STEPS else self.require(
-            "ticket:change")
-        order = self.order_in_reach(pk, held)
-        if target in (F.REJECTED, F.CANCELLED) and not reason:
-            raise InvalidData(_("Say why: the customer reads it."), details={"reason": [_("This field is required.")]})
-        if target == F.REJECTED:
-            order = food_order_reject(order=order, actor=self.actor, reason=reason)
-        elif target == F.CANCELLED:
-            order = food_order_cancel(order=order, actor=self.actor, reason=reason)
-        else:
-            details = {}
-            if data.get("ready_in_minutes") is not None:
-                details["ready_in_minutes"] = data["ready_in_minutes"]
-            if target == F.DELIVERED and self.holds(CHANGE_TICKET, {order.branch_id}):
-                details["staff_override"] = True  # the kitchen may close a delivery another rider took
-            order = food_order_step(order=order, to_status=target, actor=self.actor, reason=reason, details=details)
-        return Response({"order": OrderPositionOutput(order).data, "ticket": self.ticket_row(order)})
+        order = order_step(access=self.access, actor=self.actor, pk=pk, data=request.data)
+        return Response({"order": OrderPositionOutput(order).data, "ticket": step_ticket(self.access, order)})
+
+
+def order_in_reach(access, pk: int, perms) -> Order:
+    """The food order, if one of `perms` reaches its branch; 404 otherwise."""
+    for perm in perms:
+        order = access.scope_filter(Order.objects.filter(flow=F.NAME), perm).filter(pk=pk).first()
+        if order is not None:
+            return order
+    raise OrderNotFound(details={"order": pk})
+
+
+def order_step(*, access, actor, pk: int, data) -> Order:
+    """The step endpoint's work (`data` as its body, StepInput): the order moved one step."""
+    order = order_in_reach(access, pk, [VIEW_TICKET])  # outside the reach: 404 before the body is read
+    serializer = StepInput(data=data)
+    serializer.is_valid(raise_exception=True)
+    data = serializer.validated_data
+    target, reason = data["to"], data["reason"].strip()
+    held = require_any(access, "ticket:deliver", "ticket:change") if target in RIDER_STEPS else require_any(
+        access, "ticket:change")
+    order = order_in_reach(access, pk, held)
+    if target in (F.REJECTED, F.CANCELLED) and not reason:
+        raise InvalidData(_("Say why: the customer reads it."), details={"reason": [_("This field is required.")]})
+    if target == F.REJECTED:
+        return food_order_reject(order=order, actor=actor, reason=reason)
+    if target == F.CANCELLED:
+        return food_order_cancel(order=order, actor=actor, reason=reason)
+    details = {}
+    if data.get("ready_in_minutes") is not None:
+        details["ready_in_minutes"] = data["ready_in_minutes"]
+    if target == F.DELIVERED and holds(access, CHANGE_TICKET, {order.branch_id}):
+        details["staff_override"] = True  # the kitchen may close a delivery another rider took
+    return food_order_step(order=order, to_status=target, actor=actor, reason=reason, details=details)
+
+
+def step_ticket(access, order: Order) -> dict | None:
+    """The order's row on the board now, with the steps the caller may take next (None when
+    it never reached the kitchen)."""
+    ticket = ticket_for(order_id=order.pk)
+    if ticket is None:
+        return None
+    rider = User.objects.filter(pk=ticket.rider_id).first() if ticket.rider_id else None
+    riders = {rider.pk: rider.full_name or rider.email} if rider else {}
+    cook = holds(access, CHANGE_TICKET, {ticket.branch_id})
+    return ticket_row(ticket, orders_with_lines(order_ids=[order.pk])[order.pk], cook=cook,
+                      deliver=cook or holds(access, DELIVER_TICKET, {ticket.branch_id}), riders=riders)

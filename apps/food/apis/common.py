@@ -54,42 +54,69 @@ class FoodApi(FoodOnly, WorkspaceApi):
     """Staff endpoints: `perms` per method, rows limited to the branches a permission reaches."""
 
     def holds(self, perm: str, branch_ids=None) -> bool:
-        """Whether the caller holds `perm` (a Django name) at every branch of `branch_ids`
-        (None: at every branch there is)."""
-        if not self.access.has(perm):
-            return False
-        reach = self.access.branch_ids(perm)
-        return reach is None or (branch_ids is not None and set(branch_ids) <= reach)
+        return holds(self.access, perm, branch_ids)
 
     def branches(self, perm: str = ""):
         """The branches `perm` (the method's own by default) reaches."""
-        return self.access.scope_filter(Branch.objects.order_by("name", "id"), perm or self.perm_name(),
-                                        branch_field="pk")
+        return branches_reached(self.access, perm or self.perm_name())
 
     def branch(self, pk: int, perm: str = "") -> Branch:
-        """A branch `perm` reaches; any other is as absent as a missing one."""
-        branch = self.branches(perm).filter(pk=pk).first()
-        if branch is None:
-            raise NotFound(_("There is no such branch."), details={"branch": pk})
-        return branch
+        return branch_reached(self.access, pk, perm or self.perm_name())
 
     def polled_branch_ids(self, perm: str) -> set[int] | None:
         """The branches a board polls: ?branch= (one the caller reaches with `perm`), or
         every one they reach (None: every branch)."""
         raw = self.request.query_params.get("branch")
         if raw in (None, ""):
-            return self.access.branch_ids(perm)
+            return polled_branches(self.access, None, perm)
         if not raw.isdigit() or len(raw) > 18:
             raise InvalidData(details={"branch": [_("A branch id (a whole number).")]})
-        return {self.branch(int(raw), perm).pk}
+        return polled_branches(self.access, int(raw), perm)
 
     def require(self, *keys: str) -> list[str]:
-        """The Django names of the `keys` ("ticket:change") the caller holds; none: 403
-        naming the first."""
-        held = [catalogue.django_perm(key) for key in keys if self.access.has(catalogue.django_perm(key))]
-        if not held:
-            raise PermissionMissing(keys[0])
-        return held
+        return require_any(self.access, *keys)
+
+
+# The rules behind FoodApi's methods, on an Access (apps.graph asks them too).
+
+
+def holds(access, perm: str, branch_ids=None) -> bool:
+    """Whether the caller holds `perm` (a Django name) at every branch of `branch_ids`
+    (None: at every branch there is)."""
+    if not access.has(perm):
+        return False
+    reach = access.branch_ids(perm)
+    return reach is None or (branch_ids is not None and set(branch_ids) <= reach)
+
+
+def branches_reached(access, perm: str):
+    """The branches `perm` (a Django name) reaches."""
+    return access.scope_filter(Branch.objects.order_by("name", "id"), perm, branch_field="pk")
+
+
+def branch_reached(access, pk: int, perm: str) -> Branch:
+    """A branch `perm` reaches; any other is as absent as a missing one."""
+    branch = branches_reached(access, perm).filter(pk=pk).first()
+    if branch is None:
+        raise NotFound(_("There is no such branch."), details={"branch": pk})
+    return branch
+
+
+def polled_branches(access, pk: int | None, perm: str) -> set[int] | None:
+    """The branches a board polls: `pk` (one the caller reaches with `perm`), or every one
+    they reach (None: every branch)."""
+    if pk is None:
+        return access.branch_ids(perm)
+    return {branch_reached(access, pk, perm).pk}
+
+
+def require_any(access, *keys: str) -> list[str]:
+    """The Django names of the `keys` ("ticket:change") the caller holds; none: 403
+    naming the first."""
+    held = [catalogue.django_perm(key) for key in keys if access.has(catalogue.django_perm(key))]
+    if not held:
+        raise PermissionMissing(keys[0])
+    return held
 
 
 def with_state(ordering: BranchOrdering) -> BranchOrdering:

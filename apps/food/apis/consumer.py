@@ -47,10 +47,15 @@ class _OpenFoodApi(FoodOnly, OpenCatalogApi):
     queryset = Branch.objects.none()  # for the schema; requests read apps.branches.selectors.branch_list_open
 
     def open_branch(self, pk: int):
-        branch = branch_list_open().filter(pk=pk).first()
-        if branch is None:
-            raise NotFound(details={"branch": pk})
-        return branch
+        return open_branch(pk)
+
+
+def open_branch(pk: int):
+    """A branch anyone may order from; any other is absent."""
+    branch = branch_list_open().filter(pk=pk).first()
+    if branch is None:
+        raise NotFound(details={"branch": pk})
+    return branch
 
 
 class OpenBranchListApi(_OpenFoodApi):
@@ -94,13 +99,20 @@ class BranchMenuApi(_OpenFoodApi):
                    examples=[OpenApiExample("Menu", response_only=True, value={
                        "branch": BRANCH_EXAMPLE, "categories": [{"id": 2, "name": "Pasta", "items": [DISH_EXAMPLE]}]})])
     def get(self, request, pk):
-        ordering = rules_of([self.open_branch(pk)])[0]
-        items = list(menu_items(branch_id=ordering.branch_id))
-        periods = periods_by_item(item_ids=[item.pk for item in items])
-        why_not = {item.pk: why_not_orderable(item, periods=periods.get(item.pk), state=ordering.state)
-                   for item in items}
-        return Response(MenuOutput({"branch": ordering, "categories": _categories(items)},
-                                   context={"request": request, "periods": periods, "why_not": why_not}).data)
+        menu, context = branch_menu(pk)
+        return Response(MenuOutput(menu, context={"request": request, **context}).data)
+
+
+def branch_menu(pk: int) -> tuple[dict, dict]:
+    """A branch's menu as MenuOutput reads it, and the serializer's context without the
+    request: (`branch`: its rules with their state, `categories` of dishes; `periods`
+    {item id: menu hours}, `why_not` {item id: why it cannot be ordered now})."""
+    ordering = rules_of([open_branch(pk)])[0]
+    items = list(menu_items(branch_id=ordering.branch_id))
+    periods = periods_by_item(item_ids=[item.pk for item in items])
+    why_not = {item.pk: why_not_orderable(item, periods=periods.get(item.pk), state=ordering.state)
+               for item in items}
+    return {"branch": ordering, "categories": _categories(items)}, {"periods": periods, "why_not": why_not}
 
 
 class DeliveryQuoteApi(_OpenFoodApi):
