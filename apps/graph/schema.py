@@ -14,7 +14,7 @@ from typing import Annotated
 import strawberry
 from django.conf import settings
 from django.http import Http404
-from strawberry.extensions import DisableIntrospection, MaxTokensLimiter, QueryDepthLimiter
+from strawberry.extensions import DisableIntrospection, MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
 from strawberry.schema.config import StrawberryConfig
 
 from apps.accounts.callers import api_access
@@ -250,10 +250,17 @@ class TokenLimit(MaxTokensLimiter):
         super().__init__(max_token_count=settings.GRAPHQL_MAX_TOKENS)
 
 
+class AliasLimit(MaxAliasesLimiter):
+    """Aliases multiply the work of one query (`a: orders(first: 100) b: orders(...)`)."""
+
+    def __init__(self):
+        super().__init__(max_alias_count=settings.GRAPHQL_MAX_ALIASES)
+
+
 def _extensions() -> list:
-    """Monitoring, depth and size limits always (instantiated per request); introspection
+    """Monitoring, depth, size and alias limits always (instantiated per request); introspection
     only where GRAPHQL_INTROSPECTION allows."""
-    always = [OperationMonitoring, DepthLimit, TokenLimit]
+    always = [OperationMonitoring, DepthLimit, TokenLimit, AliasLimit]
     return always if settings.GRAPHQL_INTROSPECTION else [*always, DisableIntrospection]
 
 

@@ -196,9 +196,10 @@ BACKUP_KEEP_DAYS = env.int("BACKUP_KEEP_DAYS", default=30)
 # --- GraphQL (apps.graph, `/graphql/` on tenant hosts) -----------------------------------
 # Introspection and the GraphiQL page: on unless turned off (production may hide its schema:
 # GRAPHQL_INTROSPECTION=false, GRAPHQL_IDE=false). Every query is bounded by its depth, its
-# number of tokens and its size in bytes; past them it is refused with a clear error.
+# number of tokens and aliases and its size in bytes; past them it is refused with a clear error.
 GRAPHQL_INTROSPECTION = env.bool("GRAPHQL_INTROSPECTION", default=True)
 GRAPHQL_IDE = env.bool("GRAPHQL_IDE", default=True)
 GRAPHQL_MAX_DEPTH = env.int("GRAPHQL_MAX_DEPTH", default=8)
 GRAPHQL_MAX_TOKENS = env.int("GRAPHQL_MAX_TOKENS", default=2000)
+GRAPHQL_MAX_ALIASES = env.int("GRAPHQL_MAX_ALIASES", default=50)  # each alias of a list is one more list read
 GRAPHQL_MAX_BYTES = env.int("GRAPHQL_MAX_BYTES", default=20000)

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 
-import pytest
 from django.conf import settings
 from django.core.management import call_command
 from django.db import connection
@@ -61,16 +60,6 @@ def error_codes(response) -> list[str]:
 
 def rest_post(client, body):
     return client.post("/api/v1/orders/", body, content_type=JSON)
-
-
-@pytest.fixture
-def menu(db):
-    return make_menu()
-
-
-@pytest.fixture
-def owner(db):
-    return api("alpha", "owner@alpha.test")
 
 
 def test_orders_with_lines_at_a_query_count_that_does_not_grow(menu, owner):
@@ -226,6 +215,11 @@ def test_limits_and_requests_that_are_not_graphql(owner, settings):
     settings.GRAPHQL_MAX_TOKENS = 10
     assert error_codes(gql(owner, nested)) == ["graphql_validation_error"]
     settings.GRAPHQL_MAX_DEPTH, settings.GRAPHQL_MAX_TOKENS = 8, 2000
+    aliased = "{ " + " ".join(f"a{n}: branches {{ id }}" for n in range(3)) + " }"
+    settings.GRAPHQL_MAX_ALIASES = 3
+    assert error_codes(gql(owner, aliased)) == []
+    settings.GRAPHQL_MAX_ALIASES = 2
+    assert error_codes(gql(owner, aliased)) == ["graphql_validation_error"]
     assert error_codes(gql(owner, "{ orders { edges ")) == ["graphql_validation_error"]
     assert error_codes(gql(owner, "{ nothingHere }")) == ["graphql_validation_error"]
     big = owner.post("/graphql/", {"query": "{ items { edges { cursor } } }" + " " * settings.GRAPHQL_MAX_BYTES},

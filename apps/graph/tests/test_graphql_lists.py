@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import datetime
 
-import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django_tenants.utils import schema_context
@@ -18,16 +17,6 @@ from apps.orders.tests.conftest import JSON, bibimbap_line, make_consumer, make_
 from tests.workspace import api, make_branch, make_customer, make_staff
 
 from .test_graphql import MOVE, data, error_codes, gql, rest_post
-
-
-@pytest.fixture
-def menu(db):
-    return make_menu()
-
-
-@pytest.fixture
-def owner(db):
-    return api("alpha", "owner@alpha.test")
 
 
 def pages(client, field: str, query_args: str, node: str, first: int = 2, **variables) -> list[dict]:
