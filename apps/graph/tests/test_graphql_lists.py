@@ -195,3 +195,29 @@ def test_a_mutation_given_another_workspaces_order_id_changes_nothing_there(menu
                      "message": rest.json()["error"]["message"], "details": None}
     with schema_context("beta"):
         assert Order.objects.get(pk=beta_id).status == "placed"  # beta's order never moved
+
+
+def test_graphql_requests_spend_the_same_rate_limit_budget_as_rest(owner, settings):
+    """A caller's budget per minute is one, whichever API they call: REST and GraphQL
+    requests count together, and the refusal is the REST 429 in our error shape."""
+    from django.core.cache import cache
+
+    from tests.plugin import client_for
+
+    cache.delete_pattern("ratelimit:*")
+    try:
+        settings.RATELIMIT_ANON_PER_MINUTE = 3
+        anonymous = client_for("alpha", REMOTE_ADDR="203.0.113.77")
+        assert anonymous.get("/api/v1/catalog/items/").status_code == 200
+        assert data(gql(anonymous, "{ items { nodes { id } } }"))["items"] is not None
+        statuses = [gql(anonymous, "{ categories { nodes { id } } }").status_code,
+                    anonymous.get("/api/v1/catalog/items/").status_code]
+        assert statuses == [200, 429] or statuses == [429, 429], statuses  # a new minute may start in between
+        refused = gql(anonymous, "{ items { nodes { id } } }")
+        assert refused.status_code == 429 and refused.json()["error"]["code"] == "rate_limited"
+        settings.RATELIMIT_USER_PER_MINUTE = 2
+        assert data(gql(owner, "{ branches { id } }"))["branches"] is not None
+        assert owner.get("/api/v1/branches/").status_code == 200
+        assert gql(owner, "{ branches { id } }").status_code == 429
+    finally:
+        cache.delete_pattern("ratelimit:*")
