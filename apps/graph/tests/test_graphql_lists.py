@@ -221,3 +221,21 @@ def test_graphql_requests_spend_the_same_rate_limit_budget_as_rest(owner, settin
         assert gql(owner, "{ branches { id } }").status_code == 429
     finally:
         cache.delete_pattern("ratelimit:*")
+
+
+def test_bad_filter_values_are_refused_as_rest_refuses_them(owner):
+    """A filter argument is the REST list's own query parameter: a NUL character, an unknown
+    status or id gets the same code and field errors on both APIs, never a server error."""
+    cases = [("customers", 'search: "a\\u0000b"', "/api/v1/customers/?search=a%00b"),
+             ("orders", 'search: "a\\u0000b"', "/api/v1/orders/?search=a%00b"),
+             ("customers", 'tag: "a\\u0000b"', "/api/v1/customers/?tag=a%00b"),
+             ("items", 'kind: "spaceship"', "/api/v1/catalog/manage/items/?kind=spaceship"),
+             ("staff", 'search: "a\\u0000b"', "/api/v1/staff/?search=a%00b")]
+    for field, arguments, path in cases:
+        rest = owner.get(path)
+        assert rest.status_code == 400, (path, rest.content)
+        graph = gql(owner, f"{{ {field}({arguments}) {{ nodes {{ id }} }} }}").json()
+        assert graph["data"] is None, graph
+        (error,) = graph["errors"]
+        assert (error["extensions"]["code"], error["extensions"]["details"]) == (
+            rest.json()["error"]["code"], rest.json()["error"]["details"]), (field, arguments)
