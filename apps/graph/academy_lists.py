@@ -40,10 +40,24 @@ class ClassSummary:
     name: str
 
 
-@strawberry.type(name="Enrolment", description="An enrolment, as `GET /api/v1/academy/enrolments/` shows it.")
-class EnrolmentRecord:
+@strawberry.type
+class StudentRow:
+    """What an enrolment, a pass and a tuition invoice share: whose it is and its status."""
+
     id: int
     status: str
+
+    @strawberry.field
+    def status_label(self) -> str:
+        return self.get_status_display()
+
+    @strawberry.field
+    def student(self) -> types.Customer:
+        return self.student  # select_related
+
+
+@strawberry.type(name="Enrolment", description="An enrolment, as `GET /api/v1/academy/enrolments/` shows it.")
+class EnrolmentRecord(StudentRow):
     waitlist_position: int | None
     offer_expires_at: datetime.datetime | None
     order_id: int | None
@@ -51,24 +65,14 @@ class EnrolmentRecord:
     withdrawn_at: datetime.datetime | None
     created_at: datetime.datetime
 
-    @strawberry.field
-    def status_label(self) -> str:
-        return self.get_status_display()
-
     @strawberry.field(name="class")
     def klass(self) -> ClassSummary:
         return self.klass  # select_related
 
-    @strawberry.field
-    def student(self) -> types.Customer:
-        return self.student  # select_related
-
 
 @strawberry.type(description="A student's pass with what is left, as `GET /api/v1/academy/passes/` shows it.")
-class StudentPass:
-    id: int
+class StudentPass(StudentRow):
     plan_id: int
-    status: str
     order_id: int | None
     sessions_total: int | None
     sessions_used: int
@@ -85,14 +89,6 @@ class StudentPass:
     def name(self) -> str:
         return self.plan.item.name  # select_related
 
-    @strawberry.field
-    def student(self) -> types.Customer:
-        return self.student
-
-    @strawberry.field
-    def status_label(self) -> str:
-        return self.get_status_display()
-
     @strawberry.field(description="Active but past its last day.")
     def expired(self) -> bool:
         return self.is_expired
@@ -107,11 +103,9 @@ class StudentPass:
 
 
 @strawberry.type(name="TuitionInvoice", description="A month's tuition, as `GET /api/v1/academy/tuition/` shows it.")
-class TuitionRecord:
-    id: int
+class TuitionRecord(StudentRow):
     enrolment_id: int
     period: datetime.date
-    status: str
     currency: str
     sessions_in_month: int
     sessions_billed: int
@@ -125,14 +119,6 @@ class TuitionRecord:
     @strawberry.field
     def class_name(self) -> str:
         return self.enrolment.klass.name  # select_related
-
-    @strawberry.field
-    def student(self) -> types.Customer:
-        return self.student
-
-    @strawberry.field
-    def status_label(self) -> str:
-        return self.get_status_display()
 
     @strawberry.field
     def paid_via_label(self) -> str:
