@@ -71,9 +71,10 @@ def test_a_delivery_through_the_kitchen_and_the_rider(browser, server, world, ru
         for key in ("new", "accepted", "cooking", "ready"):
             assert words[key] in columns, (key, columns)
 
-        # 1. a paid order appears within 2 s, without a reload, highlighted
-        started = time.monotonic()
+        # 1. a paid order appears within 2 s of being paid (the clock starts once the payment is
+        # recorded: making and paying the order is the test's own work), without a reload, highlighted
         order = paid_order(world, notes="포크 2개 / two forks", memo=words["memo"])
+        started = time.monotonic()
         ticket(page, order).wait_for(state="visible", timeout=2500)
         assert time.monotonic() - started < 2.0, f"the order took {time.monotonic() - started:.1f}s to appear"
         card = ticket(page, order)
