@@ -6,7 +6,7 @@ from rest_framework import serializers
 
 from apps.branches.models import Branch
 from apps.catalog.models import Item
-from apps.core.serializers import StrictCharField
+from apps.core.serializers import ModelSerializer, StrictCharField
 
 from .models import Attendance, Class, Enrolment, Holiday, Session
 from .models.classes import MAX_DURATION_MINUTES
@@ -45,7 +45,7 @@ class ClassUpdateInput(serializers.Serializer):
     is_active = serializers.BooleanField(required=False)
 
 
-class ClassOutput(serializers.ModelSerializer):
+class ClassOutput(ModelSerializer):
     course_name = serializers.CharField(source="course.name")
     branch_name = serializers.CharField(source="branch.name")
 
@@ -56,7 +56,7 @@ class ClassOutput(serializers.ModelSerializer):
                   "updated_at"]
 
 
-class OpenClassOutput(serializers.ModelSerializer):
+class OpenClassOutput(ModelSerializer):
     course_name = serializers.CharField(source="course.name")
     price = serializers.IntegerField(source="course.price")
     branch_name = serializers.CharField(source="branch.name")
@@ -74,7 +74,7 @@ class OpenClassOutput(serializers.ModelSerializer):
 # --- Sessions and holidays --------------------------------------------------------------
 
 
-class SessionOutput(serializers.ModelSerializer):
+class SessionOutput(ModelSerializer):
     class_name = serializers.CharField(source="klass.name")
     status_label = serializers.CharField(source="get_status_display")
 
@@ -99,7 +99,7 @@ class SubstituteInput(serializers.Serializer):
                                        help_text=_("The substitute's user id; null for the class's own teacher."))
 
 
-class HolidaySerializer(serializers.ModelSerializer):
+class HolidaySerializer(ModelSerializer):
     name = StrictCharField(max_length=120)
 
     class Meta:
@@ -172,7 +172,7 @@ class ReasonInput(serializers.Serializer):
     reason = StrictCharField(max_length=500, required=False, allow_blank=True, default="")
 
 
-class EnrolmentOutput(serializers.ModelSerializer):
+class EnrolmentOutput(ModelSerializer):
     class_name = serializers.CharField(source="klass.name")
     student_name = serializers.CharField(source="student.name")
     status_label = serializers.CharField(source="get_status_display")
@@ -221,7 +221,7 @@ def roster_rows(pairs) -> list[dict]:
              "marked_at": getattr(row, "marked_at", None)} for enrolment, row in pairs]
 
 
-class AttendanceOutput(serializers.ModelSerializer):
+class AttendanceOutput(ModelSerializer):
     student_name = serializers.CharField(source="student.name")
     status_label = serializers.CharField(source="get_status_display")
     class_name = serializers.CharField(source="session.klass.name")

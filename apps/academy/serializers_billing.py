@@ -3,12 +3,13 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from apps.core.serializers import ModelSerializer
 from apps.coupons.models import Coupon
 
 from .models import AcademySettings, Pass, PassPlan, TuitionInvoice
 
 
-class PassPlanOutput(serializers.ModelSerializer):
+class PassPlanOutput(ModelSerializer):
     name = serializers.CharField(source="item.name")
     price = serializers.IntegerField(source="item.price")
     currency = serializers.CharField(source="item.currency")
@@ -27,7 +28,7 @@ class PassBuyInput(serializers.Serializer):
     student = serializers.IntegerField(min_value=1)
 
 
-class PassOutput(serializers.ModelSerializer):
+class PassOutput(ModelSerializer):
     name = serializers.CharField(source="plan.item.name")
     student_name = serializers.CharField(source="student.name")
     status_label = serializers.CharField(source="get_status_display")
@@ -44,7 +45,7 @@ class PassOutput(serializers.ModelSerializer):
         return obj.is_expired
 
 
-class TuitionOutput(serializers.ModelSerializer):
+class TuitionOutput(ModelSerializer):
     class_name = serializers.CharField(source="enrolment.klass.name")
     student_name = serializers.CharField(source="student.name")
     status_label = serializers.CharField(source="get_status_display")
@@ -66,7 +67,7 @@ class MethodInput(serializers.Serializer):
     method = serializers.ChoiceField(choices=[TuitionInvoice.Method.CASH, TuitionInvoice.Method.TRANSFER])
 
 
-class AcademySettingsSerializer(serializers.ModelSerializer):
+class AcademySettingsSerializer(ModelSerializer):
     sibling_coupon = serializers.PrimaryKeyRelatedField(queryset=Coupon.objects.all(), allow_null=True,
                                                         required=False)
     pass_refund_rule_label = serializers.CharField(source="get_pass_refund_rule_display", read_only=True)

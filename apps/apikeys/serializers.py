@@ -1,11 +1,12 @@
 from rest_framework import serializers
 
 from apps.authz import catalogue
+from apps.core.serializers import ModelSerializer
 
 from .models import ApiKey
 
 
-class ApiKeyOutput(serializers.ModelSerializer):
+class ApiKeyOutput(ModelSerializer):
     permissions = serializers.SerializerMethodField()
     status = serializers.SerializerMethodField()
 

@@ -1,22 +1,24 @@
 from rest_framework import serializers
 
+from apps.core.serializers import ModelSerializer
+
 from .models import AddOn, AddOnRequest, Invoice, InvoiceLine, Plan, Subscription
 
 
-class PlanOutput(serializers.ModelSerializer):
+class PlanOutput(ModelSerializer):
     class Meta:
         model = Plan
         fields = ["code", "name", "name_ko", "billing_period", "trial_days"]
 
 
-class AddOnOutput(serializers.ModelSerializer):
+class AddOnOutput(ModelSerializer):
     class Meta:
         model = AddOn
         fields = ["code", "name", "name_ko", "description", "price", "currency", "limit_key", "limit_increase",
                   "feature_flag"]
 
 
-class SubscriptionOutput(serializers.ModelSerializer):
+class SubscriptionOutput(ModelSerializer):
     plan = PlanOutput()
     addons = serializers.SerializerMethodField()
     limits = serializers.DictField(source="limits_resolved", child=serializers.IntegerField(allow_null=True))
@@ -31,13 +33,13 @@ class SubscriptionOutput(serializers.ModelSerializer):
         return [{"code": item.addon.code, "quantity": item.quantity} for item in obj.addons.all()]
 
 
-class InvoiceLineOutput(serializers.ModelSerializer):
+class InvoiceLineOutput(ModelSerializer):
     class Meta:
         model = InvoiceLine
         fields = ["kind", "description", "quantity", "unit_amount", "amount"]
 
 
-class InvoiceOutput(serializers.ModelSerializer):
+class InvoiceOutput(ModelSerializer):
     lines = InvoiceLineOutput(many=True)
 
     class Meta:
@@ -52,7 +54,7 @@ class AddOnRequestInput(serializers.Serializer):
     note = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
 
 
-class AddOnRequestOutput(serializers.ModelSerializer):
+class AddOnRequestOutput(ModelSerializer):
     addon = serializers.SlugRelatedField(slug_field="code", read_only=True)
 
     class Meta:

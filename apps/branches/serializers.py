@@ -1,13 +1,12 @@
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.serializerfields import PhoneNumberField
-from rest_framework import serializers
 
-from apps.core.serializers import StrictCharField
+from apps.core.serializers import ModelSerializer, StrictCharField
 
 from .models import Branch
 
 
-class BranchSerializer(serializers.ModelSerializer):
+class BranchSerializer(ModelSerializer):
     name = StrictCharField(max_length=120)  # the service's full_clean reports duplicates
     address = StrictCharField(max_length=255, required=False, allow_blank=True)
     phone = PhoneNumberField(required=False, allow_blank=True, help_text=_(

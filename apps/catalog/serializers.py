@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from apps.core.money import Money
-from apps.core.serializers import StrictCharField
+from apps.core.serializers import ModelSerializer, StrictCharField
 
 from .models import Category, Item, ItemImage, Option, OptionGroup
 from .translation import localized
@@ -102,19 +102,19 @@ class ImageInput(serializers.Serializer):
 # --- Staff output --------------------------------------------------------------------------
 
 
-class CategoryOutput(serializers.ModelSerializer):
+class CategoryOutput(ModelSerializer):
     class Meta:
         model = Category
         fields = ["id", "name", "translations", "position", "is_active", "created_at", "updated_at"]
 
 
-class OptionOutput(serializers.ModelSerializer):
+class OptionOutput(ModelSerializer):
     class Meta:
         model = Option
         fields = ["id", "name", "translations", "price_delta", "is_available", "position"]
 
 
-class OptionGroupOutput(serializers.ModelSerializer):
+class OptionGroupOutput(ModelSerializer):
     options = OptionOutput(many=True, read_only=True)
 
     class Meta:
@@ -122,7 +122,7 @@ class OptionGroupOutput(serializers.ModelSerializer):
         fields = ["id", "name", "translations", "required", "min_choices", "max_choices", "position", "options"]
 
 
-class ImageOutput(serializers.ModelSerializer):
+class ImageOutput(ModelSerializer):
     url = serializers.SerializerMethodField()
 
     class Meta:
@@ -133,7 +133,7 @@ class ImageOutput(serializers.ModelSerializer):
         return image_url(self.context.get("request"), image)
 
 
-class ItemOutput(serializers.ModelSerializer):
+class ItemOutput(ModelSerializer):
     category_name = serializers.CharField(source="category.name", read_only=True, default=None, allow_null=True)
     price_display = serializers.SerializerMethodField()
     sold_out = serializers.SerializerMethodField(help_text="Marked sold out, or no stock left.")
@@ -160,7 +160,7 @@ class ItemOutput(serializers.ModelSerializer):
 # --- Customer output (in the reader's language) ---------------------------------------------
 
 
-class OpenCategoryOutput(serializers.ModelSerializer):
+class OpenCategoryOutput(ModelSerializer):
     name = serializers.SerializerMethodField()
 
     class Meta:
@@ -171,7 +171,7 @@ class OpenCategoryOutput(serializers.ModelSerializer):
         return localized(category, "name")
 
 
-class OpenOptionOutput(serializers.ModelSerializer):
+class OpenOptionOutput(ModelSerializer):
     name = serializers.SerializerMethodField()
     price_delta_display = serializers.SerializerMethodField()
 
@@ -189,7 +189,7 @@ class OpenOptionOutput(serializers.ModelSerializer):
         return f"+{shown}" if option.price_delta > 0 else f"-{shown}"
 
 
-class OpenOptionGroupOutput(serializers.ModelSerializer):
+class OpenOptionGroupOutput(ModelSerializer):
     name = serializers.SerializerMethodField()
     options = OpenOptionOutput(many=True, read_only=True)
 
@@ -201,7 +201,7 @@ class OpenOptionGroupOutput(serializers.ModelSerializer):
         return localized(group, "name")
 
 
-class OpenItemOutput(serializers.ModelSerializer):
+class OpenItemOutput(ModelSerializer):
     name = serializers.SerializerMethodField()
     description = serializers.SerializerMethodField()
     category_name = serializers.SerializerMethodField()

@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 from phonenumber_field.serializerfields import PhoneNumberField
 from rest_framework import serializers
 
-from apps.core.serializers import StoredPhoneField, StrictCharField
+from apps.core.serializers import ModelSerializer, StoredPhoneField, StrictCharField
 
 from .models import Consent
 
@@ -59,7 +59,7 @@ class ProfileInput(serializers.Serializer):
     marketing_consent = serializers.BooleanField(required=False)
 
 
-class ConsentOutput(serializers.ModelSerializer):
+class ConsentOutput(ModelSerializer):
     kind_label = serializers.CharField(source="get_kind_display", read_only=True)
 
     class Meta:

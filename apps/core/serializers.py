@@ -1,5 +1,7 @@
 """Serializer fields shared by the APIs."""
 
+import copy
+
 from rest_framework import serializers
 
 
@@ -37,3 +39,19 @@ class StoredPhoneField(serializers.CharField):
         if raw and raw[0] == "+" and raw[1:].isdigit():
             return raw  # E.164 already (a number typed in another form is formatted below)
         return str(value)
+
+
+class ModelSerializer(serializers.ModelSerializer):
+    """DRF's ModelSerializer, building its fields from the model once per class rather than
+    on every use: DRF introspects the model's fields (types, labels, validators, extra
+    kwargs) each time a serializer is made, which was a tenth of a 20-row list's time.
+    Each use gets its own deep copy, as DRF does with declared fields, so a serializer may
+    still change its own `fields` (e.g. pop one) without touching the next one's."""
+
+    def get_fields(self):
+        cls = type(self)
+        built = cls.__dict__.get("_fields_built")
+        if built is None:
+            built = super().get_fields()  # depends on the class only (Meta, declared fields)
+            cls._fields_built = built
+        return copy.deepcopy(built)

@@ -4,7 +4,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from apps.core.money import Money
-from apps.core.serializers import StrictCharField
+from apps.core.serializers import ModelSerializer, StrictCharField
 
 from .models import Coupon, CouponClaim
 from .selectors import UNUSABLE_REASONS, coupon_unusable_reason
@@ -45,7 +45,7 @@ class CouponInput(serializers.Serializer):
     is_active = serializers.BooleanField(required=False)
 
 
-class CouponOutput(serializers.ModelSerializer):
+class CouponOutput(ModelSerializer):
     kind_label = serializers.CharField(source="get_kind_display", read_only=True)
     summary = serializers.SerializerMethodField()
     claim_count = serializers.IntegerField(read_only=True, default=0)

@@ -3,14 +3,14 @@ from phonenumber_field.serializerfields import PhoneNumberField
 from rest_framework import serializers
 
 from apps.branches.models import Branch
-from apps.core.serializers import StoredPhoneField, StrictCharField
+from apps.core.serializers import ModelSerializer, StoredPhoneField, StrictCharField
 
 from .models import Customer, GuardianContact, Tag
 
 PHONE_HELP = _("A phone number, e.g. 010-1234-5678 (Korean) or +82 10-1234-5678; answered in E.164 (+821012345678).")
 
 
-class GuardianSerializer(serializers.ModelSerializer):
+class GuardianSerializer(ModelSerializer):
     name = StrictCharField(max_length=150)
     relation = StrictCharField(max_length=50, required=False, allow_blank=True)
     phone = PhoneNumberField(help_text=PHONE_HELP)
@@ -20,7 +20,7 @@ class GuardianSerializer(serializers.ModelSerializer):
         fields = ["name", "relation", "phone", "email"]
 
 
-class CustomerOutput(serializers.ModelSerializer):
+class CustomerOutput(ModelSerializer):
     """A customer from apps.crm.selectors.customer_rows (tags and guardians come with the row)."""
 
     tags = serializers.ListField(child=serializers.CharField(), source="tag_names", read_only=True)

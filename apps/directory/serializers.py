@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from apps.branches.validation import WEEKDAYS
-from apps.core.serializers import StrictCharField
+from apps.core.serializers import ModelSerializer, StrictCharField
 from apps.core.urls import absolute_url
 from apps.tenants.models import Tenant
 
@@ -51,7 +51,7 @@ class BranchOutput(serializers.Serializer):
         return OpeningHoursOutput(opening_hours(branch.get("opening_hours")), many=True).data
 
 
-class ListingSummaryOutput(serializers.ModelSerializer):
+class ListingSummaryOutput(ModelSerializer):
     business_type_label = serializers.CharField(source="get_business_type_display",
                                                 help_text=_("The business type in the reader's language."))
     headline = serializers.SerializerMethodField(help_text=_("In the reader's language when the business wrote "

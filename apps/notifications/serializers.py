@@ -1,10 +1,12 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from apps.core.serializers import ModelSerializer
+
 from .models import Notification, Preference
 
 
-class NotificationOutput(serializers.ModelSerializer):
+class NotificationOutput(ModelSerializer):
     event = serializers.CharField(source="event_name", help_text=_("The event it is about, e.g. order.created."))
     read = serializers.SerializerMethodField()
 
@@ -21,7 +23,7 @@ class MarkedOutput(serializers.Serializer):
     unread = serializers.IntegerField()
 
 
-class PreferencesSerializer(serializers.ModelSerializer):
+class PreferencesSerializer(ModelSerializer):
     """Every channel is optional on input: one left out keeps its setting."""
 
     class Meta:

@@ -6,7 +6,7 @@ from rest_framework import serializers
 
 from apps.branches.models import Branch
 from apps.core.money import Money
-from apps.core.serializers import StrictCharField
+from apps.core.serializers import ModelSerializer, StrictCharField
 from apps.crm.models import Customer
 
 from .flows import flow_for, status_label
@@ -89,7 +89,7 @@ class LineOptionOutput(serializers.Serializer):
     price_delta = serializers.IntegerField()
 
 
-class OrderLineOutput(serializers.ModelSerializer):
+class OrderLineOutput(ModelSerializer):
     options = LineOptionOutput(many=True, read_only=True)
     line_total_formatted = serializers.SerializerMethodField()
 
@@ -108,7 +108,7 @@ class FeeOutput(serializers.Serializer):
     amount = serializers.IntegerField()
 
 
-class TransitionOutput(serializers.ModelSerializer):
+class TransitionOutput(ModelSerializer):
     from_label = serializers.SerializerMethodField()
     to_label = serializers.SerializerMethodField()
     actor = serializers.SerializerMethodField()
@@ -135,7 +135,7 @@ class ConsumerTransitionOutput(TransitionOutput):
         fields = ["from_status", "from_label", "to_status", "to_label", "reason", "created_at"]
 
 
-class OrderOutput(serializers.ModelSerializer):
+class OrderOutput(ModelSerializer):
     status_label = serializers.SerializerMethodField()
     payment_status_label = serializers.CharField(source="get_payment_status_display", read_only=True)
     kind_label = serializers.CharField(source="get_kind_display", read_only=True)

@@ -1,13 +1,13 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from apps.core.serializers import StrictCharField
+from apps.core.serializers import ModelSerializer, StrictCharField
 from apps.orders.flows import status_label
 
 from .models import Payment, Refund
 
 
-class RefundOutput(serializers.ModelSerializer):
+class RefundOutput(ModelSerializer):
     payment = serializers.CharField(source="payment.reference")
     status_label = serializers.CharField(source="get_status_display")
 
@@ -17,7 +17,7 @@ class RefundOutput(serializers.ModelSerializer):
                   "failure_reason", "created_at", "completed_at"]
 
 
-class PaymentOutput(serializers.ModelSerializer):
+class PaymentOutput(ModelSerializer):
     """A payment as staff see it: with the settlement inputs fixed at capture."""
 
     order = serializers.IntegerField(source="order_id")

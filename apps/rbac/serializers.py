@@ -2,12 +2,12 @@ from rest_framework import serializers
 
 from apps.authz import catalogue
 from apps.authz.scopes import Scope
-from apps.core.serializers import StrictCharField, StrictSlugField
+from apps.core.serializers import ModelSerializer, StrictCharField, StrictSlugField
 
 from .models import Role
 
 
-class RoleOutput(serializers.ModelSerializer):
+class RoleOutput(ModelSerializer):
     permissions = serializers.SerializerMethodField(help_text="resource:action -> scope (tenant, branch, own).")
 
     class Meta:

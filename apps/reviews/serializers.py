@@ -3,7 +3,7 @@ import re
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from apps.core.serializers import StrictCharField
+from apps.core.serializers import ModelSerializer, StrictCharField
 
 from .models import MAX_RATING, MIN_RATING, REASON_MAX_LENGTH, REPLY_MAX_LENGTH, TEXT_MAX_LENGTH, Review, ReviewItem
 
@@ -51,13 +51,13 @@ class HideInput(serializers.Serializer):
     reason = StrictCharField(max_length=REASON_MAX_LENGTH, help_text=_("Why it is hidden (kept in the audit log)."))
 
 
-class ReviewItemOutput(serializers.ModelSerializer):
+class ReviewItemOutput(ModelSerializer):
     class Meta:
         model = ReviewItem
         fields = ["item", "item_name"]
 
 
-class MyReviewOutput(serializers.ModelSerializer):
+class MyReviewOutput(ModelSerializer):
     order_number = serializers.IntegerField(source="order.number", read_only=True)
     items = ReviewItemOutput(many=True, read_only=True)
 
@@ -67,7 +67,7 @@ class MyReviewOutput(serializers.ModelSerializer):
                   "created_at", "updated_at"]
 
 
-class ReviewOutput(serializers.ModelSerializer):
+class ReviewOutput(ModelSerializer):
     """A review as staff see it."""
 
     order_number = serializers.IntegerField(source="order.number", read_only=True)
@@ -82,7 +82,7 @@ class ReviewOutput(serializers.ModelSerializer):
                   "created_at", "updated_at"]
 
 
-class PublicReviewOutput(serializers.ModelSerializer):
+class PublicReviewOutput(ModelSerializer):
     """A visible review as anyone reads it: the author's name masked."""
 
     author = serializers.SerializerMethodField(help_text=_("The reviewer's name, masked (김*수, M*** K.)."))

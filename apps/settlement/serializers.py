@@ -8,6 +8,8 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from apps.core.serializers import ModelSerializer
+
 from .models import SettlementBatch, SettlementLine, TaxInvoice
 
 
@@ -28,7 +30,7 @@ class BatchFilterInput(serializers.Serializer):
         return {key: value for key, value in data.items() if value not in (None, "")}
 
 
-class BatchOutput(serializers.ModelSerializer):
+class BatchOutput(ModelSerializer):
     cycle_label = serializers.CharField(source="get_cycle_display", read_only=True)
     status_label = serializers.CharField(source="get_status_display", read_only=True)
     tax_invoice = serializers.SerializerMethodField(help_text="The number of the commission's tax invoice, once "
@@ -58,7 +60,7 @@ class BatchOutput(serializers.ModelSerializer):
         return self._link("settlement-detail", batch)
 
 
-class LineOutput(serializers.ModelSerializer):
+class LineOutput(ModelSerializer):
     kind_label = serializers.CharField(source="get_kind_display", read_only=True)
 
     class Meta:

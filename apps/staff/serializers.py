@@ -1,6 +1,7 @@
 from rest_framework import serializers
 
 from apps.branches.models import Branch
+from apps.core.serializers import ModelSerializer
 from apps.rbac.models import Role
 
 from .models import Invitation, StaffProfile
@@ -15,7 +16,7 @@ class StaffRoleOutput(serializers.Serializer):
         return sorted(b.pk for b in assignment.branches.all())
 
 
-class StaffOutput(serializers.ModelSerializer):
+class StaffOutput(ModelSerializer):
     user_id = serializers.SerializerMethodField()
     roles = serializers.SerializerMethodField()
 
@@ -46,7 +47,7 @@ class StaffRolesInput(serializers.Serializer):
     roles = RoleGrantInput(many=True)
 
 
-class InvitationOutput(serializers.ModelSerializer):
+class InvitationOutput(ModelSerializer):
     roles = serializers.SlugRelatedField(slug_field="key", many=True, read_only=True)
     branches = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
     status = serializers.SerializerMethodField()

@@ -1,10 +1,12 @@
 from django.utils import timezone
 from rest_framework import serializers
 
+from apps.core.serializers import ModelSerializer
+
 from .models import Attempt, WebhookEndpoint
 
 
-class EndpointOutput(serializers.ModelSerializer):
+class EndpointOutput(ModelSerializer):
     status = serializers.SerializerMethodField()
     secret_hint = serializers.SerializerMethodField(help_text="The end of the secret that signs now (never all).")
 
@@ -67,7 +69,7 @@ class ReplayOutput(serializers.Serializer):
     status = serializers.CharField()
 
 
-class AttemptOutput(serializers.ModelSerializer):
+class AttemptOutput(ModelSerializer):
     message = serializers.SerializerMethodField()
     event = serializers.SerializerMethodField()
 

@@ -1,9 +1,11 @@
 from rest_framework import serializers
 
+from apps.core.serializers import ModelSerializer
+
 from .models import WorkspaceSettings
 
 
-class WorkspaceSettingsSerializer(serializers.ModelSerializer):
+class WorkspaceSettingsSerializer(ModelSerializer):
     logo = serializers.FileField(required=False, allow_null=True, use_url=False,
                                  help_text="PNG, JPEG, WebP or GIF, at most 1 MB (multipart upload).")
     logo_url = serializers.SerializerMethodField()

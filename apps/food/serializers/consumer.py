@@ -10,13 +10,14 @@ from rest_framework import serializers
 
 from apps.catalog.serializers import OpenItemOutput, money_display
 from apps.catalog.translation import localized
+from apps.core.serializers import ModelSerializer
 from apps.orders.serializers import ConsumerOrderOutput
 
 from ..models import BranchOrdering
 from .staff import BandOutput, CoordinateField
 
 
-class OpenBranchOutput(serializers.ModelSerializer):
+class OpenBranchOutput(ModelSerializer):
     """A branch as a customer chooses it (`state`, set by the view: open now, paused, the
     next opening, the delivery area's radius)."""
 

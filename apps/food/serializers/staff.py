@@ -12,7 +12,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from apps.core.money import Money
-from apps.core.serializers import StrictCharField
+from apps.core.serializers import ModelSerializer, StrictCharField
 
 from .. import flow as F
 from ..models import BranchOrdering, MenuPeriod
@@ -69,7 +69,7 @@ class MenuPeriodInput(serializers.Serializer):
         return _check_languages(value)
 
 
-class MenuPeriodOutput(serializers.ModelSerializer):
+class MenuPeriodOutput(ModelSerializer):
     items = serializers.SerializerMethodField()
 
     class Meta:
@@ -121,7 +121,7 @@ class BandOutput(serializers.Serializer):
     fee = serializers.IntegerField()
 
 
-class OrderingOutput(serializers.ModelSerializer):
+class OrderingOutput(ModelSerializer):
     """A branch's ordering rules and where it stands now (`state`, set by the view)."""
 
     branch_name = serializers.CharField(source="branch.name")

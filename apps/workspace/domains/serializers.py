@@ -1,5 +1,6 @@
 from rest_framework import serializers
 
+from apps.core.serializers import ModelSerializer
 from apps.tenants.domains import domain_dns_records
 from apps.tenants.models import Domain
 
@@ -10,7 +11,7 @@ class DnsRecordSerializer(serializers.Serializer):
     value = serializers.CharField()
 
 
-class DomainSerializer(serializers.ModelSerializer):
+class DomainSerializer(ModelSerializer):
     status_label = serializers.CharField(source="get_status_display", read_only=True)
     dns_records = serializers.SerializerMethodField()
 

@@ -4,11 +4,13 @@ from django.conf import settings
 from django.utils import timezone
 from rest_framework import serializers
 
+from apps.core.serializers import ModelSerializer
+
 from .models import DataExport
 from .services import export_link_path
 
 
-class ExportOutput(serializers.ModelSerializer):
+class ExportOutput(ModelSerializer):
     kind_label = serializers.CharField(source="get_kind_display", read_only=True)
     status_label = serializers.CharField(source="get_status_display", read_only=True)
     customer_id = serializers.IntegerField(source="subject_id", read_only=True, allow_null=True)
