@@ -4,12 +4,20 @@ where a person should read a label. Screenshots go to test-artifacts/<name>.png.
 
 from __future__ import annotations
 
+import os
 import re
 
 from tests.plugin import ARTIFACTS
 
 LOCALES = {"en": "en-US", "ko": "ko-KR"}
 VIEWPORTS = {1280: {"width": 1280, "height": 800}, 390: {"width": 390, "height": 844}}
+
+# The walks a browser test repeats: each language at each width. BROWSER_RUNS=two keeps
+# the two that still cover each language and each width once (English on a desktop,
+# Korean on a phone), about half the browser tests' time, for a quicker local run.
+ALL_RUNS = [("en", 1280), ("ko", 1280), ("en", 390), ("ko", 390)]
+RUNS = [("en", 1280), ("ko", 390)] if os.environ.get("BROWSER_RUNS") == "two" else ALL_RUNS
+RUN_IDS = [f"{language}-{width}" for language, width in RUNS]
 
 RAW_CODE = re.compile(r"\b[a-z]+(?:_[a-z]+)+\b|\b[a-z]+:(?:view|add|change|delete)\b")
 

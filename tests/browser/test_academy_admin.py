@@ -26,6 +26,7 @@ from django.utils import timezone
 from django_tenants.utils import schema_context
 
 from tests.browser import screens
+from tests.browser.screens import RUN_IDS, RUNS
 from tests.plugin import PASSWORD, Committed, create_provisioned
 
 pytestmark = pytest.mark.browser
@@ -37,8 +38,6 @@ TEACHER = f"lee@{SLUG}.test"
 OTHER = f"park@{SLUG}.test"
 LOCALES = {"en": "en-US", "ko": "ko-KR"}
 VIEWPORTS = {1280: {"width": 1280, "height": 800}, 390: {"width": 390, "height": 844}}
-RUNS = [("en", 1280), ("ko", 1280), ("en", 390), ("ko", 390)]
-RUN_IDS = [f"{language}-{width}" for language, width in RUNS]
 RAW_CODE = re.compile(r"\b[a-z]+(?:_[a-z]+)+\b|\b[a-z]+:(?:view|add|change|delete)\b")
 STUDENTS = ["김지훈", "박서연", "Olivia Kim", "최민준"]
 DAILY, WEEKLY = "중등 수학 A", "Physics B"
@@ -88,7 +87,7 @@ def _staff(tenant, email: str, name: str, role: str):
 
 @pytest.fixture(scope="module")
 def school(platform_seed, django_db_blocker):
-    """The academy, once for the four runs, committed for the web server, removed after."""
+    """The academy, once for all its runs, committed for the web server, removed after."""
     from apps.academy.models import Session
     from apps.academy.services import class_create, enrolment_create
     from apps.accounts.models import User

@@ -35,6 +35,7 @@ from django.utils import timezone
 from django_tenants.utils import schema_context
 
 from tests.browser import screens
+from tests.browser.screens import RUN_IDS, RUNS
 from tests.plugin import PASSWORD, Committed, create_provisioned
 
 pytestmark = pytest.mark.browser
@@ -46,8 +47,6 @@ TEACHER = f"lee@{SLUG}.test"
 CLERK = f"desk@{SLUG}.test"
 LOCALES = {"en": "en-US", "ko": "ko-KR"}
 VIEWPORTS = {1280: {"width": 1280, "height": 800}, 390: {"width": 390, "height": 844}}
-RUNS = [("en", 1280), ("ko", 1280), ("en", 390), ("ko", 390)]
-RUN_IDS = [f"{language}-{width}" for language, width in RUNS]
 CLERK_RUNS = [("en", 1280), ("ko", 390)]
 RAW_CODE = re.compile(r"\b[a-z]+(?:_[a-z]+)+\b|\b[a-z]+:(?:view|add|change|delete)\b")
 SEOUL = dt.timezone(dt.timedelta(hours=9))  # no DST

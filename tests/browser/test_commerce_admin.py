@@ -30,7 +30,7 @@ import pytest
 from django.db import connection
 from django_tenants.utils import schema_context, tenant_context
 
-from tests.browser.screens import detail_action
+from tests.browser.screens import RUN_IDS, RUNS, detail_action
 from tests.plugin import ARTIFACTS, PASSWORD, Committed, create_provisioned
 
 pytestmark = pytest.mark.browser
@@ -41,8 +41,6 @@ OWNER = f"owner@{SLUG}.test"
 DINERS = {"minseo": f"minseo@{SLUG}.test", "tom": f"tom@{SLUG}.test"}
 LOCALES = {"en": "en-US", "ko": "ko-KR"}
 VIEWPORTS = {1280: {"width": 1280, "height": 800}, 390: {"width": 390, "height": 844}}
-RUNS = [("en", 1280), ("ko", 1280), ("en", 390), ("ko", 390)]
-RUN_IDS = [f"{language}-{width}" for language, width in RUNS]
 # snake_case values and resource:action permissions: codes, never what a person should read
 RAW_CODE = re.compile(r"\b[a-z]+(?:_[a-z]+)+\b|\b[a-z]+:(?:view|add|change|delete|refund)\b")
 
@@ -159,7 +157,7 @@ def _order(shop, customer, lines, *, coupon="", pay=True, steps=()):
 
 @pytest.fixture(scope="module")
 def shop(platform_seed, django_db_blocker):
-    """The restaurant, once for the four runs (provisioning takes seconds), committed for
+    """The restaurant, once for all its runs (provisioning takes seconds), committed for
     the web server and removed after."""
     from apps.accounts.models import User
     from apps.branches.services import branch_create

@@ -11,6 +11,7 @@ import pytest
 from django.db import connection
 
 from tests.browser import screens
+from tests.browser.screens import RUNS
 from tests.plugin import PASSWORD, Committed, create_provisioned
 
 pytestmark = [pytest.mark.browser]
@@ -19,7 +20,6 @@ SLUG = "domains-ui"
 OWNER = f"owner@{SLUG}.test"
 PENDING = "shop.domains-ui-example.org"
 VERIFIED = "www.domains-ui-example.org"
-RUNS = [("en", 1280), ("ko", 1280), ("en", 390), ("ko", 390)]
 WORDS = {"en": {"title": "Domains", "pending": "Waiting for DNS", "verified": "Verified", "records": "DNS records"},
          "ko": {"title": "도메인", "pending": "DNS 확인 대기 중", "verified": "확인됨", "records": "DNS 레코드"}}
 # Host names and tokens are data, not codes: only status-like snake_case words count.

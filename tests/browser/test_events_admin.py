@@ -35,6 +35,7 @@ from django.db import connection
 from django.utils import timezone
 from django_tenants.utils import schema_context, tenant_context
 
+from tests.browser.screens import RUN_IDS, RUNS
 from tests.plugin import ARTIFACTS, HQ_EMAIL, PASSWORD, Committed, browser_hq_login, create_provisioned
 
 pytestmark = pytest.mark.browser
@@ -48,8 +49,6 @@ DINER_NAMES = {"ko": "박서연", "en": "James Carter"}
 PHONES = {"ko": "010-2345-6789", "en": "010-9876-5432"}
 LOCALES = {"en": "en-US", "ko": "ko-KR"}
 VIEWPORTS = {1280: {"width": 1280, "height": 800}, 390: {"width": 390, "height": 844}}
-RUNS = [("en", 1280), ("ko", 1280), ("en", 390), ("ko", 390)]
-RUN_IDS = [f"{language}-{width}" for language, width in RUNS]
 # snake_case values and dotted event names: codes, never what a person should read
 RAW_CODE = re.compile(r"\b[a-z]+(?:_[a-z]+)+\b|\b(?:order|payment|refund)\.[a-z_]+\b")
 SIGNING_SECRET = re.compile(r"whsec_[A-Za-z0-9+/=]+")

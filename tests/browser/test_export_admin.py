@@ -24,6 +24,7 @@ from django_tenants.utils import schema_context
 
 from apps.workspace.tests.export_seed import seed
 from tests.browser import screens
+from tests.browser.screens import RUNS
 from tests.plugin import PASSWORD, Committed, create_provisioned
 
 pytestmark = [pytest.mark.browser, pytest.mark.worker]
@@ -34,7 +35,6 @@ OWNER = f"owner@{SLUG}.test"
 MARK = "UIMARK"
 LOCALES = {"en": "en-US", "ko": "ko-KR"}
 VIEWPORTS = {1280: {"width": 1280, "height": 800}, 390: {"width": 390, "height": 844}}
-RUNS = [("en", 1280), ("ko", 1280), ("en", 390), ("ko", 390)]
 RAW_CODE = re.compile(r"\b[a-z]+(?:_[a-z]+)+\b|\b[a-z]+:(?:view|add|change|delete|export)\b")
 WORDS = {
     "en": {"title": "Data exports", "menu": "Export data", "prepare": "Prepare export", "ready": "Ready",

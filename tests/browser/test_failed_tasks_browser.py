@@ -9,13 +9,12 @@ from __future__ import annotations
 import pytest
 from django.conf import settings
 
-from tests.browser.screens import detail_action, new_page, no_raw_codes, shoot
+from tests.browser.screens import RUNS, detail_action, new_page, no_raw_codes, shoot
 from tests.plugin import browser_hq_login
 
 pytestmark = pytest.mark.browser
 
 VIEWPORTS = {1280: {"width": 1280, "height": 800}, 390: {"width": 390, "height": 844}}
-RUNS = [("en", 1280), ("ko", 1280), ("en", 390), ("ko", 390)]
 WORDS = {
     "en": {"title": "failed tasks", "failed": "failed", "retried": "retried", "sent": "the task was sent again",
            "retry": "retry task"},

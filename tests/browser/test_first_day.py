@@ -28,14 +28,12 @@ from django.test import TestCase
 from django.utils import timezone
 from django_tenants.utils import schema_context
 
-from tests.browser.screens import new_page, open_tab
+from tests.browser.screens import RUN_IDS, RUNS, new_page, open_tab
 from tests.plugin import ARTIFACTS, PASSWORD, Committed, browser_hq_login, read_live_mail
 
 pytestmark = pytest.mark.browser
 
 VIEWPORTS = {1280: {"width": 1280, "height": 800}, 390: {"width": 390, "height": 844}}
-RUNS = [("en", 1280), ("ko", 1280), ("en", 390), ("ko", 390)]
-RUN_IDS = [f"{language}-{width}" for language, width in RUNS]
 
 OWNER_WORDS = {
     "en": {
@@ -264,7 +262,7 @@ def test_the_owners_first_day(browser, live_server_url, live_server_mail, new_wo
 
 @pytest.fixture(scope="module")
 def hq_tenant(platform_seed, django_db_blocker):
-    """A provisioned tenant, once for the four runs of HQ's day (provisioning takes seconds)."""
+    """A provisioned tenant, once for all its runs of HQ's day (provisioning takes seconds)."""
     helper = Committed()
     with django_db_blocker.unblock():
         slug = helper.tenant_slug("walk-hq")

@@ -41,11 +41,10 @@ from tests.browser.food_pages import (
     ticket,
     world,  # noqa: F401 - a fixture
 )
+from tests.browser.screens import RUN_IDS, RUNS
 
 pytestmark = pytest.mark.browser
 
-RUNS = [("en", 1280), ("ko", 1280), ("en", 390), ("ko", 390)]
-RUN_IDS = [f"{language}-{width}" for language, width in RUNS]
 
 WORDS = {
     "en": {"new": "New", "accepted": "Accepted", "cooking": "Cooking", "ready": "Ready", "delivery": "Delivery",

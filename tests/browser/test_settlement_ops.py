@@ -17,13 +17,12 @@ from django.db import connection
 from django.utils import timezone
 from django_tenants.utils import schema_context
 
-from tests.browser.screens import detail_action, new_page, no_raw_codes, shoot
+from tests.browser.screens import RUNS, detail_action, new_page, no_raw_codes, shoot
 from tests.plugin import browser_hq_login
 
 pytestmark = pytest.mark.browser
 
 VIEWPORTS = {1280: {"width": 1280, "height": 800}, 390: {"width": 390, "height": 844}}
-RUNS = [("en", 1280), ("ko", 1280), ("en", 390), ("ko", 390)]
 REFERENCE = "KB-20261202-0417"
 
 WORDS = {
