@@ -31,7 +31,7 @@ from apps.catalog.translation import localized
 
 from . import objects as types
 from .academy_lists import AcademyListsQuery
-from .access import actor_of, may, operation_error, refused, require, selected
+from .access import actor_of, may, operation_error, refused, request_of, require, selected
 from .lists import rest_filtered
 from .pagination import Connection, connection, ordering
 
@@ -40,7 +40,7 @@ CourseOrdering = ordering("CourseOrdering", ItemListApi.ordering_fields)
 
 def _reach(info, perm: str, view_perm: str):
     """What `perm` reaches for the caller, asked as `view_perm` (the academy's scope selectors)."""
-    return selectors.access_as(api_access(info.context.request), catalogue.django_perm(perm), view_perm)
+    return selectors.access_as(api_access(request_of(info)), catalogue.django_perm(perm), view_perm)
 
 
 def _details(course):
@@ -266,7 +266,7 @@ class AcademyMutation:
         try:
             require(info, "enrolment:add")
             made = enrol({"klass": class_id, "student": student, "waitlist": waitlist},
-                         access=api_access(info.context.request), actor=actor_of(info))
+                         access=api_access(request_of(info)), actor=actor_of(info))
         except Exception as exc:  # noqa: BLE001  (operation_error raises again what is not a refusal)
             return operation_error(exc)
         return Enrolled(id=made.pk, status=made.status, class_id=made.klass_id, student_id=made.student_id)

@@ -61,10 +61,12 @@ def _orders_for(info):
     return order_selectors.my_orders(customer=consumer, user=request.user).select_related("customer")
 
 
-def _with_payments(info, orders: list, *path: str) -> list:
+def _with_payments(info, orders: list, *paths: tuple[str, ...]) -> list:
     """The orders' payments for the whole page in one query, when `payments` is selected
-    (and the caller may see them: the field itself refuses otherwise)."""
-    if orders and selected(info, *path, "payments") is not None and may(info, "order:view"):
+    under any of `paths` (none: on the field itself), and the caller may see them (the
+    field itself refuses otherwise)."""
+    wanted = any(selected(info, *path, "payments") is not None for path in paths or [()])
+    if orders and wanted and may(info, "order:view"):
         found: dict[int, list] = {}
         for payment in payment_selectors.payment_list(order_ids=[order.pk for order in orders]):
             found.setdefault(payment.order_id, []).append(payment)
@@ -88,8 +90,7 @@ class Query(AcademyQuery, FoodQuery):
                                  created_after=created_after, created_before=created_before,
                                  search=search)
         page = connection(queryset, first=first, after=after, order=order_by)
-        _with_payments(info, [edge.node for edge in page.edges], "edges", "node")
-        _with_payments(info, [edge.node for edge in page.edges], "nodes")
+        _with_payments(info, [edge.node for edge in page.edges], ("edges", "node"), ("nodes",))
         return page
 
     @strawberry.field(description="One order you may see, or null.")

@@ -18,6 +18,7 @@ from apps.consumers.api import ConsumerApi, ConsumerCursorPagination
 from apps.core.api import ERROR_RESPONSES
 from apps.core.errors import InvalidData
 from apps.core.filters import FilterBackend
+from apps.rbac.api import WorkspaceCursorPagination
 
 from .. import selectors
 from ..models import AcademySettings, Pass, PassPlan, TuitionInvoice
@@ -155,17 +156,22 @@ class TuitionScoped(StudentOwned):
     related = ("enrolment__klass", "student")
 
 
+class TuitionPagination(WorkspaceCursorPagination):
+    ordering = ("due_on", "id")  # the unpaid list: the longest overdue first
+
+
 class TuitionListApi(TuitionScoped):
     filter_backends = [FilterBackend]
     filterset_class = TuitionFilter
     perms = {"GET": "tuition:view"}
     serializer_class = TuitionOutput
+    pagination_class = TuitionPagination
 
-    @extend_schema(tags=TAGS, summary="Tuition invoices (the unpaid list: status=open; overdue=true)",
+    @extend_schema(tags=TAGS, summary="Tuition invoices, the earliest due first (the unpaid list: status=open; "
+                                      "overdue=true)",
                    responses={200: TuitionOutput(many=True), **ERROR_RESPONSES})
     def get(self, request):
-        rows = self.filter_queryset(self.get_queryset()).order_by("due_on", "id")
-        page = self.paginate_queryset(rows)
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
         return self.get_paginated_response(TuitionOutput(page, many=True).data)
 
 

@@ -82,6 +82,11 @@ def test_staff_list_the_unpaid_and_overdue_tuition_and_record_a_cash_payment_onc
     overdue = owner.get("/api/v1/academy/tuition/", {"overdue": "true"})
     assert ids(overdue) == [theirs.pk] and overdue.json()["results"][0]["overdue"] is True
     assert ids(owner.get("/api/v1/academy/tuition/", {"overdue": "false"})) == [mine.pk]
+    # the earliest due first, also across pages (Sora's is due a week before Jihoon's)
+    assert ids(owner.get("/api/v1/academy/tuition/")) == [theirs.pk, mine.pk]
+    first = owner.get("/api/v1/academy/tuition/", {"page_size": 1}).json()
+    assert [row["id"] for row in first["results"]] == [theirs.pk]
+    assert [row["id"] for row in owner.get(first["next"]).json()["results"]] == [mine.pk]
     error(owner.get("/api/v1/academy/tuition/", {"status": "late"}), 400, "validation_error")
     # a clerk of North: North's students only
     assert ids(clerk.get("/api/v1/academy/tuition/")) == [mine.pk]

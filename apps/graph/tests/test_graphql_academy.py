@@ -127,6 +127,8 @@ PASSES = """query($student: Int, $status: String) { passes(first: 100, student: 
 TUITION = """query($student: Int, $status: String, $overdue: Boolean) {
   tuition(first: 100, student: $student, status: $status, overdue: $overdue) {
     nodes { id className status statusLabel overdue orderId student { id name } total { value formatted } } } }"""
+TUITION_PAGE = """query($after: String) { tuition(first: 1, after: $after) {
+  edges { node { id } } pageInfo { hasNextPage endCursor } } }"""
 COURSES = """query($search: String, $orderBy: CourseOrdering, $active: Boolean) {
   courses(first: 100, search: $search, orderBy: $orderBy, active: $active) {
     nodes { id name isActive price { value formatted } subject level billing billingLabel } } }"""
@@ -254,6 +256,15 @@ def test_filters_give_what_the_rest_filters_give(billing):
         assert tuition_rows_graph(nodes(gql(owner, TUITION, graph_args), "tuition")) == rest, graph_args
     overdue = nodes(gql(owner, TUITION, {"overdue": True}), "tuition")
     assert {row["student"]["id"] for row in overdue} == {sora} and all(row["overdue"] for row in overdue)
+    # the earliest due first on both (Sora's now), also one row a page
+    rest = tuition_rows_rest(rest_rows(owner, "/api/v1/academy/tuition/"))
+    assert tuition_rows_graph(nodes(gql(owner, TUITION), "tuition")) == rest and rest[0][6] == sora
+    walked, after = [], None
+    for _ in range(len(rest)):
+        page = data(gql(owner, TUITION_PAGE, {"after": after}))["tuition"]
+        walked += [edge["node"]["id"] for edge in page["edges"]]
+        after = page["pageInfo"]["endCursor"]
+    assert walked == [row[0] for row in rest] and not page["pageInfo"]["hasNextPage"]
     # classes: the REST class list's filters
     with schema_context("alpha"):
         closed = make_class(teacher=billing["mine"].teacher, branch=billing["north"], course=billing["course"],
