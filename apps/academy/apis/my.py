@@ -102,6 +102,7 @@ class MyEnrolmentApi(ConsumerApi):
 
 
 class MyEnrolmentWithdrawApi(MyEnrolmentApi):
+    http_method_names = ["post", "options"]  # not the list's GET (tests/test_url_handlers.py)
     serializer_class = ReasonInput
 
     @extend_schema(tags=MY_TAGS, summary="Take my child out of a class, its waitlist or an offered seat",
@@ -117,6 +118,7 @@ class MyEnrolmentWithdrawApi(MyEnrolmentApi):
 
 
 class MyEnrolmentAcceptApi(MyEnrolmentApi):
+    http_method_names = ["post", "options"]  # not the list's GET
     @extend_schema(tags=MY_TAGS, summary="Accept the seat offered to my child (then pay its order)",
                    description="Refusals: `academy_offer_expired`, `academy_enrolment_illegal_transition` "
                                "(nothing offered).", request=None, responses={200: EnrolmentOutput, **ERROR_RESPONSES})
