@@ -302,6 +302,10 @@ def api_exception_handler(exc, context):
         details = {}
         if isinstance(exc, exceptions.Throttled) and exc.wait is not None:
             details = {"retry_after": exc.wait}
+        if isinstance(exc, exceptions.ParseError) and str(message) != str(MalformedRequest.message):
+            # the parser's own words ("JSON parse error - Expecting ...") are English and
+            # technical: a message in the reader's language, the parser's words beside it
+            message, details = MalformedRequest.message, {"reason": str(data)}
     response.data = error_payload(code, message, details)
     return response
 

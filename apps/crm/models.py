@@ -1,13 +1,15 @@
 """Customers of the business (students, parents, diners), scoped by branch."""
 
-from datetime import date
+from datetime import date, timedelta
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.modelfields import PhoneNumberField
 
 ADULT_AGE = 19  # Korean age of majority
+EARLIEST_BIRTH_DATE = date(1900, 1, 1)
 
 
 class Tag(models.Model):
@@ -50,6 +52,12 @@ class Customer(models.Model):
 
     def __str__(self):
         return self.name
+
+    def clean(self):
+        super().clean()
+        # tomorrow still counts as today somewhere (a birth this morning in Seoul is tomorrow in UTC)
+        if self.birth_date is not None and not EARLIEST_BIRTH_DATE <= self.birth_date <= date.today() + timedelta(1):
+            raise ValidationError({"birth_date": _("Enter a birth date between 1900 and today.")})
 
     @property
     def is_minor(self) -> bool:

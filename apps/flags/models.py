@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Flag(models.Model):
@@ -39,7 +40,7 @@ class FlagRule(models.Model):
         PERCENTAGE = "percentage", _("Percentage of tenants")
 
     flag = models.ForeignKey(Flag, verbose_name=_("flag"), on_delete=models.CASCADE, related_name="rules")
-    position = models.PositiveIntegerField(_("order"), default=0)
+    position = models.PositiveIntegerField(pgettext_lazy("sequence", "order"), default=0)
     kind = models.CharField(_("target"), max_length=20, choices=Kind.choices)
     values = models.CharField(_("values"), max_length=1000, blank=True,
                               help_text=_("Comma-separated, e.g. alpha, beta (not used for a percentage)."))

@@ -7,6 +7,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from ..limits import LIMITS
 
@@ -56,7 +57,7 @@ class Plan(LocalizedName, models.Model):
     api_requests_per_minute = models.PositiveIntegerField(_("API requests per minute"), null=True, blank=True)
     api_requests_per_month = models.PositiveIntegerField(_("API requests per month"), null=True, blank=True)
     storage_mb = models.PositiveIntegerField(_("storage (MB)"), null=True, blank=True)
-    sort_order = models.PositiveIntegerField(_("order"), default=0)
+    sort_order = models.PositiveIntegerField(pgettext_lazy("sequence", "order"), default=0)
 
     class Meta:
         verbose_name = _("plan")

@@ -44,3 +44,24 @@ def test_korean_is_served_when_asked(db):
     response = client_for("alpha").get("/api/v1/me/", HTTP_ACCEPT_LANGUAGE="ko")
     assert response.status_code == 401
     assert response.json()["error"]["message"] != "Authentication credentials were not provided."
+
+
+def test_library_messages_are_korean_when_asked(db):
+    """simplejwt's refusal of a bad token, DRF's blank field and a body that is not JSON:
+    a message in the reader's language (found in English under Accept-Language: ko)."""
+    client = client_for("alpha")
+    bad_token = client.get("/api/v1/customers/", HTTP_AUTHORIZATION="Bearer badtoken", HTTP_ACCEPT_LANGUAGE="ko")
+    assert_error_shape(bad_token, 401, "token_not_valid")
+    assert bad_token.json()["error"]["message"] == "유효하지 않은 토큰입니다."
+    access = obtain_tokens("alpha", "owner@alpha.test")["access"]
+    owner = {"HTTP_AUTHORIZATION": f"Bearer {access}", "HTTP_ACCEPT_LANGUAGE": "ko"}
+    blank = client.post("/api/v1/customers/", {"name": ""}, content_type="application/json", **owner)
+    assert_error_shape(blank, 400, "validation_error")
+    assert blank.json()["error"]["details"]["name"] == ["이 필드는 비워 둘 수 없습니다."]
+    broken = client.post("/api/v1/customers/", "{bad json", content_type="application/json", **owner)
+    assert_error_shape(broken, 400, "parse_error")
+    assert broken.json()["error"]["message"] == "잘못된 요청입니다."
+    assert broken.json()["error"]["details"]["reason"].startswith("JSON parse error")
+    english = client.post("/api/v1/customers/", "{bad json", content_type="application/json",
+                          HTTP_AUTHORIZATION=f"Bearer {access}")
+    assert english.json()["error"]["message"] == "Malformed request."

@@ -32,6 +32,24 @@ def test_minor_needs_a_guardian_and_consent_is_timestamped(owner):
     assert withdrawn["marketing_consent"] is False and withdrawn["marketing_consent_at"] != body["marketing_consent_at"]
 
 
+def test_a_birth_date_in_the_future_or_before_1900_is_refused(owner):
+    guardian = [{"name": "Parent", "relation": "mother", "phone": "010-1111-2222"}]
+    for when in ("2099-01-01", "1899-12-31"):
+        refused = owner.post("/api/v1/customers/", {"name": "Kid", "birth_date": when, "guardians": guardian},
+                             content_type="application/json", HTTP_ACCEPT_LANGUAGE="ko")
+        assert refused.status_code == 400, refused.content
+        assert refused.json()["error"]["details"]["birth_date"] == ["1900년부터 오늘까지의 생년월일을 입력하세요."]
+    created = owner.post("/api/v1/customers/", {"name": "Elder", "birth_date": "1930-02-03"},
+                         content_type="application/json")
+    assert created.status_code == 201, created.content
+    moved = owner.patch(f"/api/v1/customers/{created.json()['id']}/", {"birth_date": "2099-01-01"},
+                        content_type="application/json")
+    assert moved.status_code == 400 and "birth_date" in moved.json()["error"]["details"]
+    with schema_context("alpha"):
+        assert Customer.objects.get(pk=created.json()["id"]).birth_date.isoformat() == "1930-02-03"
+    connection.set_schema_to_public()
+
+
 def test_search_filter_and_soft_delete(owner):
     branch = make_branch("alpha", "Seocho")
     with schema_context("alpha"):
