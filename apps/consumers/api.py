@@ -6,10 +6,10 @@ pass as consumers; staff who are not, do not."""
 from __future__ import annotations
 
 from rest_framework.generics import GenericAPIView
-from rest_framework.pagination import CursorPagination
 from rest_framework.permissions import BasePermission, IsAuthenticated
 
 from apps.accounts.callers import api_access
+from apps.core.keyset import KeysetPagination
 from apps.rbac.api import HasWorkspacePermission
 
 from .errors import NotAConsumer
@@ -42,7 +42,7 @@ class IsConsumerOrHasWorkspacePermission(HasWorkspacePermission):
         return super().has_permission(request, view)
 
 
-class ConsumerCursorPagination(CursorPagination):
+class ConsumerCursorPagination(KeysetPagination):
     page_size = 20
     page_size_query_param = "page_size"
     max_page_size = 100

@@ -128,6 +128,14 @@ class MalformedRequest(PlatformError):
     message = exceptions.ParseError.default_detail
 
 
+class InvalidCursor(PlatformError):
+    """A page cursor we did not give out, or one made for another order of the list."""
+
+    code = "invalid_cursor"
+    status = 400
+    message = _("This cursor is not one we gave out: start again without it.")
+
+
 class NotAuthenticated(PlatformError):
     code = "not_authenticated"
     status = 401

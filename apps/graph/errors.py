@@ -2,7 +2,7 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from apps.core.errors import PlatformError
+from apps.core.errors import InvalidCursor, PlatformError
 
 
 class GraphQueryTooLarge(PlatformError):
@@ -11,10 +11,8 @@ class GraphQueryTooLarge(PlatformError):
     message = _("The GraphQL request is too large.")
 
 
-class GraphCursorInvalid(PlatformError):
-    code = "invalid_cursor"
-    status = 400
-    message = _("This cursor is not one we gave out: start again without it.")
+class GraphCursorInvalid(InvalidCursor):
+    """A connection's `after` we did not give out (the REST lists' code and message)."""
 
 
 class GraphBadRequest(PlatformError):

@@ -8,7 +8,6 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions
 from rest_framework.filters import OrderingFilter, SearchFilter
 from rest_framework.generics import GenericAPIView
-from rest_framework.pagination import CursorPagination
 from rest_framework.permissions import BasePermission, IsAuthenticated
 
 from apps.accounts.callers import api_access
@@ -17,6 +16,7 @@ from apps.audit.services import audit_record
 from apps.authz import catalogue
 from apps.authz.access import Access
 from apps.core.filters import FilterBackend
+from apps.core.keyset import KeysetPagination
 
 from .tenancy import current_tenant
 
@@ -49,7 +49,7 @@ def permission_denied_event(request, perm: str) -> None:
                                                      "api_key": getattr(request.auth, "prefix", None)})
 
 
-class WorkspaceCursorPagination(CursorPagination):
+class WorkspaceCursorPagination(KeysetPagination):
     page_size = 25
     page_size_query_param = "page_size"
     max_page_size = 200

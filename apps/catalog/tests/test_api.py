@@ -295,7 +295,7 @@ def test_anonymous_filters(db):
     assert names("q=tomato") == ["Soup of the day"]
     assert names("q=레모") == ["Lemonade"]  # a translation matches too
     assert error_of(anonymous.get("/api/v1/catalog/items/?branch=abc"), 400)["code"] == "validation_error"
-    assert error_of(anonymous.get("/api/v1/catalog/items/?cursor=garbage"), 404)["code"] == "not_found"
+    assert error_of(anonymous.get("/api/v1/catalog/items/?cursor=garbage"), 400)["code"] == "invalid_cursor"
 
 
 def test_inactive_or_missing_item_is_404(db):
