@@ -234,7 +234,8 @@ class AcademyListsQuery:
         queryset = rest_filtered(PassListApi, info, rest_rows(PassListApi, info), student=student, status=status)
         return connection(queryset, first=first, after=after)
 
-    @strawberry.field(description="Tuition invoices of the students you may see (`tuition:view`), newest first. "
+    @strawberry.field(description="Tuition invoices of the students you may see (`tuition:view`), the earliest "
+                                  "due first. "
                                   "Filters as `GET /api/v1/academy/tuition/` (the unpaid list: "
                                   "`status: \"open\"`; `overdue: true`).")
     def tuition(self, info: strawberry.Info, first: int | None = None, after: str | None = None,
@@ -243,7 +244,7 @@ class AcademyListsQuery:
         require(info, "tuition:view")
         queryset = rest_filtered(TuitionListApi, info, rest_rows(TuitionListApi, info), student=student,
                                  status=status, overdue=overdue, period=period)
-        return connection(queryset, first=first, after=after)  # newest first: the REST page's cursor order
+        return connection(queryset, first=first, after=after, order="due_on")  # as the REST list's pages
 
     @strawberry.field(description="What a guardian or student sees of the academy (a customer here; staff who "
                                   "are not are refused with `not_a_consumer`, as `/api/v1/my/`).")

@@ -18,6 +18,7 @@ from apps.consumers.api import ConsumerApi, ConsumerCursorPagination
 from apps.core.api import ERROR_RESPONSES
 from apps.core.errors import InvalidData
 from apps.core.filters import FilterBackend
+from apps.rbac.api import WorkspaceCursorPagination
 
 from .. import selectors
 from ..models import AcademySettings, Pass, PassPlan, TuitionInvoice
@@ -155,15 +156,18 @@ class TuitionScoped(StudentOwned):
     related = ("enrolment__klass", "student")
 
 
+class TuitionPagination(WorkspaceCursorPagination):
+    ordering = ("due_on", "id")  # the unpaid list: the longest overdue first (keyset pages: ties by id)
+
+
 class TuitionListApi(TuitionScoped):
     filter_backends = [FilterBackend]
     filterset_class = TuitionFilter
     perms = {"GET": "tuition:view"}
     serializer_class = TuitionOutput
+    pagination_class = TuitionPagination
 
-    # Newest first, as every cursor-paged list: DRF's cursor pages need a unique order (by due
-    # date, invoices of one month tie and the `previous` link of a page among them is empty).
-    @extend_schema(tags=TAGS, summary="Tuition invoices, newest first (the unpaid list: status=open; "
+    @extend_schema(tags=TAGS, summary="Tuition invoices, the earliest due first (the unpaid list: status=open; "
                                       "overdue=true)",
                    responses={200: TuitionOutput(many=True), **ERROR_RESPONSES})
     def get(self, request):

@@ -58,6 +58,10 @@ def provider_pays(checkout: dict) -> None:
         dispatch("payment.succeeded")
 
 
+def first_ids(page: dict) -> list[int]:
+    return [row["id"] for row in page["results"]]
+
+
 def invoice_row(pk: int) -> tuple:
     with schema_context("alpha"):
         invoice = TuitionInvoice.objects.select_related("order").get(pk=pk)
@@ -82,13 +86,21 @@ def test_staff_list_the_unpaid_and_overdue_tuition_and_record_a_cash_payment_onc
     overdue = owner.get("/api/v1/academy/tuition/", {"overdue": "true"})
     assert ids(overdue) == [theirs.pk] and overdue.json()["results"][0]["overdue"] is True
     assert ids(owner.get("/api/v1/academy/tuition/", {"overdue": "false"})) == [mine.pk]
-    # newest first, one row a page, there and back (a due-date order broke the way back: ties)
-    newest = sorted([mine.pk, theirs.pk], reverse=True)
-    assert ids(owner.get("/api/v1/academy/tuition/")) == newest
+    # the earliest due first (Sora's is due a week before Jihoon's), one row a page, there and back
+    assert ids(owner.get("/api/v1/academy/tuition/")) == [theirs.pk, mine.pk]
     first = owner.get("/api/v1/academy/tuition/", {"page_size": 1}).json()
     second = owner.get(first["next"]).json()
-    assert [row["id"] for row in first["results"] + second["results"]] == newest
-    assert [row["id"] for row in owner.get(second["previous"]).json()["results"]] == newest[:1]
+    assert [row["id"] for row in first["results"] + second["results"]] == [theirs.pk, mine.pk]
+    assert [row["id"] for row in owner.get(second["previous"]).json()["results"]] == [theirs.pk]
+    # invoices due on one day: by id, and the way back returns the same pages
+    with schema_context("alpha"):
+        TuitionInvoice.objects.filter(pk=mine.pk).update(due_on=timezone.localdate() - dt.timedelta(days=7))
+    first = owner.get("/api/v1/academy/tuition/", {"page_size": 1}).json()
+    second = owner.get(first["next"]).json()
+    assert [row["id"] for row in first["results"] + second["results"]] == sorted([mine.pk, theirs.pk])
+    assert [row["id"] for row in owner.get(second["previous"]).json()["results"]] == first_ids(first)
+    with schema_context("alpha"):
+        TuitionInvoice.objects.filter(pk=mine.pk).update(due_on=mine.due_on)
     error(owner.get("/api/v1/academy/tuition/", {"status": "late"}), 400, "validation_error")
     # a clerk of North: North's students only
     assert ids(clerk.get("/api/v1/academy/tuition/")) == [mine.pk]
