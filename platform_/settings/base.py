@@ -152,6 +152,7 @@ MIDDLEWARE = [
     "apps.ratelimit.middleware.RateLimitHeadersMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "apps.site.middleware.AdminTimeZoneMiddleware",  # admin pages in the workspace's time zone
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",

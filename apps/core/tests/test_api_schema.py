@@ -88,6 +88,26 @@ def test_methods_a_view_refuses_are_not_documented(db):
     assert set(resend) & set(METHODS) == {"post"}
 
 
+def test_consumer_actions_document_only_post(db):
+    """The withdraw and accept-offer views inherit the list's GET, which they refuse (it was a 500)."""
+    paths = schema_of("alpha")["paths"]
+    for action in ("withdraw", "accept-offer"):
+        assert set(paths[f"/api/v1/my/enrolments/{{id}}/{action}/"]) & set(METHODS) == {"post"}
+
+
+def test_a_base_class_docstring_describes_no_operation(db):
+    """Only a view's own docstring, or its handler's, becomes an operation's description:
+    a base's ("Rows of the students the method's grant reaches.") described a dozen."""
+    from apps.academy.apis.billing import StudentOwned
+    from apps.core.renderers import CsvExportMixin
+    from apps.food.apis.common import FoodApi
+
+    leaked = {" ".join(base.__doc__.split()) for base in (StudentOwned, CsvExportMixin, FoodApi)}
+    found = [(path, method) for path, method, operation in operations(schema_of("alpha"))
+             if " ".join(operation.get("description", "").split()) in leaked]
+    assert found == []
+
+
 def test_customer_branch_name_is_nullable(db):
     customer = schema_of("alpha")["components"]["schemas"]["CustomerOutput"]["properties"]["branch_name"]
     assert customer.get("nullable") is True
