@@ -4,8 +4,8 @@ in Seoul showed as 9:59 a.m.); the API keeps answering in UTC."""
 import datetime as dt
 
 from django.db import connection
-from django_tenants.utils import schema_context
 from django.utils import timezone
+from django_tenants.utils import schema_context
 
 from apps.crm.models import Customer
 from tests.admin_pages import tenant_admin_client
