@@ -10,13 +10,34 @@ in its national format (010-1234-5678), any other in the international one
 
 from __future__ import annotations
 
+import re
+
 from django.conf import settings
 from django.contrib import admin
 from django.utils.text import capfirst
 from phonenumber_field.modelfields import PhoneNumberField
 from phonenumber_field.phonenumber import PhoneNumber, to_python
-from phonenumbers import region_codes_for_country_code
+from phonenumbers import country_code_for_region, region_codes_for_country_code
 from unfold.widgets import UnfoldAdminTextInputWidget
+
+_DIALLED = re.compile(r"^\+?[\d\s().-]+$")
+
+
+def phone_search_digits(term: str) -> str | None:
+    """What a stored E.164 number contains when someone searches for it as they write it:
+    "010-5678-9005" or "01056789005" -> "821056789005" (a national number's leading 0 as
+    the default region's country code), "5678-9005" -> "56789005". None when the term is
+    not a number (fewer than 4 digits, or anything but digits, spaces, dashes, dots,
+    brackets and a leading +), so that other searches are left as they are."""
+    term = term.strip()
+    if not _DIALLED.match(term):
+        return None
+    digits = re.sub(r"\D", "", term)
+    if len(digits) < 4:
+        return None
+    if not term.startswith("+") and digits.startswith("0"):
+        digits = f"{country_code_for_region(settings.PHONENUMBER_DEFAULT_REGION)}{digits[1:]}"
+    return digits
 
 
 def phone_display(value) -> str:

@@ -10,7 +10,7 @@ from apps.accounts.models import User
 from apps.core.admin_navigation import admin_navigation
 from apps.core.admin_sites import tenant_admin
 from apps.core.errors import PlatformError
-from apps.core.phone import phone_column
+from apps.core.phone import phone_column, phone_search_digits
 from apps.core.renderers import csv_download
 from apps.rbac.admin_scoping import BranchScopedAdmin, request_access
 from apps.rbac.services import object_grant
@@ -73,7 +73,7 @@ class CustomerAdmin(BranchScopedAdmin):
     empty_help = _("Customers are the people you serve, with their contacts and consents. Add your first one.")
     list_display = ["name", phone_column(Customer), "email", "branch", "marketing_consent", "created_at"]
     list_filter = ["branch", "marketing_consent", "tags"]
-    search_fields = ["name", "phone", "email"]
+    search_fields = ["name", "phone", "email", "notes", "guardians__name"]
     list_select_related = ["branch"]
     show_full_result_count = False  # one count per page (of the list as filtered), not a second of every customer
     fields = ["name", "phone", "email", "birth_date", "branch", "tags", "marketing_consent",
@@ -84,6 +84,12 @@ class CustomerAdmin(BranchScopedAdmin):
     actions = ["export_csv", "soft_delete", "grant_to_staff"]
     actions_detail = ["personal_data"]
     change_list_template = "admin/crm/customer/change_list.html"
+
+    def get_search_results(self, request, queryset, search_term):
+        """Also a phone number as people write it ("010-5678-9005" finds the stored +821056789005)."""
+        found, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        digits = phone_search_digits(search_term)
+        return (found | queryset.filter(phone__contains=digits) if digits else found), may_have_duplicates
 
     def get_urls(self):
         from django.urls import path

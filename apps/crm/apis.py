@@ -45,6 +45,7 @@ class CustomerListApi(WorkspaceApi):
     filter_backends = LIST_BACKENDS
     filterset_class = CustomerFilter
     search_fields = ["name", "phone", "email", "notes"]
+    phone_search_fields = ["phone"]  # "010-5678-9005" finds +821056789005
     ordering_fields = ["name", "created_at", "birth_date", "id"]
 
     def get_queryset(self):

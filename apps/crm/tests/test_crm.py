@@ -275,3 +275,27 @@ def test_admin_adds_a_minor_with_a_guardian(owner):
     assert done.status_code == 302, done.content.decode()[:3000]
     with schema_context("alpha"):
         assert Customer.objects.get(name="Admin Added Minor").guardians.get().name == "Dad"
+
+
+def test_a_phone_number_is_found_as_people_write_it(owner):
+    """Stored in E.164 (+821056789005), shown as 010-5678-9005: either way finds it, in the
+    API and in the admin (found by QA: only "+82..." did); other searches are unchanged."""
+    from tests.admin_pages import tenant_admin_client
+
+    found = make_customer("alpha", "Emily Phone", phone="010-5678-9005", notes="Scholarship")
+    other = make_customer("alpha", "Someone Else", phone="010-1111-2222")
+    for term in ("010-5678-9005", "01056789005", "5678-9005", "+82 10-5678-9005"):
+        rows = owner.get("/api/v1/customers/", {"search": term}).json()["results"]
+        assert [row["id"] for row in rows] == [found.pk], term
+    assert [row["id"] for row in owner.get("/api/v1/customers/", {"search": "Emily"}).json()["results"]] == [found.pk]
+    assert owner.get("/api/v1/customers/", {"search": "010-9999-0000"}).json()["results"] == []
+    with schema_context("alpha"):
+        from apps.crm.models import GuardianContact
+
+        GuardianContact.objects.create(customer=found, name="박수진", relation="mother", phone="+821099998888")
+    connection.set_schema_to_public()
+    admin = tenant_admin_client("owner@alpha.test")
+    for term in ("010-5678-9005", "박수진", "Scholarship"):
+        page = admin.get("/admin/crm/customer/", {"q": term}).content.decode()
+        assert "Emily Phone" in page and "Someone Else" not in page, term
+    assert other.pk != found.pk
