@@ -99,6 +99,14 @@ def display_zone() -> str:
     return chosen or getattr(tenant, "timezone", "") or settings.TIME_ZONE
 
 
+def display_zoneinfo() -> zoneinfo.ZoneInfo:
+    """display_zone() as a time zone (the platform's TIME_ZONE when the setting names none)."""
+    try:
+        return zoneinfo.ZoneInfo(display_zone())
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return zoneinfo.ZoneInfo(settings.TIME_ZONE)
+
+
 def local_time_label(moment) -> tuple[str, str]:
     """("17:05 (Asia/Seoul)", "Asia/Seoul") for `moment` in this host's time zone; the
     date is added when it is not today there."""

@@ -5,15 +5,13 @@ today's orders), "today" in the workspace's time zone, over the orders this user
 
 from __future__ import annotations
 
-import zoneinfo
-
 from django.conf import settings
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from apps.accounts.lockout import display_zone
+from apps.accounts.lockout import display_zoneinfo
 from apps.core.admin_sites import tenant_admin
 from apps.core.dashboard import dashboard_card, request_memo
 from apps.core.money import Money
@@ -30,10 +28,7 @@ def may_see_orders(request) -> bool:
 
 
 def _zone():
-    try:
-        return zoneinfo.ZoneInfo(display_zone())
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return zoneinfo.ZoneInfo(settings.TIME_ZONE)
+    return display_zoneinfo()
 
 
 def today_summary(request) -> dict:

@@ -9,7 +9,6 @@ daily count, the workspace's audit chain."""
 from __future__ import annotations
 
 import datetime as dt
-import zoneinfo
 from collections.abc import Sequence
 
 from django.conf import settings
@@ -17,7 +16,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from apps.accounts.lockout import display_zone
+from apps.accounts.lockout import display_zoneinfo
 from apps.audit.services import audit_record
 from apps.branches.models import Branch
 from apps.catalog.selectors import items_for_order
@@ -62,11 +61,7 @@ def _audit(action: str, *, actor, order: Order, changes=None, metadata=None) -> 
 
 
 def _local_day(moment: dt.datetime) -> dt.date:
-    try:
-        zone = zoneinfo.ZoneInfo(display_zone())
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        zone = dt.UTC
-    return moment.astimezone(zone).date()
+    return moment.astimezone(display_zoneinfo()).date()
 
 
 # --- Create ------------------------------------------------------------------------------

@@ -7,12 +7,9 @@ keeps answering in UTC (ISO 8601 with Z): only admin pages are switched."""
 
 from __future__ import annotations
 
-import zoneinfo
-
-from django.conf import settings
 from django.utils import timezone
 
-from apps.accounts.lockout import display_zone
+from apps.accounts.lockout import display_zoneinfo
 
 ADMIN_PREFIX = "/admin/"
 
@@ -24,11 +21,7 @@ class AdminTimeZoneMiddleware:
     def __call__(self, request):
         if not request.path.startswith(ADMIN_PREFIX):
             return self.get_response(request)
-        try:
-            zone = zoneinfo.ZoneInfo(display_zone())
-        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-            zone = zoneinfo.ZoneInfo(settings.TIME_ZONE)
-        timezone.activate(zone)
+        timezone.activate(display_zoneinfo())
         try:
             return self.get_response(request)
         finally:
