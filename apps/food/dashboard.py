@@ -6,15 +6,13 @@ apps.food.stats; registered by apps.food.admin (imported with the admin sites)."
 
 from __future__ import annotations
 
-import zoneinfo
-
 from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from apps.accounts.lockout import display_zone
+from apps.accounts.lockout import display_zoneinfo
 from apps.core.admin_sites import tenant_admin
 from apps.core.dashboard import dashboard_card, request_memo
 from apps.core.money import Money
@@ -36,10 +34,7 @@ def may_see_kitchen(request) -> bool:
 
 
 def _zone():
-    try:
-        return zoneinfo.ZoneInfo(display_zone())
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return zoneinfo.ZoneInfo(settings.TIME_ZONE)
+    return display_zoneinfo()
 
 
 def _minutes(value) -> str:

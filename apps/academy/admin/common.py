@@ -6,13 +6,12 @@ from __future__ import annotations
 import datetime as dt
 import zoneinfo
 
-from django.conf import settings
 from django.utils.dates import WEEKDAYS
 from django.utils.formats import time_format
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 
-from apps.accounts.lockout import display_zone
+from apps.accounts.lockout import display_zoneinfo
 from apps.rbac.admin_scoping import BusinessTypeOnlyAdmin, request_access, workspace_is
 
 from ..events import zone_of
@@ -55,10 +54,7 @@ def person_name(user) -> str:
 
 
 def viewer_zone() -> zoneinfo.ZoneInfo:
-    try:
-        return zoneinfo.ZoneInfo(display_zone())
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return zoneinfo.ZoneInfo(settings.TIME_ZONE)
+    return display_zoneinfo()
 
 
 def local(moment: dt.datetime, branch) -> dt.datetime:
