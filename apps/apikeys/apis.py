@@ -1,9 +1,10 @@
 from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import status
-from rest_framework.filters import OrderingFilter, SearchFilter
+from rest_framework.filters import SearchFilter
 from rest_framework.response import Response
 
 from apps.core.api import ERROR_RESPONSES, NoStoreMixin
+from apps.core.filters import OrderingFilter
 from apps.rbac.api import WorkspaceApi
 
 from . import services

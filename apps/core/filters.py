@@ -5,6 +5,7 @@ invalid dates or unknown ids, but its boolean widget turns `?is_active=junk` int
 filter", and so would any widget that maps unknown input to nothing.)"""
 
 import datetime
+import re
 
 from django.core.exceptions import ValidationError as FormValidationError
 from django.db.models import Exists, OuterRef, Q
@@ -105,3 +106,39 @@ class SearchFilter(filters_drf.SearchFilter):
         if self.must_call_distinct(found, search_fields):
             found = queryset.filter(Exists(found.filter(pk=OuterRef("pk"))))
         return found
+
+
+class OrderingFilter(filters_drf.OrderingFilter):
+    """DRF's `?ordering=` (terms separated by commas, `-` for descending), except that a term
+    the list cannot be sorted by is a 400 naming the ones it can, instead of being dropped
+    (DRF falls back to the default order without a word). The schema lists them."""
+
+    def get_ordering(self, request, queryset, view):
+        params = request.query_params.get(self.ordering_param)
+        if params is None or not params.strip():
+            return self.get_default_ordering(view)
+        terms = [term.strip() for term in params.split(",")]
+        valid = self.remove_invalid_fields(queryset, terms, view, request)
+        if len(valid) != len(terms):
+            allowed = ordering_terms(self.get_valid_fields(queryset, view, {"request": request}))
+            raise ValidationError({self.ordering_param: [
+                _("This list cannot be sorted by that. Use one of: %(allowed)s (several separated by commas).")
+                % {"allowed": ", ".join(allowed)}]})
+        return valid
+
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        fields = getattr(view, "ordering_fields", self.ordering_fields)
+        if isinstance(fields, list | tuple):
+            allowed = ordering_terms([(item, item) if isinstance(item, str) else item for item in fields])
+            names = "|".join(re.escape(field) for field in allowed if not field.startswith("-"))
+            for parameter in parameters:
+                parameter["description"] = (f"{parameter.get('description', '')} One of: {', '.join(allowed)}; "
+                                             "several separated by commas.").strip()
+                parameter["schema"] = {**parameter.get("schema", {}), "pattern": f"^-?({names})(,-?({names}))*$"}
+        return parameters
+
+
+def ordering_terms(valid_fields) -> list[str]:
+    """`name`, `-name`, ... for each field a list may be sorted by."""
+    return [term for field, _label in valid_fields for term in (field, f"-{field}")]

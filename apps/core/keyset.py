@@ -22,6 +22,8 @@ from decimal import Decimal
 from django.core.exceptions import FieldDoesNotExist
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import F, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import CursorPagination
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
@@ -99,7 +101,22 @@ def decode(cursor: str) -> list:
     return payload
 
 
-class KeysetPagination(CursorPagination):
+class StrictPageSize:
+    """`?page_size=` as DRF reads it (the default when absent, at most `max_page_size`),
+    except that a value that is not a whole number of at least 1 (`0`, `-1`, `abc`) is a
+    400 on the parameter, where DRF silently used the default. For any DRF paginator."""
+
+    def get_page_size(self, request):
+        param = self.page_size_query_param
+        if not param or param not in request.query_params:
+            return self.page_size
+        raw = request.query_params[param].strip()
+        if not raw.isdigit() or int(raw) < 1:
+            raise ValidationError({param: [_("Enter a whole number of at least 1.")]})
+        return min(int(raw), self.max_page_size) if self.max_page_size else int(raw)
+
+
+class KeysetPagination(StrictPageSize, CursorPagination):
     """DRF's cursor pagination (the same `cursor` and `page_size` parameters, `next` and
     `previous` links, schema) on keyset pages. The order is the first term of the list's
     ordering (`?ordering=` where the view allows it, else the view's or the paginator's);

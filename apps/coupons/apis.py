@@ -6,12 +6,12 @@ from __future__ import annotations
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import status
-from rest_framework.filters import OrderingFilter, SearchFilter
+from rest_framework.filters import SearchFilter
 from rest_framework.response import Response
 
 from apps.consumers.api import ConsumerApi
 from apps.core.api import ERROR_RESPONSES
-from apps.core.filters import FilterBackend
+from apps.core.filters import FilterBackend, OrderingFilter
 from apps.rbac.api import WorkspaceApi
 
 from . import selectors, services

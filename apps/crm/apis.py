@@ -29,7 +29,8 @@ OUTPUT = {"id": 7, "name": "Kim Minji", "phone": "+821012345678", "email": "minj
 
 
 class CustomerFilter(filters.FilterSet):
-    tag = filters.CharFilter(field_name="tags__name", label="tag", distinct=True)
+    # "english" finds the tag "English"
+    tag = filters.CharFilter(field_name="tags__name", lookup_expr="iexact", label="tag", distinct=True)
     born_after = filters.DateFilter(field_name="birth_date", lookup_expr="gte")
     born_before = filters.DateFilter(field_name="birth_date", lookup_expr="lte")
     created_after = IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")

@@ -9,6 +9,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
 from apps.core.api import ERROR_RESPONSES
+from apps.core.keyset import StrictPageSize
 from apps.rbac.api import WorkspaceApi
 
 from . import selectors, services
@@ -28,7 +29,7 @@ OWN = {**PROFILE, "is_listed": True, "language": "ko", "translations": {"en": {"
        "synced_at": "2026-03-02T09:00:00Z", "updated_at": "2026-03-02T09:00:00Z"}
 
 
-class DirectoryPagination(PageNumberPagination):
+class DirectoryPagination(StrictPageSize, PageNumberPagination):
     page_size = 20
     page_size_query_param = "page_size"
     max_page_size = 100

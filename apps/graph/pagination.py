@@ -14,6 +14,8 @@ from typing import Generic, TypeVar
 
 import strawberry
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext_lazy as _
+from rest_framework.exceptions import ValidationError
 
 from apps.core import keyset
 from apps.core.keyset import field_of, ordered, rows_after, sort_value, typed_value
@@ -82,7 +84,9 @@ def connection(queryset, *, first: int | None, after: str | None, order: str | N
     gives only the list's own). An unreadable cursor is refused (`invalid_cursor`)."""
     order = getattr(order, "value", order) or NEWEST
     queryset = ordered(queryset, order)
-    size = min(max(first if first is not None else DEFAULT_PAGE, 1), MAX_PAGE)
+    if first is not None and first < 0:
+        raise refused(ValidationError({"first": [_("Enter a whole number, 0 or more.")]}))
+    size = min(first if first is not None else DEFAULT_PAGE, MAX_PAGE)  # 0: no rows, as Relay has it
     if after:
         try:
             pk, value = _decode(after, order, queryset.model)

@@ -10,14 +10,13 @@ from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
 from rest_framework import status
-from rest_framework.filters import OrderingFilter
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from apps.consumers.api import ConsumerApi, IsConsumerOrHasWorkspacePermission, request_customer
 from apps.core.api import ERROR_RESPONSES
 from apps.core.errors import InvalidData
-from apps.core.filters import FilterBackend, IsoDateTimeFilter
+from apps.core.filters import FilterBackend, IsoDateTimeFilter, OrderingFilter
 from apps.rbac.api import PermissionMissing, WorkspaceApi
 
 from . import selectors, services

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions
-from rest_framework.filters import OrderingFilter
 from rest_framework.generics import GenericAPIView
 from rest_framework.permissions import BasePermission, IsAuthenticated
 
@@ -15,7 +14,7 @@ from apps.audit.models import AuditEvent
 from apps.audit.services import audit_record
 from apps.authz import catalogue
 from apps.authz.access import Access
-from apps.core.filters import FilterBackend, SearchFilter
+from apps.core.filters import FilterBackend, OrderingFilter, SearchFilter
 from apps.core.keyset import KeysetPagination
 
 from .tenancy import current_tenant

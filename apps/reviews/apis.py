@@ -13,6 +13,7 @@ from rest_framework.response import Response
 from apps.consumers.api import ConsumerApi
 from apps.core.api import ERROR_RESPONSES
 from apps.core.filters import IsoDateTimeFilter
+from apps.core.keyset import StrictPageSize
 from apps.orders.selectors import my_orders
 from apps.rbac.api import LIST_BACKENDS, WorkspaceApi
 
@@ -43,7 +44,7 @@ RATINGS = {"workspace": {"avg": 4.6, "count": 25},
            "items": {"7": {"avg": 4.75, "count": 12}, "9": {"avg": 4.0, "count": 3}}}
 
 
-class NewestFirst(CursorPagination):
+class NewestFirst(StrictPageSize, CursorPagination):
     page_size = 20
     page_size_query_param = "page_size"
     max_page_size = 100

@@ -17,6 +17,7 @@ from rest_framework.response import Response
 
 from apps.billing.apis import IsWorkspaceOwner
 from apps.core.api import ERROR_RESPONSES, ErrorSerializer
+from apps.core.keyset import StrictPageSize
 from apps.core.renderers import CSVRenderer, JsonErrorsMixin
 
 from . import documents, selectors
@@ -66,14 +67,14 @@ class PDFRenderer(BaseRenderer):
         return data if isinstance(data, bytes) else b""
 
 
-class NewestPeriodFirst(CursorPagination):
+class NewestPeriodFirst(StrictPageSize, CursorPagination):
     page_size = 25
     page_size_query_param = "page_size"
     max_page_size = 200
     ordering = ("-period_start", "-id")
 
 
-class InSettlementOrder(CursorPagination):
+class InSettlementOrder(StrictPageSize, CursorPagination):
     """A batch's lines in the order they were settled (the CSV's order)."""
 
     page_size = 100

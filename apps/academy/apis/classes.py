@@ -16,6 +16,7 @@ from rest_framework.response import Response
 from apps.core.api import ERROR_RESPONSES
 from apps.core.errors import InvalidData
 from apps.core.filters import FilterBackend
+from apps.core.keyset import StrictPageSize
 
 from .. import selectors, services
 from ..models import Class
@@ -98,7 +99,7 @@ class ClassDetailApi(ClassScoped):
         return Response(ClassOutput(self.get_queryset().get(pk=klass.pk)).data)
 
 
-class OpenClassPagination(CursorPagination):
+class OpenClassPagination(StrictPageSize, CursorPagination):
     page_size = 20
     page_size_query_param = "page_size"
     max_page_size = 100
