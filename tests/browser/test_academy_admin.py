@@ -183,6 +183,10 @@ def test_an_academys_day(browser, live_server_url, school, run):
         grid = page.locator("#timetable-grid")
         assert DAILY in grid.inner_text() and WEEKLY in grid.inner_text()
         no_raw_codes(page)
+        if width >= 1280:  # the seven days fit beside the sidebar: Sunday needs no sideways scroll
+            fits = page.evaluate("() => { const s = document.querySelector('.academy-week-scroll');"
+                                 " return [s.scrollWidth, s.clientWidth]; }")
+            assert fits[0] <= fits[1], fits
         shoot(page, "timetable", language, width)
         page.click("#week-next")
         page.wait_for_selector("#timetable-grid")

@@ -99,7 +99,7 @@ class SessionInline(ReadOnlyInline):
 
     model = Session
     fields = ["when_text", "status", "teacher_text", "roster_link"]
-    verbose_name_plural = _("coming sessions")
+    verbose_name_plural = _("sessions, from last week on")  # past ones stay for their attendance
 
     def get_queryset(self, request):
         now = timezone.now()

@@ -13,6 +13,7 @@ from unfold.admin import ModelAdmin
 
 from apps.core.admin_mixins import ServiceFormAdmin
 from apps.core.errors import PlatformError
+from apps.core.phone import phone_display
 from apps.crm.models import Customer
 
 from .. import services
@@ -32,7 +33,7 @@ def badge(text, variant: str = "") -> str:
 
 class StudentChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
-        return f"{obj.name} · {obj.phone}" if getattr(obj, "phone", "") else obj.name
+        return f"{obj.name} · {phone_display(obj.phone)}" if getattr(obj, "phone", "") else obj.name
 
 
 class EnrolmentForm(forms.ModelForm):

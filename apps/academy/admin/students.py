@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from unfold.admin import ModelAdmin
 
 from apps.core.admin_mixins import ServiceDeleteMixin, ServiceFormAdmin
+from apps.core.phone import phone_display
 from apps.crm.models import Customer
 
 from .. import services
@@ -59,7 +60,7 @@ class StudentProfileAdmin(AcademyOnlyAdmin, ServiceFormAdmin, ModelAdmin):
 
     @admin.display(description=_("phone"))
     def phone_column(self, profile):
-        return profile.customer.phone or "—"
+        return phone_display(profile.customer.phone) or "—"  # 010-5678-9005, as the customer list shows it
 
     def save_model(self, request, obj, form, change):
         data = {name: form.cleaned_data.get(name, "") for name in ("school", "grade", "notes")}

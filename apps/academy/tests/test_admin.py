@@ -217,6 +217,7 @@ def test_students_and_holidays(world):
     assert client.post("/admin/academy/studentprofile/add/", data).status_code == 302
     found = client.get("/admin/academy/studentprofile/?q=Haeun").content.decode()
     assert "Daechi Middle" in found and "Kim Jihoon" not in found
+    assert "010-1111-2222" in found and "+821011112222" not in found  # as the customer list writes it
     session = world["session"]
     day = session.starts_at.astimezone(SEOUL).date()
     form = client.get("/admin/academy/holiday/add/")
