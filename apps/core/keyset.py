@@ -115,6 +115,13 @@ class StrictPageSize:
             raise ValidationError({param: [_("Enter a whole number of at least 1.")]})
         return min(int(raw), self.max_page_size) if self.max_page_size else int(raw)
 
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            if parameter["name"] == self.page_size_query_param:
+                parameter["schema"] = {**parameter.get("schema", {}), "minimum": 1}
+        return parameters
+
 
 class KeysetPagination(StrictPageSize, CursorPagination):
     """DRF's cursor pagination (the same `cursor` and `page_size` parameters, `next` and

@@ -86,3 +86,4 @@ def test_the_schema_names_the_orderings_a_list_offers(owner):
     ordering = parameters["ordering"]
     assert "name, -name, created_at" in ordering["description"]
     assert ordering["schema"]["pattern"].startswith("^-?(name|created_at|birth_date|id)")
+    assert parameters["page_size"]["schema"] == {"type": "integer", "minimum": 1}
