@@ -19,6 +19,7 @@ from django.utils import timezone
 from apps.billing.catalog import price_in_force
 from apps.billing.errors import NoPrice
 from apps.billing.models import Plan, Subscription
+from apps.core.clock import platform_today
 from apps.tenants.models import Tenant
 
 from .models import Backup, Restore
@@ -29,7 +30,7 @@ DAY = timedelta(hours=23)  # a day, less the time the last one took to start
 
 def plan_keep() -> dict[int, int]:
     """{plan id: scheduled backups kept} for every plan that gets them."""
-    today = timezone.localdate()
+    today = platform_today()
     kept = {}
     for plan in Plan.objects.all():
         keep = settings.BACKUP_PLAN_KEEP.get(plan.code)

@@ -6,7 +6,8 @@ import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
-from django.utils import timezone
+
+from apps.core.clock import platform_today
 
 _MINOR_UNITS = {"KRW": Decimal("1"), "JPY": Decimal("1")}
 
@@ -20,4 +21,4 @@ def tax_on(taxable: Decimal, currency: str) -> Decimal:
 
 
 def today() -> dt.date:
-    return timezone.localdate()
+    return platform_today()

@@ -1,7 +1,8 @@
 import datetime as dt
 
 from celery import shared_task
-from django.utils import timezone
+
+from apps.core.clock import platform_today
 
 from .dunning import dunning_run
 from .subscriptions import subscriptions_renew
@@ -23,7 +24,7 @@ def collect_usage(day: str | None = None) -> dict:
     """Beat (daily): yesterday's usage row, or `day`'s (ISO date), for every live tenant:
     one task per tenant, so that thousands of workspaces fit no single task's time limit
     and one broken schema holds up nobody else."""
-    day = day or (timezone.localdate() - dt.timedelta(days=1)).isoformat()
+    day = day or (platform_today() - dt.timedelta(days=1)).isoformat()
     ids = list(live_tenants().values_list("pk", flat=True))
     for tenant_id in ids:
         collect_tenant_usage.delay(tenant_id, day)

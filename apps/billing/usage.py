@@ -23,6 +23,7 @@ from django.utils import timezone
 from django_tenants.utils import tenant_context
 
 from apps.core.activity import active_identities
+from apps.core.clock import platform_today
 from apps.core.metering import figures
 from apps.ratelimit.limiter import daily_usage
 from apps.tenants.models import Tenant
@@ -67,7 +68,7 @@ def usage_day_collect(*, tenant: Tenant, day: dt.date) -> UsageDay:
     existing = UsageDay.objects.filter(tenant=tenant, day=day).first()
     # Storage is a size now, not a count of the day: measured for yesterday and today, kept
     # for an older day that was collected already (a backfill does not rewrite the past).
-    today = timezone.localdate()
+    today = platform_today()
     measure = existing is None or day >= today - dt.timedelta(days=1)
     values = _figures_in_schema(tenant, day, measure=measure)
     if existing is None or day >= today - dt.timedelta(days=REDIS_DAYS):  # older: Redis has let them go
@@ -87,7 +88,7 @@ def usage_day_collect(*, tenant: Tenant, day: dt.date) -> UsageDay:
 def usage_collect(*, day: dt.date | None = None, tenants=None) -> dict:
     """Every live tenant's row for `day` (yesterday by default). A tenant that fails is
     logged and left for a re-run; the others are collected."""
-    day = day or timezone.localdate() - dt.timedelta(days=1)
+    day = day or platform_today() - dt.timedelta(days=1)
     done, failed = [], []
     for tenant in tenants if tenants is not None else live_tenants():
         try:
@@ -104,7 +105,7 @@ def usage_collect(*, day: dt.date | None = None, tenants=None) -> dict:
 
 def usage_today(*, tenant: Tenant) -> UsageDay:
     """Today so far, counted now (not stored): the pages add it to the collected days."""
-    day = timezone.localdate()
+    day = platform_today()
     values = {"active_users": active_identities(tenant_id=tenant.pk, day=day),
               "api_calls": daily_usage(tenant_ids=[tenant.pk], day=day)[tenant.pk],
               **_figures_in_schema(tenant, day, measure=False)}
@@ -117,7 +118,7 @@ def usage_today(*, tenant: Tenant) -> UsageDay:
 def usage_history(*, tenant: Tenant, days: int = HISTORY_DAYS, include_today: bool = True) -> dict:
     """The last `days` days (today so far included), oldest first, with a row for every day
     (zeros where nothing was collected), and this month's totals so far."""
-    today = timezone.localdate()
+    today = platform_today()
     first = today - dt.timedelta(days=days - 1)
     stored = {row.day: row for row in UsageDay.objects.filter(tenant=tenant, day__gte=first, day__lte=today)}
     if include_today and tenant.status in LIVE_STATUSES:

@@ -14,13 +14,13 @@ from types import SimpleNamespace
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tenants.utils import tenant_context
 
 from apps.audit.services import audit_record
 from apps.core.admin_sites import tenant_admin
 from apps.core.cache import bump, scope, versioned_get_or_build
+from apps.core.clock import platform_today
 from apps.core.dashboard import dashboard_for
 
 from .dashboard import LIMIT_SCALE, billing_home
@@ -54,7 +54,7 @@ def reached(used: int, limit: int) -> list[int]:
 
 def usage_alerts_check(*, tenant, on=None) -> list[UsageAlert]:
     """Record and send the alerts the tenant's usage calls for now. Returns those recorded."""
-    period = f"{(on or timezone.localdate()):%Y-%m}"
+    period = f"{(on or platform_today()):%Y-%m}"
     recorded = []
     for quantity in measured_quantities(tenant):
         thresholds = reached(quantity["used"], quantity["limit"])
@@ -104,7 +104,7 @@ def _alerts_this_month(tenant_id: int, period: str) -> list[tuple[str, int]]:
 def usage_alert_card(request) -> dict | None:
     """The dashboard banner while this month has an alert: per limit, the highest threshold
     reached (None: no card)."""
-    alerts = _alerts_this_month(request.tenant.pk, f"{timezone.localdate():%Y-%m}")
+    alerts = _alerts_this_month(request.tenant.pk, f"{platform_today():%Y-%m}")
     if not alerts:
         return None
     rows = []

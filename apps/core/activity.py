@@ -22,9 +22,10 @@ import time
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY
 from django.core.cache import cache
-from django.utils import timezone
 from django.utils.functional import SimpleLazyObject, empty
 from django_redis import get_redis_connection
+
+from apps.core.clock import platform_today
 
 from .cache import REDIS_DOWN, redis_unreachable
 
@@ -75,7 +76,7 @@ def activity_seen(*, tenant_id: int, identity: str, now: float | None = None) ->
     written (False: this process wrote both facts recently, or Redis is down: activity is
     a measurement, never a reason to fail the request)."""
     now = time.time() if now is None else now
-    today = timezone.localdate()
+    today = platform_today()
     if _memo_day[0] != today or len(_seen_today) > _MEMO_LIMIT:
         _seen_today.clear()
         _memo_day[0] = today

@@ -9,13 +9,13 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from apps.billing.catalog import price_in_force
 from apps.billing.models import Plan, Subscription
 from apps.billing.proration import plan_change_quote
 from apps.billing.subscriptions import tenant_change_plan
+from apps.core.clock import platform_today
 from apps.core.errors import PlatformError
 from apps.core.money import format_money
 from apps.tenants.models import Tenant
@@ -60,7 +60,7 @@ class ChangePlanForm(forms.Form):
         current = subscription.plan_id if subscription else tenant.plan_id
         field = self.fields["plan"]
         field.queryset = Plan.objects.filter(is_active=True).exclude(pk=current)
-        today = timezone.localdate()
+        today = platform_today()
         field.label_from_instance = lambda plan: _plan_label(plan, subscription, today)
 
 

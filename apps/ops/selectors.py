@@ -17,7 +17,6 @@ from types import SimpleNamespace
 
 from django.db import connection
 from django.db.models import Count, Q, Sum
-from django.utils import timezone
 from django_tenants.utils import tenant_context
 
 from apps.accounts.models import Membership
@@ -29,6 +28,7 @@ from apps.billing.owner.summary import plan_summary
 from apps.billing.selectors import subscription_for
 from apps.billing.usage import usage_history
 from apps.core.admin_sites import tenant_admin
+from apps.core.clock import platform_today
 from apps.core.dashboard import dashboard_for
 from apps.core.money import format_money
 from apps.core.urls import absolute_url
@@ -85,7 +85,7 @@ def tenant_billing(tenant: Tenant) -> dict:
     """The subscription as its owner's billing page shows it (plan, price, status, trial
     and renewal dates, credit, limits, add-ons: apps.billing.owner.summary) and the latest
     invoices with their KRW totals."""
-    today = timezone.localdate()
+    today = platform_today()
     subscription = subscription_for(tenant=tenant)
     invoices = Invoice.objects.filter(tenant=tenant)
     totals = invoices.aggregate(count=Count("id"), open_count=Count("id", filter=Q(status=Invoice.Status.OPEN)),

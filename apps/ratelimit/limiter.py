@@ -19,6 +19,7 @@ from django.utils.module_loading import import_string
 from django_redis import get_redis_connection
 
 from apps.core.cache import REDIS_DOWN, redis_unreachable
+from apps.core.clock import platform_today
 
 WINDOW = 60
 _MONTH_TTL = 400 * 24 * 3600
@@ -87,7 +88,7 @@ def month_key(tenant_id: int, when=None) -> str:
 
 def day_key(tenant_id: int, day: dt.date | None = None) -> str:
     """The tenant's API calls on `day` (the platform's time zone, like the usage table's days)."""
-    day = day or timezone.localdate()
+    day = day or platform_today()
     return cache.make_key(f"ratelimit:day:{tenant_id}:{day:%Y%m%d}")
 
 

@@ -2,13 +2,13 @@
 
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from unfold.admin import ModelAdmin
 
 from apps.core.admin_mixins import ReadOnlyInline
 from apps.core.admin_navigation import admin_navigation
 from apps.core.admin_sites import ops_admin
+from apps.core.clock import platform_today
 from apps.core.money import format_amount, format_money
 
 from ..catalog import addon_save, plan_price_set, plan_save
@@ -44,7 +44,7 @@ class PlanAdmin(ModelAdmin):
 
     @admin.display(description=_("price in force"))
     def current_price(self, obj):
-        today = timezone.localdate()
+        today = platform_today()
         prices = [p for p in obj.prices.all() if p.effective_from <= today]
         if not prices:
             return "-"
@@ -90,7 +90,7 @@ class PlanPriceAdmin(ModelAdmin):
             def clean(self):
                 cleaned = super().clean()
                 effective = cleaned.get("effective_from")
-                if effective and effective < timezone.localdate():
+                if effective and effective < platform_today():
                     self.add_error("effective_from", _("A new price can take effect today or later, not in the past."))
                 return cleaned
 

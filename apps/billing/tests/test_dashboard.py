@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+import time_machine
 from django.db import connection
 from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
@@ -70,6 +71,17 @@ def test_the_trial_banner_counts_the_days_left(tenant_alpha):
     invoice = open_invoice(subscription)  # e.g. an upgrade during the trial: the pay link is there
     html = dashboard().content.decode()
     assert f'id="trial-pay-link" href="{pay_url(invoice)}"' in html
+
+
+def test_the_trial_banner_counts_on_the_platforms_calendar_after_midnight_in_seoul(tenant_alpha):
+    """The tenant admin shows times in the workspace's zone (Asia/Seoul); at 15:30 UTC it is
+    already tomorrow there, but a trial's end, like every billing date, is a day of the
+    platform's calendar: the banner still counts 9 days, not 8 (CI found it at 15:07 UTC)."""
+    with time_machine.travel(dt.datetime(2026, 12, 2, 15, 30, tzinfo=dt.UTC), tick=True):
+        assert timezone.localdate() == dt.date(2026, 12, 2)
+        trial_subscription(tenant_alpha, plan_with_price("dash-trial-late", "99000", trial_days=14), days_left=9)
+        html = dashboard().content.decode()
+    assert 'id="trial-days-left" data-days="9"' in html and "9 days left in your free trial" in html
 
 
 def test_the_trial_banner_in_korean(tenant_alpha, owner_alpha):

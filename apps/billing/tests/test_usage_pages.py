@@ -8,6 +8,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+import time_machine
+
 from django.test import TestCase
 from django.utils import timezone
 
@@ -53,6 +55,18 @@ def test_the_owner_sees_this_month_and_the_last_30_days(tenant_alpha, tenant_bet
         month = re.search(r'data-figure="api_calls">(\d+)<', html.split('id="usage-month"')[1]).group(1)
         assert int(month) == 41 + figure(html, today, "api_calls")
     assert "98765" not in html and "7777" not in html and "98,765" not in html
+
+
+def test_todays_calls_show_on_todays_row_after_midnight_in_seoul(tenant_alpha):
+    """API calls are counted by the platform's day; the plan page (shown in the
+    workspace's zone, already tomorrow in Seoul at 15:30 UTC) reads the same day's counter."""
+    forget("activity:*")
+    forget_process_memo()
+    active_subscription(tenant_alpha, plan_with_price("usage-late", "10000", api_requests_per_month=1000))
+    with time_machine.travel(dt.datetime(2026, 12, 2, 15, 30, tzinfo=dt.UTC), tick=True):
+        assert api("alpha", "owner@alpha.test").get("/api/v1/me/").status_code == 200
+        html = tenant_admin_client("owner@alpha.test").get("/admin/billing/subscription/").content.decode()
+    assert figure(html, dt.date(2026, 12, 2), "api_calls") >= 2
 
 
 def test_the_ops_tenant_page_shows_last_activity_and_the_days(tenant_alpha, tenant_beta):

@@ -16,7 +16,6 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
@@ -28,6 +27,7 @@ from apps.core.admin_filters import SelectedRelatedFilter
 from apps.core.admin_mixins import errors_onto
 from apps.core.admin_navigation import admin_navigation
 from apps.core.admin_sites import ops_admin
+from apps.core.clock import platform_today
 from apps.core.errors import PlatformError
 from apps.tenants.models import Tenant
 
@@ -56,7 +56,7 @@ class ReconcileForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["tenant"].queryset = (Tenant.objects.filter(status__in=SETTLED_STATUSES)
                                           .exclude(business_type=Tenant.BusinessType.PLATFORM).order_by("name"))
-        last_month_end = timezone.localdate().replace(day=1) - dt.timedelta(days=1)
+        last_month_end = platform_today().replace(day=1) - dt.timedelta(days=1)
         self.fields["period_start"].initial = last_month_end.replace(day=1)
         self.fields["period_last"].initial = last_month_end
 

@@ -10,7 +10,6 @@ from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP
 from django.conf import settings
 from django.contrib.auth.models import Group
-from django.utils import timezone
 
 from apps.accounts.hq import HQ_MASTER
 from apps.accounts.models import User
@@ -19,6 +18,7 @@ from apps.announcements.services import announcement_publish
 from apps.billing.catalog import addon_save, plan_price_set, plan_save
 from apps.billing.models import AddOn, Plan, PromoCode
 from apps.billing.promos import promo_create
+from apps.core.clock import platform_today
 from apps.flags.models import Flag, FlagRule
 from apps.flags.services import flag_save
 from apps.onboarding.models import ApprovalStep
@@ -87,7 +87,7 @@ def plans_ensure(*, actor) -> dict[str, Plan]:
                 api_requests_per_month=per_month, sort_order=order), actor=actor)
         if not plan.prices.exists():
             plan_price_set(plan=plan, amount=Decimal(price), commission_rate=Decimal(commission),
-                           effective_from=timezone.localdate(), actor=actor)
+                           effective_from=platform_today(), actor=actor)
         plans[code] = plan
     return plans
 
@@ -103,7 +103,7 @@ def catalog_extras_ensure(*, actor, plans: dict[str, Plan]) -> None:
         promo_create(promo=PromoCode(**fields), plans=[plans[code] for code in PROMO["plans"]], actor=actor)
     if not Flag.objects.filter(key=FLAG["key"]).exists():
         flag = Flag(key=FLAG["key"], description=FLAG["description"], owner=actor,
-                    expires_on=timezone.localdate() + dt.timedelta(days=90))
+                    expires_on=platform_today() + dt.timedelta(days=90))
 
         def rules():  # what the admin's rules inline saves, in the same audited transaction
             for position, (kind, values, percentage) in enumerate(FLAG["rules"]):

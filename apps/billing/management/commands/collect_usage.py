@@ -5,9 +5,9 @@ re-run: a day's row is rewritten, not added (apps.billing.usage)."""
 import datetime as dt
 
 from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone
 
 from apps.billing.usage import live_tenants, usage_collect
+from apps.core.clock import platform_today
 
 
 class Command(BaseCommand):
@@ -19,7 +19,7 @@ class Command(BaseCommand):
         parser.add_argument("--tenant", action="append", default=[], help="Only this tenant (slug); repeatable.")
 
     def handle(self, *args, **options):
-        yesterday = timezone.localdate() - dt.timedelta(days=1)
+        yesterday = platform_today() - dt.timedelta(days=1)
         try:
             days = [dt.date.fromisoformat(options["day"])] if options["day"] else [yesterday]
         except ValueError as exc:
