@@ -100,3 +100,37 @@ def test_browser_paths_are_not_served_on_the_api_host(db, path):
         response = on_api_host({"token": alpha["access"]}, "get", path, **headers)
         assert response.status_code == 404, (path, headers, response.status_code)
         assert response.json()["error"]["code"] == "not_found"
+
+
+@pytest.mark.parametrize("kind", ["token", "api_key"])
+def test_the_credentials_are_checked_once_per_request(two_tenant_person, kind, monkeypatch):
+    """The API host checks the token or key before routing; the view then takes that
+    result instead of checking it again (two Redis round trips, a signature)."""
+    from apps.accounts.authentication import TenantJWTAuthentication
+    from apps.apikeys.authentication import ApiKeyAuthentication
+
+    if kind == "token":
+        who, checker, path = {"token": obtain_tokens("alpha", "owner@alpha.test")["access"]}, \
+            TenantJWTAuthentication, "/api/v1/me/"
+    else:
+        client, _key = api_key_client("alpha", ["customer:view"])
+        who = {"api_key": client.defaults["HTTP_AUTHORIZATION"].split()[1]}
+        checker, path = ApiKeyAuthentication, "/api/v1/customers/"
+    calls = []
+    original = checker.authenticate_workspace
+
+    def counted(self, request):
+        result = original(self, request)
+        calls.append(result is not None)
+        return result
+
+    monkeypatch.setattr(checker, "authenticate_workspace", counted)
+    response = on_api_host(who, "get", path, HTTP_X_TENANT="alpha")
+    assert response.status_code == 200, response.content
+    assert calls == [True]
+    assert client_on_workspace_host(who, path).status_code == 200 and calls == [True, True]  # once there too
+
+
+def client_on_workspace_host(who: dict, path: str):
+    header = f"Bearer {who['token']}" if "token" in who else f"Api-Key {who['api_key']}"
+    return Client(HTTP_HOST=f"alpha.{settings.BASE_DOMAIN}").get(path, HTTP_AUTHORIZATION=header)

@@ -6,7 +6,8 @@ A request is served only with credentials of that workspace: a bearer token whos
 with credentials of another workspace (or none): 401, before any view runs. Anything but
 `/api/` (the admin, account pages, the landing page) is not served here: 404. The check
 runs the workspace's own authentication classes (REST_FRAMEWORK), so the binding is the
-one every workspace host enforces; the view then authenticates as usual."""
+one every workspace host enforces; the view's authentication takes that result rather
+than checking the same credentials again (apps.core.authentication)."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from rest_framework.exceptions import APIException
 from rest_framework.request import Request
 from rest_framework.settings import api_settings
 
+from apps.core.authentication import CHECKED_CREDENTIALS
 from apps.core.logging import bind
 
 from .errors import ApiHostPathNotServed, TenantHeaderMissing, TenantHeaderRejected
@@ -41,7 +43,10 @@ def _credentials_hold(request) -> bool:
         for authenticator in drf_request.authenticators:
             result = authenticator.authenticate(drf_request)
             if result is not None:
-                return result[1] is not None  # a token or a key, not a session
+                if result[1] is None:
+                    return False  # a session, not a token or a key
+                setattr(request, CHECKED_CREDENTIALS, (type(authenticator), result))  # the view reuses it
+                return True
     except APIException:  # expired, of another workspace, revoked ...
         return False
     return False
