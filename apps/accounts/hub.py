@@ -108,31 +108,27 @@ def userinfo(*, request) -> dict:
 INACTIVE = {"active": False}
 
 
-def token_tenant(raw: str) -> str | None:
-    """The workspace (slug) a token of ours names, or None when it is not one of ours."""
+def decoded_token(raw: str):
+    """A token of ours (signature and expiry checked), or None."""
     from rest_framework_simplejwt.exceptions import TokenError
     from rest_framework_simplejwt.tokens import UntypedToken
 
     try:
-        return UntypedToken(raw).get("tenant") or None
+        return UntypedToken(raw)
     except TokenError:
         return None
 
 
-def introspect(*, raw: str, tenant) -> dict:
-    """RFC 7662 about the token `raw`, for a service of `tenant`: active only when it is one
-    of ours (signature, expiry), of this workspace, not revoked (a refresh token used or
-    logged out), and its person is still an active member here. Anything else, whatever
-    the cause, is {"active": false}: the service learns nothing about other workspaces."""
-    from rest_framework_simplejwt.exceptions import TokenError
+def introspect(*, raw: str, tenant, token=None) -> dict:
+    """RFC 7662 about the token `raw` (or `token`, when the caller has decoded it already),
+    for a service of `tenant`: active only when it is one of ours (signature, expiry), of
+    this workspace, not revoked (a refresh token used or logged out), and its person is
+    still an active member here. Anything else, whatever the cause, is {"active": false}:
+    the service learns nothing about other workspaces."""
     from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken
-    from rest_framework_simplejwt.tokens import UntypedToken
 
-    try:
-        token = UntypedToken(raw)
-    except TokenError:
-        return INACTIVE
-    if token.get("tenant") != tenant.slug:
+    token = token if token is not None else decoded_token(raw)
+    if token is None or token.get("tenant") != tenant.slug:
         return INACTIVE
     kind = token.get("type")
     if kind not in ("access", "refresh"):

@@ -48,6 +48,23 @@ def test_a_key_with_the_scope_introspects_any_workspaces_tokens(master):
     assert _ask(raw, pair["refresh"]).json() == {"active": False}  # logged out
 
 
+def test_a_token_is_decoded_once_per_introspection(master, monkeypatch):
+    from rest_framework_simplejwt.tokens import UntypedToken
+
+    _key, raw = apikey_issue(name="Gateway once", actor=master, scopes=[S.TOKEN_INTROSPECT])
+    token = obtain_tokens("alpha", TENANTS["alpha"]["owner_email"], PASSWORD)["access"]
+    decoded = []
+    original = UntypedToken.__init__
+
+    def counted(self, *args, **kwargs):
+        decoded.append(1)
+        original(self, *args, **kwargs)
+
+    monkeypatch.setattr(UntypedToken, "__init__", counted)
+    assert _ask(raw, token).json()["active"] is True
+    assert len(decoded) == 1
+
+
 def test_the_scope_is_required_and_a_revoked_key_is_refused(master):
     market_key, market_raw = apikey_issue(name="Market", actor=master)  # tenants:create only
     assert market_key.scopes == [S.TENANTS_CREATE]
