@@ -35,6 +35,7 @@ from apps.staff.apis import StaffListApi
 from . import objects as types
 from .academy import AcademyMutation, AcademyQuery
 from .access import may, operation_error, request_of, require, selected
+from .errors import caused_by_query
 from .food import FoodMutation, FoodQuery
 from .lists import rest_filtered
 from .monitoring import OperationMonitoring
@@ -268,9 +269,8 @@ def _extensions() -> list:
 class PlatformSchema(strawberry.Schema):
     def process_errors(self, errors, execution_context=None) -> None:
         """Log what went wrong on our side only: refusals (they carry a code) and malformed
-        queries (no original error) are answers, not faults."""
-        faults = [error for error in errors
-                  if error.original_error is not None and not (error.extensions or {}).get("code")]
+        queries (apps.graph.errors.caused_by_query) are answers, not faults."""
+        faults = [error for error in errors if not caused_by_query(error) and not (error.extensions or {}).get("code")]
         if faults:
             super().process_errors(faults, execution_context)
 

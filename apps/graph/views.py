@@ -2,7 +2,9 @@
 workspace, an API key of it) and rate limits (a GraphQL request counts like a REST one),
 then strawberry's Django view over apps.graph.schema. A request too large, or one that is
 not GraphQL at all, gets the platform's error shape; errors inside a query keep GraphQL's
-shape with our stable code in `extensions.code`, and an unexpected one is masked."""
+shape with our stable code in `extensions.code`, and an unexpected one is masked. A query
+that cannot run (syntax, unknown fields, wrong values, limits) is worded in the reader's
+language, with graphql-core's English words in `extensions.details.reason`."""
 
 from __future__ import annotations
 
@@ -11,6 +13,7 @@ import json
 from cross_web.exceptions import HTTPException
 from django.conf import settings
 from django.http import HttpResponse
+from django.utils.translation import get_language
 from graphql import GraphQLError
 from rest_framework.permissions import AllowAny
 from rest_framework.views import APIView
@@ -18,7 +21,7 @@ from strawberry.django.views import GraphQLView
 
 from apps.core.errors import ServerError, error_payload
 
-from .errors import GraphBadRequest, GraphQueryTooLarge
+from .errors import GraphBadRequest, GraphQueryTooLarge, caused_by_query, validation_message
 from .schema import schema
 
 VALIDATION = "graphql_validation_error"  # syntax, unknown fields, depth and size limits: the query itself
@@ -29,7 +32,7 @@ def _code(error: GraphQLError) -> str:
     code = (error.extensions or {}).get("code")
     if code:
         return code
-    return VALIDATION if error.original_error is None else UNEXPECTED
+    return VALIDATION if caused_by_query(error) else UNEXPECTED
 
 
 class PlatformGraphQLView(GraphQLView):
@@ -44,9 +47,14 @@ class PlatformGraphQLView(GraphQLView):
         data = super().process_result(request, result)
         for error, shown in zip(result.errors or [], data.get("errors") or [], strict=False):
             code = _code(error)
+            extensions = shown.setdefault("extensions", {})
             if code == UNEXPECTED:  # logged by strawberry; never shown
                 shown["message"] = str(ServerError.message)
-            shown.setdefault("extensions", {})["code"] = code
+            elif code == VALIDATION:
+                extensions["details"] = {"reason": shown["message"]}
+                if not (get_language() or "en").startswith("en"):
+                    shown["message"] = validation_message(shown["message"])
+            extensions["code"] = code
         return data
 
 

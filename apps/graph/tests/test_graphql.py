@@ -300,3 +300,27 @@ def test_customers_with_guardians_and_branches_as_in_rest(owner):
             continue
         rows = rest.json()["results"] if isinstance(rest.json(), dict) else rest.json()
         assert {row["id"] for row in rows} == {row["id"] for row in data(graph)["branches"]}
+
+
+def test_a_query_that_cannot_run_is_worded_in_the_readers_language(owner, settings):
+    """graphql-core's English stays in details.reason; a Korean reader gets Korean, by kind."""
+    cases = [
+        ("{ nothingHere }", None, "이 API에 없는 필드", "Cannot query field"),
+        ("{ orders { edges ", None, "GraphQL 쿼리 형식이 올바르지 않습니다", "Syntax Error"),
+        ("query($id: Int!) { order(id: $id) { id } }", {"id": "abc"}, "형식이 맞지 않습니다", "Int cannot represent"),
+        ("query($id: Int!) { order(id: $id) { id } }", {}, "필요한 값이 빠져", "to be provided"),
+        ("query($id: Int!) { order(id: $id) { id } }", {"id": None}, "필요한 값이 빠져", "not to be None"),
+        ("{ order { id } }", None, "필요한 값이 빠져", "was not provided"),
+        ('{ order(id: "abc") { id } }', None, "형식이 맞지 않습니다", "Int cannot represent"),
+    ]
+    for query, variables, korean, english in cases:
+        korean_answer = gql(owner, query, variables, HTTP_ACCEPT_LANGUAGE="ko")
+        assert error_codes(korean_answer) == ["graphql_validation_error"], (query, korean_answer.content)
+        error = korean_answer.json()["errors"][0]
+        assert korean in error["message"] and english in error["extensions"]["details"]["reason"], (query, error)
+        english_error = gql(owner, query, variables, HTTP_ACCEPT_LANGUAGE="en").json()["errors"][0]
+        assert english in english_error["message"] and english_error["extensions"]["details"]["reason"] == \
+            english_error["message"]
+    settings.GRAPHQL_MAX_DEPTH = 1
+    deep = gql(owner, "{ orders { edges { node { id } } } }", HTTP_ACCEPT_LANGUAGE="ko").json()["errors"][0]
+    assert "허용하는 깊이" in deep["message"] and "depth" in deep["extensions"]["details"]["reason"]
