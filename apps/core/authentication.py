@@ -6,7 +6,6 @@ authentication instead; tests/ check that no public view lists a tenant-only one
 from django.conf import settings
 from rest_framework.authentication import BaseAuthentication
 
-
 CHECKED_CREDENTIALS = "workspace_credentials"
 """Set on the request by the API host's routing: (authentication class, its result), so
 that the view's own authentication does not check the same token or key a second time."""

@@ -34,7 +34,8 @@ VALIDATION_MESSAGES = [
     (("introspection",), _("This API's schema cannot be queried here.")),
     (("Cannot query field", "Unknown argument", "Unknown type", "Unknown fragment", "Unknown directive",
       "Unknown operation"), _("The query asks for a field, argument or type this API does not have.")),
-    (("is required", "was not provided", "to be provided", "not to be None"), _("The query leaves out a value this API requires.")),
+    (("is required", "was not provided", "to be provided", "not to be None"),
+     _("The query leaves out a value this API requires.")),
     (("cannot represent", "got invalid value", "has invalid value", "Expected value of type", "Expected type", "Enum "),
      _("A value in the query is not of the type this API expects.")),
 ]

@@ -8,7 +8,6 @@ from rest_framework import serializers as drf
 from rest_framework_simplejwt.tokens import AccessToken
 
 from apps.accounts.serializers import MeOutput
-
 from tests.plugin import client_for, obtain_tokens
 from tests.workspace import make_branch, make_staff
 

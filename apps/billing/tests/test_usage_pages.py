@@ -9,7 +9,6 @@ import datetime as dt
 import re
 
 import time_machine
-
 from django.test import TestCase
 from django.utils import timezone
 

@@ -13,13 +13,13 @@ from django.conf import settings
 from django.db import connection, connections
 
 from apps.tenants import schema_template
+from apps.tenants.schema_links import foreign_keys_to_other_schemas
 from apps.tenants.schema_template import (
     migrations_fingerprint,
     schema_create,
     schema_create_from_template,
     template_ensure,
 )
-from apps.tenants.schema_links import foreign_keys_to_other_schemas
 from tests.schema_signature import schema_signature
 
 
