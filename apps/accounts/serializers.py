@@ -1,6 +1,8 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from apps.core.serializers import text
+
 
 class TokenObtainInput(serializers.Serializer):
     email = serializers.EmailField(label=_("email"))
@@ -64,19 +66,14 @@ class MeOutput(serializers.Serializer):
         still describes from the fields."""
         user, tenant = instance["user"], instance["tenant"]
         return {
-            "user": {"id": _text(user.public_id), "email": _text(user.email), "full_name": _text(user.full_name),
-                     "language": _text(user.language)},
-            "tenant": {name: _text(getattr(tenant, name)) for name in MeTenant._declared_fields},
+            "user": {"id": text(user.public_id), "email": text(user.email), "full_name": text(user.full_name),
+                     "language": text(user.language)},
+            "tenant": {name: text(getattr(tenant, name)) for name in MeTenant._declared_fields},
             "memberships": [str(kind) for kind in instance["memberships"]],
-            "roles": [{"key": _text(role["key"]), "name": _text(role["name"])} for role in instance["roles"]],
-            "active_role": _text(instance["active_role"]),
+            "roles": [{"key": text(role["key"]), "name": text(role["name"])} for role in instance["roles"]],
+            "active_role": text(instance["active_role"]),
             "permissions": [str(name) for name in instance["permissions"]],
         }
-
-
-def _text(value) -> str | None:
-    """What DRF's CharField, EmailField and UUIDField answer for a value read (None stays None)."""
-    return None if value is None else str(value)
 
 
 class SwitchRoleInput(serializers.Serializer):

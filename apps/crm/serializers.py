@@ -1,9 +1,18 @@
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.serializerfields import PhoneNumberField
 from rest_framework import serializers
 
 from apps.branches.models import Branch
-from apps.core.serializers import ModelSerializer, StoredPhoneField, StrictCharField
+from apps.core.serializers import (
+    ModelSerializer,
+    StoredPhoneField,
+    StrictCharField,
+    iso_date,
+    iso_datetime,
+    stored_phone,
+    text,
+)
 
 from .models import Customer, GuardianContact, Tag
 
@@ -20,6 +29,9 @@ class GuardianSerializer(ModelSerializer):
         fields = ["name", "relation", "phone", "email"]
 
 
+GUARDIAN_KEYS = GuardianSerializer.Meta.fields  # what customer_rows' guardian_rows hold
+
+
 class CustomerOutput(ModelSerializer):
     """A customer from apps.crm.selectors.customer_rows (tags and guardians come with the row)."""
 
@@ -33,6 +45,25 @@ class CustomerOutput(ModelSerializer):
         model = Customer
         fields = ["id", "name", "phone", "email", "birth_date", "is_minor", "branch", "branch_name", "tags",
                   "guardians", "marketing_consent", "marketing_consent_at", "notes", "created_at", "updated_at"]
+
+    def to_representation(self, instance):
+        """The fields above, written out: DRF's way (per row, one get_attribute and one
+        to_representation call per field and per guardian's field) was about a quarter of
+        the 20-row list's time. The same answer as DRF's (apps/crm/tests/test_list_queries.py
+        compares them), which the schema still describes from the fields."""
+        branch, zone = instance.branch, timezone.get_current_timezone()
+        return {
+            "id": instance.pk, "name": text(instance.name), "phone": stored_phone(instance.phone),
+            "email": text(instance.email), "birth_date": iso_date(instance.birth_date),
+            "is_minor": bool(instance.is_minor), "branch": instance.branch_id,
+            "branch_name": None if branch is None else text(branch.name),
+            "tags": [text(name) for name in instance.tag_names],
+            "guardians": [{name: text(row[name]) for name in GUARDIAN_KEYS} for row in instance.guardian_rows],
+            "marketing_consent": bool(instance.marketing_consent),
+            "marketing_consent_at": iso_datetime(instance.marketing_consent_at, zone), "notes": text(instance.notes),
+            "created_at": iso_datetime(instance.created_at, zone),
+            "updated_at": iso_datetime(instance.updated_at, zone),
+        }
 
 
 class CustomerInput(serializers.Serializer):

@@ -93,3 +93,37 @@ def test_a_row_carries_its_tags_by_name_and_its_guardians_oldest_first(callers):
     assert [g["name"] for g in row["guardians"]] == ["Second", "First"]
     assert row["guardians"][0] == {"name": "Second", "relation": "", "phone": "+821055559999",
                                    "email": "Second@x.test"}
+
+
+@pytest.mark.parametrize("zone", ["UTC", "Asia/Seoul"])
+def test_the_written_out_rows_are_what_drf_makes_of_the_fields(db, zone):
+    """CustomerOutput writes its rows out by hand for speed: each must stay what DRF's
+    fields give (a field added to the serializer and not to the hand-written answer, or a
+    value written differently, fails here), in UTC and in a workspace's own zone."""
+    from datetime import date
+
+    from django.utils import timezone
+    from rest_framework import serializers as drf
+
+    from apps.accounts.models import User
+    from apps.crm.selectors import customer_rows
+    from apps.crm.serializers import CustomerOutput
+    from apps.rbac.selectors import access_for
+
+    branch = make_branch("alpha", "Gangnam")
+    with schema_context("alpha"):
+        full = Customer.objects.create(name="김민지", branch=branch, phone="010-1234-5678", email="minji@x.test",
+                                       birth_date=date(2013, 4, 2), marketing_consent=True,
+                                       marketing_consent_at=timezone.now(), notes="저녁 수업")
+        full.tags.add(Tag.objects.create(name="vip"), Tag.objects.create(name="English"))
+        full.guardians.create(name="Kim Jisoo", relation="mother", phone="010-9876-5432", email="jisoo@x.test")
+        full.guardians.create(name="Kim Jun", relation="", phone="+14155550123")
+        Customer.objects.create(name="Walk-in")  # no branch, phone, birth date, tags or guardians
+        access = access_for(user=User.objects.get(email="owner@alpha.test"))
+        with timezone.override(zone):
+            rows = list(customer_rows(access=access).order_by("id"))
+            fast = CustomerOutput(rows, many=True).data
+            assert fast == [drf.ModelSerializer.to_representation(CustomerOutput(), row) for row in rows]
+    assert [set(row) for row in fast] == [set(CustomerOutput().fields)] * 2
+    assert fast[0]["guardians"][0]["phone"] == "+821098765432" and fast[0]["tags"] == ["English", "vip"]
+    assert fast[0]["created_at"].endswith("Z" if zone == "UTC" else "+09:00")
