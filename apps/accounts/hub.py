@@ -119,15 +119,14 @@ def decoded_token(raw: str):
         return None
 
 
-def introspect(*, raw: str, tenant, token=None) -> dict:
-    """RFC 7662 about the token `raw` (or `token`, when the caller has decoded it already),
-    for a service of `tenant`: active only when it is one of ours (signature, expiry), of
+def introspect(*, token, tenant) -> dict:
+    """RFC 7662 about a token (`decoded_token` of what the caller was given: None when it
+    is not one of ours), for a service of `tenant`: active only when it is one of ours (signature, expiry), of
     this workspace, not revoked (a refresh token used or logged out), and its person is
     still an active member here. Anything else, whatever the cause, is {"active": false}:
     the service learns nothing about other workspaces."""
     from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken
 
-    token = token if token is not None else decoded_token(raw)
     if token is None or token.get("tenant") != tenant.slug:
         return INACTIVE
     kind = token.get("type")

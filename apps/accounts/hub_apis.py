@@ -104,5 +104,5 @@ class IntrospectApi(NoStoreMixin, APIView):
         if not api_access(request).has(catalogue.django_perm(hub.INTROSPECT_SCOPE)):
             raise HubScopeMissing(hub.INTROSPECT_SCOPE)
         data = _parse(serializers.IntrospectInput, request)
-        answer = hub.introspect(raw=data["token"], tenant=request.tenant)
+        answer = hub.introspect(token=hub.decoded_token(data["token"]), tenant=request.tenant)
         return Response(serializers.IntrospectOutput(answer).data if answer["active"] else answer)

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
-
-from apps.core.clock import platform_today
 
 _MINOR_UNITS = {"KRW": Decimal("1"), "JPY": Decimal("1")}
 
@@ -18,7 +15,3 @@ def money_round(amount: Decimal, currency: str) -> Decimal:
 
 def tax_on(taxable: Decimal, currency: str) -> Decimal:
     return money_round(taxable * Decimal(str(settings.BILLING_TAX_RATE)), currency)
-
-
-def today() -> dt.date:
-    return platform_today()

@@ -10,8 +10,8 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.audit.services import audit_record
 from apps.core.changes import diff, snapshot
+from apps.core.clock import platform_today
 
-from .amounts import today
 from .errors import NoPrice, PriceInPast, PriceVersionExists, PricingForbidden
 from .invalidation import subscriptions_changed
 from .models import AddOn, Plan, PlanPrice, Subscription
@@ -53,7 +53,7 @@ def plan_price_set(*, plan: Plan, amount: Decimal, commission_rate: Decimal, eff
     stays as it was billed). HQ masters only."""
     if actor is None or not actor.has_perm("billing.change_pricing"):
         raise PricingForbidden()
-    if effective_from < today():
+    if effective_from < platform_today():
         raise PriceInPast(details={"effective_from": str(effective_from)})
     version = PlanPrice(plan=plan, amount=amount, currency=(currency or "").upper(), commission_rate=commission_rate,
                         effective_from=effective_from, note=note, created_by=actor)

@@ -22,11 +22,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from apps.core.admin_sites import tenant_admin
+from apps.core.clock import platform_today
 from apps.core.dashboard import dashboard_card, meters, request_memo, usage_meter
 from apps.core.money import format_amount, format_money
 from apps.ratelimit.limiter import monthly_usage
 
-from .amounts import today
 from .limits import tenant_limits
 from .models import Invoice, Plan, PlanPrice, Subscription
 from .paylinks import pay_url
@@ -45,7 +45,7 @@ def can_see_billing(request) -> bool:
 
 def _subscription(request) -> Subscription | None:
     def build():
-        prices = Prefetch("plan__prices", queryset=PlanPrice.objects.filter(effective_from__lte=today())
+        prices = Prefetch("plan__prices", queryset=PlanPrice.objects.filter(effective_from__lte=platform_today())
                           .order_by("-effective_from"))
         return (Subscription.objects.select_related("plan").prefetch_related(prices)
                 .filter(tenant=request.tenant).first())
@@ -90,7 +90,7 @@ def banner(request) -> dict | None:
     subscription = _subscription(request)
     if subscription is None:
         return None
-    on = today()
+    on = platform_today()
     invoices = _open_invoices(request)
     first = invoices[0] if invoices else None
     row = _invoice_row(first, on) if first else None
@@ -179,7 +179,7 @@ def unpaid_invoices(request) -> dict | None:
     invoices = _open_invoices(request)
     if not invoices:
         return None
-    on = today()
+    on = platform_today()
     return {"invoices": [_invoice_row(invoice, on) for invoice in invoices], "list_url": reverse(
         f"{SITE.name}:billing_invoice_changelist") + f"?status__exact={Invoice.Status.OPEN}"}
 

@@ -27,7 +27,9 @@ from django.db.models import Count, DecimalField, F, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
-from .amounts import money_round, today
+from apps.core.clock import platform_today
+
+from .amounts import money_round
 from .models import Invoice, InvoiceLine, Payment, Plan, PlanPrice, Subscription, SubscriptionAddOn
 
 MONTHS = 12
@@ -66,7 +68,7 @@ def mrr_now(*, on: dt.date | None = None) -> dict:
     "subscriptions", "mrr", "currency"}, ...]} (plans in catalog order, live ones only).
     A plan without a price in force is free (as apps.billing.subscriptions treats it);
     add-ons are billed in the plan's currency (as apps.billing.invoicing bills them)."""
-    on = on or today()
+    on = on or platform_today()
     in_force = PlanPrice.objects.filter(plan=OuterRef("pk"), effective_from__lte=on).order_by("-effective_from")
     plans = list(Plan.objects.annotate(
         live=Count("subscriptions", filter=Q(subscriptions__status__in=LIVE)),
@@ -94,7 +96,7 @@ def mrr_now(*, on: dt.date | None = None) -> dict:
 def billed_mrr(*, months: list[dt.date], on: dt.date | None = None) -> dict[str, list[tuple[dt.date, Decimal]]]:
     """{currency: [(month, billed MRR at its end), ...]} for `months` (first days), in
     one query: the days are joined to the invoices whose period covers them."""
-    on = on or today()
+    on = on or platform_today()
     ends = [month_end(month, on) for month in months]
     quote = connection.ops.quote_name
     invoices, lines = quote(Invoice._meta.db_table), quote(InvoiceLine._meta.db_table)

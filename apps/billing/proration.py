@@ -8,7 +8,8 @@ from decimal import Decimal
 
 from django.utils.translation import gettext
 
-from . import amounts
+from apps.core.clock import platform_today
+
 from .amounts import money_round, tax_on
 from .catalog import price_in_force
 from .errors import CurrencyMismatch
@@ -45,7 +46,7 @@ def _proration(*, subscription: Subscription, old_plan: Plan, new_plan: Plan,
 def plan_change_quote(*, subscription: Subscription, plan: Plan, today: dt.date | None = None) -> dict:
     """What `subscription_change_plan` would bill today, writing nothing: the prorated
     invoice's total (VAT included) due now, or the credit left for the next invoice."""
-    on = today or amounts.today()
+    on = today or platform_today()
     if subscription.status not in PRORATED:
         return {"due_now": Decimal("0"), "credit": Decimal("0"), "currency": None}
     credit, charge, currency = _proration(subscription=subscription, old_plan=subscription.plan, new_plan=plan,

@@ -13,12 +13,12 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from apps.audit.services import audit_record
+from apps.core.clock import platform_today
 from apps.industry.selectors import default_plan_for
 from apps.tenants.errors import SamePlan
 from apps.tenants.models import Tenant
 from apps.tenants.plans import tenant_plan_request
 
-from . import amounts
 from .errors import NoSubscription, PlanChangeForbidden, PlanUnavailable, SubscriptionExists
 from .invalidation import subscriptions_changed
 from .invoicing import invoice_issue_for_period
@@ -34,7 +34,7 @@ def _period_end(plan: Plan, start: dt.date) -> dt.date:
 def subscription_start(*, tenant, plan: Plan, actor=None, today: dt.date | None = None) -> Subscription:
     """The tenant's subscription: a trial when the plan has one, otherwise awaiting its
     first payment (an open invoice, paid through checkout)."""
-    today = today or amounts.today()
+    today = today or platform_today()
     if Subscription.objects.filter(tenant=tenant).exists():
         raise SubscriptionExists()
     trial_end = today + dt.timedelta(days=plan.trial_days) if plan.trial_days else None
@@ -66,7 +66,7 @@ def subscription_change_plan(*, subscription: Subscription, plan: Plan, actor, r
     and the remaining time of the new plan charged (proration): an upgrade gets an
     invoice for the difference (charged to a saved payment method after commit), a
     downgrade leaves a credit for the next invoice. Limits and flag rules follow at once."""
-    today = today or amounts.today()
+    today = today or platform_today()
     with transaction.atomic():
         subscription = Subscription.objects.select_for_update(of=("self",)).select_related(
             "plan", "tenant").get(pk=subscription.pk)
@@ -125,7 +125,7 @@ def subscriptions_renew(*, today: dt.date | None = None) -> int:
     """Beat: end trials and start new periods that are due, invoice them and, once that
     is committed, charge the saved payment method (a missing one counts as a failed
     payment)."""
-    today = today or amounts.today()
+    today = today or platform_today()
     due = Subscription.objects.filter(
         status__in=[Subscription.Status.TRIALING, Subscription.Status.ACTIVE], current_period_end__lte=today)
     count = 0

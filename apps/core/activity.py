@@ -25,9 +25,8 @@ from django.core.cache import cache
 from django.utils.functional import SimpleLazyObject, empty
 from django_redis import get_redis_connection
 
-from apps.core.clock import platform_today
-
 from .cache import REDIS_DOWN, redis_unreachable
+from .clock import platform_today
 
 logger = logging.getLogger(__name__)
 

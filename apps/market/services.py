@@ -58,12 +58,12 @@ def platform_token_introspect(*, raw: str) -> dict:
     """RFC 7662 about `raw` for a platform client (a key with the token:introspect scope):
     any workspace's token, judged as that workspace's own services would have it judged
     (apps.accounts.hub.introspect); a token of no live workspace is {"active": false}."""
-    token = hub.decoded_token(raw)  # once: introspect() takes it as it is
+    token = hub.decoded_token(raw)  # once: read here for its workspace, then judged by introspect()
     slug = token.get("tenant") if token is not None else None
     tenant = Tenant.objects.exclude(status=Tenant.Status.PURGED).filter(slug=slug).first() if slug else None
     if tenant is None:
         return dict(hub.INACTIVE)
-    return hub.introspect(raw=raw, tenant=tenant, token=token)
+    return hub.introspect(token=token, tenant=tenant)
 
 
 # The market's application kinds (seeds/003 §4.1.1) and the tenant kinds they become.

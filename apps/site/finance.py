@@ -19,9 +19,9 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from apps.billing.amounts import today
 from apps.billing.finance import billed_mrr, months_back, mrr_now, payment_success
 from apps.core.admin_sites import ops_admin
+from apps.core.clock import platform_today
 from apps.core.money import Money, format_money
 from apps.ops.charts import columns, horizontal_bars
 from apps.settlement.finance import batch_status, monthly_sales
@@ -85,7 +85,7 @@ def _span(months) -> str:
 
 
 def _subscriptions(months, labels) -> dict:
-    on = today()
+    on = platform_today()
     now = mrr_now(on=on)
     billed = billed_mrr(months=months, on=on)
     payments = payment_success(months=months)
@@ -166,7 +166,7 @@ def finance_context(request) -> dict | None:
     user = request.user
     if not may_see_finance(user):
         return None
-    months = months_back(today())
+    months = months_back(platform_today())
     labels = [date_format(month, "M") for month in months]
     return {"span": _span(months), "subscriptions": _subscriptions(months, labels),
             "sales": _sales(months, labels) if user.has_perm(SETTLEMENT_PERMISSION) else None}

@@ -13,11 +13,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from apps.core.clock import platform_today
 from apps.core.dashboard import meters
 from apps.core.errors import PlatformError
 from apps.core.money import format_money
 
-from .. import amounts
 from ..dashboard import measured
 from ..models import Invoice, Subscription
 from ..paylinks import pay_url
@@ -44,7 +44,7 @@ def plan_page(model_admin, request):
     may switch to with what the switch bills."""
     tenant = request.tenant
     subscription = subscription_for(tenant=tenant)
-    today = amounts.today()
+    today = platform_today()
     context = _context(model_admin, request, _("Plan and usage"), subscription=subscription)
     if subscription is not None:
         open_invoice = _open_invoice(tenant)
@@ -86,7 +86,7 @@ def change_plan_page(model_admin, request):
         messages.info(request, _("Invoice %(number)s was issued for the change: %(amount)s.") % {
             "number": invoice.number, "amount": format_money(invoice.total, invoice.currency)})
         return redirect("tenant_admin:billing_invoice_change", invoice.pk)
-    today = amounts.today()
+    today = platform_today()
     current_price = summary.price_on(subscription.plan, today)
     current = summary.plan_card(subscription.plan, today=today)
     new = summary.plan_card(plan, today=today, current_price=current_price)
@@ -106,7 +106,7 @@ def invoice_list_page(model_admin, request):
     """This workspace's invoices, newest first; `?status__exact=open`: the unpaid ones
     (the dashboard's link). No invoice yet: what the page is for and when the first comes."""
     invoices = model_admin.get_queryset(request).order_by("-issue_date", "-number")
-    today = amounts.today()
+    today = platform_today()
     context = _context(model_admin, request, _("Invoices"), any_invoice=invoices.exists())
     if not context["any_invoice"]:
         subscription = subscription_for(tenant=request.tenant)

@@ -6,12 +6,12 @@ from collections.abc import Callable
 
 from apps.accounts.models import User
 from apps.billing.addons import addon_request_create, addon_request_decide
-from apps.billing.amounts import today
 from apps.billing.invoicing import invoice_issue_for_period
 from apps.billing.models import AddOn, AddOnRequest, Invoice, Payment, Plan, PromoRedemption, Subscription
 from apps.billing.payments import invoice_checkout, payment_succeeded
 from apps.billing.promos import subscription_apply_promo
 from apps.billing.providers import SANDBOX_CARDS
+from apps.core.clock import platform_today
 from apps.core.tasks_inline import tasks_in_process
 from apps.tenants.models import Tenant
 from apps.tenants.services import tenant_create, tenant_provision
@@ -62,7 +62,7 @@ def invoice_ensure(*, tenant: Tenant, paid: bool) -> Invoice:
     subscription = Subscription.objects.get(tenant=tenant)
     invoice = subscription.invoices.order_by("pk").first()
     if invoice is None:
-        invoice = invoice_issue_for_period(subscription=subscription, issue_date=today())
+        invoice = invoice_issue_for_period(subscription=subscription, issue_date=platform_today())
     if paid and invoice.status == Invoice.Status.OPEN:
         payment = invoice.payments.filter(status=Payment.Status.PENDING).first()
         if payment is None:
