@@ -41,11 +41,13 @@ import logging
 import secrets
 import time
 import uuid
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from decimal import Decimal
 from typing import TypeVar
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import connection, transaction
 from redis.exceptions import ConnectionError as RedisConnectionError
@@ -72,10 +74,10 @@ VERSION_PREFIX = "version:"
 # entry so that, in the steady state, the read stays one round trip.
 _HINTS: dict[str, tuple[str, ...]] = {}
 _HINTS_MAX = 20_000
-# Values kept in this process as well (`local=True`): name -> (tokens, value). Bounded: a
-# process serving many tenants starts over rather than grow.
-_LOCAL: dict[str, tuple[dict[str, str], object]] = {}
-_LOCAL_MAX = 5_000
+# Values kept in this process as well (`local=True`): name -> (tokens, value), least
+# recently used first. Bounded by CACHE_LOCAL_MAX_ENTRIES: beyond it the least recently
+# used value goes (about 3 KB each; a tenant's routing and plan limits are two).
+_LOCAL: OrderedDict[str, tuple[dict[str, str], object]] = OrderedDict()
 # When the versions of a local value were last read (`fresh_for`): name -> time.monotonic().
 _CHECKED: dict[str, float] = {}
 # Versions read in the current request: scope -> token (None outside a request).
@@ -218,7 +220,7 @@ def _get_or_build(name, scopes, build, timeout, depends_on, local, fresh_for, re
     pending = pending_scopes()
     if pending.intersection(wanted):
         return build()
-    memo = _LOCAL.get(name) if local else None
+    memo = _local_get(name) if local else None
     if memo is not None and fresh_for and _still_fresh(name, memo, fresh_for, pending):
         return memo[1]
     current, found = _read((*wanted, *(s for s in read_along if s not in wanted)), () if memo is not None else (name,))
@@ -270,12 +272,23 @@ def _is_current(entry, scopes: tuple[str, ...], current: dict[str, str]) -> bool
     return all(s in tokens for s in scopes) and all(current.get(s) == token for s, token in tokens.items())
 
 
+def _local_get(name: str):
+    """The process's value under `name` (now the most recently used), or None."""
+    entry = _LOCAL.get(name)
+    if entry is not None:
+        _LOCAL.move_to_end(name)
+    return entry
+
+
 def _keep_local(name: str, entry) -> None:
-    """Keep a value whose versions were just read (or that was just built) in the process."""
-    if name not in _LOCAL and len(_LOCAL) >= _LOCAL_MAX:
-        _LOCAL.clear()
-        _CHECKED.clear()
+    """Keep a value whose versions were just read (or that was just built) in the process;
+    full, the least recently used one goes."""
+    if name not in _LOCAL:
+        while len(_LOCAL) >= max(settings.CACHE_LOCAL_MAX_ENTRIES, 1):
+            gone, _entry = _LOCAL.popitem(last=False)
+            _CHECKED.pop(gone, None)
     _LOCAL[name] = entry
+    _LOCAL.move_to_end(name)
     _CHECKED[name] = time.monotonic()
 
 

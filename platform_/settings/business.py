@@ -35,6 +35,11 @@ TENANT_ROUTING_CACHE_SECONDS = env.int("TENANT_ROUTING_CACHE_SECONDS", default=3
 # tenant suspended, moved or renamed by another process is seen by this one that much later
 # (0: every request reads the versions; one Redis round trip each).
 TENANT_ROUTING_LOCAL_SECONDS = env.float("TENANT_ROUTING_LOCAL_SECONDS", default=2.0)
+# Values a web process keeps in its memory besides Redis (apps.core.cache, local=True: a
+# tenant's routing and plan limits, flags, access snapshots); beyond this many the least
+# recently used go. About 3 KB each: 25,000 is 75 MB at most per process, room for 10,000
+# tenants' routing and limits.
+CACHE_LOCAL_MAX_ENTRIES = env.int("CACHE_LOCAL_MAX_ENTRIES", default=25_000)
 # Soft-deleted tenants can be restored for this long; then beat purges their schema.
 TENANT_RETENTION_DAYS = env.int("TENANT_RETENTION_DAYS", default=30)
 # Demo tenants (kind demo) last this long unless the service market gives an end date;

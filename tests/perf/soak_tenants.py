@@ -18,9 +18,10 @@ connection-recycling variant, alternating rounds (medians):
 Variants (--variants): age0 (a connection per request), age60 (kept 60 s, no count: the
 previous default), age600, count (kept 60 s and closed after --max-requests requests:
 DB_CONN_MAX_REQUESTS, apps/core/db.py, the default), gunicorn (no count; workers replaced
-after --worker-max-requests, as docker/entrypoint.sh). The routing cache is warmed for
-every host first and outlives the run: routing costs no query in the steady state, and
-what is compared is the cost of many schemas, not of cold routing entries.
+after --worker-max-requests, as docker/entrypoint.sh). The per-tenant cache entries of a
+request (its host's routing, its plan limits) are warmed in Redis for every tenant first
+and outlive the run: they cost no query in the steady state, and what is compared is the
+cost of many schemas, not of cold cache entries.
 
 Creating 10,000 tenants takes long: --keep leaves the database (and its tenants) in place
 and the next run with --keep reuses it, creating only the missing ones (--fresh: start
@@ -272,6 +273,7 @@ def per_tenant(baseline: dict | None, now: dict, schema: str) -> dict:
 def main() -> None:
     _, admin = _admin_connection()
     with perf_database_kept(keep=cli.keep, fresh=cli.fresh) as database:
+        from apps.billing.limits import tenant_limits
         from apps.tenants.routing import tenant_for_host
         from apps.tenants.schema_template import template_ensure
 
@@ -282,7 +284,7 @@ def main() -> None:
         now = footprint()
         started = time.perf_counter()
         for slug in slugs:
-            tenant_for_host(tenant_host(slug))
+            tenant_limits(tenant=tenant_for_host(tenant_host(slug)))
         routing_warm_s = time.perf_counter() - started
         from django.db import connections
 

@@ -210,15 +210,22 @@ def test_a_change_committed_elsewhere_reaches_the_next_request(db):
         assert versioned_get_or_build(f"test:{name}", [name], build, 60, local=True) == "new"
 
 
-def test_values_kept_in_the_process_are_bounded(db, monkeypatch):
+def test_values_kept_in_the_process_are_bounded_least_recently_used_first(db, monkeypatch, settings):
+    from collections import OrderedDict
+
     from apps.core import cache as versioned
 
-    monkeypatch.setattr(versioned, "_LOCAL", {})
-    monkeypatch.setattr(versioned, "_LOCAL_MAX", 3)
+    monkeypatch.setattr(versioned, "_LOCAL", OrderedDict())
+    settings.CACHE_LOCAL_MAX_ENTRIES = 3
     names = [unique_scope() for _ in range(4)]
-    for name in names:
-        versioned_get_or_build(f"test:{name}", [name], Builder(1), 60, local=True)
-    assert list(versioned._LOCAL) == [f"test:{names[3]}"]  # full: started over
+    builds = {name: Builder(name) for name in names}
+    for name in names[:3]:
+        versioned_get_or_build(f"test:{name}", [name], builds[name], 60, local=True)
+    with request_versions():  # names[0] used again: names[1] is now the least recently used
+        assert versioned_get_or_build(f"test:{names[0]}", [names[0]], builds[names[0]], 60, local=True) == names[0]
+    versioned_get_or_build(f"test:{names[3]}", [names[3]], builds[names[3]], 60, local=True)
+    assert list(versioned._LOCAL) == [f"test:{names[2]}", f"test:{names[0]}", f"test:{names[3]}"]
+    assert builds[names[0]].calls == 1  # served from the process, not built again
 
 
 def test_an_api_request_on_a_tenant_host_reads_versions_once(alpha_client, redis_commands, settings):
