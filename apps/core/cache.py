@@ -276,7 +276,10 @@ def _local_get(name: str):
     """The process's value under `name` (now the most recently used), or None."""
     entry = _LOCAL.get(name)
     if entry is not None:
-        _LOCAL.move_to_end(name)
+        try:
+            _LOCAL.move_to_end(name)
+        except KeyError:  # another thread (a threaded server) let it go just now
+            pass
     return entry
 
 
@@ -285,10 +288,13 @@ def _keep_local(name: str, entry) -> None:
     full, the least recently used one goes."""
     if name not in _LOCAL:
         while len(_LOCAL) >= max(settings.CACHE_LOCAL_MAX_ENTRIES, 1):
-            gone, _entry = _LOCAL.popitem(last=False)
+            try:
+                gone, _entry = _LOCAL.popitem(last=False)
+            except KeyError:  # emptied by another thread meanwhile
+                break
             _CHECKED.pop(gone, None)
-    _LOCAL[name] = entry
-    _LOCAL.move_to_end(name)
+    _LOCAL.pop(name, None)
+    _LOCAL[name] = entry  # the most recently used
     _CHECKED[name] = time.monotonic()
 
 
