@@ -80,6 +80,15 @@ _HINTS_MAX = 20_000
 _LOCAL: OrderedDict[str, tuple[dict[str, str], object]] = OrderedDict()
 # When the versions of a local value were last read (`fresh_for`): name -> time.monotonic().
 _CHECKED: dict[str, float] = {}
+# When this process last committed a bump of a scope: scope -> time.monotonic(). A local
+# value read before a bump of one of its scopes is no longer fresh (`_still_fresh`): a bump
+# costs a write here, not a pass over every local value (25,000 by default: 5-15 ms).
+# Bumps older than the longest `fresh_for` asked for cannot matter; beyond _BUMPED_MAX
+# scopes they are let go, and values read before the oldest kept are no longer fresh.
+_BUMPED_AT: dict[str, float] = {}
+_BUMPED_MAX = 1_000
+_bumps_known_since = float("-inf")
+_longest_fresh_for = 0.0
 # Versions read in the current request: scope -> token (None outside a request).
 _request_versions: contextvars.ContextVar[dict[str, str] | None] = contextvars.ContextVar(
     "request_versions", default=None)
@@ -302,11 +311,13 @@ def _still_fresh(name: str, entry, fresh_for: float, pending: frozenset[str]) ->
     """The process's value may be served without reading versions: read less than
     `fresh_for` seconds ago, none of its scopes bumped by the current transaction, and none
     read at another version by this request. The request then sees its versions."""
+    global _longest_fresh_for
+    _longest_fresh_for = max(_longest_fresh_for, fresh_for)
     checked = _CHECKED.get(name)
-    if checked is None or time.monotonic() - checked >= fresh_for:
+    if checked is None or time.monotonic() - checked >= fresh_for or checked <= _bumps_known_since:
         return False
     tokens = entry[0]
-    if pending.intersection(tokens):
+    if pending.intersection(tokens) or any(_BUMPED_AT.get(s, checked - 1) >= checked for s in tokens):
         return False
     known = _request_versions.get()
     if known:
@@ -321,16 +332,27 @@ def _still_fresh(name: str, entry, fresh_for: float, pending: frozenset[str]) ->
 def forget_local() -> None:
     """Drop every value kept in this process (tests roll the database back and delete the
     versions without bumping them)."""
+    global _bumps_known_since
     _LOCAL.clear()
     _CHECKED.clear()
+    _BUMPED_AT.clear()
+    _bumps_known_since = float("-inf")  # no value read before it is left
 
 
 def _forget_checked(tokens: dict[str, str]) -> None:
     """Values under these just-bumped scopes read their versions again in this process."""
-    bumped = set(tokens)
-    for name, (entry_tokens, _value) in list(_LOCAL.items()):
-        if bumped.intersection(entry_tokens):
-            _CHECKED.pop(name, None)
+    global _BUMPED_AT, _bumps_known_since
+    now = time.monotonic()
+    if len(_BUMPED_AT) >= _BUMPED_MAX:
+        horizon = now - _longest_fresh_for
+        kept = [(s, at) for s, at in list(_BUMPED_AT.items()) if at > horizon]
+        if len(kept) >= _BUMPED_MAX:  # bumped faster than values stay fresh: keep the newest half
+            kept = sorted(kept, key=lambda item: item[1])[len(kept) // 2:]
+            horizon = kept[0][1]
+        _bumps_known_since = max(_bumps_known_since, horizon)
+        _BUMPED_AT = dict(kept)  # one swap: a thread reading meanwhile sees the old or the new
+    for s in tokens:
+        _BUMPED_AT[s] = now
 
 
 def _remember(name: str, dependencies: tuple[str, ...]) -> None:

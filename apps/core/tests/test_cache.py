@@ -281,6 +281,40 @@ def test_a_change_committed_in_this_process_ends_the_window_at_once(db):
     assert fresh_get(name, build) == "new"  # and so does every later request here
 
 
+def test_a_bump_committed_here_ends_the_window_of_its_values_however_many_scopes_were_bumped(
+        db, monkeypatch, django_capture_on_commit_callbacks):
+    """A committed bump notes when it happened (it does not pass over every value the
+    process keeps): a value read before a bump of one of its scopes reads its versions
+    again, also once more scopes were bumped than the process remembers (_BUMPED_MAX)."""
+    from apps.core import cache as versioned
+
+    clock = [1000.0]
+    monkeypatch.setattr(versioned.time, "monotonic", lambda: clock[0])
+    monkeypatch.setattr(versioned, "_BUMPED_MAX", 4)
+    for kept_here in ("_BUMPED_AT", "_bumps_known_since", "_longest_fresh_for"):  # times of this clock
+        monkeypatch.setattr(versioned, kept_here, getattr(versioned, kept_here))
+    names, builds = [unique_scope() for _ in range(3)], [Builder("old") for _ in range(3)]
+    for name, build in zip(names, builds, strict=True):
+        fresh_get(name, build)
+        build.value = "new"
+
+    clock[0] += 1
+    with django_capture_on_commit_callbacks(execute=True):
+        bump(names[0])
+    assert fresh_get(names[0], builds[0]) == "new"
+    assert fresh_get(names[1], builds[1]) == "old"  # not bumped: trusted within its window
+
+    with django_capture_on_commit_callbacks(execute=True):
+        bump(names[1])
+    for _ in range(10):  # more scopes than it remembers, within the window
+        clock[0] += 1
+        with django_capture_on_commit_callbacks(execute=True):
+            bump(unique_scope())
+    assert fresh_get(names[1], builds[1]) == "new"  # its bump was let go: not trusted, versions read
+    assert fresh_get(names[2], builds[2]) == "old"  # versions read, unchanged: the value kept
+    assert [build.calls for build in builds] == [2, 2, 1]
+
+
 def test_a_fresh_value_agrees_with_the_versions_its_request_read(db):
     """A request that read a scope at another version than the value's does not trust it
     (one request sees one version of each scope), and one that trusts it sees its versions."""
