@@ -9,7 +9,16 @@ from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.db import transaction
 
-from apps.core.cache import bump, pending_scopes, request_versions, scope, version_key, versioned_get_or_build, versions
+from apps.core.cache import (
+    bump,
+    group,
+    pending_scopes,
+    request_versions,
+    scope,
+    version_key,
+    versioned_get_or_build,
+    versions,
+)
 
 
 @pytest.fixture
@@ -213,9 +222,9 @@ def test_a_change_committed_elsewhere_reaches_the_next_request(db):
 def test_values_kept_in_the_process_are_bounded_least_recently_used_first(db, monkeypatch, settings):
     from collections import OrderedDict
 
-    from apps.core import cache as versioned
+    from apps.core.cache import local as kept
 
-    monkeypatch.setattr(versioned, "_LOCAL", OrderedDict())
+    monkeypatch.setattr(kept, "_LOCAL", OrderedDict())
     settings.CACHE_LOCAL_MAX_ENTRIES = 3
     names = [unique_scope() for _ in range(4)]
     builds = {name: Builder(name) for name in names}
@@ -224,7 +233,7 @@ def test_values_kept_in_the_process_are_bounded_least_recently_used_first(db, mo
     with request_versions():  # names[0] used again: names[1] is now the least recently used
         assert versioned_get_or_build(f"test:{names[0]}", [names[0]], builds[names[0]], 60, local=True) == names[0]
     versioned_get_or_build(f"test:{names[3]}", [names[3]], builds[names[3]], 60, local=True)
-    assert list(versioned._LOCAL) == [f"test:{names[2]}", f"test:{names[0]}", f"test:{names[3]}"]
+    assert list(kept._LOCAL) == [f"test:{names[2]}", f"test:{names[0]}", f"test:{names[3]}"]
     assert builds[names[0]].calls == 1  # served from the process, not built again
 
 
@@ -252,14 +261,32 @@ def fresh_get(name, build, fresh_for=60):
     return versioned_get_or_build(f"test:{name}", [name], build, 60, local=True, fresh_for=fresh_for)
 
 
-def test_a_fresh_value_is_served_without_reading_versions_until_its_window_ends(db, redis_commands, monkeypatch):
+def another_process_bumps(*scopes):
+    """What a committed bump() writes, as another process would (this one notes nothing)."""
     from apps.core import cache as versioned
 
+    versioned._write_versions({s: uuid.uuid4().hex for s in scopes})
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """time.monotonic() as the test sets it; the process-local cache's times start over."""
+    from apps.core.cache import local as kept
+
+    now = [1000.0]
+    monkeypatch.setattr(kept.time, "monotonic", lambda: now[0])
+    for times_of_this_clock in ("_BUMPED_AT", "_bumps_known_since", "_longest_fresh_for", "_groups_read_at",
+                                "_GROUP_TOKENS", "_KNOWN_GROUPS"):
+        value = getattr(kept, times_of_this_clock)
+        monkeypatch.setattr(kept, times_of_this_clock, type(value)() if isinstance(value, dict | set) else value)
+    monkeypatch.setattr(kept, "_groups_read_at", float("-inf"))
+    return now
+
+
+def test_a_fresh_value_is_served_without_reading_versions_until_its_window_ends(db, redis_commands, clock):
     name, build = unique_scope(), Builder("old")
-    clock = [1000.0]
-    monkeypatch.setattr(versioned.time, "monotonic", lambda: clock[0])
     fresh_get(name, build, fresh_for=2)
-    cache.set(version_key(name), "another-process-bumped-it", None)  # what bump() does elsewhere
+    another_process_bumps(name)
     build.value = "new"
     redis_commands.clear()
     with request_versions():
@@ -267,8 +294,56 @@ def test_a_fresh_value_is_served_without_reading_versions_until_its_window_ends(
     assert redis_commands == []
     clock[0] += 2
     with request_versions():
-        assert fresh_get(name, build, fresh_for=2) == "new"  # the window ended: versions read
+        assert fresh_get(name, build, fresh_for=2) == "new"  # the window ended: its group changed
     assert build.calls == 2
+
+
+def scopes_in_groups(count: int, *, same_group_as: str | None = None) -> list[str]:
+    """Test scopes, each in another group (or all in the group of `same_group_as`)."""
+    found, seen = [], set()
+    while len(found) < count:
+        name = unique_scope()
+        if (group(name) == group(same_group_as)) if same_group_as else group(name) not in seen:
+            found.append(name)
+            seen.add(group(name))
+    return found
+
+
+def test_past_its_window_a_value_is_trusted_while_the_group_of_its_scopes_is_unchanged(db, redis_commands, clock):
+    """With many tenants a process serves each one seconds or minutes apart: past the
+    window, one read of every group's token (at most once per window) stands for the
+    versions of all its values. A bump changes its scope's group: the values of that group
+    read their versions again (rebuilt only if their own scope changed), the others not."""
+    bumped, untouched = scopes_in_groups(2)
+    neighbour, = scopes_in_groups(1, same_group_as=bumped)
+    builds = {name: Builder("old") for name in (bumped, untouched, neighbour)}
+    for name, build in builds.items():
+        fresh_get(name, build, fresh_for=2)
+        build.value = "new"
+
+    clock[0] += 60
+    redis_commands.clear()
+    with request_versions():
+        assert [fresh_get(name, build, fresh_for=2) for name, build in builds.items()] == ["old"] * 3
+    assert redis_commands == ["MGET"]  # the groups' tokens, once for all three
+
+    another_process_bumps(bumped)
+    clock[0] += 1
+    redis_commands.clear()
+    with request_versions():  # groups read 1 s ago: a change elsewhere takes up to the window
+        assert fresh_get(bumped, builds[bumped], fresh_for=2) == "old"
+    assert redis_commands == []
+
+    clock[0] += 1
+    with request_versions():
+        assert [fresh_get(name, build, fresh_for=2) for name, build in builds.items()] == ["new", "old", "old"]
+    # the groups; bumped: its versions, its entry (stale), the rebuilt entry; neighbour: its versions
+    assert redis_commands == ["MGET", "MGET", "GET", "SET", "MGET"]
+    assert [build.calls for build in builds.values()] == [2, 1, 1]
+
+    with request_versions():  # read again at the new tokens: trusted again
+        assert [fresh_get(name, build, fresh_for=2) for name, build in builds.items()] == ["new", "old", "old"]
+    assert [build.calls for build in builds.values()] == [2, 1, 1]
 
 
 def test_a_change_committed_in_this_process_ends_the_window_at_once(db):
@@ -282,17 +357,13 @@ def test_a_change_committed_in_this_process_ends_the_window_at_once(db):
 
 
 def test_a_bump_committed_here_ends_the_window_of_its_values_however_many_scopes_were_bumped(
-        db, monkeypatch, django_capture_on_commit_callbacks):
+        db, monkeypatch, clock, django_capture_on_commit_callbacks):
     """A committed bump notes when it happened (it does not pass over every value the
     process keeps): a value read before a bump of one of its scopes reads its versions
     again, also once more scopes were bumped than the process remembers (_BUMPED_MAX)."""
-    from apps.core import cache as versioned
+    from apps.core.cache import local as kept
 
-    clock = [1000.0]
-    monkeypatch.setattr(versioned.time, "monotonic", lambda: clock[0])
-    monkeypatch.setattr(versioned, "_BUMPED_MAX", 4)
-    for kept_here in ("_BUMPED_AT", "_bumps_known_since", "_longest_fresh_for"):  # times of this clock
-        monkeypatch.setattr(versioned, kept_here, getattr(versioned, kept_here))
+    monkeypatch.setattr(kept, "_BUMPED_MAX", 4)
     names, builds = [unique_scope() for _ in range(3)], [Builder("old") for _ in range(3)]
     for name, build in zip(names, builds, strict=True):
         fresh_get(name, build)

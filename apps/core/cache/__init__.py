@@ -23,7 +23,13 @@ trusted in the process for `fresh_for` seconds after its versions were last read
 (TENANT_ROUTING_LOCAL_SECONDS, 2 s by default): such a request reads no version at all.
 A change committed in this process reaches its next request still (the commit drops the
 window of every value under the bumped scopes); one committed in another process reaches
-this one within `fresh_for` seconds.
+this one within `fresh_for` seconds. Past its window, such a value is still trusted while
+its scopes' *groups* are unchanged: a bump also sets a new token for the group of each
+bumped scope (`group()`: one of 64 per kind, `tenant:*17`), in the same atomic write, and
+the process reads every group it knows in one MGET at most once per `fresh_for` seconds.
+With many tenants, whose requests come to a process seconds or minutes apart, a request
+then reads no version either (without groups: one MGET each), and a change still reaches
+every process within `fresh_for` seconds (it changes its group's token).
 
 Only plain values are cached (dicts, lists, strings, numbers, dates...): never model
 instances, whose pickles break across deploys and go stale with their relations.
@@ -41,17 +47,22 @@ import logging
 import secrets
 import time
 import uuid
-from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from decimal import Decimal
 from typing import TypeVar
 
-from django.conf import settings
 from django.core.cache import cache
 from django.db import connection, transaction
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
+
+from . import local as _process
+from .keys import group, scope, version_key
+from .local import forget_local
+
+__all__ = ["REDIS_DOWN", "bump", "check_plain", "forget_local", "group", "pending_scopes", "redis_unreachable",
+           "request_versions", "scope", "version_key", "versioned_get_or_build", "versions"]
 
 T = TypeVar("T")
 
@@ -69,45 +80,15 @@ def redis_unreachable(exc: BaseException, doing: str) -> None:
         _said_down_at = time.monotonic()
         logger.warning("Redis unreachable while %s (%s): falling back", doing, exc)
 
-VERSION_PREFIX = "version:"
 # Scopes a value turned out to depend on last time (per process), read along with the
 # entry so that, in the steady state, the read stays one round trip.
 _HINTS: dict[str, tuple[str, ...]] = {}
 _HINTS_MAX = 20_000
-# Values kept in this process as well (`local=True`): name -> (tokens, value), least
-# recently used first. Bounded by CACHE_LOCAL_MAX_ENTRIES: beyond it the least recently
-# used value goes (about 3 KB each; a tenant's routing and plan limits are two).
-_LOCAL: OrderedDict[str, tuple[dict[str, str], object]] = OrderedDict()
-# When the versions of a local value were last read (`fresh_for`): name -> time.monotonic().
-_CHECKED: dict[str, float] = {}
-# When this process last committed a bump of a scope: scope -> time.monotonic(). A local
-# value read before a bump of one of its scopes is no longer fresh (`_still_fresh`): a bump
-# costs a write here, not a pass over every local value (25,000 by default: 5-15 ms).
-# Bumps older than the longest `fresh_for` asked for cannot matter; beyond _BUMPED_MAX
-# scopes they are let go, and values read before the oldest kept are no longer fresh.
-_BUMPED_AT: dict[str, float] = {}
-_BUMPED_MAX = 1_000
-_bumps_known_since = float("-inf")
-_longest_fresh_for = 0.0
 # Versions read in the current request: scope -> token (None outside a request).
 _request_versions: contextvars.ContextVar[dict[str, str] | None] = contextvars.ContextVar(
     "request_versions", default=None)
 
 _PLAIN_SCALARS = (str, int, float, bool, type(None), bytes, Decimal, uuid.UUID, dt.date, dt.time, dt.timedelta)
-
-
-def scope(kind: str, key) -> str:
-    """A scope name: `scope("tenant", 42)` -> "tenant:42". Scopes in use: tenant:<id> (the
-    tenant row, its domains, plan, subscription and add-ons), host:<hostname> (what a host
-    name routes to), roles:<schema> (a workspace's roles, their grants and assignments: each
-    user's access snapshot), workspace:<schema> (its settings), user:<id> (a user's account
-    fields and memberships: the member check of each token), apikeys:<schema> (a
-    workspace's API keys), flags (every flag, rule and override)."""
-    return f"{kind}:{key}"
-
-
-def version_key(scope_name: str) -> str:
-    return VERSION_PREFIX + scope_name
 
 
 @contextmanager
@@ -164,14 +145,21 @@ def bump(*scopes: str) -> None:
         known = _request_versions.get()
         if known is not None:  # the request that committed the change sees it from now on
             known.update(tokens)
-        _forget_checked(tokens)
+        _process.note_bumped(tokens)
         try:
-            cache.set_many({version_key(s): token for s, token in tokens.items()}, None)
+            _write_versions(tokens)
         except REDIS_DOWN as exc:
             logger.error("cache versions not bumped, Redis unreachable: %s (%s)", ", ".join(scopes), exc)
 
     new_versions.bumped_scopes, new_versions.done = frozenset(scopes), False  # see pending_scopes
     transaction.on_commit(new_versions, robust=True)
+
+
+def _write_versions(tokens: dict[str, str]) -> None:
+    """Set the scopes' new tokens and new tokens for their groups, in one atomic write
+    (MULTI/EXEC): a process that reads a group's new token reads its scopes' new ones."""
+    groups = {group(s): secrets.token_hex(8) for s in tokens}
+    cache.set_many({version_key(s): token for s, token in (*tokens.items(), *groups.items())}, None)
 
 
 def pending_scopes() -> frozenset[str]:
@@ -220,19 +208,21 @@ def versioned_get_or_build(name: str, scopes: Iterable[str], build: Callable[[],
         return _get_or_build(name, tuple(scopes), build, timeout, depends_on, local, fresh_for, read_along)
     except REDIS_DOWN as exc:
         redis_unreachable(exc, f"reading {name}")
-        _LOCAL.pop(name, None)
+        _process.forget(name)
         return build()
 
 
-def _get_or_build(name, scopes, build, timeout, depends_on, local, fresh_for, read_along):
+def _get_or_build(name, scopes, build, timeout, depends_on, keep, fresh_for, read_along):
     wanted = scopes + tuple(s for s in _HINTS.get(name, ()) if s not in scopes)
     pending = pending_scopes()
     if pending.intersection(wanted):
         return build()
-    memo = _local_get(name) if local else None
-    if memo is not None and fresh_for and _still_fresh(name, memo, fresh_for, pending):
+    memo = _process.local_get(name) if keep else None
+    if memo is not None and fresh_for and _process.still_fresh(name, memo, fresh_for, pending, _request_versions.get()):
         return memo[1]
-    current, found = _read((*wanted, *(s for s in read_along if s not in wanted)), () if memo is not None else (name,))
+    grouped = tuple(group(s) for s in wanted) if keep and fresh_for else ()
+    current, found = _read((*wanted, *(s for s in (*read_along, *grouped) if s not in wanted)),
+                           () if memo is not None else (name,))
     entry = memo if memo is not None else found.get(name)
     if memo is not None and not _is_current(memo, scopes, current):
         entry = cache.get(name)  # another process may have built it already
@@ -246,8 +236,8 @@ def _get_or_build(name, scopes, build, timeout, depends_on, local, fresh_for, re
             if depends_on is not None:
                 _remember(name, tuple(s for s in tokens if s not in scopes))
         if _is_current(entry, scopes, current) and not pending.intersection(tokens):
-            if local:
-                _keep_local(name, entry)
+            if keep:
+                _process.keep_local(name, entry, current if grouped else None)
             return entry[1]
 
     value = build()
@@ -267,8 +257,8 @@ def _get_or_build(name, scopes, build, timeout, depends_on, local, fresh_for, re
         check_plain(value)
         entry = ({s: current[s] for s in (*scopes, *dependencies)}, value)
         cache.set(name, entry, timeout(value) if callable(timeout) else timeout)
-        if local:
-            _keep_local(name, entry)
+        if keep:
+            _process.keep_local(name, entry, current if grouped else None)
     return value
 
 
@@ -279,80 +269,6 @@ def _is_entry(entry) -> bool:
 def _is_current(entry, scopes: tuple[str, ...], current: dict[str, str]) -> bool:
     tokens = entry[0]
     return all(s in tokens for s in scopes) and all(current.get(s) == token for s, token in tokens.items())
-
-
-def _local_get(name: str):
-    """The process's value under `name` (now the most recently used), or None."""
-    entry = _LOCAL.get(name)
-    if entry is not None:
-        try:
-            _LOCAL.move_to_end(name)
-        except KeyError:  # another thread (a threaded server) let it go just now
-            pass
-    return entry
-
-
-def _keep_local(name: str, entry) -> None:
-    """Keep a value whose versions were just read (or that was just built) in the process;
-    full, the least recently used one goes."""
-    if name not in _LOCAL:
-        while len(_LOCAL) >= max(settings.CACHE_LOCAL_MAX_ENTRIES, 1):
-            try:
-                gone, _entry = _LOCAL.popitem(last=False)
-            except KeyError:  # emptied by another thread meanwhile
-                break
-            _CHECKED.pop(gone, None)
-    _LOCAL.pop(name, None)
-    _LOCAL[name] = entry  # the most recently used
-    _CHECKED[name] = time.monotonic()
-
-
-def _still_fresh(name: str, entry, fresh_for: float, pending: frozenset[str]) -> bool:
-    """The process's value may be served without reading versions: read less than
-    `fresh_for` seconds ago, none of its scopes bumped by the current transaction, and none
-    read at another version by this request. The request then sees its versions."""
-    global _longest_fresh_for
-    _longest_fresh_for = max(_longest_fresh_for, fresh_for)
-    checked = _CHECKED.get(name)
-    if checked is None or time.monotonic() - checked >= fresh_for or checked <= _bumps_known_since:
-        return False
-    tokens = entry[0]
-    if pending.intersection(tokens) or any(_BUMPED_AT.get(s, checked - 1) >= checked for s in tokens):
-        return False
-    known = _request_versions.get()
-    if known:
-        if any(known.get(s, token) != token for s, token in tokens.items()):
-            return False
-    if known is not None:
-        for s, token in tokens.items():
-            known.setdefault(s, token)
-    return True
-
-
-def forget_local() -> None:
-    """Drop every value kept in this process (tests roll the database back and delete the
-    versions without bumping them)."""
-    global _bumps_known_since
-    _LOCAL.clear()
-    _CHECKED.clear()
-    _BUMPED_AT.clear()
-    _bumps_known_since = float("-inf")  # no value read before it is left
-
-
-def _forget_checked(tokens: dict[str, str]) -> None:
-    """Values under these just-bumped scopes read their versions again in this process."""
-    global _BUMPED_AT, _bumps_known_since
-    now = time.monotonic()
-    if len(_BUMPED_AT) >= _BUMPED_MAX:
-        horizon = now - _longest_fresh_for
-        kept = [(s, at) for s, at in list(_BUMPED_AT.items()) if at > horizon]
-        if len(kept) >= _BUMPED_MAX:  # bumped faster than values stay fresh: keep the newest half
-            kept = sorted(kept, key=lambda item: item[1])[len(kept) // 2:]
-            horizon = kept[0][1]
-        _bumps_known_since = max(_bumps_known_since, horizon)
-        _BUMPED_AT = dict(kept)  # one swap: a thread reading meanwhile sees the old or the new
-    for s in tokens:
-        _BUMPED_AT[s] = now
 
 
 def _remember(name: str, dependencies: tuple[str, ...]) -> None:
