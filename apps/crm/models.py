@@ -8,6 +8,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.modelfields import PhoneNumberField
 
+from apps.core.clock import workspace_today
+
 ADULT_AGE = 19  # Korean age of majority
 EARLIEST_BIRTH_DATE = date(1900, 1, 1)
 
@@ -63,7 +65,7 @@ class Customer(models.Model):
     def is_minor(self) -> bool:
         if self.birth_date is None:
             return False
-        today = date.today()
+        today = workspace_today()
         age = today.year - self.birth_date.year - ((today.month, today.day) < (self.birth_date.month,
                                                                                 self.birth_date.day))
         return age < ADULT_AGE

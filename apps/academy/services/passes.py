@@ -8,16 +8,15 @@ from __future__ import annotations
 
 import datetime as dt
 from fractions import Fraction
-from zoneinfo import ZoneInfo
 
-from django.conf import settings
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.catalog.models import Item
 from apps.core.changes import model_update
+from apps.core.clock import workspace_today
 from apps.core.errors import InvalidData, PlatformError
 
 from .. import events
@@ -58,15 +57,8 @@ def _locked(pass_id: int) -> Pass:
     return Pass.objects.select_for_update(of=("self",)).select_related("plan__item", "student").get(pk=pass_id)
 
 
-def _workspace_today() -> dt.date:
-    """Today in the workspace's time zone (a Celery worker runs in UTC: at 00:30 in Seoul
-    the server's date is still yesterday)."""
-    zone = getattr(getattr(connection, "tenant", None), "timezone", None) or settings.TIME_ZONE
-    return timezone.localdate(timezone=ZoneInfo(zone))
-
-
 def _activate(locked: Pass, *, actor, on: dt.date | None = None) -> None:
-    today = on or _workspace_today()
+    today = on or workspace_today()
     locked.status, locked.activated_at = P.ACTIVE, timezone.now()
     locked.valid_from, locked.valid_until = today, today + dt.timedelta(days=locked.plan.valid_days - 1)
     locked.save(update_fields=["status", "activated_at", "valid_from", "valid_until"])
@@ -254,7 +246,7 @@ def pass_refund(*, student_pass: Pass, actor, reason: str) -> Pass:
         locked = _locked(student_pass.pk)
         if locked.status != P.ACTIVE:
             raise PassNotRefundable(details={"pass": locked.pk, "status": locked.status})
-        amount = refund_amount(locked, rule=rule, today=_workspace_today())
+        amount = refund_amount(locked, rule=rule, today=workspace_today())
         to, earlier = (P.REFUNDED if amount else P.CANCELLED), locked.refunded_amount  # earlier: refunded elsewhere
         locked.status, locked.closed_at, locked.reason = to, timezone.now(), reason
         locked.refunded_amount = earlier + amount

@@ -299,3 +299,17 @@ def test_a_phone_number_is_found_as_people_write_it(owner):
         page = admin.get("/admin/crm/customer/", {"q": term}).content.decode()
         assert "Emily Phone" in page and "Someone Else" not in page, term
     assert other.pk != found.pk
+
+
+def test_a_customer_comes_of_age_on_the_workspace_date_not_the_servers(db):
+    import datetime as dt
+
+    import time_machine
+
+    # Alpha's zone is Asia/Seoul: at 15:30 UTC on 3 December it is already 4 December there,
+    # the 19th birthday of someone born on 4 December 2008 (UTC's date still says 18).
+    customer = make_customer("alpha", "Almost Adult", birth_date=dt.date(2008, 12, 4))
+    for hour, minor in ((15, False), (14, True)):
+        with time_machine.travel(dt.datetime(2027, 12, 3, hour, 30, tzinfo=dt.UTC), tick=False):
+            client = api("alpha", "owner@alpha.test")  # a token of that moment
+            assert client.get(f"/api/v1/customers/{customer.pk}/").json()["is_minor"] is minor
