@@ -35,6 +35,7 @@ over). It refuses to start when the projected disk use would leave less than 10 
 """
 
 import argparse
+import contextlib
 import json
 import os
 import statistics
@@ -43,6 +44,7 @@ import time
 from pathlib import Path
 
 import _http
+import _profile
 from _http import WORKERS, Gunicorn, HttpBenchmarkError, cpu_ns
 from _setup import PERF_DB, _admin_connection
 from _tenants import footprint, perf_database_kept, schema_footprint, tenant_host, tenant_slugs, tenants_ensure
@@ -76,6 +78,10 @@ parser.add_argument("--fresh", action="store_true", help="with --keep: drop and 
 parser.add_argument("--rounds", type=int, default=int(os.environ.get("PERF_ROUNDS", 3)),
                     help="hot and spread runs per variant, alternating (3, or PERF_ROUNDS)")
 parser.add_argument("--jobs", type=int, default=2, help="schemas copied at once during set-up (2)")
+parser.add_argument("--profile", type=Path, metavar="DIR",
+                    help="sample the workers with py-spy during each run (files in DIR/<variant>/) and add "
+                         "their CPU per request per function, hot vs spread (tests/perf/_profile.py; the "
+                         "sampling costs the workers time: latencies of such a run are not the figures)")
 cli = parser.parse_args()
 variants = [name.strip() for name in cli.variants.split(",") if name.strip()]
 if unknown := [name for name in variants if name not in VARIANTS]:
@@ -173,8 +179,9 @@ def random_host_wrk(server: Gunicorn, count: int, duration: str | None = None) -
         _http._WRK_SCRIPT = plain
 
 
-def measured_wrk(server: Gunicorn, admin, count: int) -> dict:
-    with Backends(admin) as backends:
+def measured_wrk(server: Gunicorn, admin, count: int, profile: tuple[Path, str] | None = None) -> dict:
+    sampling = _profile.sampled(server.worker_pids(), *profile) if profile else contextlib.nullcontext()
+    with Backends(admin) as backends, sampling:
         figures = random_host_wrk(server, count)
     return {**figures, **backends.summary(figures["requests"])}
 
@@ -206,11 +213,12 @@ def run_variant(name: str, admin, database_url: str) -> dict:
             raise SystemExit(f"{PATH} answered {status}: {body[:500]!r}")
         random_host_wrk(server, cli.hot, duration="2s")  # warm: imports, connections, the hot schemas
         workers_before, pids_before, before = server.worker_rss_mb(), set(server.worker_pids()), backends.snapshot()
+        profile = cli.profile / name if cli.profile else None
         for round_ in range(cli.rounds):  # alternating, so that load elsewhere affects both alike
-            hot_runs.append(measured_wrk(server, admin, cli.hot))
+            hot_runs.append(measured_wrk(server, admin, cli.hot, profile and (profile, "hot")))
             if round_ == 0:
                 after_hot = backends.snapshot()
-            spread_runs.append(measured_wrk(server, admin, cli.n))
+            spread_runs.append(measured_wrk(server, admin, cli.n, profile and (profile, "spread")))
         workers_after, after = server.worker_rss_mb(), backends.snapshot()
         restarted = len(set(server.worker_pids()) - pids_before)
     hot, spread = merged(hot_runs, cli.hot), merged(spread_runs, cli.n)
@@ -223,6 +231,9 @@ def run_variant(name: str, admin, database_url: str) -> dict:
         "backend_memory": {"before": backend_figures(before), "after_first_hot": backend_figures(after_hot),
                            "after": backend_figures(after)},
     }
+    if profile:
+        result["profile"] = _profile.compare(profile, {"hot": sum(run["requests"] for run in hot_runs),
+                                                       "spread": sum(run["requests"] for run in spread_runs)})
     # The same backends from the first hot run to the end (persistent connections): how much
     # each grew per schema it touched in the spread runs (the hot runs touch no new one).
     if after and set(after) == set(after_hot) and len(after) == WORKERS:

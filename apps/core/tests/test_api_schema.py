@@ -36,7 +36,7 @@ def operations(schema):
 def api_endpoints(urlconf: str) -> set[str]:
     """Every DRF endpoint the host's URLconf routes to (drf-spectacular's own walk)."""
     found = set()
-    for path, _regex, method, view in EndpointEnumerator(urlconf=urlconf).get_api_endpoints():
+    for path, _regex, _method, _view in EndpointEnumerator(urlconf=urlconf).get_api_endpoints():
         if path.startswith("/api/v1/"):
             found.add(path)
     return found
