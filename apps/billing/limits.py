@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from apps.core.cache import bump, scope, versioned_get_or_build
+from apps.core.cache import bump, read_along_entry, scope, versioned_get_or_build
 
 from .errors import PlanLimitReached
 
@@ -25,14 +25,22 @@ LIMITS = {
 _CACHE_SECONDS = 600
 
 
+def _entry_name(tenant_id) -> str:
+    return f"billing:limits:{tenant_id}"
+
+
 def tenant_limits(*, tenant) -> dict[str, int | None]:
     """Every limit of the tenant (None: unlimited), its subscription's plan plus add-ons. Cached."""
     tenant_id = tenant.pk
     # Kept in the process too: a request has read the tenant's version for its routing
-    # already, so this read (every API request, apps.ratelimit) costs no round trip.
-    limits = versioned_get_or_build(f"billing:limits:{tenant_id}", [scope("tenant", tenant_id)],
+    # already, so this read (every API request, apps.ratelimit) costs no round trip; the
+    # first request of a tenant in a process brought the entry along with that version.
+    limits = versioned_get_or_build(_entry_name(tenant_id), [scope("tenant", tenant_id)],
                                     lambda: _resolve(tenant_id), _CACHE_SECONDS, local=True)
     return dict(limits)
+
+
+read_along_entry("tenant", _entry_name)
 
 
 def _resolve(tenant_id: int) -> dict[str, int | None]:

@@ -257,6 +257,38 @@ def test_an_api_request_on_a_tenant_host_reads_versions_once(alpha_client, redis
     assert redis_commands == ["EVALSHA"]
 
 
+def test_the_first_request_of_a_tenant_in_a_process_brings_its_plan_limits_along(
+        alpha_client, beta_client, redis_commands, settings, clock):
+    """A process that never served the tenant (with 10,000 tenants, most requests of a
+    process): routing reads the host's entry (one MGET) and learns the tenant, whose version
+    and group come in a second MGET with its plan limits: the rate limiter reads nothing of
+    its own. The routing is then trusted past its window while the groups hold: one read of
+    every group's token per window serves every tenant."""
+    from apps.core import cache as versioned
+    from apps.tenants.models import Tenant
+
+    settings.TENANT_ROUTING_LOCAL_SECONDS = 2
+    clients = (alpha_client, beta_client)
+    for client in clients:
+        client.get("/api/v1/no-such-endpoint/")  # fills Redis
+    # the groups' tokens exist (a group never bumped gets its first one when first read)
+    versions(*(group(scope("tenant", pk)) for pk in Tenant.objects.filter(slug__in=("alpha", "beta"))
+                                                                  .values_list("pk", flat=True)))
+    versioned.forget_local()  # a new process
+    versioned._HINTS.clear()
+    for client in clients:
+        redis_commands.clear()
+        response = client.get("/api/v1/no-such-endpoint/")
+        assert response.status_code == 404 and response["X-RateLimit-Limit"]
+        assert redis_commands == ["MGET", "MGET", "EVALSHA"]
+
+    clock[0] += 60
+    redis_commands.clear()
+    for client in clients:
+        assert client.get("/api/v1/no-such-endpoint/")["X-RateLimit-Limit"]
+    assert redis_commands == ["MGET", "EVALSHA", "EVALSHA"]  # the groups, once for both tenants
+
+
 def fresh_get(name, build, fresh_for=60):
     return versioned_get_or_build(f"test:{name}", [name], build, 60, local=True, fresh_for=fresh_for)
 
