@@ -32,6 +32,8 @@ over). It refuses to start when the projected disk use would leave less than 10 
     PERF_DB=perf_soak .venv/bin/python tests/perf/soak_tenants.py --keep      # N=10000, 10 s runs, 3 rounds
     PERF_DB=perf_soak PERF_DURATION=5s .venv/bin/python tests/perf/soak_tenants.py 200 --max-requests 50 \
         --worker-max-requests 200 --rounds 2     # small
+    PERF_DB=perf_soak .venv/bin/python tests/perf/soak_tenants.py --keep --variants count --profile /tmp/prof
+        # where the workers' time goes, hot vs spread, per function (py-spy: pip install py-spy)
 """
 
 import argparse
