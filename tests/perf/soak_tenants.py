@@ -5,7 +5,8 @@ catalog, GET /api/v1/catalog/items/: items with their options, prices and images
 connection-recycling variant, alternating rounds (medians):
 
 - wrk over the first K tenants ("hot", K=10) then over all N ("spread"): req/s, p50/p99,
-  workers' and backends' CPU per request, and p99(spread) / p99(hot) (target <= 1.2);
+  workers' and backends' CPU per request, and p99(spread) / p99(hot) (target <= 1.2) of the medians,
+  and per round (each spread run over the hot run just before it; `per_round`);
 - gunicorn worker RSS before and after (and how many workers were replaced);
 - PostgreSQL backend memory: the backends serving gunicorn (found in pg_stat_activity by
   application_name), RssAnon (private: the catalog caches) and VmRSS from /proc (the
@@ -196,6 +197,11 @@ def merged(runs: list[dict], tenants: int) -> dict:
     return {**{key: round(value, 3) for key, value in figures.items()}, "rounds": len(runs), "tenants": tenants}
 
 
+def per_round_ratio(spread_runs: list[dict], hot_runs: list[dict], key: str) -> dict:
+    ratios = [spread[key] / hot[key] for spread, hot in zip(spread_runs, hot_runs, strict=True)]
+    return {"median": round(statistics.median(ratios), 2), "rounds": [round(r, 2) for r in ratios]}
+
+
 def expected_new_schemas(requests_per_backend: float, n: int, hot: int) -> float:
     """Schemas outside the hot ones a backend touches, in expectation, in that many uniform draws."""
     return (n - hot) * (1 - (1 - 1 / n) ** requests_per_backend)
@@ -229,6 +235,9 @@ def run_variant(name: str, admin, database_url: str) -> dict:
         "hot": hot, "spread": spread,
         "p99_ratio": round(spread["p99_ms"] / hot["p99_ms"], 2),
         "p50_ratio": round(spread["p50_ms"] / hot["p50_ms"], 2),
+        # Each round's spread over the hot run just before it (as request_path.py): the
+        # machine's speed drifts within minutes, and a ratio of medians mixes rounds.
+        "per_round": {key: per_round_ratio(spread_runs, hot_runs, key) for key in ("p99_ms", "p50_ms")},
         "worker_rss_mb": {"before": workers_before, "after": workers_after, "workers_replaced": restarted},
         "backend_memory": {"before": backend_figures(before), "after_first_hot": backend_figures(after_hot),
                            "after": backend_figures(after)},
