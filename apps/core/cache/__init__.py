@@ -15,9 +15,9 @@ Within a request (apps.core.middleware opens `request_versions()`), each scope's
 read from Redis once: later reads in the same request reuse that token (a bump the request
 itself commits replaces it), so a request sees one version of each scope, and a value kept
 in the process (`local=True`) whose scopes were already read costs no round trip (a host's
-tenant routing reads `tenant:<id>`; its plan limits, read next, then cost nothing; a process that does not keep
-them yet gets them in the MGET of that version: `read_along_entry`). A change committed by
-another process reaches the next request.
+tenant routing reads `tenant:<id>`; its plan limits, read next, then cost nothing; a process
+that does not keep them yet gets them in the MGET of that version: `read_along_entry`). A
+change committed by another process reaches the next request.
 
 A value read on every request of a host (its tenant routing, the plan limits) may also be
 trusted in the process for `fresh_for` seconds after its versions were last read
