@@ -11,6 +11,7 @@ from __future__ import annotations
 import collections
 import re
 import shutil
+import signal
 import subprocess
 from contextlib import contextmanager
 from pathlib import Path
@@ -41,9 +42,14 @@ def sampled(pids: list[int], directory: Path, label: str):
         yield
     finally:
         for proc in procs:
-            proc.send_signal(subprocess.signal.SIGINT)
+            proc.send_signal(signal.SIGINT)
         for proc in procs:
             proc.wait(timeout=60)
+
+
+def clear(directory: Path) -> None:
+    """Start a directory afresh: `compare` adds up every file of a label in it."""
+    shutil.rmtree(directory, ignore_errors=True)
 
 
 def _functions(line: str) -> set[str]:

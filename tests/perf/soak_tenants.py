@@ -222,6 +222,8 @@ def run_variant(name: str, admin, database_url: str) -> dict:
         random_host_wrk(server, cli.hot, duration="2s")  # warm: imports, connections, the hot schemas
         workers_before, pids_before, before = server.worker_rss_mb(), set(server.worker_pids()), backends.snapshot()
         profile = cli.profile / name if cli.profile else None
+        if profile:
+            _profile.clear(profile)  # an earlier run's samples would count against this run's requests
         for round_ in range(cli.rounds):  # alternating, so that load elsewhere affects both alike
             hot_runs.append(measured_wrk(server, admin, cli.hot, profile and (profile, "hot")))
             if round_ == 0:
