@@ -10,14 +10,13 @@ from __future__ import annotations
 import logging
 from contextlib import nullcontext
 
-import jsonschema
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
 from django.utils import timezone
 from django_tenants.utils import schema_context
 
-from .catalogue import event_type_get
+from .catalogue import event_type_get, payload_check
 from .models import Event, Receipt
 from .subscribers import subscribers_for
 
@@ -40,7 +39,7 @@ def event_record(name: str, data: dict, *, tenant=None) -> Event | None:
         raise ValueError(f"event {name!r} is not in the event catalogue (apps.events.catalogue)")
     data = _plain(data)
     if settings.EVENTS_VALIDATE_PAYLOADS:
-        jsonschema.validate(data, event_type.schema)
+        payload_check(event_type, data)
     if tenant is not None and tenant.schema_name != connection.schema_name:
         if tenant.status not in ("active", "suspended"):
             return None

@@ -59,6 +59,24 @@ def test_unknown_events_and_wrong_payloads_are_refused(tenant_alpha):
         event_record(PINGED.name, {"n": 1})
 
 
+def test_an_event_types_schema_is_checked_once_not_at_every_event(tenant_alpha, monkeypatch):
+    """jsonschema.validate checks the schema against its metaschema on every call, which
+    costs more than checking the payload: the validator is built once per event type."""
+    from apps.events import catalogue
+
+    monkeypatch.setattr(catalogue, "_validators", {})
+    checked = []
+    real = jsonschema.validators.validator_for(PINGED.schema).check_schema
+    monkeypatch.setattr(jsonschema.validators.validator_for(PINGED.schema), "check_schema",
+                        lambda schema: checked.append(schema) or real(schema))
+    with schema_context(tenant_alpha.schema_name), transaction.atomic():
+        for n in range(3):
+            event_record(PINGED.name, {"n": n})
+        with pytest.raises(jsonschema.ValidationError):
+            event_record(PINGED.name, {"n": "three"})
+    assert checked == [PINGED.schema]
+
+
 def test_a_platform_service_records_into_the_tenants_outbox(tenant_alpha):
     assert connection.schema_name == "public"
     event_record(PINGED.name, {"n": 5}, tenant=tenant_alpha)
