@@ -6,7 +6,10 @@ connection-recycling variant, alternating rounds (medians):
 
 - wrk over the first K tenants ("hot", K=10) then over all N ("spread"): req/s, p50/p99,
   workers' and backends' CPU per request, and p99(spread) / p99(hot) (target <= 1.2) of the medians,
-  and per round (each spread run over the hot run just before it; `per_round`);
+  and per round (each spread run over the hot run just before it; `per_round`); first with the
+  workers saturated (4 connections on 2 workers: a latency is mostly time queued, and the
+  ratio follows the throughput), then the same pair at a set rate below capacity (`paced`:
+  --paced, half the first hot run's req/s by default), where a latency is the request's own;
 - gunicorn worker RSS before and after (and how many workers were replaced);
 - PostgreSQL backend memory: the backends serving gunicorn (found in pg_stat_activity by
   application_name), RssAnon (private: the catalog caches) and VmRSS from /proc (the
@@ -41,6 +44,7 @@ import argparse
 import contextlib
 import json
 import os
+import random
 import statistics
 import threading
 import time
@@ -85,6 +89,10 @@ parser.add_argument("--profile", type=Path, metavar="DIR",
                     help="sample the workers with py-spy during each run (files in DIR/<variant>/) and add "
                          "their CPU per request per function, hot vs spread (tests/perf/_profile.py; the "
                          "sampling costs the workers time: latencies of such a run are not the figures)")
+parser.add_argument("--paced", type=float, default=0.5, metavar="SHARE",
+                    help="after each hot and spread pair, the same pair at a set rate: this share of the "
+                         "first hot run's req/s (0.5; 0: none). Saturated, a latency is mostly time queued "
+                         "behind other requests; at a set rate below capacity it is the request's own")
 cli = parser.parse_args()
 variants = [name.strip() for name in cli.variants.split(",") if name.strip()]
 if unknown := [name for name in variants if name not in VARIANTS]:
@@ -164,15 +172,26 @@ def backend_figures(snapshot: dict[int, dict]) -> dict:
 
 # --- Requests -------------------------------------------------------------------------------
 
-def random_host_wrk(server: Gunicorn, count: int, duration: str | None = None) -> dict:
+def random_host_wrk(server: Gunicorn, count: int, duration: str | None = None, rate: float | None = None) -> dict:
     """server.wrk on PATH, each request's Host drawn at random among the first `count`
-    tenants: _http's Lua script (2xx check, percentiles) plus a `request` hook."""
+    tenants: _http's Lua script (2xx check, percentiles) plus a `request` hook.
+
+    Each run draws from a sequence of its own: wrk's Lua starts every run with the same
+    seed, so every spread run would otherwise visit the same tenants in the same order as
+    the first, which the workers' and the backends' caches then partly hold already.
+    `rate` (req/s over all connections): each connection waits a random time (exponential,
+    mean connections / rate) before each request, so the workers are not kept saturated
+    and a latency is the request's own, not mostly time queued behind others."""
     host_format = tenant_host(PREFIX + "%05d")
-    hook = (f'\nlocal soak_count = {count}\n'
+    hook = (f'\nmath.randomseed({random.SystemRandom().randrange(1, 2**31)})\n'
+            f'local soak_count = {count}\n'
             'function request()\n'
             f'  local host = string.format("{host_format}", math.random(0, soak_count - 1))\n'
             '  return wrk.format(nil, nil, {["Host"] = host})\n'
             'end\n')
+    if rate:
+        hook += (f'local soak_delay_ms = {_http.CONNECTIONS * 1000 / rate}\n'
+                 'function delay() return -math.log(1 - math.random()) * soak_delay_ms end\n')
     plain = _http._WRK_SCRIPT
     _http._WRK_SCRIPT = plain + hook  # read by Gunicorn.wrk when it writes the script
     try:
@@ -182,10 +201,11 @@ def random_host_wrk(server: Gunicorn, count: int, duration: str | None = None) -
         _http._WRK_SCRIPT = plain
 
 
-def measured_wrk(server: Gunicorn, admin, count: int, profile: tuple[Path, str] | None = None) -> dict:
+def measured_wrk(server: Gunicorn, admin, count: int, profile: tuple[Path, str] | None = None,
+                 rate: float | None = None) -> dict:
     sampling = _profile.sampled(server.worker_pids(), *profile) if profile else contextlib.nullcontext()
     with Backends(admin) as backends, sampling:
-        figures = random_host_wrk(server, count)
+        figures = random_host_wrk(server, count, rate=rate)
     return {**figures, **backends.summary(figures["requests"])}
 
 
@@ -202,6 +222,19 @@ def per_round_ratio(spread_runs: list[dict], hot_runs: list[dict], key: str) -> 
     return {"median": round(statistics.median(ratios), 2), "rounds": [round(r, 2) for r in ratios]}
 
 
+def compared(hot_runs: list[dict], spread_runs: list[dict]) -> dict:
+    """Hot and spread (medians over the rounds) and spread / hot, of the medians and per round."""
+    hot, spread = merged(hot_runs, cli.hot), merged(spread_runs, cli.n)
+    return {
+        "hot": hot, "spread": spread,
+        "p99_ratio": round(spread["p99_ms"] / hot["p99_ms"], 2),
+        "p50_ratio": round(spread["p50_ms"] / hot["p50_ms"], 2),
+        # Each round's spread over the hot run just before it (as request_path.py): the
+        # machine's speed drifts within minutes, and a ratio of medians mixes rounds.
+        "per_round": {key: per_round_ratio(spread_runs, hot_runs, key) for key in ("p99_ms", "p50_ms")},
+    }
+
+
 def expected_new_schemas(requests_per_backend: float, n: int, hot: int) -> float:
     """Schemas outside the hot ones a backend touches, in expectation, in that many uniform draws."""
     return (n - hot) * (1 - (1 - 1 / n) ** requests_per_backend)
@@ -214,7 +247,7 @@ def run_variant(name: str, admin, database_url: str) -> dict:
         env = {key: setting.replace(placeholder, str(value)) for key, setting in env.items()}
     env["DATABASE_URL"] = f"{database_url}?application_name={APPLICATION}"
     backends = Backends(admin)
-    hot_runs, spread_runs = [], []
+    hot_runs, spread_runs, paced_hot, paced_spread, rate = [], [], [], [], None
     with Gunicorn("tests.perf.settings_perf", env=env) as server:
         status, body = server.get(PATH, host=tenant_host(f"{PREFIX}00000"))
         if status != 200:
@@ -229,17 +262,17 @@ def run_variant(name: str, admin, database_url: str) -> dict:
             if round_ == 0:
                 after_hot = backends.snapshot()
             spread_runs.append(measured_wrk(server, admin, cli.n, profile and (profile, "spread")))
+            if cli.paced:  # the same pair at a set rate, a share of what the first hot run served
+                rate = rate or round(hot_runs[0]["req_per_s"] * cli.paced)
+                paced_hot.append(measured_wrk(server, admin, cli.hot, rate=rate))
+                paced_spread.append(measured_wrk(server, admin, cli.n, rate=rate))
         workers_after, after = server.worker_rss_mb(), backends.snapshot()
         restarted = len(set(server.worker_pids()) - pids_before)
-    hot, spread = merged(hot_runs, cli.hot), merged(spread_runs, cli.n)
+    saturated = compared(hot_runs, spread_runs)
     result = {
         "env": {key: value for key, value in env.items() if key != "DATABASE_URL"},
-        "hot": hot, "spread": spread,
-        "p99_ratio": round(spread["p99_ms"] / hot["p99_ms"], 2),
-        "p50_ratio": round(spread["p50_ms"] / hot["p50_ms"], 2),
-        # Each round's spread over the hot run just before it (as request_path.py): the
-        # machine's speed drifts within minutes, and a ratio of medians mixes rounds.
-        "per_round": {key: per_round_ratio(spread_runs, hot_runs, key) for key in ("p99_ms", "p50_ms")},
+        **saturated,
+        **({"paced": {"req_per_s": rate, **compared(paced_hot, paced_spread)}} if cli.paced else {}),
         "worker_rss_mb": {"before": workers_before, "after": workers_after, "workers_replaced": restarted},
         "backend_memory": {"before": backend_figures(before), "after_first_hot": backend_figures(after_hot),
                            "after": backend_figures(after)},
@@ -250,7 +283,7 @@ def run_variant(name: str, admin, database_url: str) -> dict:
     # The same backends from the first hot run to the end (persistent connections): how much
     # each grew per schema it touched in the spread runs (the hot runs touch no new one).
     if after and set(after) == set(after_hot) and len(after) == WORKERS:
-        per_backend = spread["requests"] / WORKERS
+        per_backend = sum(run["requests"] for run in (*spread_runs, *paced_spread)) / WORKERS
         growth_mb = sum(after[pid]["rss_anon_mb"] - after_hot[pid]["rss_anon_mb"] for pid in after) / len(after)
         new = expected_new_schemas(per_backend, cli.n, cli.hot)
         result["growth"] = {"requests_per_backend": round(per_backend), "new_schemas_per_backend": round(new),
