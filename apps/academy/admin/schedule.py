@@ -34,7 +34,22 @@ STATUS_BUTTONS = [(Attendance.Status.PRESENT, "check_circle"), (Attendance.Statu
 
 
 def _context(request, title: str, model=Session, **extra) -> dict:
-    return {**SITE.each_context(request), "opts": model._meta, "title": title, **extra}
+    opts = model._meta
+    if model is Session:  # the sessions' list is the week's timetable, as the sidebar names it
+        opts = _ListedAs(opts, _("Timetable"))
+    return {**SITE.each_context(request), "opts": opts, "title": title, **extra}
+
+
+class _ListedAs:
+    """A model's options whose list goes by another name: the header's trail (unfold's
+    `header_title`, from `opts`) reads "Academy > Timetable" on the timetable and a roster,
+    not "Academy > Sessions"."""
+
+    def __init__(self, opts, plural: str):
+        self._opts, self.verbose_name_plural = opts, plural
+
+    def __getattr__(self, name):
+        return getattr(self._opts, name)
 
 
 def reaches(request, perm: str, *, branch_id: int, own: bool = False) -> bool:

@@ -7,6 +7,7 @@ dashboard, and no academy at all in a restaurant's workspace."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from django.db import connection
@@ -102,11 +103,20 @@ def test_a_class_change_goes_through_class_update(world):
         assert "academy.class_updated" in audit_actions()
 
 
+def header_trail(html: str) -> list[str]:
+    """The page header's trail (unfold's header_title), as read."""
+    heading = re.search(r"<h1 class=\"overflow-hidden[^\"]*\">(.*?)</h1>", html, re.S).group(1)
+    return [" ".join(part.split()) for part in re.findall(r"<(?:a|span) [^>]*truncate[^>]*>([^<]*)<", heading)]
+
+
 def test_timetable_shows_the_week_and_a_teacher_sees_only_their_own(world):
     owner = tenant_admin_client("owner@alpha.test")
     week = world["other_session"].starts_at.date().isoformat()
     html = owner.get(f"/admin/academy/session/?week={week}").content.decode()
     assert "Algebra A" in html and "Physics B" in html and "Previous week" in html
+    assert header_trail(html) == ["Academy", "Timetable"]
+    roster = owner.get(f"/admin/academy/session/{world['session'].pk}/roster/").content.decode()
+    assert header_trail(roster) == ["Academy", "Timetable"]
     only_theirs = owner.get(f"/admin/academy/session/?week={week}&teacher={world['other'].pk}")
     assert "Physics B" in only_theirs.content.decode() and "Algebra A" not in only_theirs.content.decode()
     teacher = tenant_admin_client("teacher@academy.test")
