@@ -1,0 +1,34 @@
+"""The web worker's start (platform_/wsgi.py), in a fresh interpreter as gunicorn imports it."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+PROBE = """
+import gc, json, sys
+from django.conf import settings
+from platform_.wsgi import GC_THRESHOLDS, application
+print(json.dumps({
+    "frozen": gc.get_freeze_count(), "walked": len(gc.get_objects()), "thresholds": list(gc.get_threshold()),
+    "wanted": list(GC_THRESHOLDS),
+    "urlconfs": [name in sys.modules for name in (settings.ROOT_URLCONF, settings.PUBLIC_SCHEMA_URLCONF)],
+    "views": "apps.catalog.apis" in sys.modules,
+}))
+"""
+
+
+def test_a_worker_freezes_what_it_loaded_so_that_full_collections_skip_it():
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "platform_.settings.test"}
+    env.pop("PYTEST_XDIST_WORKER", None)
+    result = subprocess.run([sys.executable, "-c", PROBE], cwd=ROOT, env=env, capture_output=True, text=True,
+                            timeout=120)
+    assert result.returncode == 0, result.stderr[-2000:]
+    found = json.loads(result.stdout.strip().splitlines()[-1])
+    assert found["urlconfs"] == [True, True] and found["views"]  # loaded before the freeze, so frozen too
+    assert found["frozen"] > 100_000
+    assert found["walked"] < found["frozen"] / 20  # a full collection walks a small part of what is loaded
+    assert found["thresholds"] == found["wanted"] and found["wanted"][0] > 700  # not Python's default
