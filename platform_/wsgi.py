@@ -10,7 +10,7 @@ The garbage collector, set for a web worker (figures: tests/perf/gc_freeze.py, R
 - A young collection every 5,000 net allocations instead of Python's 700: a request
   allocates thousands of objects, and each young collection within it moves the
   request's own objects, still in use, to an older generation. Much higher (50,000)
-  made each young collection a pause of up to 56 ms, worse for the slowest requests.
+  made young collections pauses of 56-91 ms, worse for the slowest requests.
 """
 
 import gc
