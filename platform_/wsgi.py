@@ -25,7 +25,7 @@ GC_THRESHOLDS = (5_000, 10, 10)  # Python's default: (700, 10, 10)
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "platform_.settings.dev")
 application = get_wsgi_application()
 
-for urlconf in {settings.ROOT_URLCONF, getattr(settings, "PUBLIC_SCHEMA_URLCONF", settings.ROOT_URLCONF)}:
+for urlconf in (settings.ROOT_URLCONF, settings.PUBLIC_SCHEMA_URLCONF):
     get_resolver(urlconf).reverse_dict  # noqa: B018 (imports the views and builds the resolver's lookups)
 gc.collect()  # the start-up's garbage freed, not frozen
 gc.freeze()

@@ -58,6 +58,7 @@ with perf_database():
         b"".join(response)
         response.close()
         return answer[0]
+
     pauses: list[tuple[int, float]] = []
     started: list[float] = []
 
@@ -95,12 +96,12 @@ with perf_database():
         get()
     worker_thresholds = gc.get_threshold()
     assert worker_thresholds == GC_THRESHOLDS, worker_thresholds
-    settings = {"defaults": (False, (700, 10, 10)), "worker": (True, GC_THRESHOLDS),
+    modes = {"defaults": (False, (700, 10, 10)), "worker": (True, GC_THRESHOLDS),
                 **{f"frozen-{young}": (True, (young, 10, 10))
                    for young in (700, 5_000, 50_000) if young != GC_THRESHOLDS[0]}}
-    runs = {label: [] for label in settings}
+    runs = {label: [] for label in modes}
     for _ in range(ROUNDS):
-        for label, (frozen, thresholds) in settings.items():
+        for label, (frozen, thresholds) in modes.items():
             gc.unfreeze()
             gc.collect()
             if frozen:
