@@ -10,13 +10,18 @@ ROOT = Path(__file__).resolve().parent.parent
 
 PROBE = """
 import gc, json, sys
+import django
 from django.conf import settings
+django.setup()
+from apps.tenants import routing
+preloads = []
+routing.routing_preload = lambda: preloads.append(gc.get_freeze_count()) or 0  # what the start calls
 from platform_.wsgi import GC_THRESHOLDS, application
 print(json.dumps({
     "frozen": gc.get_freeze_count(), "walked": len(gc.get_objects()), "thresholds": list(gc.get_threshold()),
     "wanted": list(GC_THRESHOLDS),
     "urlconfs": [name in sys.modules for name in (settings.ROOT_URLCONF, settings.PUBLIC_SCHEMA_URLCONF)],
-    "views": "apps.catalog.apis" in sys.modules,
+    "views": "apps.catalog.apis" in sys.modules, "preloads": preloads,
 }))
 """
 
@@ -32,3 +37,4 @@ def test_a_worker_freezes_what_it_loaded_so_that_full_collections_skip_it():
     assert found["frozen"] > 100_000
     assert found["walked"] < found["frozen"] / 20  # a full collection walks a small part of what is loaded
     assert found["thresholds"] == found["wanted"] and found["wanted"][0] > 700  # not Python's default
+    assert found["preloads"] == [0]  # the tenants' routing read once (TENANT_ROUTING_PRELOAD), before the freeze

@@ -12,18 +12,22 @@ would write only the routing fields."""
 
 from __future__ import annotations
 
+import logging
+import time
+
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS
 
-from apps.core.cache import bump, scope, versioned_get_or_build
+from apps.core.cache import bump, keep_local_from_redis, scope, versioned_get_or_build
 
-from .models import ROUTING_DOMAIN_STATUSES, Tenant
+from .models import ROUTING_DOMAIN_STATUSES, Domain, Tenant
 
 # What a request needs of its tenant: routing, the schema, refusals, flag rules, the
 # admin's header, invites and demo banners. (Not the plan: the subscription owns it.)
 ROUTING_FIELDS = tuple(field.attname for field in Tenant._meta.concrete_fields if field.attname in {
     "id", "schema_name", "slug", "name", "business_type", "kind", "status", "owner_id", "locale", "timezone",
     "demo_expires_at"})  # in the model's order, as Model.from_db wants them
+logger = logging.getLogger(__name__)
 # Unknown hosts are cached briefly, so that junk hosts can't hammer the database.
 _UNKNOWN_HOST_SECONDS = 30
 
@@ -71,3 +75,20 @@ def routing_forget(*, tenant_ids=(), hosts=()) -> None:
     the current transaction commits."""
     bump(*[scope("tenant", pk) for pk in tenant_ids if pk is not None],
          *[scope("host", host.lower()) for host in hosts if host])
+
+
+def routing_preload() -> int:
+    """Bring the routing of the tenants' hosts, and their plan limits, that Redis holds into
+    this process (apps.core.cache `keep_local_from_redis`): a web worker's start
+    (platform_/wsgi.py, TENANT_ROUTING_PRELOAD). With thousands of tenants most requests
+    of a new worker would otherwise be the first of their tenant there, each reading its
+    routing from Redis (two MGETs; 10,000 tenants: tests/perf/soak_tenants.py). Up to half
+    of CACHE_LOCAL_MAX_ENTRIES hosts (a host's routing and its tenant's plan limits are
+    two values), the newest domains first. Returns how many values were kept."""
+    started = time.perf_counter()
+    hosts = Domain.objects.order_by("-pk").values_list("domain", flat=True)[:settings.CACHE_LOCAL_MAX_ENTRIES // 2]
+    hosts = list(hosts)
+    kept = keep_local_from_redis([_entry_name(host.lower()) for host in hosts])
+    logger.info("routing of %d hosts read: %d values kept in the process in %.0f ms",
+                len(hosts), kept, (time.perf_counter() - started) * 1000)
+    return kept

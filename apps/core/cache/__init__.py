@@ -32,6 +32,11 @@ With many tenants, whose requests come to a process seconds or minutes apart, a 
 then reads no version either (without groups: one MGET each), and a change still reaches
 every process within `fresh_for` seconds (it changes its group's token).
 
+A process about to serve many tenants can bring what Redis holds into its memory at once
+(`keep_local_from_redis`: a web worker's start reads every host's routing and its plan
+limits, apps.tenants.routing.routing_preload): only entries current at the versions read
+then are kept, and they are trusted as above.
+
 Only plain values are cached (dicts, lists, strings, numbers, dates...): never model
 instances, whose pickles break across deploys and go stale with their relations.
 
@@ -62,8 +67,9 @@ from . import local as _process
 from .keys import group, scope, version_key
 from .local import forget_local
 
-__all__ = ["REDIS_DOWN", "bump", "check_plain", "forget_local", "group", "pending_scopes", "read_along_entry",
-           "redis_unreachable", "request_versions", "scope", "version_key", "versioned_get_or_build", "versions"]
+__all__ = ["REDIS_DOWN", "bump", "check_plain", "forget_local", "group", "keep_local_from_redis", "pending_scopes",
+           "read_along_entry", "redis_unreachable", "request_versions", "scope", "version_key",
+           "versioned_get_or_build", "versions"]
 
 T = TypeVar("T")
 
@@ -154,6 +160,36 @@ def _read_along(scopes: list[str]) -> list[str]:
             if _process.local_get(name) is None:
                 names.append(name)
     return names
+
+
+def keep_local_from_redis(names: Iterable[str], *, batch: int = 1_000) -> int:
+    """Bring the entries `names` that Redis holds, and those read along with their scopes
+    (`read_along_entry`), into this process as a `local=True` read keeps them: current at
+    the versions read, and trusted past a `fresh_for` window while their scopes' groups
+    hold. Nothing is built: an entry Redis lacks, or one stored under an older version,
+    is left to the first read. For a process about to serve many tenants (a web worker's
+    start, apps.tenants.routing.routing_preload): each tenant's first request there then
+    reads nothing from Redis, where it would read its routing and plan limits (two MGETs).
+    Two MGETs per `batch` names. Returns how many values were kept (0 if Redis is down)."""
+    names, kept = list(names), 0
+    try:
+        for start in range(0, len(names), batch):
+            chunk = names[start:start + batch]
+            entries = {name: entry for name, entry in cache.get_many(chunk).items() if _is_entry(entry)}
+            scopes = sorted({s for _tokens, _value in entries.values() for s in _tokens})
+            along = _read_along(scopes)
+            versioned = [*scopes, *sorted({group(s) for s in scopes})]
+            found = cache.get_many([*along, *(version_key(s) for s in versioned)])
+            current = {s: found[version_key(s)] for s in versioned if version_key(s) in found}
+            for name, entry in (*entries.items(), *((name, found.get(name)) for name in along)):
+                if _is_entry(entry) and _is_current(entry, (), current):
+                    _process.keep_local(name, entry, current)
+                    kept += 1
+                    if name in entries:  # a first read past the window asks for all its scopes at once
+                        _remember(name, tuple(entry[0]))
+    except REDIS_DOWN as exc:
+        redis_unreachable(exc, "bringing cached values into the process")
+    return kept
 
 
 def _start_versions(scopes: list[str]) -> dict[str, str]:

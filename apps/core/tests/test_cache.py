@@ -289,6 +289,72 @@ def test_the_first_request_of_a_tenant_in_a_process_brings_its_plan_limits_along
     assert redis_commands == ["MGET", "EVALSHA", "EVALSHA"]  # the groups, once for both tenants
 
 
+def test_a_worker_that_read_the_routing_at_its_start_reads_nothing_at_a_tenants_first_request(
+        alpha_client, beta_client, redis_commands, settings, clock):
+    """A web worker's start (platform_/wsgi.py: routing_preload) brings every host's routing
+    and its tenant's plan limits that Redis holds into the process: a tenant's first
+    request there reads no version and no entry (without: two MGETs, the test above). Past
+    the window, one read of the groups' tokens serves every tenant, as for values the
+    process read itself."""
+    from apps.core import cache as versioned
+    from apps.tenants.models import Tenant
+    from apps.tenants.routing import routing_preload
+
+    settings.TENANT_ROUTING_LOCAL_SECONDS = 2
+    clients = (alpha_client, beta_client)
+    for client in clients:
+        client.get("/api/v1/no-such-endpoint/")  # fills Redis
+    versions(*(group(scope("tenant", pk)) for pk in Tenant.objects.filter(slug__in=("alpha", "beta"))
+                                                                  .values_list("pk", flat=True)))
+    versioned.forget_local()  # a new process
+    versioned._HINTS.clear()
+    assert routing_preload() >= 4  # alpha's and beta's routing and plan limits (and any other host's)
+    redis_commands.clear()
+    for client in clients:
+        response = client.get("/api/v1/no-such-endpoint/")
+        assert response.status_code == 404 and response["X-RateLimit-Limit"]
+    assert redis_commands == ["EVALSHA", "EVALSHA"]  # the rate limiter's counters only
+
+    clock[0] += 60
+    redis_commands.clear()
+    for client in clients:
+        assert client.get("/api/v1/no-such-endpoint/")["X-RateLimit-Limit"]
+    assert redis_commands == ["MGET", "EVALSHA", "EVALSHA"]  # the groups, once for both tenants
+
+
+def test_values_brought_into_the_process_are_only_current_ones(db, redis_commands, clock):
+    """keep_local_from_redis keeps what a read would: an entry stored under a version that
+    has changed since (or that Redis lacks) is left to the first read, which rebuilds it."""
+    from apps.core import cache as versioned
+
+    current, changed, missing = (unique_scope() for _ in range(3))
+    builds = {name: Builder("old") for name in (current, changed)}
+    for name, build in builds.items():
+        fresh_get(name, build, fresh_for=2)
+        build.value = "new"
+    another_process_bumps(changed)
+    versioned.forget_local()
+    assert versioned.keep_local_from_redis([f"test:{name}" for name in (current, changed, missing)]) == 1
+    redis_commands.clear()
+    with request_versions():
+        assert fresh_get(current, builds[current], fresh_for=2) == "old"
+    assert redis_commands == []  # kept: no read
+    with request_versions():
+        assert fresh_get(changed, builds[changed], fresh_for=2) == "new"
+    assert [build.calls for build in builds.values()] == [1, 2]
+
+
+def test_bringing_values_into_the_process_without_redis_keeps_nothing(db, monkeypatch):
+    from apps.core import cache as versioned
+
+    def unreachable(*args, **kwargs):
+        raise redis.exceptions.ConnectionError("Connection refused")
+
+    monkeypatch.setattr(versioned.cache, "get_many", unreachable)
+    versioned.forget_local()
+    assert versioned.keep_local_from_redis(["test:anything"]) == 0
+
+
 def fresh_get(name, build, fresh_for=60):
     return versioned_get_or_build(f"test:{name}", [name], build, 60, local=True, fresh_for=fresh_for)
 
