@@ -21,12 +21,14 @@ connection-recycling variant, alternating rounds (medians):
 
 Variants (--variants): age0 (a connection per request), age60 (kept 60 s, no count: the
 previous default), age600, count (kept 60 s and closed after --max-requests requests:
-DB_CONN_MAX_REQUESTS, apps/core/db.py, the default), gunicorn (no count; workers replaced
-after --worker-max-requests, as docker/entrypoint.sh). The per-tenant cache entries of a
-request (its host's routing, its plan limits) are warmed in Redis for every tenant before
-each variant (plan limits are kept 10 minutes, less than a run of every variant): they
-cost no query in the steady state, and what is compared is the cost of many schemas, not
-of cold cache entries.
+DB_CONN_MAX_REQUESTS, apps/core/db.py, the default), count-nopreload (count, but the workers
+start without the tenants' routing: TENANT_ROUTING_PRELOAD=false, as before 2026-12-04),
+gunicorn (no count; workers replaced after --worker-max-requests, as docker/entrypoint.sh).
+The per-tenant cache entries of a request (its host's routing, its plan limits) are warmed
+in Redis for every tenant before each variant (plan limits are kept 10 minutes, less than a
+run of every variant): they cost no query in the steady state, and what is compared is the
+cost of many schemas, not of cold cache entries. Each worker then reads them into its
+memory as it starts (TENANT_ROUTING_PRELOAD), as a worker does after a deploy.
 
 Creating 10,000 tenants takes long: --keep leaves the database (and its tenants) in place
 and the next run with --keep reuses it, creating only the missing ones (--fresh: start
@@ -73,6 +75,7 @@ VARIANTS = {  # name -> gunicorn's environment; MAX: --max-requests, WMAX: --wor
     "age60": {"DB_CONN_MAX_AGE": "60", "DB_CONN_MAX_REQUESTS": "0"},
     "age600": {"DB_CONN_MAX_AGE": "600", "DB_CONN_MAX_REQUESTS": "0"},
     "count": {"DB_CONN_MAX_AGE": "60", "DB_CONN_MAX_REQUESTS": "MAX"},
+    "count-nopreload": {"DB_CONN_MAX_AGE": "60", "DB_CONN_MAX_REQUESTS": "MAX", "TENANT_ROUTING_PRELOAD": "false"},
     "gunicorn": {"DB_CONN_MAX_AGE": "60", "DB_CONN_MAX_REQUESTS": "0",
                  "GUNICORN_CMD_ARGS": "--max-requests WMAX --max-requests-jitter JITTER"},
 }
@@ -81,7 +84,7 @@ parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
 parser.add_argument("n", nargs="?", type=int, default=int(os.environ.get("SOAK_N", 10000)),
                     help="tenants (default 10000, or SOAK_N)")
 parser.add_argument("--hot", type=int, default=10, help="tenants of the 'hot' run (10)")
-parser.add_argument("--variants", default="age0,age60,age600,count,gunicorn",
+parser.add_argument("--variants", default="age0,age60,age600,count,count-nopreload,gunicorn",
                     help=f"comma-separated, of: {', '.join(VARIANTS)}")
 parser.add_argument("--max-requests", type=int, default=500, help="requests per connection (count) (500)")
 parser.add_argument("--worker-max-requests", type=int, default=1000,
