@@ -22,12 +22,13 @@ from apps.core.cache import bump, keep_local_from_redis, scope, versioned_get_or
 
 from .models import ROUTING_DOMAIN_STATUSES, Domain, Tenant
 
+logger = logging.getLogger(__name__)
+
 # What a request needs of its tenant: routing, the schema, refusals, flag rules, the
 # admin's header, invites and demo banners. (Not the plan: the subscription owns it.)
 ROUTING_FIELDS = tuple(field.attname for field in Tenant._meta.concrete_fields if field.attname in {
     "id", "schema_name", "slug", "name", "business_type", "kind", "status", "owner_id", "locale", "timezone",
     "demo_expires_at"})  # in the model's order, as Model.from_db wants them
-logger = logging.getLogger(__name__)
 # Unknown hosts are cached briefly, so that junk hosts can't hammer the database.
 _UNKNOWN_HOST_SECONDS = 30
 
@@ -86,8 +87,8 @@ def routing_preload() -> int:
     of CACHE_LOCAL_MAX_ENTRIES hosts (a host's routing and its tenant's plan limits are
     two values), the newest domains first. Returns how many values were kept."""
     started = time.perf_counter()
-    hosts = Domain.objects.order_by("-pk").values_list("domain", flat=True)[:settings.CACHE_LOCAL_MAX_ENTRIES // 2]
-    hosts = list(hosts)
+    newest = Domain.objects.order_by("-pk").values_list("domain", flat=True)
+    hosts = list(newest[:settings.CACHE_LOCAL_MAX_ENTRIES // 2])
     kept = keep_local_from_redis([_entry_name(host.lower()) for host in hosts])
     logger.info("routing of %d hosts read: %d values kept in the process in %.0f ms",
                 len(hosts), kept, (time.perf_counter() - started) * 1000)

@@ -41,7 +41,7 @@ TENANT_ROUTING_LOCAL_SECONDS = env.float("TENANT_ROUTING_LOCAL_SECONDS", default
 # tenants' routing and limits.
 CACHE_LOCAL_MAX_ENTRIES = env.int("CACHE_LOCAL_MAX_ENTRIES", default=25_000)
 # A web worker starts with the routing and plan limits of the tenants' hosts that Redis
-# holds (apps.tenants.routing.routing_preload; 10,000 tenants: 0.33 s of CPU and 43 MB):
+# holds (apps.tenants.routing.routing_preload; 10,000 tenants: about 0.35 s of CPU, 26-43 MB):
 # without, most requests of a new worker at many tenants each read them from Redis first.
 TENANT_ROUTING_PRELOAD = env.bool("TENANT_ROUTING_PRELOAD", default=True)
 # Soft-deleted tenants can be restored for this long; then beat purges their schema.
