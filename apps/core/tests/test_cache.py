@@ -257,6 +257,21 @@ def test_an_api_request_on_a_tenant_host_reads_versions_once(alpha_client, redis
     assert redis_commands == ["EVALSHA"]
 
 
+def a_new_process_after_requests_at(clients) -> None:
+    """Redis holds what requests at these tenants' hosts cached (and their groups' tokens:
+    a group never bumped gets its first one when first read); this process keeps nothing."""
+    from apps.core import cache as versioned
+    from apps.tenants.models import Tenant
+
+    for client in clients:
+        client.get("/api/v1/no-such-endpoint/")
+    hosts = [client.defaults["HTTP_HOST"] for client in clients]
+    versions(*(group(scope("tenant", pk)) for pk in Tenant.objects.filter(domains__domain__in=hosts)
+                                                                  .values_list("pk", flat=True)))
+    versioned.forget_local()
+    versioned._HINTS.clear()
+
+
 def test_the_first_request_of_a_tenant_in_a_process_brings_its_plan_limits_along(
         alpha_client, beta_client, redis_commands, settings, clock):
     """A process that never served the tenant (with 10,000 tenants, most requests of a
@@ -264,18 +279,9 @@ def test_the_first_request_of_a_tenant_in_a_process_brings_its_plan_limits_along
     and group come in a second MGET with its plan limits: the rate limiter reads nothing of
     its own. The routing is then trusted past its window while the groups hold: one read of
     every group's token per window serves every tenant."""
-    from apps.core import cache as versioned
-    from apps.tenants.models import Tenant
-
     settings.TENANT_ROUTING_LOCAL_SECONDS = 2
     clients = (alpha_client, beta_client)
-    for client in clients:
-        client.get("/api/v1/no-such-endpoint/")  # fills Redis
-    # the groups' tokens exist (a group never bumped gets its first one when first read)
-    versions(*(group(scope("tenant", pk)) for pk in Tenant.objects.filter(slug__in=("alpha", "beta"))
-                                                                  .values_list("pk", flat=True)))
-    versioned.forget_local()  # a new process
-    versioned._HINTS.clear()
+    a_new_process_after_requests_at(clients)
     for client in clients:
         redis_commands.clear()
         response = client.get("/api/v1/no-such-endpoint/")
@@ -296,18 +302,11 @@ def test_a_worker_that_read_the_routing_at_its_start_reads_nothing_at_a_tenants_
     request there reads no version and no entry (without: two MGETs, the test above). Past
     the window, one read of the groups' tokens serves every tenant, as for values the
     process read itself."""
-    from apps.core import cache as versioned
-    from apps.tenants.models import Tenant
     from apps.tenants.routing import routing_preload
 
     settings.TENANT_ROUTING_LOCAL_SECONDS = 2
     clients = (alpha_client, beta_client)
-    for client in clients:
-        client.get("/api/v1/no-such-endpoint/")  # fills Redis
-    versions(*(group(scope("tenant", pk)) for pk in Tenant.objects.filter(slug__in=("alpha", "beta"))
-                                                                  .values_list("pk", flat=True)))
-    versioned.forget_local()  # a new process
-    versioned._HINTS.clear()
+    a_new_process_after_requests_at(clients)
     assert routing_preload() >= 4  # alpha's and beta's routing and plan limits (and any other host's)
     redis_commands.clear()
     for client in clients:
