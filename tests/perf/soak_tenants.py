@@ -5,7 +5,8 @@ catalog, GET /api/v1/catalog/items/: items with their options, prices and images
 connection-recycling variant, alternating rounds (medians):
 
 - wrk over the first K tenants ("hot", K=10) then over all N ("spread"): req/s, p50/p99,
-  workers' and backends' CPU per request, and p99(spread) / p99(hot) (target <= 1.2) of the medians,
+  workers' and backends' CPU per request (and their sum's ratio, `cpu_ratio`), and
+  p99(spread) / p99(hot) (target <= 1.2) of the medians,
   and per round (each spread run over the hot run just before it; `per_round`); first with the
   workers saturated (4 connections on 2 workers: a latency is mostly time queued, and the
   ratio follows the throughput), then the same pair at a set rate below capacity (`paced`:
@@ -241,6 +242,9 @@ def compared(hot_runs: list[dict], spread_runs: list[dict]) -> dict:
         "hot": hot, "spread": spread,
         "p99_ratio": round(spread["p99_ms"] / hot["p99_ms"], 2),
         "p50_ratio": round(spread["p50_ms"] / hot["p50_ms"], 2),
+        # What a request costs the machine, workers' and PostgreSQL's CPU together: less
+        # swayed than a latency by what else the machine runs meanwhile.
+        "cpu_ratio": round((spread["cpu_ms"] + spread["db_cpu_ms"]) / (hot["cpu_ms"] + hot["db_cpu_ms"]), 2),
         # Each round's spread over the hot run just before it (as request_path.py): the
         # machine's speed drifts within minutes, and a ratio of medians mixes rounds.
         "per_round": {key: per_round_ratio(spread_runs, hot_runs, key) for key in ("p99_ms", "p50_ms")},
