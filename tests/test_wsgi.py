@@ -9,13 +9,19 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 PROBE = """
-import gc, json, sys
+import gc, json, os, sys
 import django
 from django.conf import settings
+from django.db import OperationalError
 django.setup()
 from apps.tenants import routing
 preloads = []
-routing.routing_preload = lambda: preloads.append(gc.get_freeze_count()) or 0  # what the start calls
+def preload():  # what the start calls
+    preloads.append(gc.get_freeze_count())
+    if os.environ.get("PROBE_DATABASE_DOWN"):
+        raise OperationalError("connection refused")
+    return 0
+routing.routing_preload = preload
 from platform_.wsgi import GC_THRESHOLDS, application
 print(json.dumps({
     "frozen": gc.get_freeze_count(), "walked": len(gc.get_objects()), "thresholds": list(gc.get_threshold()),
@@ -26,15 +32,27 @@ print(json.dumps({
 """
 
 
-def test_a_worker_freezes_what_it_loaded_so_that_full_collections_skip_it():
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "platform_.settings.test"}
+def start_worker(**env_extra) -> tuple[dict, str]:
+    """What a fresh worker reports once platform_.wsgi is imported, and everything it printed."""
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "platform_.settings.test", **env_extra}
     env.pop("PYTEST_XDIST_WORKER", None)
     result = subprocess.run([sys.executable, "-c", PROBE], cwd=ROOT, env=env, capture_output=True, text=True,
                             timeout=120)
     assert result.returncode == 0, result.stderr[-2000:]
-    found = json.loads(result.stdout.strip().splitlines()[-1])
+    return json.loads(result.stdout.strip().splitlines()[-1]), result.stdout + result.stderr
+
+
+def test_a_worker_freezes_what_it_loaded_so_that_full_collections_skip_it():
+    found, _output = start_worker()
     assert found["urlconfs"] == [True, True] and found["views"]  # loaded before the freeze, so frozen too
     assert found["frozen"] > 100_000
     assert found["walked"] < found["frozen"] / 20  # a full collection walks a small part of what is loaded
     assert found["thresholds"] == found["wanted"] and found["wanted"][0] > 700  # not Python's default
     assert found["preloads"] == [0]  # the tenants' routing read once (TENANT_ROUTING_PRELOAD), before the freeze
+
+
+def test_a_worker_starts_without_the_routing_when_the_database_does_not_answer():
+    found, output = start_worker(PROBE_DATABASE_DOWN="1")
+    assert found["preloads"] == [0]
+    assert "tenant routing not preloaded" in output  # logged; each tenant's routing is then read per request
+    assert found["frozen"] > 100_000 and found["thresholds"] == found["wanted"]  # the rest of the start as usual

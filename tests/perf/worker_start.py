@@ -28,7 +28,7 @@ import random
 import statistics
 import time
 
-from _setup import PERF_DB  # noqa: F401 (sys.path, settings)
+from _setup import PERF_DB
 from _tenants import perf_database_kept, tenant_host, tenant_slugs, tenants_ensure
 
 os.environ["DJANGO_SETTINGS_MODULE"] = "tests.perf.settings_perf"
