@@ -343,11 +343,12 @@ def _cache_keys(tenant: Tenant) -> dict:
 
 def _forget(tenant: Tenant, before: dict) -> None:
     """Everything cached about the tenant is rebuilt after commit: routing, limits, roles,
-    settings, API keys, flags, its members' checks (before and after the restore)."""
+    settings, API keys, the catalog customers read, flags, its members' checks (before and after the restore)."""
     after = _cache_keys(tenant)
     routing_forget(tenant_ids=[tenant.pk], hosts=[*before["hosts"], *after["hosts"]])
     schema = tenant.schema_name
-    bump(scope("roles", schema), scope("workspace", schema), scope("apikeys", schema), "flags")
+    bump(scope("roles", schema), scope("workspace", schema), scope("apikeys", schema), scope("catalog", schema),
+         "flags")
     members_changed(user_ids={*before["users"], *after["users"]})
 
 

@@ -2,6 +2,9 @@
 and item:*); anyone browses active items under /catalog/ in their language (Accept-Language
 or ?lang=)."""
 
+import json
+from urllib.parse import urlencode
+
 from django import forms
 from django.db.models import Q
 from django.http import FileResponse
@@ -14,6 +17,7 @@ from rest_framework import exceptions, status
 from rest_framework.generics import GenericAPIView
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import AllowAny
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
 from apps.accounts.callers import api_access
@@ -277,11 +281,30 @@ LANG_PARAMETER = OpenApiParameter("lang", str, enum=["en", "ko"], required=False
                                   description="Language of names and prices (default: Accept-Language).")
 
 
+# Query parameters whose answers are kept (selectors.open_answer_cached); a search (`q`) is
+# not: its texts are endless, and one seldom repeats.
+CACHED_PARAMETERS = frozenset({"lang", "kind", "category", "branch", "cursor", "page_size"})
+
+
 class OpenCatalogApi(GenericAPIView):
-    """Anyone may read; rate-limited like every endpoint (per user, key or address)."""
+    """Anyone may read; rate-limited like every endpoint (per user, key or address). What
+    is read most (the menu, the course list) is answered from the cache until the catalog
+    changes: every visitor of a shop reads the same pages."""
 
     permission_classes = [AllowAny]
     pagination_class = CatalogPagination
+
+    def cached(self, request, what: str, build) -> Response:
+        """Response(build()), the data kept for the same address, language and query."""
+        parameters = request.query_params
+        tenant = getattr(request, "tenant", None)
+        if tenant is None or not parameters.keys() <= CACHED_PARAMETERS:
+            return Response(build())
+        variant = "\n".join([request.scheme, request.get_host(), translation.get_language() or "",
+                              urlencode(sorted(parameters.lists()), doseq=True)])
+        return Response(selectors.open_answer_cached(
+            what=what, tenant_id=tenant.pk, variant=variant,
+            build=lambda: json.loads(JSONRenderer().render(build()))))  # plain data, as the client reads it
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
@@ -303,8 +326,8 @@ class OpenCategoryListApi(OpenCatalogApi):
     @extend_schema(tags=OPEN_TAGS, summary="Categories (active ones, in the shop's order)", auth=[],
                    parameters=[LANG_PARAMETER], responses={200: OpenCategoryOutput(many=True), **ERRORS})
     def get(self, request):
-        page = self.paginate_queryset(self.get_queryset())
-        return self.get_paginated_response(OpenCategoryOutput(page, many=True).data)
+        return self.cached(request, "categories", lambda: self.get_paginated_response(
+            OpenCategoryOutput(self.paginate_queryset(self.get_queryset()), many=True).data).data)
 
 
 class OpenItemFilter(filters.FilterSet):
@@ -336,8 +359,11 @@ class OpenItemListApi(OpenCatalogApi):
                    examples=[OpenApiExample("Page", response_only=True, value={
                        "next": None, "previous": None, "results": [OPEN_ITEM_EXAMPLE]})])
     def get(self, request):
-        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
-        return self.get_paginated_response(OpenItemOutput(page, many=True, context={"request": request}).data)
+        def build():
+            page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+            return self.get_paginated_response(OpenItemOutput(page, many=True, context={"request": request}).data).data
+
+        return self.cached(request, "items", build)
 
 
 class OpenItemDetailApi(OpenCatalogApi):
@@ -350,7 +376,8 @@ class OpenItemDetailApi(OpenCatalogApi):
                    parameters=[LANG_PARAMETER], responses={200: OpenItemOutput, **ERRORS},
                    examples=[OpenApiExample("Item", response_only=True, value=OPEN_ITEM_EXAMPLE)])
     def get(self, request, pk):
-        return Response(OpenItemOutput(self.get_object(), context={"request": request}).data)
+        return self.cached(request, f"item:{pk}",
+                           lambda: OpenItemOutput(self.get_object(), context={"request": request}).data)
 
 
 class ItemImageFileApi(OpenCatalogApi):

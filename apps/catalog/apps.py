@@ -8,6 +8,7 @@ class CatalogConfig(AppConfig):
     verbose_name = _("Catalog")
 
     def ready(self):
-        from . import labels  # the audit actions it writes, as people read them
+        from . import labels, signals
 
-        labels.register()
+        labels.register()  # the audit actions it writes, as people read them
+        signals.connect()

@@ -3,10 +3,14 @@ number of queries whatever its length)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import hashlib
+from collections.abc import Callable, Iterable
 
 from django.conf import settings
+from django.db import connection
 from django.db.models import Prefetch, Q, QuerySet
+
+from apps.core.cache import scope, versioned_get_or_build
 
 from .models import Category, Item, ItemImage, Option, OptionGroup
 
@@ -40,6 +44,25 @@ def item_list() -> QuerySet[Item]:
 
 def category_list_open() -> QuerySet[Category]:
     return Category.objects.filter(is_active=True).order_by("position", "id")
+
+
+def catalog_scope() -> str:
+    """The cache scope of this workspace's catalog: bumped by every catalog write
+    (apps.catalog.services.catalog_changed)."""
+    return scope("catalog", connection.schema_name)
+
+
+def open_answer_cached(*, what: str, tenant_id: int, variant: str, build: Callable[[], dict]) -> dict:
+    """What customers read of the catalog (`build()`: a page of categories or items, or an
+    item, as the API answers it, in plain data), kept in Redis until a catalog write of the
+    workspace commits, CATALOG_OPEN_CACHE_SECONDS at most (0: never kept). `variant` holds
+    whatever else the answer depends on (address, language, query). The tenant's id is in
+    the name: a workspace created again under the same schema never meets the old one's."""
+    seconds = settings.CATALOG_OPEN_CACHE_SECONDS
+    if seconds <= 0:
+        return build()
+    digest = hashlib.blake2b(variant.encode(), digest_size=12).hexdigest()
+    return versioned_get_or_build(f"catalog:open:{what}:{tenant_id}:{digest}", [catalog_scope()], build, seconds)
 
 
 def item_list_open() -> QuerySet[Item]:

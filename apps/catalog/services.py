@@ -13,12 +13,14 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.audit.services import audit_record
 from apps.branches.selectors import branch_list_open
+from apps.core.cache import bump, pending_scopes
 from apps.core.changes import diff, model_update, snapshot
 from apps.core.errors import InvalidData
 from apps.rbac.tenancy import current_tenant
 
 from .errors import BranchesInvalid, ImageLimitReached, OptionChoicesInvalid, OptionNotOnItem, OutOfStock
 from .models import Category, Item, ItemImage, Option, OptionGroup
+from .selectors import catalog_scope
 from .validation import check_choices, check_image, clean_translations
 
 CATEGORY_FIELDS = ["name", "translations", "position", "is_active"]
@@ -34,7 +36,17 @@ _NAME = {"name": 120}
 _ITEM_TEXTS = {"name": 200, "description": None}
 
 
+def catalog_changed() -> None:
+    """The workspace's catalog changed: what customers read of it (apps.catalog.selectors.
+    open_answer_cached) is rebuilt once the transaction commits. Every write below calls it
+    (the audited ones through _audit); apps.catalog.signals covers writes that bypass them."""
+    name = catalog_scope()
+    if name not in pending_scopes():  # once per transaction is enough
+        bump(name)
+
+
 def _audit(action: str, *, actor, target, changes=None, metadata=None) -> None:
+    catalog_changed()  # every audited write is a change customers may see
     audit_record(action=action, actor=actor, target=target, tenant=current_tenant(), changes=changes,
                  metadata=metadata)
 
@@ -357,6 +369,7 @@ def stock_take(*, item_id: int, quantity: int) -> None:
     taken = (Item.objects.filter(pk=item_id, stock__isnull=False, stock__gte=quantity)
              .update(stock=F("stock") - quantity))
     if taken:
+        catalog_changed()  # the units left (and sold out at 0) are shown to customers
         return
     item = Item.objects.filter(pk=item_id).only("pk", "name", "stock").first()
     if item is None or item.stock is None:  # unknown (the caller checked it) or not counted
@@ -370,4 +383,5 @@ def stock_return(*, item_id: int, quantity: int) -> None:
     """Put back units taken by stock_take (a cancelled order); no-op when not counted."""
     if quantity <= 0:
         return
-    Item.objects.filter(pk=item_id, stock__isnull=False).update(stock=F("stock") + quantity)
+    if Item.objects.filter(pk=item_id, stock__isnull=False).update(stock=F("stock") + quantity):
+        catalog_changed()

@@ -44,6 +44,9 @@ CACHE_LOCAL_MAX_ENTRIES = env.int("CACHE_LOCAL_MAX_ENTRIES", default=25_000)
 # holds (apps.tenants.routing.routing_preload; 10,000 tenants: about 0.35 s of CPU, 26-43 MB):
 # without, most requests of a new worker at many tenants each read them from Redis first.
 TENANT_ROUTING_PRELOAD = env.bool("TENANT_ROUTING_PRELOAD", default=True)
+# What customers read of a catalog (the open categories, items and an item, apps.catalog) is
+# answered from Redis until a catalog write commits, this long at most (0: never cached).
+CATALOG_OPEN_CACHE_SECONDS = env.int("CATALOG_OPEN_CACHE_SECONDS", default=600)
 # Soft-deleted tenants can be restored for this long; then beat purges their schema.
 TENANT_RETENTION_DAYS = env.int("TENANT_RETENTION_DAYS", default=30)
 # Demo tenants (kind demo) last this long unless the service market gives an end date;

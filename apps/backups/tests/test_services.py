@@ -41,3 +41,18 @@ def test_a_failed_backup_is_recorded_and_audited(tenant_alpha, settings, tmp_pat
     backup = Backup.objects.get(tenant=tenant_alpha)
     assert backup.status == Backup.Status.FAILED and "not-a-folder" in backup.error
     assert AuditEvent.objects.filter(action="backup.failed", tenant_id=tenant_alpha.pk).exists()
+
+
+def test_a_restore_drops_what_is_cached_about_the_workspace(tenant_alpha, django_capture_on_commit_callbacks):
+    """Rows come back by COPY, without the services or signals that drop caches: the
+    restore bumps every scope of the workspace itself (a customer would otherwise read the
+    menu of before the restore until the cached answer expires)."""
+    from apps.backups.services import _cache_keys, _forget
+    from apps.core.cache import scope, versions
+
+    scopes = [scope(kind, "alpha") for kind in ("roles", "workspace", "apikeys", "catalog")]
+    before = versions(*scopes)
+    with django_capture_on_commit_callbacks(execute=True):
+        _forget(tenant_alpha, _cache_keys(tenant_alpha))
+    after = versions(*scopes)
+    assert [name for name in scopes if after[name] == before[name]] == []
