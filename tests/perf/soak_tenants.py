@@ -24,7 +24,10 @@ Variants (--variants): age0 (a connection per request), age60 (kept 60 s, no cou
 previous default), age600, count (kept 60 s and closed after --max-requests requests:
 DB_CONN_MAX_REQUESTS, apps/core/db.py, the default), count-nopreload (count, but the workers
 start without the tenants' routing: TENANT_ROUTING_PRELOAD=false, as before 2026-12-04),
-gunicorn (no count; workers replaced after --worker-max-requests, as docker/entrypoint.sh).
+count-nocache (count, but the catalog's answers are not cached: CATALOG_OPEN_CACHE_SECONDS=0,
+as before 2026-12-04 15:00: every request reads the tenant's schema), gunicorn (no count;
+workers replaced after --worker-max-requests, as docker/entrypoint.sh). Where the answers are
+cached, one request at each tenant first puts its answer in Redis (`answers_warm_s`).
 The per-tenant cache entries of a request (its host's routing, its plan limits) are warmed
 in Redis for every tenant before each variant (plan limits are kept 10 minutes, less than a
 run of every variant): they cost no query in the steady state, and what is compared is the
@@ -57,6 +60,7 @@ import statistics
 import sys
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import _http
@@ -67,6 +71,7 @@ from _tenants import footprint, perf_database_kept, schema_footprint, tenant_hos
 
 # Read by the settings (django.setup(), in perf_database_kept) here and in gunicorn.
 os.environ.setdefault("TENANT_ROUTING_CACHE_SECONDS", str(7 * 24 * 3600))  # warmed once, for the whole run
+os.environ.setdefault("CATALOG_OPEN_CACHE_SECONDS", str(7 * 24 * 3600))  # warmed once per variant
 
 PREFIX = "soak"
 PATH = "/api/v1/catalog/items/"
@@ -77,6 +82,7 @@ VARIANTS = {  # name -> gunicorn's environment; MAX: --max-requests, WMAX: --wor
     "age600": {"DB_CONN_MAX_AGE": "600", "DB_CONN_MAX_REQUESTS": "0"},
     "count": {"DB_CONN_MAX_AGE": "60", "DB_CONN_MAX_REQUESTS": "MAX"},
     "count-nopreload": {"DB_CONN_MAX_AGE": "60", "DB_CONN_MAX_REQUESTS": "MAX", "TENANT_ROUTING_PRELOAD": "false"},
+    "count-nocache": {"DB_CONN_MAX_AGE": "60", "DB_CONN_MAX_REQUESTS": "MAX", "CATALOG_OPEN_CACHE_SECONDS": "0"},
     "gunicorn": {"DB_CONN_MAX_AGE": "60", "DB_CONN_MAX_REQUESTS": "0",
                  "GUNICORN_CMD_ARGS": "--max-requests WMAX --max-requests-jitter JITTER"},
 }
@@ -85,7 +91,7 @@ parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
 parser.add_argument("n", nargs="?", type=int, default=int(os.environ.get("SOAK_N", 10000)),
                     help="tenants (default 10000, or SOAK_N)")
 parser.add_argument("--hot", type=int, default=10, help="tenants of the 'hot' run (10)")
-parser.add_argument("--variants", default="age0,age60,age600,count,count-nopreload,gunicorn",
+parser.add_argument("--variants", default="age0,age60,age600,count,count-nopreload,count-nocache,gunicorn",
                     help=f"comma-separated, of: {', '.join(VARIANTS)}")
 parser.add_argument("--max-requests", type=int, default=500, help="requests per connection (count) (500)")
 parser.add_argument("--worker-max-requests", type=int, default=1000,
@@ -268,6 +274,7 @@ def run_variant(name: str, admin, database_url: str) -> dict:
         status, body = server.get(PATH, host=tenant_host(f"{PREFIX}00000"))
         if status != 200:
             raise SystemExit(f"{PATH} answered {status}: {body[:500]!r}")
+        answers_warm_s = answers_warm(server, env)
         random_host_wrk(server, cli.hot, duration="2s")  # warm: imports, connections, the hot schemas
         workers_before, pids_before, before = server.worker_rss_mb(), set(server.worker_pids()), backends.snapshot()
         profile = cli.profile / name if cli.profile else None
@@ -287,6 +294,7 @@ def run_variant(name: str, admin, database_url: str) -> dict:
     saturated = compared(hot_runs, spread_runs)
     result = {
         "env": {key: value for key, value in env.items() if key != "DATABASE_URL"},
+        **({"answers_warm_s": answers_warm_s} if answers_warm_s is not None else {}),
         **saturated,
         **({"paced": {"req_per_s": rate, **compared(paced_hot, paced_spread)}} if cli.paced else {}),
         "worker_rss_mb": {"before": workers_before, "after": workers_after, "workers_replaced": restarted},
@@ -312,6 +320,25 @@ def run_variant(name: str, admin, database_url: str) -> dict:
 
 def _block_counts(admin) -> tuple[int, int]:
     return admin.execute("SELECT blks_read, blks_hit FROM pg_stat_database WHERE datname = %s", [PERF_DB]).fetchone()
+
+
+def answers_warm(server: Gunicorn, env: dict) -> float | None:
+    """With the catalog's answers cached (CATALOG_OPEN_CACHE_SECONDS, apps.catalog), one
+    request at each tenant first, so that every tenant's answer is in Redis as on a server
+    whose tenants all get visitors (the steady state, like the routing warmed for each
+    variant). The seconds it took; None when the variant caches nothing."""
+    if env.get("CATALOG_OPEN_CACHE_SECONDS", os.environ["CATALOG_OPEN_CACHE_SECONDS"]) == "0":
+        return None
+    started = time.perf_counter()
+
+    def visit(index: int) -> None:
+        status, body = server.get(PATH, host=tenant_host(f"{PREFIX}{index:05d}"))
+        if status != 200:
+            raise SystemExit(f"{PATH} answered {status}: {body[:500]!r}")
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        list(pool.map(visit, range(cli.n)))
+    return round(time.perf_counter() - started, 1)
 
 
 def catalog_warm(admin, slugs: list[str]) -> dict:
