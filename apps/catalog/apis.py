@@ -26,6 +26,7 @@ from apps.core.errors import NotFound
 from apps.rbac.api import LIST_BACKENDS, WorkspaceApi, WorkspaceCursorPagination
 
 from . import selectors, services
+from .examples import ITEM_EXAMPLE, OPEN_ITEM_EXAMPLE
 from .models import Item
 from .serializers import (
     CategoryInput,
@@ -43,27 +44,6 @@ from .validation import language_codes
 TAGS = ["catalog"]
 OPEN_TAGS = ["catalog (customers)"]
 ERRORS = ERROR_RESPONSES
-
-ITEM_EXAMPLE = {
-    "kind": "menu_item", "category": 1, "name": "아메리카노", "description": "에스프레소와 물",
-    "translations": {"en": {"name": "Americano", "description": "Espresso and water"}},
-    "price": 4500, "vat_rate": "10.00", "stock": None, "branches": [],
-    "option_groups": [
-        {"name": "Size", "required": True, "min_choices": 1, "max_choices": 1,
-         "options": [{"name": "Regular", "price_delta": 0}, {"name": "Large", "price_delta": 500}]},
-        {"name": "Extras", "max_choices": 3, "options": [{"name": "Extra shot", "price_delta": 500}]},
-    ],
-}
-OPEN_ITEM_EXAMPLE = {
-    "id": 7, "kind": "menu_item", "category": 1, "category_name": "Coffee", "name": "Americano",
-    "description": "Espresso and water", "price": 4500, "currency": "KRW", "price_display": "₩4,500",
-    "vat_rate": "10.00", "sold_out": False, "stock": None, "branches": [],
-    "option_groups": [{"id": 3, "name": "Size", "required": True, "min_choices": 1, "max_choices": 1, "options": [
-        {"id": 8, "name": "Regular", "price_delta": 0, "price_delta_display": "", "is_available": True},
-        {"id": 9, "name": "Large", "price_delta": 500, "price_delta_display": "+₩500", "is_available": True}]}],
-    "images": [{"id": 2, "url": "https://bistro.example.com/api/v1/catalog/images/2/", "alt_text": "",
-                "position": 0}],
-}
 
 
 class CatalogPagination(WorkspaceCursorPagination):
